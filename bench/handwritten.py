@@ -1,0 +1,217 @@
+"""Hand-written yardstick calculator for 九龙坡医保发〔2023〕46号 (coverage year 2024).
+
+Implements 渝医保发〔2023〕24号 as refined by the district notice and docs/interpretations.md.
+Four decisions: contribution, assistance, amount_due (money in integer fen) and benefit_start.
+Standard library only; run as a CLI it maps JSONL cases on stdin to JSONL results on stdout:
+
+    python bench/handwritten.py < cases.jsonl > results.jsonl
+"""
+
+import json
+import sys
+from datetime import date, timedelta
+
+try:  # imported as bench.handwritten
+    from .identities import BIT, CODE_OF, IDENTITIES
+except ImportError:  # run as a script from bench/
+    from identities import BIT, CODE_OF, IDENTITIES
+
+
+class Undecidable(ValueError):
+    """The notice leaves this decision open for this case (the decision is left out)."""
+
+
+class BadInput(ValueError):
+    """The case is malformed (CLI exit code 2)."""
+
+
+# --- 二、筹资标准 / 五（一） --------------------------------------------------------------
+
+# Personal standard by (group, tier), fen. Newborns pay the resident standard.
+STANDARD = {
+    ("resident", 1): 38000, ("resident", 2): 75500,
+    ("newborn", 1): 38000, ("newborn", 2): 75500,
+    ("student", 1): 35000, ("student", 2): 72500,
+}
+FISCAL_SUBSIDY_2024 = 67000  # 按 2024 年补助标准执行: 700 − 30 (渝医保发〔2025〕42号)
+NO_FISCAL_SUBSIDY_AFTER = date(2024, 6, 30)  # "2024 年 6 月 30 日后参保缴费的"
+
+# --- 附件: 资助标准 (tier 1, tier 2), fen; identities not listed give nothing -----------------
+
+ASSISTANCE_TABLE = {
+    "dibao": (34200, 38000),
+    "destitute": (38000, 38000),
+    "orphan": (38000, 38000),
+    "veteran_care": (38000, 38000),
+    "demobilized_veteran": (0, 75500),  # priced for tier 2 only
+    "martyr_family": (0, 75500),
+    "severe_disability": (38000, 38000),
+    "family_planning_reward": (30400, 30400),  # 80% of tier 1 in both tiers
+    "family_planning_special": (38000, 38000),
+    "family_planning_complication": (38000, 38000),
+    "infertile_couple": (38000, 38000),
+    "needy_student": (24500, 35000),  # on the student standard
+    "low_income_elderly": (22400, 22400),
+    "dibao_marginal": (26600, 38000),
+    "relapsed_poverty": (26600, 38000),
+    "unstable_poverty_exit": (26600, 38000),
+    "poverty_risk": (26600, 38000),
+    "sudden_hardship": (26600, 38000),
+}
+# Indexed by tier for the hot path: tier -> {code: fen}.
+_ASSIST_BY_TIER = {t: {c: v[t - 1] for c, v in ASSISTANCE_TABLE.items()} for t in (1, 2)}
+
+# --- 四、参保时间 / 五、待遇享受 (as ordinals for fast comparisons) -----------------------------
+
+_WINDOW_OPENS = date(2023, 10, 12).toordinal()  # 集中参保缴费期 starts (printed day of 24号)
+_STUDENT_TRANSITION = date(2023, 9, 1)  # "已参加 2023 年 9 月至 2024 年学年度…的大学生"
+_CONCENTRATED_ENDS = date(2023, 12, 31).toordinal()
+_EARLY_YEAR_ENDS = date(2024, 2, 29).toordinal()
+_RESIDENT_CLOSES = date(2024, 9, 30).toordinal()  # "普通城乡居民全年参保截止到 2024 年 9 月 30 日"
+_YEAR_STARTS = date(2024, 1, 1)
+_YEAR_ENDS = date(2024, 12, 31).toordinal()
+_FEB_FIRST, _MAR_FIRST = date(2024, 2, 1), date(2024, 3, 1)
+_NEWBORN_DAYS = 90  # "出生后 90 天内"
+_WAIT_DAYS = 91  # "完成参保缴费日起 90 日后": paid on D, covered from D+91
+_ONE_DAY = timedelta(days=1)
+
+
+def contribution(group, tier, payment_date):
+    """Personal contribution in fen before assistance."""
+    fen = STANDARD[group, tier]
+    # Only 普通城乡居民 bear the fiscal part; newborns "只缴纳个人应承担的费用", students are spared.
+    if group == "resident" and payment_date > NO_FISCAL_SUBSIDY_AFTER:
+        fen += FISCAL_SUBSIDY_2024
+    return fen
+
+
+def assistance(tier, identities):
+    """Best single assistance in fen (identities do not stack: 就高, 不得重复享受)."""
+    row = _ASSIST_BY_TIER[tier]
+    return max((row.get(code, 0) for code in identities), default=0)
+
+
+def amount_due(group, tier, identities, payment_date):
+    """What the person pays, in fen: never below zero."""
+    return _due(contribution(group, tier, payment_date), assistance(tier, identities))
+
+
+def _due(contribution_fen, assistance_fen):
+    return contribution_fen - assistance_fen if contribution_fen > assistance_fen else 0
+
+
+def benefit_start(group, payment_date, birth_date=None, freshman=False):
+    """First day of 待遇享受; raises Undecidable where the notice gives none."""
+    paid = payment_date.toordinal()
+    if paid < _WINDOW_OPENS:
+        # Only the student transition clause covers payments before the window opened.
+        if group == "student" and not freshman and payment_date >= _STUDENT_TRANSITION:
+            return _STUDENT_TRANSITION
+        raise Undecidable("benefit_start: payment before the concentrated window (2023-10-12)")
+    if group == "resident" and paid > _RESIDENT_CLOSES:
+        raise Undecidable("benefit_start: residents cannot enrol after 2024-09-30")
+    if group == "newborn" and birth_date is not None:
+        born = birth_date.toordinal()
+        if paid < born:
+            raise BadInput("payment_date before birth_date")
+        if paid - born <= _NEWBORN_DAYS:
+            return birth_date
+    if group == "student":
+        # Students are not 普通城乡居民: calendar year, or the day after payment for freshmen.
+        return payment_date + _ONE_DAY if freshman else _YEAR_STARTS
+    if paid <= _CONCENTRATED_ENDS:
+        return _YEAR_STARTS
+    if paid <= _EARLY_YEAR_ENDS:
+        return _FEB_FIRST if payment_date.month == 1 else _MAR_FIRST
+    start = paid + _WAIT_DAYS
+    if start > _YEAR_ENDS:
+        raise Undecidable("benefit_start: the 90-day wait runs past 2024-12-31")
+    return date.fromordinal(start)
+
+
+# --- JSON cases (interface.md) -----------------------------------------------------------
+
+_FIELDS = frozenset((
+    "group", "tier", "identities", "payment_date", "birth_date", "continuous", "lapsed_years",
+    "continuous_years", "zero_claim_last_year", "freshman", "graduating",
+    "employee_insurance_gap_months", "inpatient_reimbursement",
+))
+_GROUPS = frozenset(("resident", "student", "newborn"))
+
+
+def _date(case, field):
+    value = case.get(field)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise BadInput(f"{field}: not an ISO date: {value!r}") from None
+
+
+def _fen_str(fen):
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+def evaluate(case):
+    """Decisions for one decoded JSON case; undecidable ones are left out."""
+    if not _FIELDS.issuperset(case):
+        raise BadInput(f"unknown field(s): {', '.join(sorted(set(case) - _FIELDS))}")
+    group = case.get("group", "resident")
+    if group not in _GROUPS:
+        raise BadInput(f"group: unknown value {group!r}")
+    tier = case.get("tier")
+    if tier is not None and (tier.__class__ is not int or tier not in (1, 2)):
+        raise BadInput(f"tier: must be 1 or 2, got {tier!r}")
+    try:
+        codes = [CODE_OF[i] for i in case.get("identities", ())]
+    except (KeyError, TypeError) as e:
+        raise BadInput(f"identities: unknown identity {e}") from None
+    freshman = case.get("freshman", False)
+    if freshman.__class__ is not bool:
+        raise BadInput("freshman: must be a boolean")
+    paid = _date(case, "payment_date")
+    born = _date(case, "birth_date")
+
+    out = {}
+    if tier is not None:
+        assist = assistance(tier, codes)
+        if paid is not None:
+            contrib = contribution(group, tier, paid)
+            out["contribution"] = _fen_str(contrib)
+            out["assistance"] = _fen_str(assist)
+            out["amount_due"] = _fen_str(_due(contrib, assist))
+        else:
+            out["assistance"] = _fen_str(assist)
+    if paid is not None:
+        try:
+            out["benefit_start"] = benefit_start(group, paid, born, freshman).isoformat()
+        except Undecidable:
+            pass
+    return out
+
+
+def main(stdin=sys.stdin, stdout=sys.stdout):
+    """JSONL in, JSONL out; exit 2 on the first malformed line, as the yibao CLI does."""
+    write, dumps, loads = stdout.write, json.dumps, json.loads
+    for lineno, line in enumerate(stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            case = loads(line)
+            if not isinstance(case, dict):
+                raise BadInput("a case must be a JSON object")
+            result = evaluate(case)
+        except ValueError as e:  # json.JSONDecodeError and BadInput are ValueErrors
+            sys.stderr.write(f"line {lineno}: {e}\n")
+            return 2
+        write(dumps(result, ensure_ascii=False))
+        write("\n")
+    return 0
+
+
+__all__ = ["contribution", "assistance", "amount_due", "benefit_start", "evaluate", "main",
+           "IDENTITIES", "BIT", "Undecidable", "BadInput"]
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,351 @@
+"""The policy AST: frozen dataclasses, one per construct, each with a span.
+
+Spans do not take part in equality, so parse(print(ast)) == ast holds.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .source import Span
+
+
+def _span():
+    return field(default=None, compare=False, repr=False)
+
+
+# ---- types -------------------------------------------------------------------
+@dataclass(frozen=True)
+class NamedType:
+    name: str
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class SetType:
+    element: str
+    span: Span | None = _span()
+
+
+TypeExpr = NamedType | SetType
+
+
+# ---- expressions ---------------------------------------------------------------
+@dataclass(frozen=True)
+class NumberLit:
+    text: str  # digits as written, e.g. "380" or "12.5"
+    unit: str | None  # 元 yuan % days 日 天 months 个月
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class DateLit:
+    value: dt.date
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class StringLit:
+    value: str
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class BoolLit:
+    value: bool
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class UnknownLit:
+    reason: str | None
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Name:
+    name: str
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Qualified:
+    enum: str
+    member: str
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class SetLit:
+    members: tuple[str, ...]
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Call:
+    func: str
+    args: tuple["Expr", ...]
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class DateIdiom:
+    """day after D · first day of month after D · start of year Y · end of year Y."""
+    idiom: str  # day_after | first_of_next_month | year_start | year_end
+    operand: "Expr"
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Binary:
+    op: str  # + - * of and or = != < <= > >=
+    left: "Expr"
+    right: "Expr"
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Unary:
+    op: str  # not, -
+    operand: "Expr"
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class InRange:
+    value: "Expr"
+    low: "Expr"
+    high: "Expr"
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class MemberOf:
+    value: "Expr"
+    collection: "Expr"
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Overlaps:
+    left: "Expr"
+    right: "Expr"
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class IsGiven:
+    name: str
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class If:
+    cond: "Expr"
+    then: "Expr"
+    orelse: "Expr"
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Index:
+    base: "Expr"
+    index: "Expr"
+    span: Span | None = _span()
+
+
+Expr = (NumberLit | DateLit | StringLit | BoolLit | UnknownLit | Name | Qualified | SetLit | Call
+        | DateIdiom | Binary | Unary | InRange | MemberOf | Overlaps | IsGiven | If | Index)
+
+
+# ---- citations and values --------------------------------------------------------
+@dataclass(frozen=True)
+class Citation:
+    clause: str  # without the §
+    document: str | None  # None: the notice the declaration belongs to
+    quote: str
+    note: str | None = None
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Value:
+    expr: Expr
+    printed: NumberLit | None = None  # the figure the notice prints beside the rule
+    span: Span | None = _span()
+
+
+# ---- declarations ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Header:
+    document: str
+    title: str | None = None
+    issuers: tuple[str, ...] = ()
+    issued: dt.date | UnknownLit | None = None
+    printed: dt.date | UnknownLit | None = None
+    coverage: int | None = None
+    jurisdiction: str | None = None
+    implements: str | None = None
+    implements_external: bool = False
+    implements_declared: bool = False  # `implements none` was written
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Library:
+    name: str
+    description: str | None = None
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Use:
+    name: str
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    code: str | int | None
+    labels: tuple[str, ...] = ()
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class EnumDecl:
+    name: str
+    description: str | None
+    members: tuple[Member, ...]
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class FactDecl:
+    name: str
+    type: TypeExpr
+    default: Expr | None
+    description: str | None
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str  # when | always | otherwise
+    label: str | None
+    overrides: tuple[str, ...]
+    citation: Citation | None
+    guard: Expr | None
+    value: Value
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Definition:
+    kind: str  # let | decision
+    override: bool
+    name: str
+    type: TypeExpr | None
+    description: str | None
+    value: Value | None  # `= value citation`
+    citation: Citation | None
+    rules: tuple[Rule, ...] | None  # `{ rule … }`
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Extend:
+    name: str
+    rules: tuple[Rule, ...]
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class ParamValue:
+    year: int
+    value: Value
+    citation: Citation | None
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class ParamDecl:
+    override: bool
+    name: str
+    type: TypeExpr
+    description: str | None
+    values: tuple[ParamValue, ...]
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Cell:
+    kind: str  # name | any | set
+    names: tuple[str, ...] = ()
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    value: Value
+    citation: Citation | None
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class TableDecl:
+    override: bool
+    name: str
+    keys: tuple[Expr, ...]
+    type: TypeExpr
+    description: str | None
+    hit: str  # best | first | unique
+    hit_citation: Citation | None
+    default: Value | None
+    default_citation: Citation | None
+    rows: tuple[Row, ...]
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: TypeExpr
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Total:
+    column: str
+    printed: NumberLit
+    citation: Citation | None
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class DataDecl:
+    name: str
+    columns: tuple[Column, ...]
+    citation: Citation | None
+    rows: tuple[tuple[Expr, ...], ...]
+    totals: tuple[Total, ...]
+    span: Span | None = _span()
+
+
+Item = Header | Library | Use | EnumDecl | FactDecl | Definition | Extend | ParamDecl | TableDecl | DataDecl
+
+
+@dataclass(frozen=True)
+class Module:
+    """One policy file."""
+    items: tuple[Item, ...]
+    span: Span | None = _span()
+
+    @property
+    def header(self) -> Header | None:
+        return next((i for i in self.items if isinstance(i, Header)), None)
+
+    @property
+    def library(self) -> Library | None:
+        return next((i for i in self.items if isinstance(i, Library)), None)

@@ -1,0 +1,795 @@
+"""Names, types, printed figures and citations: AST modules → a checked Program (the IR).
+
+Every error of a file is collected before failing. A notice's namespace is the one of the notice it
+implements, then its libraries, then its own declarations; changing an inherited name must say
+`override` (or `extend` for adding rules), so every difference from the parent is explicit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from typing import Any
+
+from . import ast as A
+from . import ir
+from .diagnostics import Diagnostic, did_you_mean
+from .ir import (ANY, BOOL, DATE, DAYS, INT, MONEY, MONTHS, ORDERED, RATE, TEXT, enum_t, set_t, show_type)
+from .texts import NoticeTexts
+
+BUILTINS = {"coverage_year": INT, "issue_date": DATE, "print_date": DATE}
+FUNCTIONS = {"max", "min", "days", "months"}
+UNIT_TYPES = {"元": MONEY, "yuan": MONEY, "%": RATE, "days": DAYS, "日": DAYS, "天": DAYS,
+              "months": MONTHS, "个月": MONTHS}
+SCALAR_TYPES = {"money": MONEY, "int": INT, "count": INT, "rate": RATE, "date": DATE, "days": DAYS,
+                "months": MONTHS, "bool": BOOL, "text": TEXT}
+
+
+@dataclass
+class Decl:
+    """A declaration in a notice's namespace, with the document it belongs to."""
+    node: Any
+    document: str
+    file: str
+    extensions: list = field(default_factory=list)  # (Extend, document) added by descendants
+
+
+@dataclass
+class Namespace:
+    document: str
+    header: A.Header | None
+    decls: dict[str, Decl] = field(default_factory=dict)
+    enums: dict[str, Decl] = field(default_factory=dict)
+    facts: dict[str, Decl] = field(default_factory=dict)
+    libraries: set[str] = field(default_factory=set)
+
+
+class Checker:
+    def __init__(self, texts: NoticeTexts | None = None):
+        self.texts = texts
+        self.diagnostics: list[Diagnostic] = []
+
+    # ---- reporting ----
+    def error(self, code, message, span, label="", notes=(), hint=""):
+        self.diagnostics.append(Diagnostic(code, message, span, label, tuple(notes), hint))
+
+    # ---- namespaces ----
+    def namespace(self, module: A.Module, document: str, file: str, parent: Namespace | None,
+                  libraries: dict[str, A.Module]) -> Namespace:
+        ns = Namespace(document, module.header)
+        if parent:
+            ns.decls = {k: Decl(v.node, v.document, v.file, list(v.extensions)) for k, v in parent.decls.items()}
+            ns.enums, ns.facts, ns.libraries = dict(parent.enums), dict(parent.facts), set(parent.libraries)
+        for item in module.items:
+            if isinstance(item, A.Use):
+                lib = libraries.get(item.name)
+                if lib is None:
+                    self.error("E201", f"no library named `{item.name}`", item.span, "not found",
+                               hint=did_you_mean(item.name, libraries))
+                elif item.name not in ns.libraries:
+                    ns.libraries.add(item.name)
+                    self._add_items(ns, lib, lib.library.name, lib.span.file.path if lib.span else "", inherited=False)
+        self._add_items(ns, module, document, file, inherited=parent is not None)
+        return ns
+
+    def _add_items(self, ns: Namespace, module: A.Module, document: str, file: str, inherited: bool):
+        for item in module.items:
+            if isinstance(item, A.EnumDecl):
+                self._declare(ns.enums, item, document, file, "enumeration")
+            elif isinstance(item, A.FactDecl):
+                self._declare(ns.facts, item, document, file, "fact")
+            elif isinstance(item, (A.Definition, A.ParamDecl, A.TableDecl, A.DataDecl)):
+                name = item.name
+                existing = ns.decls.get(name)
+                override = getattr(item, "override", False)
+                if existing and existing.document != document and not override:
+                    self.error("E601", f"`{name}` is inherited from {existing.document}; changing it must say `override`",
+                               item.span, "changes an inherited definition",
+                               notes=[f"{existing.document} defines it at {existing.node.span.where}"]
+                               if existing.node.span else [],
+                               hint=f"write `override {_kind_word(item)} {name} …` and cite the clause that differs"
+                               + (", or `extend " + name + " { rule … }` to add rules" if isinstance(item, A.Definition) else ""))
+                elif existing and existing.document == document:
+                    self.error("E202", f"`{name}` is defined twice", item.span, "second definition",
+                               notes=[f"first defined at {existing.node.span.where}"] if existing.node.span else [])
+                    continue
+                elif override and not existing:
+                    self.error("E602", f"`override` of `{name}`, which no implemented notice defines", item.span,
+                               "nothing to override", hint=did_you_mean(name, ns.decls))
+                ns.decls[name] = Decl(item, document, file)
+            elif isinstance(item, A.Extend):
+                target = ns.decls.get(item.name)
+                if target is None or not isinstance(target.node, A.Definition) or target.node.rules is None:
+                    self.error("E603", f"`extend {item.name}` needs an inherited decision defined by rules",
+                               item.span, "nothing to extend", hint=did_you_mean(item.name, ns.decls))
+                    continue
+                target.extensions.append((item, document))
+
+    def _declare(self, table, item, document, file, what):
+        existing = table.get(item.name)
+        if existing and existing.document == document:
+            self.error("E202", f"{what} `{item.name}` is declared twice", item.span, "second declaration")
+        table[item.name] = Decl(item, document, file)
+
+    # ---- the program ----
+    def program(self, ns: Namespace, path: str) -> ir.Program | None:
+        header = ns.header
+        env = _Env(self, ns)
+        enums = {name: ir.EnumInfo(name, d.node.description,
+                                   tuple((m.name, m.code if m.code is not None else m.name, m.labels)
+                                         for m in d.node.members))
+                 for name, d in ns.enums.items()}
+        env.enums = enums
+        env.member_index()
+        facts = {}
+        for name, d in ns.facts.items():
+            t = env.type_of(d.node.type)
+            default = ir.NO_DEFAULT
+            if d.node.default is not None:
+                e = env.expr(d.node.default, t)
+                default = env.constant(e, d.node.default.span)
+            facts[name] = ir.FactInfo(name, t, default, d.node.description,
+                                      non_negative=isinstance(d.node.type, A.NamedType) and d.node.type.name == "count")
+        env.facts = facts
+        program = ir.Program(
+            document=ns.document, title=header.title if header else None,
+            issuers=header.issuers if header else (),
+            issued=_header_date(header.issued if header else None),
+            printed=_header_date(header.printed if header else None),
+            coverage=header.coverage if header and header.coverage else 0,
+            jurisdiction=header.jurisdiction if header else None,
+            implements=header.implements if header else None,
+            implements_external=header.implements_external if header else False,
+            path=path, enums=enums, facts=facts, definitions={}, params={}, data={})
+        env.program = program
+        for name, d in ns.decls.items():
+            if isinstance(d.node, A.ParamDecl):
+                program.params[name] = env.param(d)
+        for name, d in ns.decls.items():
+            if isinstance(d.node, A.DataDecl):
+                program.data[name] = env.data(d)
+        for name, d in ns.decls.items():
+            if isinstance(d.node, (A.Definition, A.TableDecl)):
+                env.definition(name)
+        # dependency order, so generated code and evaluation can go top to bottom
+        program.definitions = {n: env.done[n] for n in env.order if n in env.done}
+        return program
+
+
+def _kind_word(item) -> str:
+    return {A.ParamDecl: "parameter", A.TableDecl: "table", A.DataDecl: "data"}.get(
+        type(item), getattr(item, "kind", "let"))
+
+
+def _header_date(value):
+    if isinstance(value, A.UnknownLit):
+        return ir.Unknown(value.reason or "a date the notice does not print", DATE)
+    return value
+
+
+class _Env:
+    """Resolves and types expressions of one notice's namespace."""
+
+    def __init__(self, checker: Checker, ns: Namespace):
+        self.c = checker
+        self.ns = ns
+        self.enums: dict[str, ir.EnumInfo] = {}
+        self.facts: dict[str, ir.FactInfo] = {}
+        self.members: dict[str, list[tuple[str, Any]]] = {}
+        self.program: ir.Program | None = None
+        self.done: dict[str, ir.Definition] = {}
+        self.order: list[str] = []
+        self.in_progress: list[str] = []
+        self.current_doc = ns.document
+
+    def member_index(self):
+        for ename, info in self.enums.items():
+            for mname, code, _ in info.members:
+                self.members.setdefault(mname, []).append((ename, code))
+
+    # ---- types ----
+    def type_of(self, t: A.NamedType | A.SetType | None):
+        if t is None:
+            return None
+        if isinstance(t, A.SetType):
+            if t.element not in self.enums:
+                self.c.error("E203", f"no enumeration named `{t.element}`", t.span, "unknown type",
+                             hint=did_you_mean(t.element, self.enums))
+                return ANY
+            return set_t(t.element)
+        if t.name in SCALAR_TYPES:
+            return SCALAR_TYPES[t.name]
+        if t.name in self.enums:
+            return enum_t(t.name)
+        self.c.error("E203", f"no type named `{t.name}`", t.span, "unknown type",
+                     hint=did_you_mean(t.name, list(SCALAR_TYPES) + list(self.enums)))
+        return ANY
+
+    def expect(self, e: ir.Expr, want, span, what="") -> ir.Expr:
+        if want is None or _fits(e.type, want):
+            if isinstance(e, ir.Unknown) and want not in (None, ANY):
+                return replace(e, type=want)
+            if isinstance(e.type, tuple) and e.type == set_t(None) and isinstance(want, tuple):
+                return replace(e, type=want)
+            return e
+        self.c.error("E301", f"expected {show_type(want)}{what}, got {show_type(e.type)}", span,
+                     f"this is {show_type(e.type)}", hint=_type_hint(e.type, want))
+        return ir.Unknown("a value of the wrong type", want)
+
+    # ---- constants ----
+    def constant(self, e: ir.Expr, span, quiet=False):
+        """Fold an expression that needs no case; an Unknown stays unknown."""
+        from .interpret import Interpreter
+        from .runtime import Undecidable, UnknownValue
+        try:
+            return Interpreter(self.program, partial=self).eval_expr(e, {})
+        except UnknownValue as exc:
+            return ir.Unknown(exc.what, e.type)
+        except Undecidable:
+            if not quiet:
+                self.c.error("E302", "this value must not depend on the case", span, "depends on a fact")
+            return None
+
+    # ---- declarations ----
+    def param(self, d: Decl) -> ir.ParamIR:
+        node: A.ParamDecl = d.node
+        t = self.type_of(node.type)
+        values, cites = {}, {}
+        ir_param = ir.ParamIR(node.name, t, node.description, values, cites)
+        self.program.params[node.name] = ir_param  # a year may be derived from another year
+        exprs = {}
+        for pv in node.values:
+            if pv.year in exprs:
+                self.c.error("E202", f"{node.name}[{pv.year}] is given twice", pv.span, "second value")
+            self.need_citation(pv.citation, pv.span, f"{node.name}[{pv.year}]", d.document)
+            exprs[pv.year] = (pv, self.value(pv.value, t, d.document))
+            cites[pv.year] = (pv.citation, pv.citation.document or d.document if pv.citation else d.document)
+
+        def fold(year, path=()):
+            # a year may be derived from another year of the same parameter: fold that one first
+            if year in values or year not in exprs:
+                return
+            if year in path:
+                self.c.error("E205", f"{node.name}[{year}] is derived from itself", exprs[year][0].span)
+                return
+            pv, e = exprs[year]
+            for dep in _param_years(e, node.name):
+                fold(dep, path + (year,))
+            values[year] = self.constant(e, pv.value.span)
+
+        for year in exprs:
+            fold(year)
+        return ir_param
+
+    def data(self, d: Decl) -> ir.DataIR:
+        node: A.DataDecl = d.node
+        self.need_citation(node.citation, node.span, node.name, d.document)
+        cols = tuple((c.name, self.type_of(c.type)) for c in node.columns)
+        rows = []
+        for r in node.rows:
+            if len(r) != len(cols):
+                self.c.error("E503", f"a row of `{node.name}` has {len(r)} values for {len(cols)} columns",
+                             r[0].span if r else node.span, "wrong number of values")
+                continue
+            rows.append(tuple(self.constant(self.expect(self.expr(v, t), t, v.span), v.span)
+                              for v, (_, t) in zip(r, cols)))
+        names = [c for c, _ in cols]
+        for total in node.totals:
+            if total.column not in names:
+                self.c.error("E204", f"`{node.name}` has no column `{total.column}`", total.span, "unknown column",
+                             hint=did_you_mean(total.column, names))
+                continue
+            self.need_citation(total.citation, total.span, f"total of {total.column}", d.document)
+            i = names.index(total.column)
+            t = cols[i][1]
+            s = sum(row[i] for row in rows)
+            printed = self.printed_value(total.printed, t)
+            if printed is not None and printed != s:
+                self.c.error("E401", f"the column {total.column} adds up to {_show(s, t)}, the notice prints "
+                             f"{_show(printed, t)}", total.printed.span, f"the rows add up to {_show(s, t)}")
+        return ir.DataIR(node.name, cols, tuple(rows), node.citation)
+
+    def definition(self, name: str) -> ir.Definition | None:
+        """Check a let, decision or table once, after whatever it depends on."""
+        if name in self.done:
+            return self.done[name]
+        if name in self.in_progress:
+            d = self.ns.decls[name]
+            cycle = self.in_progress[self.in_progress.index(name):] + [name]
+            self.c.error("E205", "definitions depend on each other in a circle: " + " → ".join(cycle),
+                         d.node.span, "part of the circle")
+            return None
+        decl = self.ns.decls[name]
+        self.in_progress.append(name)
+        saved, self.current_doc = self.current_doc, decl.document
+        try:
+            if isinstance(decl.node, A.TableDecl):
+                result = self.table(decl)
+            else:
+                result = self.rules_or_expr(decl)
+        finally:
+            self.current_doc = saved
+            self.in_progress.pop()
+        self.done[name] = result
+        self.order.append(name)
+        return result
+
+    def rules_or_expr(self, decl: Decl) -> ir.Definition:
+        node: A.Definition = decl.node
+        t = self.type_of(node.type)
+        defn = ir.Definition(node.name, node.kind, t, node.description, decl.document, node.span,
+                             overridden=node.override)
+        if node.value is not None:
+            self.need_citation(node.citation, node.span, node.name, decl.document)
+            e = self.value(node.value, t, decl.document)
+            defn.type = t or e.type
+            defn.expr = e
+            defn.citation = node.citation
+            return defn
+        rules = [(r, decl.document) for r in node.rules]
+        for ext, doc in decl.extensions:
+            rules += [(r, doc) for r in ext.rules]
+        if t is None:
+            self.c.error("E303", f"`{node.name}` is defined by rules, so it needs a type: `{node.kind} {node.name} : T {{ … }}`",
+                         node.span, "no type")
+            t = ANY
+        defn.type = t
+        checked = []
+        labels = {}
+        for i, (r, doc) in enumerate(rules):
+            if r.label:
+                if r.label in labels:
+                    self.c.error("E202", f"two rules of `{node.name}` are labelled `{r.label}`", r.span, "second label")
+                labels[r.label] = i
+        for i, (r, doc) in enumerate(rules):
+            saved, self.current_doc = self.current_doc, doc
+            self.need_citation(r.citation, r.span, f"a rule of {node.name}", doc)
+            guard = self.expect(self.expr(r.guard, BOOL), BOOL, r.guard.span, " in a rule's `when`") if r.guard else None
+            value = self.value(r.value, t, doc)
+            self.current_doc = saved
+            for o in r.overrides:
+                if o not in labels:
+                    self.c.error("E206", f"`{node.name}` has no rule labelled `{o}`", r.span, "unknown rule",
+                                 hint=did_you_mean(o, labels))
+            rid = f"{node.name}#{r.label or i + 1}"
+            checked.append((r, ir.RuleIR(rid, r.label, r.kind, guard, value, r.citation,
+                                         (r.citation.document if r.citation and r.citation.document else doc), r.span)))
+        defn.rules = tuple(_priority_order(self.c, node, checked, labels))
+        return defn
+
+    def table(self, decl: Decl) -> ir.Definition:
+        node: A.TableDecl = decl.node
+        t = self.type_of(node.type)
+        keys = []
+        for k in node.keys:
+            e = self.expr(k, None)
+            if isinstance(e.type, tuple) and e.type[0] == "enum":
+                keys.append(ir.TableKey(e, "eq", e.type[1]))
+            elif isinstance(e.type, tuple) and e.type[0] == "set" and e.type[1]:
+                keys.append(ir.TableKey(e, "member", e.type[1]))
+            else:
+                self.c.error("E304", f"a table is keyed by enumerations or sets of them, got {show_type(e.type)}",
+                             k.span, "not an enumeration")
+        if node.hit == "best" and t not in ORDERED:
+            self.c.error("E304", f"`hit best` needs values that can be compared, got {show_type(t)}", node.span)
+        rows = []
+        for i, row in enumerate(node.rows):
+            self.need_citation(row.citation, row.span, f"a row of {node.name}", decl.document)
+            if len(row.cells) != len(keys):
+                self.c.error("E503", f"this row has {len(row.cells)} cells; `{node.name}` has {len(keys)} keys",
+                             row.span, "wrong number of cells")
+                continue
+            cells = []
+            for cell, key in zip(row.cells, keys):
+                if cell.kind == "any":
+                    cells.append(None)
+                    continue
+                codes = set()
+                for n in cell.names:
+                    code = self.member_of(key.enum, n, cell.span)
+                    if code is not None:
+                        codes.add(code)
+                cells.append(frozenset(codes))
+            value = self.value(row.value, t, decl.document)
+            doc = row.citation.document if row.citation and row.citation.document else decl.document
+            label = ", ".join("*" if c.kind == "any" else "/".join(c.names) for c in row.cells)
+            rows.append(ir.RowIR(f"{node.name}[{label}]", tuple(cells), value, row.citation, doc, row.span))
+        default = self.value(node.default, t, decl.document) if node.default else None
+        if node.default:
+            self.need_citation(node.default_citation, node.default.span, f"the default of {node.name}", decl.document)
+        defn = ir.Definition(node.name, "table", t, node.description, decl.document, node.span,
+                             citation=node.hit_citation, overridden=node.override)
+        defn.table = ir.TableIR(tuple(keys), tuple(rows), node.hit, default)
+        return defn
+
+    def member_of(self, enum: str, name: str, span):
+        info = self.enums[enum]
+        for mname, code, _ in info.members:
+            if mname == name:
+                return code
+        self.c.error("E207", f"`{name}` is not a member of {enum}", span, "unknown member",
+                     hint=did_you_mean(name, [m for m, _, _ in info.members]))
+        return None
+
+    # ---- citations and printed figures ----
+    def need_citation(self, citation: A.Citation | None, span, what: str, document: str):
+        if citation is None:
+            self.c.error("E402", f"{what} has no citation", span, "cite the clause it implements",
+                         hint="add §clause \"the notice's words\" after the value")
+            return
+        doc = citation.document or document
+        texts = self.c.texts
+        if texts is None:
+            return
+        if not texts.has(doc):
+            self.c.error("W401", f"the text of {doc} is not in the repository; the quote is not verified",
+                         citation.span, "not verified")
+            return
+        if not texts.contains(doc, citation.quote):
+            found = texts.longest_prefix(doc, citation.quote)
+            self.c.error("E403", f"the quote is not in the text of {doc}", citation.span, "not found in the notice",
+                         notes=[f"the text matches up to “{found}”" if found else "not even its first characters match"],
+                         hint="quote the notice's words exactly (spaces and line breaks are ignored)")
+
+    def printed_value(self, lit: A.NumberLit, t):
+        unit_t = UNIT_TYPES.get(lit.unit) if lit.unit else None
+        if unit_t and unit_t != t:
+            self.c.error("E301", f"the printed figure is {show_type(unit_t)}, the value is {show_type(t)}",
+                         lit.span, "different kind")
+            return None
+        return _number_value(lit.text, t)
+
+    def value(self, v: A.Value, want, document: str) -> ir.Expr:
+        e = self.expect(self.expr(v.expr, want), want, v.expr.span) if want else self.expr(v.expr, None)
+        if v.printed is not None:
+            got = self.constant(e, v.expr.span, quiet=True)
+            if got is None:
+                self.c.error("E404", "a printed figure needs a value that does not depend on the case",
+                             v.printed.span, "cannot be checked")
+            elif not isinstance(got, ir.Unknown):
+                printed = self.printed_value(v.printed, e.type)
+                if printed is not None and printed != got:
+                    self.c.error("E401", f"the rule gives {_show(got, e.type)}, the notice prints {_show(printed, e.type)}",
+                                 v.printed.span, f"the notice prints {v.printed.text}",
+                                 notes=[f"the value computes to {_show(got, e.type)}"])
+        return e
+
+    # ---- expressions ----
+    def expr(self, x: A.Expr, want) -> ir.Expr:
+        method = getattr(self, "x_" + type(x).__name__)
+        return method(x, want)
+
+    def x_NumberLit(self, x: A.NumberLit, want):
+        t = UNIT_TYPES[x.unit] if x.unit else INT
+        if t == INT and "." in x.text:
+            self.c.error("E305", f"{x.text} needs a unit", x.span, "a number with decimals",
+                         hint=f"write `{x.text} 元` for money or `{x.text}%` for a rate")
+            return ir.Unknown("a malformed number", want or ANY)
+        if t == INT and want == MONEY:
+            self.c.error("E305", f"{x.text} is money here: write `{x.text} 元`", x.span, "no unit")
+            return ir.Const(int(x.text) * 100, MONEY, x.span)
+        value = _number_value(x.text, t)
+        if value is None:
+            self.c.error("E306", f"{x.text} 元 is not a whole number of fen", x.span, "at most two decimals")
+            return ir.Unknown("a malformed amount", MONEY)
+        return ir.Const(value, t, x.span)
+
+    def x_DateLit(self, x, want):
+        return ir.Const(x.value, DATE, x.span)
+
+    def x_StringLit(self, x, want):
+        return ir.Const(x.value, TEXT, x.span)
+
+    def x_BoolLit(self, x, want):
+        return ir.Const(x.value, BOOL, x.span)
+
+    def x_UnknownLit(self, x, want):
+        return ir.Unknown(x.reason or "a fact the notice does not give", want or ANY, x.span)
+
+    def x_Name(self, x: A.Name, want):
+        n = x.name
+        if n in self.facts:
+            return ir.Fact(n, self.facts[n].type, x.span)
+        if n in self.ns.decls:
+            node = self.ns.decls[n].node
+            if isinstance(node, A.ParamDecl):
+                self.c.error("E307", f"parameter `{n}` has a value per year: write `{n}[year]`", x.span,
+                             "which year?", hint=f"e.g. {n}[coverage_year]")
+                return ir.Unknown("a parameter without a year", ANY)
+            if isinstance(node, A.DataDecl):
+                self.c.error("E307", f"`{n}` is a data table, not a value", x.span)
+                return ir.Unknown("data", ANY)
+            d = self.definition(n)
+            return ir.Ref(n, d.type if d else ANY, x.span)
+        if n in BUILTINS:
+            if n == "coverage_year":
+                return ir.Const(self.program.coverage, INT, x.span)
+            value = self.program.issued if n == "issue_date" else self.program.printed
+            if value is None:
+                self.c.error("E208", f"the notice header gives no {'issued' if n == 'issue_date' else 'printed'} date",
+                             x.span)
+                return ir.Unknown("a date", DATE)
+            return value if isinstance(value, ir.Unknown) else ir.Const(value, DATE, x.span)
+        owners = self.members.get(n, [])
+        if want and isinstance(want, tuple) and want[0] == "enum":
+            for ename, code in owners:
+                if ename == want[1]:
+                    return ir.Const(code, want, x.span)
+        if len(owners) == 1:
+            ename, code = owners[0]
+            return ir.Const(code, enum_t(ename), x.span)
+        if len(owners) > 1:
+            self.c.error("E209", f"`{n}` is a member of several enumerations: " + ", ".join(e for e, _ in owners),
+                         x.span, "ambiguous", hint=f"write {owners[0][0]}.{n}")
+            return ir.Unknown("an ambiguous name", ANY)
+        candidates = list(self.facts) + list(self.ns.decls) + list(self.members) + list(BUILTINS)
+        self.c.error("E210", f"unknown name `{n}`", x.span, "not defined", hint=did_you_mean(n, candidates))
+        return ir.Unknown("an unknown name", want or ANY)
+
+    def x_Qualified(self, x: A.Qualified, want):
+        if x.enum not in self.enums:
+            self.c.error("E203", f"no enumeration named `{x.enum}`", x.span, hint=did_you_mean(x.enum, self.enums))
+            return ir.Unknown("an unknown enumeration", ANY)
+        code = self.member_of(x.enum, x.member, x.span)
+        return ir.Const(code, enum_t(x.enum), x.span) if code is not None else ir.Unknown("?", enum_t(x.enum))
+
+    def x_SetLit(self, x: A.SetLit, want):
+        if not x.members:
+            return ir.Const(frozenset(), want if isinstance(want, tuple) and want[0] == "set" else set_t(None), x.span)
+        elem = want[1] if isinstance(want, tuple) and want[0] == "set" else None
+        codes, enum = set(), elem
+        for m in x.members:
+            e = self.x_Name(A.Name(m, x.span), enum_t(enum) if enum else None)
+            if not (isinstance(e, ir.Const) and isinstance(e.type, tuple) and e.type[0] == "enum"):
+                if not isinstance(e, ir.Unknown):
+                    self.c.error("E308", f"`{m}` is not an enumeration member", x.span, "sets hold members")
+                continue
+            if enum and e.type[1] != enum:
+                self.c.error("E308", f"`{m}` is a {e.type[1]}, the set holds {enum}", x.span)
+                continue
+            enum = e.type[1]
+            codes.add(e.value)
+        return ir.Const(frozenset(codes), set_t(enum), x.span)
+
+    def x_Call(self, x: A.Call, want):
+        if x.func not in FUNCTIONS:
+            self.c.error("E211", f"unknown function `{x.func}`", x.span, "not a function",
+                         hint=did_you_mean(x.func, FUNCTIONS) or "the functions are " + ", ".join(sorted(FUNCTIONS)))
+            return ir.Unknown("an unknown function", want or ANY)
+        if x.func in ("days", "months"):
+            if len(x.args) != 1:
+                self.c.error("E309", f"{x.func}(n) takes one whole number", x.span)
+                return ir.Unknown("?", DAYS if x.func == "days" else MONTHS)
+            n = self.expect(self.expr(x.args[0], INT), INT, x.args[0].span)
+            return ir.Op("int_as_" + x.func, (n,), DAYS if x.func == "days" else MONTHS, x.span)
+        if len(x.args) < 2:
+            self.c.error("E309", f"{x.func}(…) takes two or more values", x.span)
+            return ir.Unknown("?", want or ANY)
+        args = [self.expr(a, want) for a in x.args]
+        t = _unify([a.type for a in args])
+        if t is None or t not in ORDERED:
+            self.c.error("E310", f"{x.func}(…) needs values of one ordered kind, got "
+                         + ", ".join(show_type(a.type) for a in args), x.span)
+            return ir.Unknown("?", want or ANY)
+        return ir.Op(x.func, tuple(args), t, x.span)
+
+    def x_DateIdiom(self, x: A.DateIdiom, want):
+        if x.idiom in ("year_start", "year_end"):
+            y = self.expect(self.expr(x.operand, INT), INT, x.operand.span, " (a year)")
+            return ir.Op(x.idiom, (y,), DATE, x.span)
+        d = self.expect(self.expr(x.operand, DATE), DATE, x.operand.span)
+        return ir.Op(x.idiom, (d,), DATE, x.span)
+
+    def x_Unary(self, x: A.Unary, want):
+        if x.op == "not":
+            return ir.Op("not", (self.expect(self.expr(x.operand, BOOL), BOOL, x.operand.span),), BOOL, x.span)
+        e = self.expr(x.operand, want)
+        if e.type not in (MONEY, INT, DAYS, MONTHS):
+            self.c.error("E301", f"cannot negate {show_type(e.type)}", x.span)
+        return ir.Op("neg", (e,), e.type, x.span)
+
+    def x_Binary(self, x: A.Binary, want):
+        op = x.op
+        if op in ("and", "or"):
+            l = self.expect(self.expr(x.left, BOOL), BOOL, x.left.span)
+            r = self.expect(self.expr(x.right, BOOL), BOOL, x.right.span)
+            return ir.Op(op, (l, r), BOOL, x.span)
+        if op == "of":
+            l = self.expect(self.expr(x.left, RATE), RATE, x.left.span, " before `of`")
+            r = self.expect(self.expr(x.right, MONEY), MONEY, x.right.span, " after `of`")
+            return ir.Op("pct", (l, r), MONEY, x.span)
+        l = self.expr(x.left, None)
+        r = self.expr(x.right, l.type if not isinstance(l, ir.Unknown) else want)
+        if isinstance(l, ir.Unknown) and l.type == ANY:
+            l = replace(l, type=r.type)
+        lt, rt = l.type, r.type
+        if op in ("=", "!="):
+            t = _unify([lt, rt])
+            if t is None:
+                self.c.error("E301", f"cannot compare {show_type(lt)} with {show_type(rt)}", x.span,
+                             "different kinds")
+            return ir.Op("eq" if op == "=" else "ne", (l, r), BOOL, x.span)
+        if op in ("<", "<=", ">", ">="):
+            t = _unify([lt, rt])
+            if t is None or t not in ORDERED:
+                self.c.error("E301", f"cannot order {show_type(lt)} and {show_type(rt)}", x.span)
+            return ir.Op({"<": "lt", "<=": "le", ">": "gt", ">=": "ge"}[op], (l, r), BOOL, x.span)
+        table = {
+            ("+", MONEY, MONEY): ("add", MONEY), ("-", MONEY, MONEY): ("sub", MONEY),
+            ("+", INT, INT): ("add", INT), ("-", INT, INT): ("sub", INT),
+            ("+", DAYS, DAYS): ("add", DAYS), ("+", MONTHS, MONTHS): ("add", MONTHS),
+            ("+", DATE, DAYS): ("date_plus_days", DATE), ("-", DATE, DAYS): ("date_minus_days", DATE),
+            ("+", DATE, MONTHS): ("date_plus_months", DATE),
+            ("-", DATE, DATE): ("date_diff", DAYS),
+            ("*", MONEY, INT): ("mul", MONEY), ("*", INT, MONEY): ("mul", MONEY), ("*", INT, INT): ("mul", INT),
+            ("*", MONTHS, INT): ("mul", MONTHS), ("*", INT, MONTHS): ("mul", MONTHS),
+        }
+        key = (op, ANY if lt == ANY else lt, ANY if rt == ANY else rt)
+        if ANY in key[1:]:
+            return ir.Op("add" if op == "+" else "sub" if op == "-" else "mul", (l, r), want or ANY, x.span)
+        if key not in table:
+            self.c.error("E301", f"cannot use `{op}` on {show_type(lt)} and {show_type(rt)}", x.span,
+                         "no such operation", hint=_op_hint(op, lt, rt))
+            return ir.Unknown("a malformed operation", want or ANY)
+        name, t = table[key]
+        return ir.Op(name, (l, r), t, x.span)
+
+    def x_InRange(self, x: A.InRange, want):
+        v = self.expr(x.value, None)
+        lo = self.expect(self.expr(x.low, v.type), v.type, x.low.span)
+        hi = self.expect(self.expr(x.high, v.type), v.type, x.high.span)
+        if v.type not in ORDERED and v.type != ANY:
+            self.c.error("E301", f"a range needs ordered values, got {show_type(v.type)}", x.span)
+        return ir.Op("in_range", (v, lo, hi), BOOL, x.span)
+
+    def x_MemberOf(self, x: A.MemberOf, want):
+        coll = self.expr(x.collection, None)
+        if not (isinstance(coll.type, tuple) and coll.type[0] == "set"):
+            self.c.error("E301", f"`in` needs a set on its right, got {show_type(coll.type)}", x.collection.span,
+                         hint="for a range of dates write `d in a .. b`")
+            return ir.Unknown("?", BOOL)
+        v = self.expect(self.expr(x.value, enum_t(coll.type[1]) if coll.type[1] else None),
+                        enum_t(coll.type[1]) if coll.type[1] else None, x.value.span)
+        return ir.Op("member", (v, coll), BOOL, x.span)
+
+    def x_Overlaps(self, x: A.Overlaps, want):
+        l = self.expr(x.left, None)
+        r = self.expect(self.expr(x.right, l.type), l.type, x.right.span)
+        if not (isinstance(l.type, tuple) and l.type[0] == "set"):
+            self.c.error("E301", f"`overlaps` compares two sets, got {show_type(l.type)}", x.left.span)
+        return ir.Op("overlaps", (l, r), BOOL, x.span)
+
+    def x_IsGiven(self, x: A.IsGiven, want):
+        if x.name not in self.facts:
+            self.c.error("E212", f"`{x.name} is given` needs a fact; `{x.name}` is not one", x.span,
+                         hint=did_you_mean(x.name, self.facts))
+            return ir.Const(False, BOOL, x.span)
+        return ir.Given(x.name, BOOL, x.span)
+
+    def x_If(self, x: A.If, want):
+        cond = self.expect(self.expr(x.cond, BOOL), BOOL, x.cond.span)
+        a = self.expr(x.then, want)
+        b = self.expr(x.orelse, a.type if a.type != ANY else want)
+        t = _unify([a.type, b.type])
+        if t is None:
+            self.c.error("E301", f"the branches give {show_type(a.type)} and {show_type(b.type)}", x.span,
+                         "branches differ")
+            t = a.type
+        return ir.IfE(cond, a, b, t, x.span)
+
+    def x_Index(self, x: A.Index, want):
+        if not isinstance(x.base, A.Name) or not isinstance(self.ns.decls.get(x.base.name, Decl(None, "", "")).node, A.ParamDecl):
+            self.c.error("E307", "only a parameter by year can be indexed: name[year]", x.span)
+            return ir.Unknown("?", want or ANY)
+        name = x.base.name
+        if name not in self.program.params:  # a parameter read before its own check
+            self.program.params[name] = self.param(self.ns.decls[name])
+        year = self.expect(self.expr(x.index, INT), INT, x.index.span, " (a year)")
+        return ir.ParamAt(name, year, self.program.params[name].type, x.span)
+
+
+# ---- helpers ------------------------------------------------------------------------
+def _param_years(e, name):
+    """The constant years of parameter `name` that an expression reads."""
+    if isinstance(e, ir.ParamAt):
+        if e.name == name and isinstance(e.year, ir.Const):
+            yield e.year.value
+        return
+    for child in getattr(e, "args", ()) or ():
+        yield from _param_years(child, name)
+    if isinstance(e, ir.IfE):
+        for child in (e.cond, e.then, e.orelse):
+            yield from _param_years(child, name)
+
+
+def _priority_order(c: Checker, node, checked, labels):
+    """Exceptions before the rules they override, `otherwise` last, else source order."""
+    n = len(checked)
+    after = {i: set() for i in range(n)}  # i must come after these
+    for i, (r, _) in enumerate(checked):
+        for o in r.overrides:
+            if o in labels:
+                after[labels[o]].add(i)
+    order, state = [], {}
+
+    def visit(i, path):
+        if state.get(i) == "done":
+            return
+        if state.get(i) == "active":
+            c.error("E207", f"rules of `{node.name}` override each other in a circle", checked[i][0].span)
+            return
+        state[i] = "active"
+        for j in sorted(after[i]):
+            visit(j, path + [i])
+        state[i] = "done"
+        order.append(i)
+
+    normal = [i for i, (r, _) in enumerate(checked) if r.kind != "otherwise"]
+    last = [i for i, (r, _) in enumerate(checked) if r.kind == "otherwise"]
+    for i in normal + last:
+        visit(i, [])
+    if len(last) > 1:
+        c.error("E208", f"`{node.name}` has more than one `otherwise` rule", checked[last[1]][0].span)
+    rank = {i: k for k, i in enumerate(order)}
+    ordered = sorted(range(n), key=lambda i: (checked[i][0].kind == "otherwise", rank[i]))
+    return [checked[i][1] for i in ordered]
+
+
+def _fits(t, want) -> bool:
+    if want == ANY or t == ANY or t == want:
+        return True
+    if isinstance(t, tuple) and isinstance(want, tuple) and t[0] == want[0] == "set":
+        return t[1] is None or want[1] is None
+    return False
+
+
+def _unify(types):
+    t = None
+    for x in types:
+        if x == ANY:
+            continue
+        if t is None or (isinstance(t, tuple) and t == set_t(None)):
+            t = x
+        elif not _fits(x, t):
+            return None
+    return t or ANY
+
+
+def _number_value(text: str, t):
+    if t == MONEY:
+        whole, _, frac = text.partition(".")
+        if len(frac) > 2:
+            return None
+        return int(whole) * 100 + int((frac + "00")[:2])
+    if t == RATE:
+        return Fraction(text) / 100
+    if "." in text:
+        return None
+    return int(text)
+
+
+def _show(value, t) -> str:
+    from .runtime import money_out
+    if t == MONEY:
+        return money_out(value)
+    if t == RATE:
+        return f"{float(value * 100):g}%"
+    return str(value)
+
+
+def _type_hint(got, want) -> str:
+    if got == RATE and want == MONEY:
+        return "a rate of money is written `90% of amount`"
+    if got == INT and want == MONEY:
+        return "money has a unit: `380 元`"
+    if got == DATE and want == DAYS:
+        return "a period is written `90 days`"
+    return ""
+
+
+def _op_hint(op, lt, rt) -> str:
+    if op == "*" and RATE in (lt, rt):
+        return "a rate of money is written `90% of amount`"
+    if op in "+-" and DATE in (lt, rt) and INT in (lt, rt):
+        return "add a period: `d + 90 days` or `d + 3 months`"
+    return ""

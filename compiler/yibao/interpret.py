@@ -1,0 +1,161 @@
+"""The reference interpreter: walks the IR directly. It is the oracle the generated code is tested
+against, folds constants for the checker, and records what fired for `--explain`."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from . import ir
+from . import runtime as rt
+from .runtime import MissingFact, NoRuleApplies, UnknownValue
+
+
+class Interpreter:
+    def __init__(self, program: ir.Program, partial=None, trace: bool = False):
+        self.program = program
+        self.partial = partial  # the checker's environment while constants are folded
+        self.trace = {} if trace else None
+        self._reads: list[dict] = []
+
+    # ---- decisions ----
+    def decide(self, name: str, case: dict, memo: dict | None = None):
+        memo = {} if memo is None else memo
+        return self._ref(name, case, memo)
+
+    def _ref(self, name: str, case: dict, memo: dict):
+        if name in memo:
+            value = memo[name]
+            self._note(name, value)
+            return value
+        d = self.program.definitions.get(name)
+        if d is None and self.partial is not None:
+            d = self.partial.definition(name)
+        if d is None:
+            raise UnknownValue(f"`{name}`, which did not check")
+        if self.trace is not None:
+            self._reads.append({})
+        try:
+            if d.expr is not None:
+                value, fired = self.eval_expr(d.expr, case, memo), [(d.name, d.citation, d.document)]
+            elif d.rules is not None:
+                value, fired = self._rules(d, case, memo)
+            else:
+                value, fired = self._table(d, case, memo)
+        finally:
+            reads = self._reads.pop() if self.trace is not None else None
+        if self.trace is not None:
+            self.trace[name] = {"fired": fired, "uses": reads}
+        memo[name] = value
+        self._note(name, value)
+        return value
+
+    def _note(self, name, value):
+        if self.trace is not None and self._reads:
+            self._reads[-1][name] = value
+
+    def _rules(self, d: ir.Definition, case, memo):
+        for rule in d.rules:
+            if rule.guard is None or self.eval_expr(rule.guard, case, memo):
+                return self.eval_expr(rule.value, case, memo), [(rule.id, rule.citation, rule.document)]
+        raise NoRuleApplies(d.name)
+
+    def _table(self, d: ir.Definition, case, memo):
+        t = d.table
+        keys = [self.eval_expr(k.expr, case, memo) for k in t.keys]
+        matches = []
+        for row in t.rows:
+            for cell, key, value in zip(row.cells, t.keys, keys):
+                if cell is None:
+                    continue
+                if key.mode == "eq" and value not in cell:
+                    break
+                if key.mode == "member" and cell.isdisjoint(value):
+                    break
+            else:
+                matches.append(row)
+                if t.hit == "first":
+                    break
+        if not matches:
+            if t.default is None:
+                raise NoRuleApplies(d.name, "no row of the table matches")
+            return self.eval_expr(t.default, case, memo), [(f"{d.name}[otherwise]", d.citation, d.document)]
+        if t.hit == "unique" and len(matches) > 1:
+            raise rt.Undecidable(f"rows {matches[0].id} and {matches[1].id} of `{d.name}` both apply")
+        if t.hit == "best":
+            scored = [(self.eval_expr(r.value, case, memo), r) for r in matches]
+            best = max(v for v, _ in scored)
+            winner = next(r for v, r in scored if v == best)
+            return best, [(winner.id, winner.citation, winner.document)]
+        row = matches[0]
+        return self.eval_expr(row.value, case, memo), [(row.id, row.citation, row.document)]
+
+    # ---- expressions ----
+    def eval_expr(self, e: ir.Expr, case: dict, memo: dict | None = None):
+        memo = {} if memo is None else memo
+        if isinstance(e, ir.Const):
+            return e.value
+        if isinstance(e, ir.Fact):
+            if e.name not in case:
+                raise MissingFact(e.name)
+            value = case[e.name]
+            self._note(e.name, value)
+            return value
+        if isinstance(e, ir.Ref):
+            return self._ref(e.name, case, memo)
+        if isinstance(e, ir.Unknown):
+            raise UnknownValue(e.reason)
+        if isinstance(e, ir.Given):
+            return e.fact in case
+        if isinstance(e, ir.ParamAt):
+            year = self.eval_expr(e.year, case, memo)
+            values = self.program.params[e.name].values
+            if year not in values:
+                raise UnknownValue(f"{e.name} for {year}, which no notice here gives")
+            value = values[year]
+            if isinstance(value, ir.Unknown):
+                raise UnknownValue(value.reason)
+            return value
+        if isinstance(e, ir.IfE):
+            return self.eval_expr(e.then if self.eval_expr(e.cond, case, memo) else e.orelse, case, memo)
+        assert isinstance(e, ir.Op), e
+        op = e.op
+        if op == "and":
+            return self.eval_expr(e.args[0], case, memo) and self.eval_expr(e.args[1], case, memo)
+        if op == "or":
+            return self.eval_expr(e.args[0], case, memo) or self.eval_expr(e.args[1], case, memo)
+        a = [self.eval_expr(x, case, memo) for x in e.args]
+        return _OPS[op](*a)
+
+
+def _pct(rate: Fraction, fen: int) -> int:
+    return rt.pct(fen, rate.numerator, rate.denominator)
+
+
+_OPS = {
+    "not": lambda a: not a,
+    "neg": lambda a: -a,
+    "eq": lambda a, b: a == b,
+    "ne": lambda a, b: a != b,
+    "lt": lambda a, b: a < b,
+    "le": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b,
+    "ge": lambda a, b: a >= b,
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "pct": _pct,
+    "in_range": lambda v, lo, hi: lo <= v <= hi,
+    "member": lambda v, s: v in s,
+    "overlaps": lambda a, b: not a.isdisjoint(b),
+    "date_plus_days": rt.plus_days,
+    "date_minus_days": lambda d, n: rt.plus_days(d, -n),
+    "date_plus_months": rt.plus_months,
+    "date_diff": lambda a, b: (a - b).days,
+    "int_as_days": lambda n: n,
+    "int_as_months": lambda n: n,
+    "max": max,
+    "min": min,
+    "day_after": rt.day_after,
+    "first_of_next_month": rt.first_of_next_month,
+    "year_start": rt.year_start,
+    "year_end": rt.year_end,
+}

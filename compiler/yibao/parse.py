@@ -1,0 +1,78 @@
+"""Source text → Lark tree, with Lark's errors turned into diagnostics."""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from .diagnostics import Diagnostic, PolicyError
+from .source import SourceFile, Span
+
+# Token names as a person would say them.
+_TOKEN_WORDS = {
+    "NAME": "a name", "STRING": "a quoted string", "NUMBER": "a number", "DATE": "a date (YYYY-MM-DD)",
+    "DOCNUM": "a document number like 渝医保发〔2023〕24号", "CLAUSE": "a citation (§clause \"quote\")",
+    "UNIT": "a unit (元, %, days, months)", "LBRACE": "`{`", "RBRACE": "`}`", "LPAR": "`(`", "RPAR": "`)`",
+    "EQUAL": "`=`", "COMMA": "`,`", "COLON": "`:`", "$END": "the end of the file",
+}
+
+
+@lru_cache(maxsize=1)
+def parser() -> Lark:
+    text = resources.files("yibao").joinpath("yibao.lark").read_text(encoding="utf-8")
+    return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=True)
+
+
+def keywords() -> frozenset[str]:
+    """Every keyword of the language (for highlighting and for the docs)."""
+    return frozenset(t.pattern.value for t in parser().terminals
+                     if t.pattern.type == "str" and t.pattern.value.isidentifier())
+
+
+def parse_tree(file: SourceFile) -> Tree:
+    try:
+        return parser().parse(file.text)
+    except UnexpectedInput as exc:
+        raise PolicyError([_syntax_diagnostic(file, exc)]) from None
+
+
+def _syntax_diagnostic(file: SourceFile, exc: UnexpectedInput) -> Diagnostic:
+    line, column = max(exc.line, 1), max(exc.column, 1)
+    if isinstance(exc, UnexpectedCharacters):
+        char = file.text[exc.pos_in_stream] if exc.pos_in_stream < len(file.text) else ""
+        hint = ""
+        if char in "“”":
+            hint = "strings use straight double quotes \"…\""
+        elif char == "§" or char == "\"":
+            hint = "a citation is §clause \"quote\", with no space after §"
+        return Diagnostic("E101", f"unexpected character {char!r}", Span(file, line, column, line, column + 1),
+                          "not valid here", hint=hint)
+    if isinstance(exc, UnexpectedEOF):
+        last = len(file.text.splitlines()) or 1
+        return Diagnostic("E102", "the file ends too early", Span(file, last, 1, last, 2),
+                          "a block or declaration is not finished", hint="is a `}` missing?")
+    assert isinstance(exc, UnexpectedToken)
+    tok: Token = exc.token
+    expected = sorted({_TOKEN_WORDS.get(e, f"`{_literal(e)}`") for e in exc.expected})
+    got = "the end of the file" if tok.type == "$END" else f"`{tok}`"
+    width = max(len(str(tok)), 1)
+    hint = ""
+    if "CLAUSE" in exc.expected and tok.type == "STRING":
+        hint = "a citation starts with § and the clause number, e.g. §三（一） \"quote\""
+    elif tok.type == "NUMBER" and "UNIT" in exc.expected:
+        hint = "write money as `380 元`, a rate as `90%`"
+    return Diagnostic("E103", f"unexpected {got}", Span(file, line, column, line, column + width),
+                      "expected " + _join(expected[:6]) + (" …" if len(expected) > 6 else ""), hint=hint)
+
+
+def _literal(terminal: str) -> str:
+    for t in parser().terminals:
+        if t.name == terminal and t.pattern.type == "str":
+            return t.pattern.value
+    return terminal.lower()
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]

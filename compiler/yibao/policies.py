@@ -1,0 +1,144 @@
+"""Finding policies and building checked programs: the facade over parse → check.
+
+A policy directory holds `*.policy` files (notices and libraries, found by header, not file name)
+and `texts/<document number>.txt`, the notices' words that citations are verified against.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import ast as A
+from . import ir
+from .check import Checker, Namespace
+from .diagnostics import Diagnostic, PolicyError, did_you_mean
+from .from_tree import parse_module
+from .source import SourceFile
+from .texts import NoticeTexts
+
+
+def default_directory() -> Path:
+    """$YIBAO_POLICIES, else the nearest `policies/` from the working directory up."""
+    env = os.environ.get("YIBAO_POLICIES")
+    if env:
+        return Path(env)
+    here = Path.cwd().resolve()
+    for d in (here, *here.parents):
+        if (d / "policies").is_dir():
+            return d / "policies"
+    return here / "policies"
+
+
+@dataclass
+class PolicySet:
+    directory: Path
+    extra: list[Path] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.modules: dict[str, A.Module] = {}  # path → module
+        self.failed: dict[str, PolicyError] = {}
+        self.notices: dict[str, str] = {}  # document number → path
+        self.libraries: dict[str, A.Module] = {}
+        self.texts = NoticeTexts(self.directory / "texts")
+        files = sorted(self.directory.rglob("*.policy")) if self.directory.is_dir() else []
+        for f in files + [p for p in self.extra if p.resolve() not in {x.resolve() for x in files}]:
+            self._read(f)
+        self._namespaces: dict[str, Namespace] = {}
+
+    def _read(self, path: Path):
+        key = str(path)
+        try:
+            module = parse_module(SourceFile.read(path))
+        except PolicyError as exc:
+            self.failed[key] = exc
+            return
+        self.modules[key] = module
+        if module.header:
+            self.notices.setdefault(module.header.document, key)
+        elif module.library:
+            self.libraries.setdefault(module.library.name, module)
+
+    def resolve(self, notice: str) -> str:
+        """A document number or a path → the policy file's path (ValueError if neither)."""
+        if notice in self.notices:
+            return self.notices[notice]
+        p = Path(notice)
+        if p.suffix == ".policy" or p.exists():
+            if not p.exists():
+                raise ValueError(f"no such policy file: {notice}")
+            for key in list(self.modules) + list(self.failed):
+                if Path(key).resolve() == p.resolve():
+                    return key
+            self._read(p)
+            return str(p)
+        hint = did_you_mean(notice, self.notices)
+        raise ValueError(f"no policy for notice {notice}" + (f"; {hint}" if hint else "")
+                         + f" (known: {', '.join(sorted(self.notices)) or 'none'} in {self.directory})")
+
+    def check(self, notice: str) -> tuple[ir.Program | None, list[Diagnostic]]:
+        """Check one notice with everything it uses and implements: (program or None, diagnostics)."""
+        path = self.resolve(notice)
+        if path in self.failed:
+            return None, list(self.failed[path].diagnostics)
+        checker = Checker(self.texts)
+        ns = self._namespace(path, checker, [])
+        program = checker.program(ns, path) if ns else None
+        diags = _dedupe(checker.diagnostics)
+        if any(d.severity == "error" for d in diags):
+            program = None
+        return program, diags
+
+    def load(self, notice: str) -> ir.Program:
+        program, diags = self.check(notice)
+        if program is None:
+            raise PolicyError(diags)
+        return program
+
+    def _namespace(self, path: str, checker: Checker, chain: list[str]) -> Namespace | None:
+        module = self.modules[path]
+        header = module.header
+        if header is None:
+            checker.error("E107", "a notice policy starts with `notice DOCUMENT { … }`",
+                          module.items[0].span if module.items else None, "no notice header")
+            return None
+        _check_header(checker, header)
+        parent = None
+        if header.implements and not header.implements_external:
+            target = self.notices.get(header.implements)
+            if target is None:
+                checker.error("E604", f"{header.implements} is not encoded here", header.span,
+                              "implements an unknown notice",
+                              hint="mark a notice that is not in the repository `implements DOC external`")
+            elif target in chain or target == path:
+                checker.error("E605", "notices implement each other in a circle", header.span)
+            elif target in self.failed:
+                checker.diagnostics.extend(self.failed[target].diagnostics)
+                return None
+            else:
+                parent = self._namespace(target, checker, chain + [path])
+        return checker.namespace(module, header.document, path, parent, self.libraries)
+
+    def all_paths(self) -> list[str]:
+        return sorted(set(self.modules) | set(self.failed))
+
+
+def _check_header(checker: Checker, h: A.Header):
+    for name, value in (("title", h.title), ("issuers", h.issuers), ("issued", h.issued),
+                        ("coverage", h.coverage), ("jurisdiction", h.jurisdiction)):
+        if not value:
+            checker.error("E108", f"the notice header needs `{name}`", h.span, f"no {name}",
+                          hint="write `issued unknown` where the notice prints no date" if name == "issued" else "")
+    if not h.implements_declared:
+        checker.error("E108", "the notice header must say what it implements: `implements DOC` or `implements none`",
+                      h.span, "no implements")
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen, out = set(), []
+    for d in diags:
+        key = (d.code, d.message, d.span.where if d.span else "")
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out

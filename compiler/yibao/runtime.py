@@ -1,0 +1,207 @@
+"""What evaluated policies need at run time: exact money, the date idioms, case decoding, errors.
+
+Standard library only: `yibao compile` copies this file into every standalone calculator, so the
+interpreter, the in-process generated code and the shipped module share one definition of each idiom.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re as _re
+from decimal import Decimal as _Decimal
+
+__all__ = [
+    "Undecidable", "MissingFact", "UnknownValue", "NoRuleApplies", "CaseError",
+    "pct", "day_after", "plus_days", "plus_months", "first_of_next_month", "year_start", "year_end",
+    "money_out", "decode_case", "output_value",
+]
+
+
+# ---- why a decision could not be made (exit code 3) -------------------------------
+class Undecidable(Exception):
+    """A decision cannot be made for this case."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class MissingFact(Undecidable):
+    def __init__(self, fact: str):
+        super().__init__(f"needs `{fact}`, which the case does not give")
+        self.fact = fact
+
+
+class UnknownValue(Undecidable):
+    def __init__(self, what: str):
+        super().__init__(f"needs {what}: unknown")
+        self.what = what
+
+
+class NoRuleApplies(Undecidable):
+    def __init__(self, name: str, where: str = ""):
+        super().__init__(f"no rule of `{name}` applies to this case" + (f" ({where})" if where else ""))
+        self.name = name
+
+
+class CaseError(ValueError):
+    """A case that does not fit the interface (exit code 2); names the field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"field `{field}`: {message}" if field else message)
+        self.field = field
+
+
+# ---- exact money ----------------------------------------------------------------------
+def pct(fen: int, num: int, den: int) -> int:
+    """num/den of an amount in fen, rounded half up to the fen only where it is not whole."""
+    v = fen * num
+    if v >= 0:
+        return (2 * v + den) // (2 * den)
+    return -((-2 * v + den) // (2 * den))
+
+
+def money_out(fen: int) -> str:
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}{fen // 100}.{fen % 100:02d}"
+
+
+# ---- the date idioms (Civil Code art. 201–203, interface.md) -----------------------------
+_ONE_DAY = _dt.timedelta(days=1)
+
+
+def day_after(d: _dt.date) -> _dt.date:
+    return d + _ONE_DAY
+
+
+def plus_days(d: _dt.date, n: int) -> _dt.date:
+    return d + _dt.timedelta(days=n)
+
+
+def plus_months(d: _dt.date, n: int) -> _dt.date:
+    """The same day n months later; the month's last day where that day does not exist."""
+    m = d.month - 1 + n
+    y, m = d.year + m // 12, m % 12 + 1
+    return _dt.date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def first_of_next_month(d: _dt.date) -> _dt.date:
+    return _dt.date(d.year + 1, 1, 1) if d.month == 12 else _dt.date(d.year, d.month + 1, 1)
+
+
+def year_start(y: int) -> _dt.date:
+    return _dt.date(y, 1, 1)
+
+
+def year_end(y: int) -> _dt.date:
+    return _dt.date(y, 12, 31)
+
+
+# ---- cases in, results out ------------------------------------------------------------------
+_MONEY = _re.compile(r"-?\d+(\.\d{1,2})?")
+
+
+def _money_in(field: str, raw) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, (int, str, _Decimal, float)):
+        raise CaseError(field, f"expected money (a number or a string like \"342.00\"), got {_json_type(raw)}")
+    text = str(raw) if not isinstance(raw, float) else repr(raw)
+    if not _MONEY.fullmatch(text):
+        raise CaseError(field, f"{text!r} is not an amount of money in yuan with at most two decimals")
+    whole, _, frac = text.partition(".")
+    sign = -1 if whole.startswith("-") else 1
+    return sign * (abs(int(whole)) * 100 + int((frac + "00")[:2]))
+
+
+def _date_in(field: str, raw) -> _dt.date:
+    if not isinstance(raw, str) or not _re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        raise CaseError(field, f"expected a date YYYY-MM-DD, got {raw!r}")
+    try:
+        return _dt.date.fromisoformat(raw)
+    except ValueError:
+        raise CaseError(field, f"{raw} is not a day that exists") from None
+
+
+def _json_type(v) -> str:
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list",
+            dict: "an object", type(None): "null"}.get(type(v), type(v).__name__)
+
+
+def decode_case(raw, spec: dict) -> dict:
+    """Check a decoded JSON case against the facts' spec and turn it into runtime values.
+
+    spec: field → (kind, aliases, default); kind is money | date | bool | int | count | enum | set;
+    aliases maps every accepted spelling of an enum member to its code. Absent facts with no default
+    are left out, so a decision that needs one raises MissingFact.
+    """
+    if not isinstance(raw, dict):
+        raise CaseError("", f"a case is a JSON object, got {_json_type(raw)}")
+    case = {}
+    for field, value in raw.items():
+        entry = spec.get(field)
+        if entry is None:
+            close = [f for f in spec if f.startswith(field[:3])] if field else []
+            raise CaseError(field, "unknown field" + (f" (did you mean `{close[0]}`?)" if close else "")
+                            + "; the fields are " + ", ".join(spec))
+        kind, aliases, _ = entry
+        if kind == "money":
+            case[field] = _money_in(field, value)
+        elif kind == "date":
+            case[field] = _date_in(field, value)
+        elif kind == "bool":
+            if not isinstance(value, bool):
+                raise CaseError(field, f"expected true or false, got {value!r}")
+            case[field] = value
+        elif kind in ("int", "count"):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise CaseError(field, f"expected a whole number, got {value!r}")
+            if kind == "count" and value < 0:
+                raise CaseError(field, f"expected a whole number ≥ 0, got {value}")
+            case[field] = value
+        elif kind == "enum":
+            if isinstance(value, bool) or not isinstance(value, (str, int)) or value not in aliases:
+                raise CaseError(field, f"{value!r} is not one of " + ", ".join(map(repr, _codes(aliases))))
+            case[field] = aliases[value]
+        elif kind == "set":
+            if not isinstance(value, list):
+                raise CaseError(field, f"expected a list of codes, got {_json_type(value)}")
+            codes = set()
+            for i, item in enumerate(value):
+                if isinstance(item, bool) or not isinstance(item, (str, int)) or item not in aliases:
+                    raise CaseError(f"{field}[{i}]", f"{item!r} is not a known code; the codes are "
+                                    + ", ".join(map(str, _codes(aliases))))
+                codes.add(aliases[item])
+            case[field] = frozenset(codes)
+    for field, (kind, aliases, default) in spec.items():
+        if field not in case and default is not _ABSENT:
+            case[field] = default
+    return case
+
+
+class _Absent:
+    def __repr__(self):
+        return "ABSENT"
+
+
+_ABSENT = _Absent()
+
+
+def _codes(aliases: dict) -> list:
+    seen = []
+    for code in aliases.values():
+        if code not in seen:
+            seen.append(code)
+    return seen
+
+
+def output_value(kind: str, value):
+    """A runtime value as the interface prints it."""
+    if kind == "money":
+        return money_out(value)
+    if kind == "date":
+        return value.isoformat()
+    if kind == "set":
+        return sorted(value, key=str)
+    if kind == "rate":
+        return str(value)
+    return value
