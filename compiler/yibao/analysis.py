@@ -1,0 +1,87 @@
+"""Static analyses beyond types, each finding reported with a counterexample case.
+
+Tables: a combination of keys no row decides (a gap), and rows that both apply under `hit unique`
+(an overlap). A member of a set-valued key (an identity) that some row prices must be priced for
+every combination of the other keys: otherwise deleting one row of a subsidy table would silently
+fall through to the default.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+
+from . import ir
+from .diagnostics import Diagnostic
+
+
+def analyze(program: ir.Program) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for d in program.definitions.values():
+        if d.table is not None and d.document == program.document:
+            out += table_gaps(program, d)
+    from . import rules_analysis
+    out += rules_analysis.analyze(program)
+    return out
+
+
+def counterexample(program: ir.Program, keys, combo) -> str:
+    case = {}
+    described = []
+    for key, code in zip(keys, combo):
+        if isinstance(key.expr, ir.Fact):
+            case[key.expr.name] = [code] if key.mode == "member" else code
+        else:
+            described.append(f"{_show_key(key)} = {code!r}")
+    text = json.dumps(case, ensure_ascii=False)
+    return text + (f" with {', '.join(described)}" if described else "")
+
+
+def _show_key(key) -> str:
+    e = key.expr
+    return getattr(e, "name", "a key")
+
+
+def table_gaps(program: ir.Program, d: ir.Definition) -> list[Diagnostic]:
+    t = d.table
+    out = []
+    domains = [program.enums[k.enum].codes() for k in t.keys]
+    member_dims = [i for i, k in enumerate(t.keys) if k.mode == "member"]
+
+    def matching(combo):
+        rows = []
+        for row in t.rows:
+            if all(cell is None or code in cell for cell, code in zip(row.cells, combo)):
+                rows.append(row)
+        return rows
+
+    for combo in itertools.product(*domains):
+        rows = matching(combo)
+        if len(rows) > 1 and t.hit == "unique":
+            out.append(Diagnostic(
+                "E502", f"rows of `{d.name}` overlap: both apply to {counterexample(program, t.keys, combo)}",
+                rows[1].span, "overlaps an earlier row",
+                notes=[f"the other row is at {rows[0].span.where}" if rows[0].span else rows[0].id],
+                hint="make the rows exclusive, or declare `hit first` / `hit best`"))
+        if rows:
+            continue
+        if t.default is None:
+            out.append(Diagnostic(
+                "E501", f"`{d.name}` decides nothing for {counterexample(program, t.keys, combo)}",
+                d.span, "no row for this combination",
+                hint="add a row for it, or an `otherwise` value with its citation"))
+            continue
+        # with a default: a member that some row prices must be priced for every other combination
+        for i in member_dims:
+            code = combo[i]
+            if any(r.cells[i] is not None and code in r.cells[i] for r in t.rows):
+                out.append(Diagnostic(
+                    "E501", f"`{d.name}` prices {program.enums[t.keys[i].enum].name_of(code)} for some keys but not for "
+                    f"{counterexample(program, t.keys, combo)}",
+                    d.span, "a combination left to the default",
+                    hint="add its row (write `=> 0 元` with a citation where the notice really gives nothing)"))
+    return _limit(out)
+
+
+def _limit(diags: list[Diagnostic], most: int = 20) -> list[Diagnostic]:
+    return diags if len(diags) <= most else diags[:most] + [
+        Diagnostic(diags[0].code, f"… and {len(diags) - most} more like these", diags[0].span)]

@@ -1,0 +1,96 @@
+"""The JSON Schema of a case, generated from the policy's fact declarations, and case decoding.
+
+The schema is the contract (interface.md): it is what `yibao schema` prints and what names the
+field in an error. runtime.decode_case is the fast path for the same contract; a case it rejects
+is run through the schema for the message (tests check the two agree).
+"""
+from __future__ import annotations
+
+import jsonschema
+
+from . import ir
+from .runtime import CaseError, decode_case
+from .to_python import fact_spec
+
+_MONEY = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?\d+(\.\d{1,2})?$"}]}
+
+
+def case_schema(program: ir.Program) -> dict:
+    props = {}
+    for name, f in program.facts.items():
+        t = f.type
+        if isinstance(t, tuple):
+            codes = list(program.enums[t[1]].aliases())
+            item = {"enum": codes}
+            s = item if t[0] == "enum" else {"type": "array", "items": item, "uniqueItems": False}
+        elif t == ir.MONEY:
+            s = dict(_MONEY)
+        elif t == ir.DATE:
+            s = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+        elif t == ir.BOOL:
+            s = {"type": "boolean"}
+        elif t == ir.INT:
+            s = {"type": "integer", **({"minimum": 0} if f.non_negative else {})}
+        else:
+            s = {}
+        if f.description:
+            s = {**s, "description": f.description}
+        if f.default is not ir.NO_DEFAULT:
+            s["default"] = _json_default(f.default)
+        props[name] = s
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"A case for {program.document}",
+        "type": "object",
+        "properties": props,
+        "additionalProperties": False,
+    }
+
+
+def _json_default(v):
+    if isinstance(v, frozenset):
+        return sorted(v, key=str)
+    return v
+
+
+def validator(program: ir.Program):
+    schema = case_schema(program)
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def schema_errors(program: ir.Program, raw, v=None) -> list[CaseError]:
+    """Every way a decoded JSON value breaks the case schema, each naming its field."""
+    v = v or validator(program)
+    errors = []
+    for err in sorted(v.iter_errors(raw), key=lambda e: list(map(str, e.absolute_path))):
+        path = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p)
+                       for i, p in enumerate(err.absolute_path))
+        if err.validator == "additionalProperties":
+            extra = sorted(set(raw) - set(program.facts)) if isinstance(raw, dict) else []
+            for f in extra:
+                errors.append(CaseError(f, "unknown field; the fields are " + ", ".join(program.facts)))
+            continue
+        message = err.message
+        if err.validator == "enum":
+            message = f"{err.instance!r} is not a known code"
+        elif err.validator == "format":
+            message = f"{err.instance} is not a day that exists"
+        errors.append(CaseError(path, message))
+    return errors
+
+
+class CaseDecoder:
+    """Decodes cases for one program: the fast path, and the schema's word when it fails."""
+
+    def __init__(self, program: ir.Program):
+        self.program = program
+        self.spec = fact_spec(program)
+        self.validator = validator(program)
+
+    def __call__(self, raw) -> dict:
+        try:
+            return decode_case(raw, self.spec)
+        except CaseError as fast:
+            errors = schema_errors(self.program, raw, self.validator)
+            raise (errors[0] if errors else fast) from None

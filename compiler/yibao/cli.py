@@ -1,0 +1,211 @@
+"""The `yibao` command: eval, compile, check, schema (and diff, in diff.py).
+
+Exit codes (interface.md): 0 ok · 1 a policy is wrong · 2 bad input · 3 a requested decision the
+notice does not state or cannot decide. Errors go to standard error, one line each (a policy's
+diagnostics add their source line and caret); never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .diagnostics import PolicyError
+from .policies import PolicySet, default_directory
+
+OK, POLICY_ERROR, BAD_INPUT, UNDECIDABLE = 0, 1, 2, 3
+
+_EPILOG = """\
+examples:
+  yibao eval 渝医保发〔2023〕24号 --case case.json
+  echo '{"group": "student", "tier": 2, "payment_date": "2023-11-01"}' | yibao eval 渝医保发〔2023〕24号 --case -
+  yibao eval 九龙坡医保发〔2023〕46号 --cases roll.jsonl > results.jsonl
+  yibao eval 九龙坡医保发〔2023〕46号 --case case.json --decision assistance --explain
+  yibao compile 渝医保发〔2023〕24号 -o calc.py && python -I calc.py < case.json
+  yibao check --strict
+  yibao diff 渝医保发〔2023〕24号 渝医保发〔2025〕42号
+
+NOTICE is a document number exactly as printed, or a policy file's path.
+exit codes: 0 ok · 1 a policy is wrong · 2 bad input · 3 a decision cannot be made
+"""
+
+
+class Fail(Exception):
+    def __init__(self, code: int, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return BAD_INPUT
+    try:
+        return args.run(args)
+    except Fail as exc:
+        print(f"yibao: {exc}", file=sys.stderr)
+        return exc.code
+    except PolicyError as exc:
+        for d in exc.diagnostics:
+            print(d.render(), file=sys.stderr)
+        return POLICY_ERROR
+    except BrokenPipeError:  # `yibao eval … | head`
+        return OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="yibao", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_EPILOG,
+        description="Chongqing resident medical-insurance notices as checked, executable policy.")
+    p.add_argument("--policies", metavar="DIR", type=Path,
+                   help="the policy directory (default: $YIBAO_POLICIES, else the nearest ./policies)")
+    sub = p.add_subparsers(title="commands", metavar="COMMAND", dest="command")
+
+    e = sub.add_parser("eval", help="evaluate cases against a notice", formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Evaluate one case (--case) or a JSONL stream of cases (--cases) and print JSON.\n"
+                       "A result holds every decision the case has the facts for; --decision asks for\n"
+                       "particular ones and exits 3 if one cannot be decided.", epilog=_EPILOG)
+    e.add_argument("notice", metavar="NOTICE")
+    src = e.add_mutually_exclusive_group(required=True)
+    src.add_argument("--case", metavar="FILE", help="one case, a JSON object ('-' reads standard input)")
+    src.add_argument("--cases", metavar="FILE.jsonl", help="one case a line; one result a line, in order, streamed")
+    e.add_argument("--decision", metavar="NAME", action="append", help="only this decision (repeatable)")
+    e.add_argument("--explain", action="store_true", help="add the rules that fired, with clause and quote")
+    e.add_argument("--format", choices=("json", "text"), default="json",
+                   help="json (default), or text for a reader (with --explain)")
+    e.set_defaults(run=cmd_eval)
+
+    c = sub.add_parser("compile", help="write a standalone Python calculator",
+                       description="Write the notice as a standalone Python module (standard library only) with one\n"
+                       "function per decision, evaluate(case) and a JSON-in/JSON-out main().",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.add_argument("notice", metavar="NOTICE")
+    c.add_argument("-o", "--output", metavar="FILE", help="where to write (default: standard output)")
+    c.set_defaults(run=cmd_compile)
+
+    k = sub.add_parser("check", help="parse, type-check and verify policies",
+                       description="Parse, type-check and verify policies: names, types, tables, printed figures,\n"
+                       "citations (every quote is looked up in the notice's text), overrides, and the\n"
+                       "static analyses (gaps and overlaps found with a counterexample case).",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    k.add_argument("paths", nargs="*", metavar="PATH", help="policy files or directories (default: all of policies/)")
+    k.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    k.add_argument("--format", choices=("text", "json", "sarif", "junit"), default="text")
+    k.set_defaults(run=cmd_check)
+
+    s = sub.add_parser("schema", help="print the JSON Schema of a notice's cases")
+    s.add_argument("notice", metavar="NOTICE")
+    s.set_defaults(run=cmd_schema)
+
+    from . import diff as diff_mod
+    diff_mod.add_parser(sub)
+    return p
+
+
+# ---- shared ----------------------------------------------------------------------
+def policy_set(args, extra: list[Path] = ()) -> PolicySet:
+    return PolicySet(args.policies or default_directory(), list(extra))
+
+
+def load_program(args):
+    ps = policy_set(args)
+    try:
+        path = ps.resolve(args.notice)
+    except ValueError as exc:
+        raise Fail(BAD_INPUT, str(exc)) from None
+    program, diags = ps.check(path)
+    if program is None:
+        raise PolicyError([d for d in diags if d.severity == "error"] or diags)
+    return program
+
+
+# ---- eval ------------------------------------------------------------------------------
+def cmd_eval(args) -> int:
+    from .evaluate import Evaluator
+    program = load_program(args)
+    ev = Evaluator(program)
+    wanted = args.decision
+    if wanted:
+        missing = [d for d in wanted if d not in program.decisions]
+        if missing:
+            raise Fail(UNDECIDABLE, f"{program.document} does not state `{missing[0]}`; it states "
+                       + ", ".join(program.decisions))
+    if args.case is not None:
+        raw = _read_json(args.case)
+        result, error = ev.one(raw, wanted, args.explain, where=args.case if args.case != "-" else "<stdin>")
+        if error:
+            raise error
+        _emit(result, args.format)
+        return OK
+    return ev.stream(_open(args.cases), sys.stdout, wanted, args.explain, args.cases, args.format)
+
+
+def _open(path: str):
+    if path == "-":
+        return sys.stdin
+    try:
+        return open(path, encoding="utf-8")
+    except OSError as exc:
+        raise Fail(BAD_INPUT, f"cannot read {path}: {exc.strerror}") from None
+
+
+def _read_json(path: str):
+    f = _open(path)
+    text = f.read()
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Fail(BAD_INPUT, f"{path if path != '-' else '<stdin>'}:{exc.lineno}:{exc.colno}: malformed JSON: {exc.msg}") from None
+
+
+def _emit(result: dict, fmt: str):
+    if fmt == "text":
+        from .explain import as_text
+        print(as_text(result))
+    else:
+        print(json.dumps(result, ensure_ascii=False))
+
+
+# ---- compile ---------------------------------------------------------------------------
+def cmd_compile(args) -> int:
+    from .to_python import generate
+    program = load_program(args)
+    source = generate(program)
+    if args.output:
+        Path(args.output).write_text(source, encoding="utf-8")
+        print(f"wrote {args.output}: {program.document}, decisions "
+              + ", ".join(program.decisions), file=sys.stderr)
+    else:
+        sys.stdout.write(source)
+    return OK
+
+
+# ---- check -----------------------------------------------------------------------------
+def cmd_check(args) -> int:
+    from .report import check_report
+    files = []
+    for p in args.paths or [str(args.policies or default_directory())]:
+        path = Path(p)
+        if path.is_dir():
+            files += sorted(path.rglob("*.policy"))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise Fail(BAD_INPUT, f"no such file or directory: {p}")
+    ps = policy_set(args, files)
+    return check_report(ps, files, args.format, args.strict, sys.stdout)
+
+
+def cmd_schema(args) -> int:
+    from .cases import case_schema
+    print(json.dumps(case_schema(load_program(args)), ensure_ascii=False, indent=2))
+    return OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,63 @@
+"""--explain: for each decision, the rules that fired, the values they used, and the clause and
+quote each implements (from the reference interpreter's trace)."""
+from __future__ import annotations
+
+from . import ir
+from .interpret import Interpreter
+from .runtime import Undecidable
+
+
+def explanation(program: ir.Program, case: dict, decisions: list[str]) -> dict:
+    from .evaluate import json_value
+    interp = Interpreter(program, trace=True)
+    memo: dict = {}
+    out = {}
+    for name in decisions:
+        try:
+            interp.decide(name, case, memo)
+        except Undecidable:
+            continue
+    for name in decisions:
+        steps = []
+        for dep in _closure(interp.trace, name):
+            entry = interp.trace[dep]
+            for rule_id, cite, document in entry["fired"]:
+                step = {"definition": dep, "rule": rule_id, "document": document}
+                if cite:
+                    step.update(clause=cite.clause, quote=cite.quote)
+                    if cite.note:
+                        step["note"] = cite.note
+                step["uses"] = {k: json_value(program, k, v) for k, v in entry["uses"].items()}
+                steps.append(step)
+        out[name] = steps
+    return out
+
+
+def _closure(trace: dict, name: str) -> list[str]:
+    """The decision and the definitions it used, the decision first."""
+    order, todo = [], [name]
+    while todo:
+        n = todo.pop(0)
+        if n in order or n not in trace:
+            continue
+        order.append(n)
+        todo += [k for k in trace[n]["uses"] if k in trace]
+    return order
+
+
+def as_text(result: dict) -> str:
+    lines = []
+    expl = result.get("explanation", {})
+    for name, value in result.items():
+        if name == "explanation":
+            continue
+        lines.append(f"{name} = {value}")
+        for step in expl.get(name, []):
+            if step["definition"] != name and not step["uses"]:
+                continue  # a constant: its own line would only repeat the figure
+            cite = f"§{step['clause']} of {step['document']}: “{step['quote']}”" if "clause" in step else step["document"]
+            uses = ", ".join(f"{k}={v}" for k, v in step["uses"].items())
+            lines.append(f"  {step['rule']}  [{cite}]" + (f"\n    using {uses}" if uses else ""))
+            if "note" in step:
+                lines.append(f"    note: {step['note']}")
+    return "\n".join(lines)
