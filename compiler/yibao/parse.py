@@ -49,10 +49,12 @@ def _syntax_diagnostic(file: SourceFile, exc: UnexpectedInput) -> Diagnostic:
             hint = "a citation is §clause \"quote\", with no space after §"
         return Diagnostic("E101", f"unexpected character {char!r}", Span(file, line, column, line, column + 1),
                           "not valid here", hint=hint)
-    if isinstance(exc, UnexpectedEOF):
-        last = len(file.text.splitlines()) or 1
-        return Diagnostic("E102", "the file ends too early", Span(file, last, 1, last, 2),
-                          "a block or declaration is not finished", hint="is a `}` missing?")
+    if isinstance(exc, UnexpectedEOF) or getattr(getattr(exc, "token", None), "type", None) == "$END":
+        lines = file.text.splitlines()
+        last = max((i for i, l in enumerate(lines, 1) if l.strip()), default=1)
+        end = len(lines[last - 1]) + 1 if lines else 1
+        return Diagnostic("E102", "the file ends too early", Span(file, last, end, last, end + 1),
+                          "a block or declaration is not finished here", hint="is a `}` missing?")
     assert isinstance(exc, UnexpectedToken)
     tok: Token = exc.token
     expected = sorted({_TOKEN_WORDS.get(e, f"`{_literal(e)}`") for e in exc.expected})

@@ -1,0 +1,42 @@
+"""Small helpers shared by the tests: check a policy text in a scratch policy directory."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import POLICIES
+
+HEADER = """notice 测试〔2024〕1号 {
+  title "测试通知"
+  issuers "测试局"
+  issued 2024-01-01
+  coverage 2024
+  jurisdiction "测试区"
+  implements none
+}
+use 居民医保
+"""
+
+TEXT = "一、本通知用于测试。个人缴费标准为一档 380 元/人·年，二档 755 元/人·年。低保对象按照个人缴费标准的 90%给予资助（342 元）。"
+
+
+def scratch(tmp_path: Path, policy: str, name: str = "t.policy", text: str = TEXT) -> Path:
+    """A policy directory holding the shared library, this policy and its notice text."""
+    d = tmp_path / "policies"
+    (d / "lib").mkdir(parents=True)
+    shutil.copy(POLICIES / "lib" / "resident.policy", d / "lib" / "resident.policy")
+    shutil.copytree(POLICIES / "texts", d / "texts")
+    (d / "texts" / "测试〔2024〕1号.txt").write_text(text, encoding="utf-8")
+    (d / name).write_text(policy, encoding="utf-8")
+    return d
+
+
+def check(tmp_path: Path, body: str, header: str = HEADER):
+    """(program or None, diagnostics) for a test notice made of HEADER + body."""
+    from yibao.policies import PolicySet
+    d = scratch(tmp_path, header + body)
+    return PolicySet(d).check(str(d / "t.policy"))
+
+
+def codes(diags) -> list[str]:
+    return [d.code for d in diags]
