@@ -104,8 +104,9 @@ class _Generator:
             values = {y: v for y, v in prm.values.items() if not isinstance(v, ir.Unknown)}
             params.append(f"{_ident('_P_', name, len(params))} = {{{', '.join(f'{y!r}: {self.literal(v, prm.type)}' for y, v in sorted(values.items()))}}}"
                           f"  # {_comment(prm.description or name)}")
+        interface = self.interface()  # may hoist constants too (fact defaults): generate it first
         out += self.hoisted + params + body
-        out += ["", ""] + self.interface()
+        out += ["", ""] + interface
         return "\n".join(out) + "\n"
 
     def constant(self, d: ir.Definition) -> list[str]:

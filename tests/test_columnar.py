@@ -1,0 +1,132 @@
+"""The columnar (NumPy) calculator agrees with the scalar generated one, case by case.
+
+Same seeded cases as the benchmark (bench/cases.py), plus hand-picked edge cases and cases with
+missing facts, for every decision the columnar path vectorizes; the `decided` mask must match the
+scalar code's Undecidable too. No timings here: speed is the benchmark's business.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+np = pytest.importorskip("numpy")
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import cases as gen  # noqa: E402
+
+from yibao import to_numpy  # noqa: E402
+from yibao.evaluate import load_generated  # noqa: E402
+from yibao.policies import PolicySet  # noqa: E402
+
+N = 3000
+NOTICES = ["渝医保发〔2023〕24号", "九龙坡医保发〔2023〕46号"]
+
+EDGE_CASES = [
+    {"group": "student", "tier": 1, "payment_date": "2023-09-01"},
+    {"group": "student", "tier": 2, "payment_date": "2023-10-11", "freshman": False},
+    {"group": "student", "tier": 1, "payment_date": "2023-08-31"},
+    {"group": "student", "tier": 1, "payment_date": "2023-09-20", "freshman": True},
+    {"group": "student", "tier": 1, "payment_date": "2024-08-20", "freshman": True},
+    {"group": "student", "tier": 2, "payment_date": "2024-08-20", "identities": ["家庭经济困难在校大学生"]},
+    {"tier": 1, "payment_date": "2023-10-11"},
+    {"tier": 1, "payment_date": "2024-10-01", "identities": ["特困人员"]},
+    {"tier": 2, "payment_date": "2024-06-30", "identities": ["在乡老复员军人"]},
+    {"tier": 1, "payment_date": "2024-07-01", "identities": ["烈士遗属", "低保对象"]},
+    {"tier": 2, "payment_date": "2024-07-01", "identities": ["low_income_elderly", "family_planning_reward"]},
+    {"tier": 1, "payment_date": "2024-09-30", "identities": ["poverty_exited"]},
+    {"group": "newborn", "tier": 1, "payment_date": "2024-07-30", "birth_date": "2024-05-01"},
+    {"group": "newborn", "tier": 1, "payment_date": "2024-07-31", "birth_date": "2024-05-01"},
+    {"group": "newborn", "tier": 2, "payment_date": "2024-10-01", "birth_date": "2024-01-01"},
+    {"group": "newborn", "tier": 2, "payment_date": "2024-10-02", "birth_date": "2024-01-01"},
+    {"group": "newborn", "tier": 2, "payment_date": "2024-01-02", "birth_date": "2024-02-01"},
+    {"group": "newborn", "tier": 1, "payment_date": "2024-02-10"},
+    {"tier": 2, "payment_date": "2024-12-31", "identities": ["dibao", "martyr_family"]},
+    {"tier": 1, "payment_date": "2025-01-01"},
+    {"group": "student", "tier": 1, "payment_date": "2023-12-31", "freshman": True},
+]
+
+
+def _policies():
+    ps = PolicySet(ROOT / "policies")
+    return ps, [n for n in NOTICES if n in ps.notices]
+
+
+def _cases():
+    """(case dicts, bench-format columns) for the same cases, some with facts left out."""
+    cases = list(gen.generate(N, seed=7)) + EDGE_CASES
+    cols = gen.to_columns(cases)
+    # every 97th case without a tier, every 101st without a payment date
+    no_tier = np.arange(len(cases)) % 97 == 5
+    no_paid = np.arange(len(cases)) % 101 == 3
+    for i in np.flatnonzero(no_tier):
+        del cases[i]["tier"]
+    for i in np.flatnonzero(no_paid):
+        del cases[i]["payment_date"]
+    return cases, cols, no_tier, no_paid
+
+
+def _scalar(value):
+    if isinstance(value, np.datetime64):
+        return value.astype("datetime64[D]").item()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+@pytest.mark.parametrize("notice", NOTICES)
+def test_columnar_equals_scalar(notice):
+    ps, present = _policies()
+    if notice not in present:
+        pytest.skip(f"{notice} is not encoded yet")
+    program = ps.load(notice)
+    scalar = load_generated(program)
+    columnar = to_numpy.load(program)
+    assert columnar.DECISIONS, "the columnar path vectorizes no decision"
+
+    cases, cols, no_tier, no_paid = _cases()
+    columns = to_numpy.bench_columns(columnar, cols)
+    if "tier" in columns:
+        columns["tier"] = np.where(no_tier, -1, columns["tier"])
+    columns["payment_date"] = np.where(no_paid, np.datetime64("NaT", "D"), columns["payment_date"])
+    results = columnar.evaluate(columns)
+
+    mismatches = []
+    checked = 0
+    for i, case in enumerate(cases):
+        c = scalar.decode_case(case, scalar.FACTS)
+        for name, (fn, kind, enum) in columnar.DECISIONS.items():
+            values, decided = results[name]
+            try:
+                want, want_decided = scalar.DECISIONS[name][0](c), True
+            except (scalar.Undecidable, KeyError):
+                want, want_decided = None, False
+            got_decided = bool(decided[i])
+            got = _scalar(columnar.decode(name, values[i:i + 1])[0]) if got_decided else None
+            if isinstance(want, dt.date) and isinstance(got, dt.datetime):
+                got = got.date()
+            checked += 1
+            if (got_decided, got) != (want_decided, want):
+                mismatches.append((i, name, case, (want_decided, want), (got_decided, got)))
+    assert not mismatches, f"{len(mismatches)} of {checked} differ, e.g. " + "\n".join(map(str, mismatches[:8]))
+    assert len(cases) >= 2000
+
+
+def test_columnar_date_idioms_match_runtime():
+    """plus_months / first_of_next_month / pct agree with the scalar runtime on awkward days."""
+    from yibao import runtime as rt
+    ps, present = _policies()
+    mod = to_numpy.load(ps.load(present[0]))
+    days = np.arange(np.datetime64("2023-01-01"), np.datetime64("2025-01-01"))
+    for n in (0, 1, 3, 4, 13):
+        got = mod._date_plus_months(days, n)
+        want = [rt.plus_months(d.item(), n) for d in days]
+        assert [g.item() for g in got] == want
+    assert [d.item() for d in mod._first_of_next_month(days)] == [rt.first_of_next_month(d.item()) for d in days]
+    fen = np.arange(-1000, 1000, 7)
+    for num, den in ((7, 10), (4, 5), (1, 3), (2, 3)):
+        assert mod._pct(fen, num, den).tolist() == [rt.pct(int(f), num, den) for f in fen]
