@@ -1,9 +1,391 @@
-"""Analyses of decisions defined by rules (reachability, overlaps, gaps). Extended in issue 4."""
+"""Analyses of decisions defined by rules, each finding with a counterexample case.
+
+The cases are generated from the policy's own conditions (`CaseGenerator`): every constant a guard
+compares a fact against gives candidates (a date, the day before and the day after; an int ± 1;
+money ± 1 fen), enums give their members, bools both values, a set of identities the empty set and
+each member alone. Each rule's guard is evaluated by the reference interpreter on those cases (a
+guard that cannot be decided does not apply). Findings:
+
+- E503: two rules at one priority level (neither overrides the other) both apply to a case with
+  different values;
+- W501: a rule no case reaches (its guard never holds, or a rule overriding it always applies too);
+- W502: a decision defined by date ranges leaves a day between its first and last boundary undecided.
+
+`diff.py` reuses the generator for the effect of a new notice on people.
+"""
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+import json
+import random
+
 from . import ir
+from . import runtime as rt
 from .diagnostics import Diagnostic
+from .interpret import Interpreter
+
+CMP_OPS = {"eq", "ne", "lt", "le", "gt", "ge", "in_range", "member"}
+DATE_ARITH = {"date_plus_days", "date_minus_days", "date_plus_months", "date_diff"}
+MAX_CASES = 6000  # per definition; above it, a fixed-seed sample
 
 
+# ---- walking expressions ------------------------------------------------------------
+def subexprs(e):
+    """Every node of an expression, itself first."""
+    todo = [e]
+    while todo:
+        x = todo.pop()
+        if x is None:
+            continue
+        yield x
+        if isinstance(x, ir.Op):
+            todo += list(x.args)
+        elif isinstance(x, ir.IfE):
+            todo += [x.cond, x.then, x.orelse]
+        elif isinstance(x, ir.ParamAt):
+            todo.append(x.year)
+
+
+def definition_exprs(d: ir.Definition):
+    if d.expr is not None:
+        yield d.expr
+    for r in d.rules or ():
+        if r.guard is not None:
+            yield r.guard
+        yield r.value
+    if d.table is not None:
+        for k in d.table.keys:
+            yield k.expr
+        for row in d.table.rows:
+            yield row.value
+        if d.table.default is not None:
+            yield d.table.default
+
+
+def facts_read(program: ir.Program, exprs, _seen=None) -> set[str]:
+    """The facts some expressions read, through the definitions they refer to."""
+    seen = set() if _seen is None else _seen
+    out: set[str] = set()
+    for e in exprs:
+        for x in subexprs(e):
+            if isinstance(x, (ir.Fact, ir.Given)):
+                out.add(x.name if isinstance(x, ir.Fact) else x.fact)
+            elif isinstance(x, ir.Ref) and x.name not in seen:
+                seen.add(x.name)
+                d = program.definitions.get(x.name)
+                if d is not None:
+                    out |= facts_read(program, definition_exprs(d), seen)
+    return out
+
+
+def fold(program: ir.Program, e):
+    """The value of an expression that does not depend on the case, or None."""
+    try:
+        return Interpreter(program).eval_expr(e, {}, {})
+    except (rt.Undecidable, TypeError, KeyError, ZeroDivisionError, AttributeError):
+        return None
+
+
+# ---- the case generator ----------------------------------------------------------------
+class CaseGenerator:
+    """Representative values of each fact, from the constants the policy compares facts with."""
+
+    def __init__(self, program: ir.Program, extra_dates=()):
+        self.program = program
+        dates, ints, money, offsets_days, offsets_months = set(extra_dates), {0, 1}, set(), set(), set()
+        arith_facts: set[str] = set()
+        for d in program.definitions.values():
+            for e in definition_exprs(d):
+                for x in subexprs(e):
+                    if not isinstance(x, ir.Op):
+                        continue
+                    if x.op in CMP_OPS:
+                        for a in x.args:
+                            if not facts_read(program, [a]):
+                                v = fold(program, a)
+                                if isinstance(v, dt.date):
+                                    dates.add(v)
+                                elif isinstance(v, int) and not isinstance(v, bool):
+                                    (money if a.type == ir.MONEY else ints).add(v)
+                    if x.op in DATE_ARITH:
+                        for a in x.args:
+                            if isinstance(a, ir.Fact):
+                                arith_facts.add(a.name)
+                            if a.type in (ir.DAYS, ir.INT, ir.MONTHS) and not facts_read(program, [a]):
+                                v = fold(program, a)
+                                if isinstance(v, int):
+                                    (offsets_months if x.op == "date_plus_months" else offsets_days).add(v)
+        base = set()
+        for d in dates:
+            base |= {d - dt.timedelta(days=1), d, d + dt.timedelta(days=1)}
+        self.dates = sorted(base)
+        self.boundaries = sorted(dates)
+        derived = set(self.dates)
+        for d in dates:
+            for k in offsets_days:
+                for j in (-1, 0, 1):
+                    derived.add(d - dt.timedelta(days=k + j))
+            for k in offsets_months:
+                back = rt.plus_months(d, -k)
+                derived |= {back - dt.timedelta(days=1), back, back + dt.timedelta(days=1)}
+        self.derived_dates = sorted(derived)
+        self.arith_facts = arith_facts
+        self.ints = sorted({v + j for v in ints for j in (-1, 0, 1) if 0 <= v + j <= 200})
+        self.money = sorted({v + j for v in money for j in (-1, 0, 1) if v + j >= 0})
+
+    def values(self, fact: str) -> list:
+        """Candidate runtime values of a fact; `ABSENT` where the fact has no default."""
+        f = self.program.facts[fact]
+        t = f.type
+        if isinstance(t, tuple) and t[0] == "enum":
+            vals = self.program.enums[t[1]].codes()
+        elif isinstance(t, tuple):
+            vals = [frozenset()] + [frozenset([c]) for c in self.program.enums[t[1]].codes()]
+        elif t == ir.BOOL:
+            vals = [True, False]
+        elif t == ir.DATE:
+            vals = list(self.derived_dates if fact in self.arith_facts else self.dates)
+        elif t == ir.MONEY:
+            vals = list(self.money) or [0]
+        elif t == ir.INT:
+            vals = list(self.ints)
+        else:
+            vals = []
+        if f.default is ir.NO_DEFAULT:
+            vals = vals + [ABSENT]
+        elif f.default not in vals:
+            vals = [f.default] + vals
+        return vals
+
+    def base_case(self) -> dict:
+        return {n: f.default for n, f in self.program.facts.items() if f.default is not ir.NO_DEFAULT}
+
+    def cases(self, facts, limit: int = MAX_CASES, fixed: dict | None = None):
+        """Cases varying the given facts over their candidates (the rest at their defaults)."""
+        facts = sorted(f for f in facts if f in self.program.facts and not (fixed and f in fixed))
+        domains = [self.values(f) for f in facts]
+        total = 1
+        for dom in domains:
+            total *= max(len(dom), 1)
+        combos = itertools.product(*domains)
+        if total > limit:
+            rnd = random.Random(0)
+            combos = (tuple(rnd.choice(dom) for dom in domains) for _ in range(limit))
+        base = self.base_case()
+        if fixed:
+            base.update(fixed)
+        for combo in combos:
+            c = dict(base)
+            for f, v in zip(facts, combo):
+                if v is ABSENT:
+                    c.pop(f, None)
+                else:
+                    c[f] = v
+            if consistent(c):
+                yield c
+
+
+class _Absent:
+    def __repr__(self):
+        return "ABSENT"
+
+
+ABSENT = _Absent()
+
+
+def consistent(case: dict) -> bool:
+    """The interface's implications between facts (lapsed years imply not continuous)."""
+    if case.get("lapsed_years", 0) > 0 and case.get("continuous") is True:
+        return False
+    return True
+
+
+def case_json(program: ir.Program, case: dict, facts=None) -> str:
+    """A case as interface JSON, showing only the facts that matter (and differ from defaults)."""
+    from .evaluate import json_value
+    out = {}
+    for name, value in case.items():
+        f = program.facts.get(name)
+        if f is None:
+            continue
+        if facts is not None and name not in facts:
+            continue
+        if f.default is not ir.NO_DEFAULT and value == f.default and name not in ("tier",):
+            continue
+        out[name] = json_value(program, name, value)
+    return json.dumps(out, ensure_ascii=False)
+
+
+# ---- the analyses ------------------------------------------------------------------------
 def analyze(program: ir.Program) -> list[Diagnostic]:
+    gen = CaseGenerator(program)
+    out: list[Diagnostic] = []
+    for d in program.definitions.values():
+        if not d.rules or not any(r.document == program.document for r in d.rules):
+            continue
+        out += _rules(program, gen, d)
+        out += _date_gaps(program, gen, d)
+    return out
+
+
+def _overriders(d: ir.Definition) -> dict[str, set[str]]:
+    """rule id → the ids of every rule that overrides it, directly or through others."""
+    by_label = {r.label: r.id for r in d.rules if r.label}
+    direct: dict[str, set[str]] = {r.id: set() for r in d.rules}
+    for r in d.rules:
+        for o in _overrides_of(r):
+            if o in by_label:
+                direct[by_label[o]].add(r.id)
+    closure = {}
+    for rid in direct:
+        seen, todo = set(), list(direct[rid])
+        while todo:
+            x = todo.pop()
+            if x not in seen:
+                seen.add(x)
+                todo += list(direct[x])
+        closure[rid] = seen
+    return closure
+
+
+def _overrides_of(r: ir.RuleIR) -> tuple[str, ...]:
+    return tuple(getattr(r, "overrides", ()) or ())
+
+
+def _applies(interp: Interpreter, rule: ir.RuleIR, case: dict, memo: dict) -> bool:
+    if rule.guard is None:
+        return True
+    try:
+        return bool(interp.eval_expr(rule.guard, case, memo))
+    except (rt.Undecidable, TypeError, KeyError, AttributeError):
+        return False
+
+
+def _value(interp, rule, case, memo):
+    try:
+        return interp.eval_expr(rule.value, case, memo)
+    except (rt.Undecidable, TypeError, KeyError, AttributeError):
+        return _UNDECIDED
+
+
+_UNDECIDED = object()
+
+
+def _show(program, d, v) -> str:
+    if v is _UNDECIDED:
+        return "undecided"
+    from .runtime import output_value
+    from .to_python import output_kind
+    out = output_value(output_kind(d.type), v)
+    return json.dumps(out, ensure_ascii=False) if not isinstance(out, str) else out
+
+
+def _rules(program: ir.Program, gen: CaseGenerator, d: ir.Definition) -> list[Diagnostic]:
+    rules = list(d.rules)
+    over = _overriders(d)
+    # the overrides relation: the checker keeps it in the priority order only, so read it from the AST
+    facts = facts_read(program, [r.guard for r in rules if r.guard is not None])
+    interp = Interpreter(program)
+    reached = {r.id: False for r in rules}
+    overlaps: dict[tuple[str, str], tuple[dict, object, object]] = {}
+    when_rules = [r for r in rules if r.kind != "otherwise"]
+    for case in gen.cases(facts):
+        memo: dict = {}
+        applying = [r for r in when_rules if _applies(interp, r, case, memo)]
+        ids = {r.id for r in applying}
+        for r in applying:
+            if not (over[r.id] & ids):
+                reached[r.id] = True
+        if not applying:
+            for r in rules:
+                if r.kind == "otherwise":
+                    reached[r.id] = True
+        for a, b in itertools.combinations(applying, 2):
+            if a.id in over[b.id] or b.id in over[a.id] or (a.id, b.id) in overlaps:
+                continue
+            if over[a.id] & ids or over[b.id] & ids:
+                continue  # an exception to one of them decides the case
+            va, vb = _value(interp, a, case, memo), _value(interp, b, case, memo)
+            if va is _UNDECIDED or vb is _UNDECIDED or va == vb:
+                continue
+            overlaps[(a.id, b.id)] = (case, va, vb)
+    out = []
+    for (aid, bid), (case, va, vb) in overlaps.items():
+        a = next(r for r in rules if r.id == aid)
+        b = next(r for r in rules if r.id == bid)
+        out.append(Diagnostic(
+            "E503", f"rules `{_name(a)}` and `{_name(b)}` of `{d.name}` both apply to "
+            f"{case_json(program, case, facts)} and disagree: {_show(program, d, va)} vs {_show(program, d, vb)}",
+            b.span or d.span, "overlaps another rule at the same priority",
+            notes=(f"the other rule is at {a.span.where}" if a.span else a.id,),
+            hint=f"make the guards exclusive, or say which wins: `rule {_name(b)} overrides {_name(a)}`"))
+    for r in rules:
+        if not reached[r.id]:
+            why = ("its guard holds for no case" if r.kind != "otherwise" else "the other rules decide every case")
+            if r.kind != "otherwise" and over[r.id]:
+                why = "wherever it applies, a rule overriding it applies too"
+            out.append(Diagnostic(
+                "W501", f"rule `{_name(r)}` of `{d.name}` is never used: {why} "
+                f"(tried {', '.join(sorted(facts)) or 'no facts'} over the policy's own boundaries)",
+                r.span or d.span, "unreachable rule",
+                hint="delete it, or fix its guard"))
+    return out
+
+
+def _name(r: ir.RuleIR) -> str:
+    return r.label or r.id
+
+
+def _date_comparisons(program, guard) -> tuple[set[str], list]:
+    """The date facts a guard compares directly with case-independent dates, and those dates."""
+    facts, bounds = set(), []
+    for x in subexprs(guard):
+        if isinstance(x, ir.Op) and x.op in {"lt", "le", "gt", "ge", "in_range", "eq"}:
+            fs = [a.name for a in x.args if isinstance(a, ir.Fact) and a.type == ir.DATE]
+            if not fs:
+                continue
+            for a in x.args:
+                if not isinstance(a, ir.Fact):
+                    v = fold(program, a) if not facts_read(program, [a]) else None
+                    if isinstance(v, dt.date):
+                        bounds.append(v)
+                        facts |= set(fs)
+    return facts, bounds
+
+
+def _date_gaps(program: ir.Program, gen: CaseGenerator, d: ir.Definition) -> list[Diagnostic]:
+    """A decision all of whose rules are date ranges over one fact: a day between its first and last
+    boundary that no rule decides."""
+    rules = [r for r in d.rules]
+    if any(r.kind != "when" for r in rules):
+        return []
+    date_facts, bounds = set(), []
+    for r in rules:
+        fs, bs = _date_comparisons(program, r.guard)
+        if not fs:
+            return []
+        date_facts |= fs
+        bounds += bs
+    if len(date_facts) != 1 or len(bounds) < 2:
+        return []
+    fact = date_facts.pop()
+    lo, hi = min(bounds), max(bounds)
+    days = [x for x in gen.dates if lo <= x <= hi]
+    others = facts_read(program, [r.guard for r in rules]) - {fact}
+    interp = Interpreter(program)
+    for day in days:
+        for case in gen.cases(others, limit=500, fixed={fact: day}):
+            try:
+                interp.decide(d.name, case, {})
+            except rt.NoRuleApplies as exc:
+                if exc.name != d.name:
+                    continue
+                return [Diagnostic(
+                    "W502", f"`{d.name}` decides nothing on {day.isoformat()}, between its first boundary "
+                    f"{lo.isoformat()} and its last {hi.isoformat()}: e.g. {case_json(program, case, others | {fact})}",
+                    d.span, "a gap between date ranges",
+                    hint="extend a range to cover the day, or add a rule for it (with its citation)")]
+            except (rt.Undecidable, TypeError, KeyError, AttributeError):
+                continue
     return []

@@ -116,6 +116,13 @@ class _Gen:
             enum = t[1] if isinstance(t, tuple) else None
             out.append(f"    {name!r}: ({self.funcs[name]}, {output_kind(t)!r}, {enum!r}),")
         out += ["}", f"UNSUPPORTED = {sorted(n for n in p.decisions if n in self.unsupported)!r}", "", _INTERFACE]
+        for name in p.decisions:
+            if name in self.unsupported or not name.isidentifier():
+                continue
+            d = p.definitions[name]
+            out += ["", f"def {name}(columns):",
+                    f"    {(_comment(d.description or name) + ': columns → (values, decided).')!r}",
+                    f"    return evaluate(columns, [{name!r}])[{name!r}]", ""]
         return "\n".join(out) + "\n"
 
     @staticmethod
@@ -435,7 +442,11 @@ def context(columns, n=None):
 def evaluate(columns, decisions=None, n=None):
     """Columns → {decision: (values, decided)} for every vectorized decision (or those asked for)."""
     c = context(columns, n)
-    return {name: DECISIONS[name][0](c) for name in (decisions or DECISIONS)}
+    out = {}
+    for name in decisions or DECISIONS:
+        values, decided = DECISIONS[name][0](c)
+        out[name] = (_full(c, values), _full(c, decided))
+    return out
 
 
 def decode(name, values):
