@@ -420,6 +420,10 @@ class _Context:
         desc = getattr(item, "description", None)
         out = [f"#### {kind} `{item.name}`" + (f" — {desc}" if desc else ""), ""]
         src = _dedent(source_of(item.span, whole_lines=True))
+        if isinstance(item, (A.TableDecl, A.DataDecl)):  # the rows follow as a Markdown table
+            head = src.split("{\n", 1)[0] if "{\n" in src else src
+            if head != src:
+                src = head + "{\n  …\n}"
         out += ["```yibao", src, "```", ""]
         if isinstance(item, A.EnumDecl):
             out += ["| member | code | labels accepted in a case |", "|---|---|---|"]

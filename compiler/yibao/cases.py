@@ -73,7 +73,10 @@ def schema_errors(program: ir.Program, raw, v=None) -> list[CaseError]:
             continue
         message = err.message
         if err.validator == "enum":
-            message = f"{err.instance!r} is not a known code"
+            fact = program.facts.get(err.absolute_path[0]) if err.absolute_path else None
+            codes = program.enums[fact.type[1]].codes() if fact and isinstance(fact.type, tuple) else []
+            message = (f"{err.instance!r} is not one of " + ", ".join(map(repr, codes))
+                       + " (or their Chinese labels)") if codes else f"{err.instance!r} is not a known code"
         elif err.validator == "format":
             message = f"{err.instance} is not a day that exists"
         errors.append(CaseError(path, message))

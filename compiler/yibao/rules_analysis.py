@@ -19,6 +19,7 @@ import datetime as dt
 import itertools
 import json
 import random
+import re
 
 from . import ir
 from . import runtime as rt
@@ -249,8 +250,21 @@ def _overriders(d: ir.Definition) -> dict[str, set[str]]:
     return closure
 
 
+_OVERRIDES = re.compile(r"^rule(?:\s+[^\W\d]\w*)?\s+overrides\s+([^§]*?)\s*(?:§|\bwhen\b|\bthen\b|\botherwise\b)", re.S)
+
+
 def _overrides_of(r: ir.RuleIR) -> tuple[str, ...]:
-    return tuple(getattr(r, "overrides", ()) or ())
+    """The labels a rule overrides. The IR keeps only the priority order it implies, so they are read
+    back from the rule's source text (RuleIR.overrides would be better: see the report of issue 4)."""
+    if getattr(r, "overrides", None) is not None:
+        return tuple(r.overrides)
+    sp = r.span
+    if sp is None:
+        return ()
+    lines = sp.file.text.splitlines()
+    text = "\n".join(lines[sp.line - 1: sp.end_line])[sp.column - 1:]
+    m = _OVERRIDES.match(text)
+    return tuple(n.strip() for n in m.group(1).split(",")) if m else ()
 
 
 def _applies(interp: Interpreter, rule: ir.RuleIR, case: dict, memo: dict) -> bool:
@@ -284,7 +298,6 @@ def _show(program, d, v) -> str:
 def _rules(program: ir.Program, gen: CaseGenerator, d: ir.Definition) -> list[Diagnostic]:
     rules = list(d.rules)
     over = _overriders(d)
-    # the overrides relation: the checker keeps it in the priority order only, so read it from the AST
     facts = facts_read(program, [r.guard for r in rules if r.guard is not None])
     interp = Interpreter(program)
     reached = {r.id: False for r in rules}
@@ -311,9 +324,12 @@ def _rules(program: ir.Program, gen: CaseGenerator, d: ir.Definition) -> list[Di
                 continue
             overlaps[(a.id, b.id)] = (case, va, vb)
     out = []
+    here = program.document
     for (aid, bid), (case, va, vb) in overlaps.items():
         a = next(r for r in rules if r.id == aid)
         b = next(r for r in rules if r.id == bid)
+        if here not in (a.document, b.document):
+            continue  # the notice it implements answers for its own rules
         out.append(Diagnostic(
             "E503", f"rules `{_name(a)}` and `{_name(b)}` of `{d.name}` both apply to "
             f"{case_json(program, case, facts)} and disagree: {_show(program, d, va)} vs {_show(program, d, vb)}",
@@ -321,7 +337,7 @@ def _rules(program: ir.Program, gen: CaseGenerator, d: ir.Definition) -> list[Di
             notes=(f"the other rule is at {a.span.where}" if a.span else a.id,),
             hint=f"make the guards exclusive, or say which wins: `rule {_name(b)} overrides {_name(a)}`"))
     for r in rules:
-        if not reached[r.id]:
+        if not reached[r.id] and r.document == here:
             why = ("its guard holds for no case" if r.kind != "otherwise" else "the other rules decide every case")
             if r.kind != "otherwise" and over[r.id]:
                 why = "wherever it applies, a rule overriding it applies too"

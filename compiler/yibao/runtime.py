@@ -153,12 +153,16 @@ def decode_case(raw, spec: dict) -> dict:
                 raise CaseError(field, f"expected true or false, got {value!r}")
             case[field] = value
         elif kind in ("int", "count"):
+            if isinstance(value, float) and value.is_integer():  # JSON's 2.0 is the integer 2
+                value = int(value)
             if isinstance(value, bool) or not isinstance(value, int):
                 raise CaseError(field, f"expected a whole number, got {value!r}")
             if kind == "count" and value < 0:
                 raise CaseError(field, f"expected a whole number ≥ 0, got {value}")
             case[field] = value
         elif kind == "enum":
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
             if isinstance(value, bool) or not isinstance(value, (str, int)) or value not in aliases:
                 raise CaseError(field, f"{value!r} is not one of " + ", ".join(map(repr, _codes(aliases))))
             case[field] = aliases[value]
