@@ -103,24 +103,27 @@ def _due(contribution_fen, assistance_fen):
 def benefit_start(group, payment_date, birth_date=None, freshman=False):
     """First day of 待遇享受; raises Undecidable where the notice gives none."""
     paid = payment_date.toordinal()
-    if paid < _WINDOW_OPENS:
-        # Only the student transition clause covers payments before the window opened.
-        if group == "student" and not freshman and payment_date >= _STUDENT_TRANSITION:
+    if group == "student" and paid <= _CONCENTRATED_ENDS:
+        # 渝医保发〔2023〕24号 二: students paying by 2023-12-31; later they follow the general rules.
+        if freshman:  # "新生入学时参加…待遇享受时间为完成缴费的次日至次年 12 月 31 日"
+            return payment_date + _ONE_DAY
+        if paid >= _WINDOW_OPENS:  # "待遇享受时间为次年 1 月 1 日至 12月 31 日"
+            return _YEAR_STARTS
+        if payment_date >= _STUDENT_TRANSITION:  # the 2023–2024 school-year transition
             return _STUDENT_TRANSITION
         raise Undecidable("benefit_start: payment before the concentrated window (2023-10-12)")
+    if paid < _WINDOW_OPENS:
+        raise Undecidable("benefit_start: payment before the concentrated window (2023-10-12)")
+    if paid <= _CONCENTRATED_ENDS:  # the concentrated window buys the year from its first day
+        return _YEAR_STARTS
     if group == "resident" and paid > _RESIDENT_CLOSES:
         raise Undecidable("benefit_start: residents cannot enrol after 2024-09-30")
-    if group == "newborn" and birth_date is not None:
-        born = birth_date.toordinal()
-        if paid < born:
-            raise BadInput("payment_date before birth_date")
-        if paid - born <= _NEWBORN_DAYS:
+    if group == "newborn":
+        # "出生后 90 天内…自出生之日": without a birth date the 90 days cannot be told (never guessed).
+        if birth_date is None:
+            raise Undecidable("benefit_start: needs birth_date")
+        if paid <= birth_date.toordinal() + _NEWBORN_DAYS:
             return birth_date
-    if group == "student":
-        # Students are not 普通城乡居民: calendar year, or the day after payment for freshmen.
-        return payment_date + _ONE_DAY if freshman else _YEAR_STARTS
-    if paid <= _CONCENTRATED_ENDS:
-        return _YEAR_STARTS
     if paid <= _EARLY_YEAR_ENDS:
         return _FEB_FIRST if payment_date.month == 1 else _MAR_FIRST
     start = paid + _WAIT_DAYS

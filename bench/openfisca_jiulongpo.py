@@ -194,31 +194,33 @@ class benefit_start(Variable):
         g = person("group", period)
         student, resident = g == Group.student, g == Group.resident
         fresh = person("freshman", period)
-        newborn_in_time = (
-            (g == Group.newborn) & person("has_birth_date", period)
-            & (paid >= born) & (paid - born <= np.timedelta64(int(p.newborn_days), "D"))
-        )
+        newborn = g == Group.newborn
+        has_birth = person("has_birth_date", period)
+        newborn_in_time = newborn & has_birth & (paid - born <= np.timedelta64(int(p.newborn_days), "D"))
         next_month = (paid.astype("datetime64[M]") + 1).astype("datetime64[D]")
         waited = paid + np.timedelta64(int(p.waiting_days), "D")
+        student_by_year_end = student & (paid <= CONCENTRATED_ENDS)
         start = np.select(
             [
+                student_by_year_end & fresh,
+                student_by_year_end & (paid >= WINDOW_OPENS),
+                student_by_year_end & (paid >= STUDENT_TRANSITION),
                 paid < WINDOW_OPENS,
-                resident & (paid > RESIDENT_CLOSES),
-                (g == Group.newborn) & person("has_birth_date", period) & (paid < born),
-                newborn_in_time,
-                student & fresh,
-                student,
                 paid <= CONCENTRATED_ENDS,
+                resident & (paid > RESIDENT_CLOSES),
+                newborn & ~has_birth,
+                newborn_in_time,
                 paid <= EARLY_YEAR_ENDS,
             ],
             [
-                np.where(student & ~fresh & (paid >= STUDENT_TRANSITION), STUDENT_TRANSITION, NAT),
-                NAT,  # residents' enrolment is closed
-                NAT,  # paid before birth: malformed
-                born,
                 paid + np.timedelta64(1, "D"),
                 YEAR_STARTS,
+                STUDENT_TRANSITION,
+                NAT,  # before the concentrated window
                 YEAR_STARTS,
+                NAT,  # residents' enrolment is closed
+                NAT,  # the 90 days cannot be told without a birth date
+                born,
                 next_month,
             ],
             default=waited,

@@ -1,0 +1,53 @@
+"""The idioms every evaluator shares: exact money and the Civil Code's periods (art. 201–203)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, strategies as st
+
+from yibao.runtime import first_of_next_month, money_out, pct, plus_days, plus_months, year_end
+
+D = dt.date
+
+
+@pytest.mark.parametrize("start,months,expected", [
+    (D(2026, 1, 1), 3, D(2026, 4, 1)),     # paid in 2025: the wait counts from 1 January
+    (D(2026, 1, 31), 3, D(2026, 4, 30)),   # no 31 April: the month's last day
+    (D(2026, 1, 31), 1, D(2026, 2, 28)),
+    (D(2024, 1, 31), 1, D(2024, 2, 29)),   # leap year
+    (D(2026, 11, 30), 3, D(2027, 2, 28)),  # across the year
+    (D(2026, 3, 15), 4, D(2026, 7, 15)),
+])
+def test_months_end_on_the_same_day_or_the_months_last(start, months, expected):
+    assert plus_months(start, months) == expected
+
+
+def test_ninety_days_after_a_payment_ends_on_d_plus_90_and_benefits_start_the_next_day():
+    paid = D(2024, 3, 1)
+    assert plus_days(paid, 90) == D(2024, 5, 30)
+    assert plus_days(plus_days(paid, 90), 1) == D(2024, 5, 31)
+
+
+@pytest.mark.parametrize("d,expected", [(D(2024, 1, 15), D(2024, 2, 1)), (D(2024, 2, 29), D(2024, 3, 1)),
+                                        (D(2023, 12, 31), D(2024, 1, 1))])
+def test_first_day_of_next_month(d, expected):
+    assert first_of_next_month(d) == expected
+
+
+@pytest.mark.parametrize("fen,num,den,expected", [
+    (38000, 90, 100, 34200), (38000, 70, 100, 26600), (35000, 70, 100, 24500), (38000, 80, 100, 30400),
+    (50, 33, 100, 17), (5, 50, 100, 3), (-5, 50, 100, -3), (1, 1, 3, 0), (2, 1, 3, 1),
+])
+def test_a_percentage_rounds_half_up_to_the_fen_only_where_not_whole(fen, num, den, expected):
+    assert pct(fen, num, den) == expected
+
+
+@given(st.integers(0, 10 ** 9), st.integers(0, 100))
+def test_whole_percentages_of_whole_yuan_are_exact(yuan, p):
+    assert pct(yuan * 100, p, 100) == yuan * p
+
+
+def test_money_prints_with_two_decimals():
+    assert [money_out(x) for x in (34200, 5, 0, -1050)] == ["342.00", "0.05", "0.00", "-10.50"]
+    assert year_end(2024) == D(2024, 12, 31)
