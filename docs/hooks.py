@@ -126,7 +126,7 @@ def cli_help() -> str:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for name, sub in action.choices.items():
-                out += [f"### `yibao {name} --help`", "", "```text", _help(sub), "```", ""]
+                out += [f"### `yibao {name} --help` {{#{name}}}", "", "```text", _help(sub), "```", ""]
     return "\n".join(out)
 
 
@@ -440,10 +440,12 @@ class _Context:
         elif isinstance(item, A.Extend):
             out += self.rules(item.rules)
         elif isinstance(item, A.ParamDecl):
-            out += ["| year | value | printed | clause | the notice says | note |", "|---|---|---|---|---|---|"]
+            values = self.param_values(item.name)
+            out += ["| year | stated as | value | printed | clause | the notice says | note |",
+                    "|---|---|---|---|---|---|---|"]
             for pv in item.values:
-                out.append(f"| {pv.year} | {_code(source_of(pv.value.expr.span))} | {_printed(pv.value.printed)} | "
-                           + _cite_cells(pv.citation) + " |")
+                out.append(f"| {pv.year} | {_code(source_of(pv.value.expr.span))} | {values.get(pv.year, '')} | "
+                           f"{_printed(pv.value.printed)} | " + _cite_cells(pv.citation) + " |")
             out.append("")
         elif isinstance(item, A.TableDecl):
             keys = [source_of(k.span) for k in item.keys]
@@ -468,14 +470,39 @@ class _Context:
             cols = [c.name for c in item.columns]
             out += ["| " + " | ".join(_cell(c) for c in cols) + " |", "|" + "---|" * len(cols)]
             for r in item.rows:
-                out.append("| " + " | ".join(_cell(source_of(v.span)) for v in r) + " |")
-            for t in item.totals:
-                out.append("| " + " | ".join(
-                    f"**total {_printed(t.printed)}**" if c == t.column else "" for c in cols) + " |")
+                out.append("| " + " | ".join(_cell(_literal(v)) for v in r) + " |")
+            if item.totals:
+                printed = {t.column: _printed(t.printed) for t in item.totals}
+                cells = [f"**{printed[c]}**" if c in printed else "" for c in cols]
+                if not cells[0]:
+                    cells[0] = "**total (printed, checked)**"
+                out.append("| " + " | ".join(cells) + " |")
             out.append("")
             out += _citations([("data", item.citation, None)] + [(f"total {t.column}", t.citation, None)
                                                                 for t in item.totals])
         return out
+
+    def param_values(self, name: str) -> dict:
+        """year → the checked value of a parameter, from the first notice that checks and sees it."""
+        from yibao.runtime import money_out
+        from yibao import ir
+        for doc in self.page_of_doc:
+            try:
+                program, _ = self.ps.check(doc)
+            except Exception:
+                continue
+            if program is not None and name in program.params:
+                param = program.params[name]
+                out = {}
+                for year, v in param.values.items():
+                    if isinstance(v, ir.Unknown) or v is None:
+                        out[year] = "unknown"
+                    elif param.type == ir.MONEY:
+                        out[year] = money_out(v) + " 元"
+                    else:
+                        out[year] = _cell(v)
+                return out
+        return {}
 
     def rules(self, rules) -> list[str]:
         out = ["| rule | when | then | printed | clause | the notice says | note |", "|---|---|---|---|---|---|---|"]
@@ -518,6 +545,14 @@ def _section_comments(module) -> list[tuple[int, str]]:
         if m and m.group(1):
             out.append((i, m.group(1)))
     return out
+
+
+def _literal(expr) -> str:
+    """A data cell: strings without their quotes."""
+    from yibao import ast as A
+    if isinstance(expr, A.StringLit):
+        return expr.value
+    return source_of(expr.span)
 
 
 def _printed(lit) -> str:

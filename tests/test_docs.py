@@ -97,11 +97,15 @@ def test_block_compiles(page: Path, body: str, tmp_path: Path):
 
     first = body.lstrip().splitlines()[0] if body.strip() else ""
     if first.startswith("# fragment"):
-        try:
-            parse_module(SourceFile("<docs>", body))
-        except PolicyError as exc:
-            pytest.fail(f"{page.name}: the fragment does not parse:\n{exc}")
-        return
+        # declarations as they stand; else rules inside a decision; else citations after a value
+        errors = []
+        for wrapped in (body, "decision d : int {\n" + body + "\n}", "let d = 0\n" + body):
+            try:
+                parse_module(SourceFile("<docs>", wrapped))
+                return
+            except PolicyError as exc:
+                errors.append(str(exc))
+        pytest.fail(f"{page.name}: the fragment does not parse:\n{errors[0]}")
     directory = _policy_dir(tmp_path, page)
     expected_error = re.match(r"#\s*error\s+([EW]\d{3})", first)
     is_notice = re.search(r"^notice\s", body, re.M) is not None

@@ -6,8 +6,7 @@ import sys
 import types
 
 from . import ir
-from .cases import CaseDecoder
-from .runtime import CaseError, output_value
+from .runtime import CaseError, money_out, output_value
 from .to_python import generate, output_kind
 
 OK, BAD_INPUT, UNDECIDABLE = 0, 2, 3
@@ -27,10 +26,20 @@ class Evaluator:
     def __init__(self, program: ir.Program):
         self.program = program
         self.module = load_generated(program)
-        self.decode = CaseDecoder(program)
         self.decisions = self.module.DECISIONS
         # the generated module carries its own copy of the runtime, exceptions included
         self.Undecidable, self.MissingFact = self.module.Undecidable, self.module.MissingFact
+        self._decoder = None
+
+    def decode(self, raw) -> dict:
+        """A JSON case → runtime values: the generated fast decoder; the schema only for a rejected case."""
+        try:
+            return self.module.decode(raw)
+        except self.module.CaseError:
+            if self._decoder is None:
+                from .cases import CaseDecoder  # jsonschema: loaded only when a case is bad
+                self._decoder = CaseDecoder(self.program)
+            return self._decoder(raw)
 
     def decide(self, c: dict, wanted=None) -> dict:
         """Decoded case → {decision: output value}; with `wanted`, Undecidable propagates."""
@@ -69,39 +78,87 @@ class Evaluator:
     def stream(self, infile, out, wanted, explain, path, fmt="json") -> int:
         """One result line per input line, in order; a bad line gets an error object and a message."""
         status = OK
-        dumps = json.dumps
+        loads, dumps = json.loads, json.dumps
         write = out.write
         decode, decide = self.decode, self.decide
+        plan = None if (explain or wanted) else self._plan()
+        skip = (self.Undecidable, KeyError)
         for number, line in enumerate(infile, 1):
-            if not line.strip():
-                write("\n")
-                continue
             try:
-                raw = json.loads(line)
+                raw = loads(line)
             except json.JSONDecodeError as exc:
+                if not line.strip():
+                    write("\n")
+                    continue
                 status = max(status, BAD_INPUT)
                 self._fail(out, f"{path}:{number}: malformed JSON: {exc.msg} (column {exc.colno})", BAD_INPUT)
                 continue
-            if explain or wanted:
+            if plan is None:
                 result, error = self.one(raw, wanted, explain, where=f"{path}:{number}")
                 if error:
                     status = max(status, error.code) if status != BAD_INPUT else status
                     self._fail(out, str(error), error.code)
                     continue
-            else:
-                try:
-                    result = decide(decode(raw))
-                except CaseError as exc:
-                    status = BAD_INPUT
-                    self._fail(out, f"{path}:{number}: {exc}", BAD_INPUT)
+                write(dumps(result, ensure_ascii=False) + "\n")
+                continue
+            try:
+                c = decode(raw)
+            except CaseError as exc:
+                status = BAD_INPUT
+                self._fail(out, f"{path}:{number}: {exc}", BAD_INPUT)
+                continue
+            # the JSON object written directly: constant members pre-encoded, the rest by kind
+            parts = []
+            for fragment, fn, encode in plan:
+                if fn is None:
+                    parts.append(fragment)
                     continue
-            write(dumps(result, ensure_ascii=False) + "\n")
+                try:
+                    value = fn(c)
+                except skip:
+                    continue
+                parts.append(fragment + encode(value))
+            write("{" + ", ".join(parts) + "}\n")
         return status
+
+    def _plan(self) -> list:
+        """(fragment, function, encoder) per decision, in output order; fn None: fragment is the member."""
+        constants = getattr(self.module, "CONSTANTS", {})
+        plan = []
+        for name, (fn, kind) in self.decisions.items():
+            key = json.dumps(name, ensure_ascii=False) + ": "
+            if name in constants:
+                plan.append((key + _encoder(kind)(constants[name]), None, None))
+            else:
+                plan.append((key, fn, _encoder(kind)))
+        return plan
 
     @staticmethod
     def _fail(out, message: str, code: int):
         print(f"yibao: {message}", file=sys.stderr)
         out.write(json.dumps({"error": message, "exit": code}, ensure_ascii=False) + "\n")
+
+
+def _encoder(kind):
+    """A decision's runtime value → its JSON text, exactly as json.dumps(output_value(...)) writes it."""
+    if kind == "money":
+        return lambda fen: '"' + money_out(fen) + '"'
+    if kind == "date":
+        return lambda day: '"' + day.isoformat() + '"'
+    seen = {}
+
+    def encode(value):
+        key = (value.__class__, value)
+        try:
+            return seen[key]
+        except KeyError:
+            text = json.dumps(output_value(kind, value), ensure_ascii=False)
+            if len(seen) < 1024:
+                seen[key] = text
+            return text
+        except TypeError:  # unhashable (a set as a list)
+            return json.dumps(output_value(kind, value), ensure_ascii=False)
+    return encode
 
 
 def _which(wanted, c, ev) -> str:

@@ -55,7 +55,14 @@ class Interpreter:
     def _rules(self, d: ir.Definition, case, memo):
         for rule in d.rules:
             if rule.guard is None or self.eval_expr(rule.guard, case, memo):
-                return self.eval_expr(rule.value, case, memo), [(rule.id, rule.citation, rule.document)]
+                fired = [(rule.id, rule.citation, rule.document)]
+                try:
+                    return self.eval_expr(rule.value, case, memo), fired
+                except rt.Undecidable:
+                    # the rule applies and its value is unknown: it was exercised all the same
+                    if self.trace is not None:
+                        self.trace.setdefault(d.name, {"fired": fired, "uses": {}})
+                    raise
         raise NoRuleApplies(d.name)
 
     def _table(self, d: ir.Definition, case, memo):

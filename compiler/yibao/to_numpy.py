@@ -296,6 +296,12 @@ class _Gen:
             sym = "&" if op == "and" else "|"
             need_b = None if bok is None else (f"(~{a} | {bok})" if op == "and" else f"({a} | {bok})")
             return f"({a} {sym} {b})", _and(aok, need_b)
+        if op == "pct":
+            rate = args[0]
+            if not isinstance(rate, ir.Const):
+                raise Unsupported("a rate computed per case")
+            fen, ok = self.expr(args[1])
+            return f"_pct({fen}, {rate.value.numerator}, {rate.value.denominator})", ok
         vals = [self.expr(x) for x in args]
         codes = [v for v, _ in vals]
         ok = _and(*(o for _, o in vals))
@@ -308,11 +314,6 @@ class _Gen:
             return f"(~{codes[0]})", ok
         if op == "neg":
             return f"(-{codes[0]})", ok
-        if op == "pct":
-            rate = args[0]
-            if not isinstance(rate, ir.Const):
-                raise Unsupported("a rate computed per case")
-            return f"_pct({codes[1]}, {rate.value.numerator}, {rate.value.denominator})", ok
         if op == "in_range":
             return f"(({codes[1]} <= {codes[0]}) & ({codes[0]} <= {codes[2]}))", ok
         if op == "member":

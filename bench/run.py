@@ -1,0 +1,473 @@
+"""yibao's benchmark: one command, the same seeded cases, every measurement in one run.
+
+    python bench/run.py [--quick] [--notice DOC] [--no-docs]
+
+Writes bench/results.json and docs/benchmarks.md. Measures
+  (a) `yibao eval NOTICE --cases F.jsonl` end to end vs `python bench/handwritten.py < F.jsonl`
+      (subprocesses, wall time, min of N); the four yardstick decisions must agree line by line;
+  (b) in-process: the generated functions on pre-decoded cases vs the hand-written functions on
+      pre-decoded inputs (time.perf_counter, min of N);
+  (c) peak memory (max RSS of the child, /usr/bin/time) of `yibao eval --cases` at 10k, 100k, 1M lines;
+  (d) compiling every policy in policies/ from cold (parse + check + generate, fresh interpreter);
+  (e) the columnar NumPy path (yibao.to_numpy) vs OpenFisca (bench/openfisca_jiulongpo.py) on the
+      same columns, 10M cases (1M with --quick);
+and a cProfile of the streaming path, so that a missed target says where the time goes.
+The yardsticks encode 九龙坡医保发〔2023〕46号: without that policy the run falls back to
+渝医保发〔2023〕24号 and skips every yardstick comparison (timings are then shown for context only).
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import gc
+import io
+import json
+import os
+import platform
+import pstats
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import cases as gen  # noqa: E402
+import handwritten  # noqa: E402
+
+YARDSTICK_NOTICE = "九龙坡医保发〔2023〕46号"
+FALLBACK_NOTICE = "渝医保发〔2023〕24号"
+KEYS = ("contribution", "assistance", "amount_due", "benefit_start")
+SEED = 2024
+TARGETS = {"end_to_end": 1.5, "in_process": 1.2}
+TIME_BIN = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+CACHE = Path(tempfile.gettempdir()) / "yibao-bench"
+
+
+# ---- helpers ------------------------------------------------------------------------------
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def cases_file(n: int) -> Path:
+    """The seeded JSONL file of n cases (cached: cases.generate is deterministic)."""
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"cases-{n}-{SEED}.jsonl"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            dumps = json.dumps
+            for case in gen.generate(n, SEED):
+                f.write(dumps(case, ensure_ascii=False))
+                f.write("\n")
+        tmp.rename(path)
+    return path
+
+
+def run_child(argv, stdin_path=None, stdout_path=os.devnull):
+    """(wall seconds, max RSS in KiB or None) of one subprocess; raises on a non-zero exit."""
+    cmd = list(argv)
+    rss_file = None
+    if TIME_BIN:
+        rss_file = tempfile.NamedTemporaryFile("r", suffix=".rss", delete=False)
+        cmd = [TIME_BIN, "-f", "%M", "-o", rss_file.name] + cmd
+    with open(stdin_path or os.devnull, "rb") as fin, open(stdout_path, "wb") as fout:
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, stdin=fin, stdout=fout, stderr=subprocess.PIPE, cwd=ROOT)
+        wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr.decode()[-500:]}")
+    rss = None
+    if rss_file:
+        text = Path(rss_file.name).read_text().strip().splitlines()
+        os.unlink(rss_file.name)
+        rss = int(text[-1]) if text and text[-1].isdigit() else None
+    return wall, rss
+
+
+def best_of(repeat, fn):
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        times.append(fn())
+    return min(times), times
+
+
+def yibao_cmd():
+    exe = shutil.which("yibao")
+    return [exe] if exe else [sys.executable, "-m", "yibao.cli"]
+
+
+# ---- (a) end to end -------------------------------------------------------------------------
+def end_to_end(notice, n, repeat, compare):
+    path = cases_file(n)
+    out_y, out_h = CACHE / "out-yibao.jsonl", CACHE / "out-hand.jsonl"
+    y_times, h_times = [], []
+    for _ in range(repeat):
+        y_times.append(run_child(yibao_cmd() + ["eval", notice, "--cases", str(path)], stdout_path=out_y)[0])
+        h_times.append(run_child([sys.executable, str(HERE / "handwritten.py")], path, out_h)[0])
+    start_y = min(run_child(yibao_cmd() + ["eval", notice, "--case", "-"], _one_case_file())[0] for _ in range(repeat))
+    start_py = min(run_child([sys.executable, "-c", "pass"])[0] for _ in range(repeat))
+    res = {
+        "cases": n, "repeat": repeat,
+        "yibao_s": min(y_times), "handwritten_s": min(h_times),
+        "yibao_cases_per_s": n / min(y_times), "handwritten_cases_per_s": n / min(h_times),
+        "ratio": min(y_times) / min(h_times),
+        "yibao_one_case_s": start_y, "python_start_s": start_py,
+        "ratio_without_startup": (min(y_times) - start_y) / max(min(h_times) - start_py, 1e-9),
+    }
+    if compare:
+        res["mismatches"], res["mismatch_examples"] = _compare(path, out_y, out_h)
+    return res
+
+
+def _one_case_file():
+    p = CACHE / "one-case.json"
+    p.write_text(json.dumps({"tier": 1, "payment_date": "2023-11-01"}))
+    return p
+
+
+def _compare(cases_path, out_y, out_h):
+    bad, examples = 0, []
+    with open(cases_path, encoding="utf-8") as fc, open(out_y, encoding="utf-8") as fy, open(out_h, encoding="utf-8") as fh:
+        for number, (c, y, h) in enumerate(zip(fc, fy, fh), 1):
+            y, h = json.loads(y), json.loads(h)
+            y, h = {k: y.get(k) for k in KEYS}, {k: h.get(k) for k in KEYS}
+            if y != h:
+                bad += 1
+                if len(examples) < 5:
+                    examples.append({"line": number, "case": json.loads(c), "yibao": y, "handwritten": h})
+    return bad, examples
+
+
+# ---- (b) in process -------------------------------------------------------------------------
+def in_process(program, n, repeat, compare):
+    from yibao.evaluate import load_generated
+    mod = load_generated(program)
+    raw = list(gen.generate(n, SEED))
+    decoded = [mod.decode_case(c, mod.FACTS) for c in raw]
+    fns = [mod.DECISIONS[k][0] for k in KEYS]
+    Undecidable = mod.Undecidable
+
+    def run_generated():
+        t0 = time.perf_counter()
+        for base in decoded:
+            c = base.copy()  # a fresh case: the generated code memoizes into it
+            for fn in fns:
+                try:
+                    fn(c)
+                except (Undecidable, KeyError):
+                    pass
+        return time.perf_counter() - t0
+
+    inputs = []
+    for c in raw:
+        inputs.append((c.get("group", "resident"), c["tier"], [handwritten.CODE_OF[i] for i in c.get("identities", ())],
+                       dt.date.fromisoformat(c["payment_date"]),
+                       dt.date.fromisoformat(c["birth_date"]) if "birth_date" in c else None,
+                       c.get("freshman", False)))
+    hw_contribution, hw_assistance, hw_due, hw_start = (handwritten.contribution, handwritten.assistance,
+                                                        handwritten.amount_due, handwritten.benefit_start)
+    HwUndecidable = handwritten.Undecidable
+
+    def run_handwritten():
+        t0 = time.perf_counter()
+        for group, tier, codes, paid, born, fresh in inputs:
+            hw_contribution(group, tier, paid)
+            hw_assistance(tier, codes)
+            hw_due(group, tier, codes, paid)
+            try:
+                hw_start(group, paid, born, fresh)
+            except HwUndecidable:
+                pass
+        return time.perf_counter() - t0
+
+    g, g_all = best_of(repeat, run_generated)
+    h, h_all = best_of(repeat, run_handwritten)
+    res = {"cases": n, "repeat": repeat, "generated_s": g, "handwritten_s": h,
+           "generated_cases_per_s": n / g, "handwritten_cases_per_s": n / h, "ratio": g / h,
+           "generated_runs_s": g_all, "handwritten_runs_s": h_all}
+    if compare:
+        bad = 0
+        for c, args in zip(decoded, inputs):
+            c = c.copy()
+            got = []
+            for fn in fns:
+                try:
+                    got.append(fn(c))
+                except (Undecidable, KeyError):
+                    got.append(None)
+            group, tier, codes, paid, born, fresh = args
+            try:
+                start = hw_start(group, paid, born, fresh)
+            except HwUndecidable:
+                start = None
+            want = [hw_contribution(group, tier, paid), hw_assistance(tier, codes), hw_due(group, tier, codes, paid), start]
+            bad += got != want
+        res["mismatches"] = bad
+    return res
+
+
+# ---- (c) memory -----------------------------------------------------------------------------
+def memory(notice, sizes):
+    rows = []
+    for n in sizes:
+        path = cases_file(n)
+        wall, rss = run_child(yibao_cmd() + ["eval", notice, "--cases", str(path)])
+        rows.append({"lines": n, "max_rss_kib": rss, "wall_s": wall, "cases_per_s": n / wall})
+        log(f"  memory: {n} lines: {rss} KiB, {wall:.2f} s")
+    rss = [r["max_rss_kib"] for r in rows if r["max_rss_kib"]]
+    flat = bool(rss) and max(rss) <= 1.10 * min(rss) + 2048
+    return {"rows": rows, "flat": flat, "tool": TIME_BIN or "none"}
+
+
+# ---- (d) compile all policies from cold -------------------------------------------------------
+_COMPILE_ALL = r"""
+import time; t0 = time.perf_counter()
+from pathlib import Path
+from yibao.policies import PolicySet
+from yibao.to_python import generate
+t_import = time.perf_counter()
+ps = PolicySet(Path(%r))
+n = 0
+for doc in sorted(ps.notices):
+    generate(ps.load(doc)); n += 1
+t1 = time.perf_counter()
+print(n, t_import - t0, t1 - t_import, t1 - t0)
+"""
+
+
+def compile_all(repeat):
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-c", _COMPILE_ALL % str(ROOT / "policies")],
+                              capture_output=True, text=True, cwd=ROOT, check=True)
+        wall = time.perf_counter() - t0
+        n, imp, work, total = proc.stdout.split()
+        out.append((wall, int(n), float(imp), float(work), float(total)))
+    start = min(run_child([sys.executable, "-c", "pass"])[0] for _ in range(repeat))
+    wall, n, imp, work, total = min(out)
+    return {"policies": n, "wall_s": wall, "python_start_s": start, "wall_minus_start_s": wall - start,
+            "imports_s": imp, "parse_check_generate_s": work, "in_process_total_s": total}
+
+
+# ---- (e) columnar vs OpenFisca ----------------------------------------------------------------
+def columnar(program, n, repeat, compare):
+    import numpy as np
+    from yibao import to_numpy
+    mod = to_numpy.load(program)
+    t0 = time.perf_counter()
+    cols = gen.columns(n, SEED)
+    t_gen = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    columns = to_numpy.bench_columns(mod, cols)
+    t_load = time.perf_counter() - t0
+    wanted = [k for k in KEYS if k in mod.DECISIONS]
+
+    result = {}
+
+    def run_columnar():
+        t = time.perf_counter()
+        result.update(mod.evaluate(columns, wanted))
+        return time.perf_counter() - t
+
+    c_best, c_all = best_of(repeat, run_columnar)
+    res = {"cases": n, "repeat": repeat, "decisions": wanted, "generate_columns_s": t_gen, "load_columns_s": t_load,
+           "columnar_s": c_best, "columnar_cases_per_s": n / c_best, "columnar_runs_s": c_all}
+    if compare:
+        import openfisca_jiulongpo
+        of_out = {}
+
+        def run_openfisca():
+            t = time.perf_counter()
+            of_out.update(openfisca_jiulongpo.run(cols))
+            return time.perf_counter() - t
+
+        o_best, o_all = best_of(max(1, repeat - 1), run_openfisca)
+        res.update({"openfisca_s": o_best, "openfisca_cases_per_s": n / o_best, "openfisca_runs_s": o_all,
+                    "speedup_vs_openfisca": o_best / c_best})
+        bad = {}
+        for k in wanted:
+            values, decided = result[k]
+            want = of_out[k]
+            if k == "benefit_start":
+                got = np.where(decided, values, np.datetime64("NaT", "D"))
+                bad[k] = int(np.count_nonzero(~((got == want) | (np.isnat(got) & np.isnat(want)))))
+            else:
+                bad[k] = int(np.count_nonzero(~decided | (values != want)))
+        res["mismatches"] = bad
+    del result, columns, cols
+    gc.collect()
+    return res
+
+
+# ---- profile of the streaming path -------------------------------------------------------------
+def profile_stream(program, n, top=14):
+    from yibao.evaluate import Evaluator
+    ev = Evaluator(program)
+    path = cases_file(n)
+    pr = cProfile.Profile()
+    with open(path, encoding="utf-8") as f:
+        out = io.StringIO()
+        pr.enable()
+        ev.stream(f, out, None, False, str(path))
+        pr.disable()
+    st = pstats.Stats(pr)
+    total = st.total_tt
+    rows = []
+    for (file, line, func), (cc, nc, tt, ct, callers) in st.stats.items():
+        rows.append({"function": f"{Path(file).name}:{line}({func})" if line else func,
+                     "calls": nc, "self_s": tt, "self_pct": 100 * tt / total, "cum_s": ct})
+    rows.sort(key=lambda r: -r["self_s"])
+    return {"cases": n, "total_s": total, "top": rows[:top]}
+
+
+# ---- report --------------------------------------------------------------------------------
+def fmt_rate(x):
+    return f"{x:,.0f}"
+
+
+def markdown(r) -> str:
+    a, b, c, d, e = r["end_to_end"], r["in_process"], r["memory"], r["compile"], r.get("columnar")
+    yard = r["yardsticks"]
+    L = ["# Benchmarks", "",
+         f"Generated by `python bench/run.py{' --quick' if r['quick'] else ''}` on {r['when']} "
+         f"({r['machine']}). Every number is from that one run, on the same seeded cases "
+         f"(`bench/cases.py`, seed {SEED}); timings are the minimum of N runs. Re-run the command to refresh this page.",
+         "", f"Notice: **{r['notice']}**."]
+    if not yard:
+        L += ["", f"> {YARDSTICK_NOTICE} is not in `policies/`: the run fell back to {FALLBACK_NOTICE}. The yardsticks "
+              "encode 九龙坡, so **every yardstick comparison is skipped**: their timings below are for context only."]
+    L += ["", "## Summary", "", "| measure | value | target | holds |", "|---|---|---|---|"]
+    def holds(ok):
+        return "n/a" if ok is None else ("yes" if ok else "**no**")
+    L.append(f"| (a) end to end, `yibao eval --cases` / `handwritten.py` | {a['ratio']:.2f}× "
+             f"({fmt_rate(a['yibao_cases_per_s'])} vs {fmt_rate(a['handwritten_cases_per_s'])} cases/s) | ≤ 1.5× | "
+             f"{holds(a['ratio'] <= TARGETS['end_to_end'] if yard else None)} |")
+    L.append(f"| (b) in process, generated / hand-written functions | {b['ratio']:.2f}× "
+             f"({fmt_rate(b['generated_cases_per_s'])} vs {fmt_rate(b['handwritten_cases_per_s'])} cases/s) | ≤ 1.2× | "
+             f"{holds(b['ratio'] <= TARGETS['in_process'] if yard else None)} |")
+    rss = ", ".join(f"{row['lines']:,}: {row['max_rss_kib'] / 1024:.1f} MiB" for row in c["rows"] if row["max_rss_kib"])
+    L.append(f"| (c) peak memory of `yibao eval --cases` | {rss} | flat | {holds(c['flat'])} |")
+    L.append(f"| (d) compile all {d['policies']} policies from cold | {d['wall_minus_start_s']:.3f} s "
+             f"(imports {d['imports_s']:.3f} s + parse/check/generate {d['parse_check_generate_s']:.3f} s) | well under 1 s | "
+             f"{holds(d['wall_minus_start_s'] < 1.0)} |")
+    if e:
+        if "openfisca_s" in e:
+            L.append(f"| (e) columnar vs OpenFisca, {e['cases']:,} cases | {e['columnar_s']:.2f} s vs {e['openfisca_s']:.2f} s "
+                     f"({e['speedup_vs_openfisca']:.1f}× faster) | seconds for 10M on one core | {holds(e['columnar_s'] < 10 * e['cases'] / 1e7)} |")
+        else:
+            L.append(f"| (e) columnar, {e['cases']:,} cases | {e['columnar_s']:.2f} s ({fmt_rate(e['columnar_cases_per_s'])} cases/s) | "
+                     "seconds for 10M on one core | n/a (no OpenFisca comparison) |")
+    L += ["", "## (a) End to end", "",
+          f"{a['cases']:,} cases in one JSONL file, each side a fresh process (min of {a['repeat']}).", "",
+          "| | wall s | cases/s |", "|---|---|---|",
+          f"| `yibao eval {r['notice']} --cases F.jsonl` | {a['yibao_s']:.3f} | {fmt_rate(a['yibao_cases_per_s'])} |",
+          f"| `python bench/handwritten.py < F.jsonl` | {a['handwritten_s']:.3f} | {fmt_rate(a['handwritten_cases_per_s'])} |",
+          "", f"Start-up: `yibao eval --case` on one case {a['yibao_one_case_s']:.3f} s, `python -c pass` "
+          f"{a['python_start_s']:.3f} s. Without start-up the ratio is {a['ratio_without_startup']:.2f}×. "
+          "yibao prints every decision the notice states (12), the yardstick only its four."]
+    if "mismatches" in a:
+        L += ["", f"Outputs on {', '.join(KEYS)} (parsed JSON, line by line): **{a['mismatches']} mismatches**."]
+    L += ["", "## (b) In process", "",
+          f"{b['cases']:,} pre-decoded cases, min of {b['repeat']} runs (`time.perf_counter`). Generated: the module "
+          "`yibao.evaluate.load_generated` builds, its four decision functions on each decoded case (a fresh copy "
+          "of the case dict per case, since the generated code memoizes into it). Hand-written: `contribution`, "
+          "`assistance`, `amount_due`, `benefit_start` on pre-decoded arguments.", "",
+          "| | s | cases/s |", "|---|---|---|",
+          f"| generated | {b['generated_s']:.4f} | {fmt_rate(b['generated_cases_per_s'])} |",
+          f"| hand-written | {b['handwritten_s']:.4f} | {fmt_rate(b['handwritten_cases_per_s'])} |"]
+    if "mismatches" in b:
+        L += ["", f"Values compared case by case: {b['mismatches']} mismatches."]
+    L += ["", "## (c) Peak memory", "", f"Max RSS of the `yibao eval --cases` child ({c['tool']} -f %M).", "",
+          "| lines | max RSS MiB | wall s | cases/s |", "|---|---|---|---|"]
+    for row in c["rows"]:
+        L.append(f"| {row['lines']:,} | {row['max_rss_kib'] / 1024 if row['max_rss_kib'] else float('nan'):.1f} | "
+                 f"{row['wall_s']:.2f} | {fmt_rate(row['cases_per_s'])} |")
+    L += ["", f"Flat (streaming): {'yes' if c['flat'] else 'no'}."]
+    L += ["", "## (d) Compiling every policy from cold", "",
+          f"A fresh `python -c` that imports yibao, parses and checks every notice in `policies/` ({d['policies']}) "
+          f"and generates its Python: {d['wall_s']:.3f} s wall, of which {d['python_start_s']:.3f} s is the "
+          f"interpreter's own start (`python -c pass`): **{d['wall_minus_start_s']:.3f} s**. Inside the process: "
+          f"imports {d['imports_s']:.3f} s, parse + check + generate {d['parse_check_generate_s']:.3f} s."]
+    if e:
+        L += ["", "## (e) Columnar (NumPy) vs OpenFisca", "",
+              f"`yibao.to_numpy` generates vectorized NumPy code from the same IR; {e['cases']:,} cases as columns "
+              f"(`bench/cases.columns`, drawn in {e['generate_columns_s']:.1f} s, converted in {e['load_columns_s']:.2f} s), "
+              f"decisions {', '.join(e['decisions'])}.", "", "| | s | cases/s |", "|---|---|---|",
+              f"| yibao columnar | {e['columnar_s']:.3f} | {fmt_rate(e['columnar_cases_per_s'])} |"]
+        if "openfisca_s" in e:
+            L.append(f"| OpenFisca (`bench/openfisca_jiulongpo.run`) | {e['openfisca_s']:.3f} | {fmt_rate(e['openfisca_cases_per_s'])} |")
+            L += ["", f"Mismatches against OpenFisca per decision: {e['mismatches']}."]
+    p = r["profile"]
+    L += ["", "## Where the time goes (cProfile of the streaming path)", "",
+          f"`Evaluator.stream` over {p['cases']:,} cases in-process ({p['total_s']:.2f} s under the profiler); "
+          "top functions by own time:", "", "| function | calls | own s | own % |", "|---|---|---|---|"]
+    for row in p["top"]:
+        L.append(f"| `{row['function']}` | {row['calls']:,} | {row['self_s']:.3f} | {row['self_pct']:.1f} |")
+    if r.get("notes"):
+        L += ["", "## Notes", ""] + [f"- {n}" for n in r["notes"]]
+    return "\n".join(L) + "\n"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smaller sizes (1M columnar cases, 200k memory case)")
+    ap.add_argument("--notice", help="override the notice (default: 九龙坡 if present, else 24号)")
+    ap.add_argument("--no-docs", action="store_true", help="write bench/results.json only")
+    ap.add_argument("--skip", default="", help="comma-separated parts to skip: a,b,c,d,e,profile")
+    args = ap.parse_args(argv)
+    skip = set(filter(None, args.skip.split(",")))
+
+    from yibao.policies import PolicySet
+    ps = PolicySet(ROOT / "policies")
+    notice = args.notice or (YARDSTICK_NOTICE if YARDSTICK_NOTICE in ps.notices else FALLBACK_NOTICE)
+    yard = notice == YARDSTICK_NOTICE
+    if not yard:
+        log(f"NOTE: {YARDSTICK_NOTICE} is not encoded: benchmarking {notice}; yardstick comparisons skipped")
+    program = ps.load(notice)
+
+    q = args.quick
+    sizes = dict(e2e=50_000 if q else 200_000, inproc=20_000 if q else 100_000, repeat=3 if q else 5,
+                 memory=(10_000, 100_000, 200_000) if q else (10_000, 100_000, 1_000_000),
+                 columnar=1_000_000 if q else 10_000_000, profile=20_000)
+    r = {"notice": notice, "yardsticks": yard, "quick": q, "when": dt.datetime.now().isoformat(timespec="seconds"),
+         "machine": f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}, "
+                    f"{os.cpu_count()} CPUs", "sizes": sizes, "notes": []}
+    if q:
+        r["notes"].append("--quick: memory measured at 10k/100k/200k lines (1M without --quick), columnar at 1M.")
+    if not yard:
+        r["notes"].append(f"{YARDSTICK_NOTICE} absent: yardstick comparisons skipped.")
+    log("(d) compile all policies from cold")
+    r["compile"] = compile_all(3)
+    log("(a) end to end")
+    r["end_to_end"] = end_to_end(notice, sizes["e2e"], sizes["repeat"], yard)
+    log("(b) in process")
+    r["in_process"] = in_process(program, sizes["inproc"], sizes["repeat"], yard)
+    log("(c) memory")
+    r["memory"] = memory(notice, sizes["memory"])
+    if "e" not in skip:
+        log("(e) columnar")
+        r["columnar"] = columnar(program, sizes["columnar"], 3, yard)
+    log("profile")
+    r["profile"] = profile_stream(program, sizes["profile"])
+    (HERE / "results.json").write_text(json.dumps(r, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if not args.no_docs:
+        (ROOT / "docs").mkdir(exist_ok=True)
+        (ROOT / "docs" / "benchmarks.md").write_text(markdown(r), encoding="utf-8")
+    summary = markdown(r).split("## (a)")[0]
+    print(summary)
+    bad = yard and (r["end_to_end"].get("mismatches") or r["in_process"].get("mismatches")
+                    or any((r.get("columnar") or {}).get("mismatches", {}).values()))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

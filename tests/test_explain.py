@@ -1,0 +1,68 @@
+"""`yibao eval --explain`: per decision, the rules that fired, the values used, clause and quote."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from yibao.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def notice_or_skip(notice: str):
+    from yibao.policies import PolicySet
+    try:
+        PolicySet(ROOT / "policies").resolve(notice)
+    except ValueError:
+        pytest.skip(f"{notice} is not encoded yet")
+
+
+def run(capsys, monkeypatch, case: dict, *argv):
+    import io
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(case, ensure_ascii=False)))
+    code = main(["eval", *argv, "--case", "-", "--explain"])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_json_explanation(capsys, monkeypatch):
+    code, out, _ = run(capsys, monkeypatch, {"group": "student", "tier": 1, "payment_date": "2023-11-01"},
+                       "渝医保发〔2023〕24号")
+    assert code == 0
+    result = json.loads(out)
+    expl = result["explanation"]
+    assert set(expl) == set(result) - {"explanation"}
+    first = expl["contribution"][0]
+    assert first["definition"] == "contribution" and first["document"] == "渝医保发〔2023〕24号"
+    assert first["uses"] == {"个人缴费标准": "350.00", "self_borne_fiscal_subsidy": "0.00"}
+    row = next(s for s in expl["contribution"] if s["definition"] == "个人缴费标准")
+    assert row["rule"] == "个人缴费标准[大学生, 一档]" and "350" in row["quote"] and row["clause"] == "一"
+    window = expl["payment_window"][0]
+    assert window["rule"] == "payment_window#集中" and window["uses"]["payment_date"] == "2023-11-01"
+
+
+def test_text_explanation(capsys, monkeypatch):
+    code, out, _ = run(capsys, monkeypatch, {"group": "student", "tier": 1, "payment_date": "2023-11-01"},
+                       "渝医保发〔2023〕24号", "--format", "text")
+    assert code == 0
+    assert "contribution = 350.00" in out
+    assert "§一 of 渝医保发〔2023〕24号: “在渝高校大学生（含全日制研究生）参加居民医保个人缴费标准为一档 350 元/人·年”" in out
+    assert "using group=student, tier=1" in out
+
+
+def test_jiulongpo_dibao_assistance_cites_90_percent(capsys, monkeypatch):
+    notice_or_skip("九龙坡医保发〔2023〕46号")
+    code, out, _ = run(capsys, monkeypatch,
+                       {"group": "resident", "tier": 1, "identities": ["dibao"], "payment_date": "2023-11-01"},
+                       "九龙坡医保发〔2023〕46号", "--decision", "assistance")
+    assert code == 0
+    result = json.loads(out)
+    assert result["assistance"] == "342.00"
+    steps = result["explanation"]["assistance"]
+    assert any("90%" in s.get("quote", "") and s["document"] == "九龙坡医保发〔2023〕46号" for s in steps), steps
+    code, text, _ = run(capsys, monkeypatch,
+                        {"group": "resident", "tier": 1, "identities": ["dibao"], "payment_date": "2023-11-01"},
+                        "九龙坡医保发〔2023〕46号", "--decision", "assistance", "--format", "text")
+    assert code == 0 and "assistance = 342.00" in text and "90%" in text
