@@ -1,5 +1,5 @@
 """`yibao check` machine outputs: SARIF validates against the OASIS 2.1.0 schema, JUnit against the
-Jenkins junit-10 XSD (when lxml is installed) and has the expected structure."""
+JUnit XSD (tests/data/junit.xsd) (when lxml is installed) and has the expected structure."""
 from __future__ import annotations
 
 import io
@@ -112,7 +112,7 @@ def test_junit_strict_fails_on_warnings(capsys, dead):
 @pytest.mark.parametrize("strict", [False, True])
 def test_junit_validates_against_xsd(capsys, request, which, strict):
     etree = pytest.importorskip("lxml.etree")
-    schema = etree.XMLSchema(etree.parse(str(DATA / "junit-10.xsd")))
+    schema = etree.XMLSchema(etree.parse(str(DATA / "junit.xsd")))
     _, out = _junit(capsys, request.getfixturevalue(which), *(["--strict"] if strict else []))
     doc = etree.fromstring(out.encode("utf-8"))
     assert schema.validate(doc), schema.error_log

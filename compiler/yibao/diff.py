@@ -317,9 +317,6 @@ def effects(old: ir.Program, new: ir.Program) -> list[dict]:
                         r["cases"].append({"identity": ident, "payment_window": [wo, wn],
                                            "payment_date": [day.isoformat(), _shift(day, years).isoformat()]})
     out = []
-    all_windows_by_group = {}
-    for (group, tier, name, *_), r in rows.items():
-        all_windows_by_group.setdefault(group, set())
     for r in rows.values():
         idents_seen = sorted({c["identity"] or "none" for c in r["cases"]})
         windows = sorted({_wlabel(c["payment_window"]) for c in r["cases"]})
@@ -402,7 +399,7 @@ def render(result: dict, markdown: bool = False) -> str:
         qual.append("window " + ", ".join(e["windows"]))
         change = f" ({e['change']})" if e["change"] else ""
         text = f"{who}: {e['decision']} {e['from']} → {e['to']}{change}  [{'; '.join(qual)}]"
-        lines.append(item + (text.replace("→", "→") if not markdown else text))
+        lines.append(item + text)
     return "\n".join(lines) + "\n"
 
 
