@@ -353,7 +353,8 @@ class _Env:
                                  hint=did_you_mean(o, labels))
             rid = f"{node.name}#{r.label or i + 1}"
             checked.append((r, ir.RuleIR(rid, r.label, r.kind, guard, value, r.citation,
-                                         (r.citation.document if r.citation and r.citation.document else doc), r.span)))
+                                         (r.citation.document if r.citation and r.citation.document else doc),
+                                         r.overrides, r.span)))
         defn.rules = tuple(_priority_order(self.c, node, checked, labels))
         return defn
 

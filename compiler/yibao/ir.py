@@ -111,6 +111,7 @@ class RuleIR:
     value: Expr
     citation: Citation | None
     document: str  # where the citation points
+    overrides: tuple[str, ...] = ()  # labels of the rules this one is an exception to
     span: Span | None = _sp()
 
 

@@ -250,21 +250,11 @@ def _overriders(d: ir.Definition) -> dict[str, set[str]]:
     return closure
 
 
-_OVERRIDES = re.compile(r"^rule(?:\s+[^\W\d]\w*)?\s+overrides\s+([^§]*?)\s*(?:§|\bwhen\b|\bthen\b|\botherwise\b)", re.S)
 
 
 def _overrides_of(r: ir.RuleIR) -> tuple[str, ...]:
-    """The labels a rule overrides. The IR keeps only the priority order it implies, so they are read
-    back from the rule's source text (RuleIR.overrides would be better: see the report of issue 4)."""
-    if getattr(r, "overrides", None) is not None:
-        return tuple(r.overrides)
-    sp = r.span
-    if sp is None:
-        return ()
-    lines = sp.file.text.splitlines()
-    text = "\n".join(lines[sp.line - 1: sp.end_line])[sp.column - 1:]
-    m = _OVERRIDES.match(text)
-    return tuple(n.strip() for n in m.group(1).split(",")) if m else ()
+    """The labels a rule overrides."""
+    return r.overrides
 
 
 def _applies(interp: Interpreter, rule: ir.RuleIR, case: dict, memo: dict) -> bool:
