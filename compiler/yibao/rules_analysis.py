@@ -19,7 +19,6 @@ import datetime as dt
 import itertools
 import json
 import random
-import re
 
 from . import ir
 from . import runtime as rt
