@@ -31,9 +31,15 @@ def test_the_schema_lists_every_fact_and_forbids_others():
 @settings(max_examples=400, deadline=None)
 @given(st.dictionaries(fields, values, max_size=4))
 def test_decoder_and_schema_accept_the_same_cases(raw):
+    """They agree, except that the decoder also refuses money finer than the fen (0.125), which a
+    JSON Schema cannot say of a binary number; the schema then still names a field, the decoder's."""
     try:
         decode_case(raw, SPEC)
-        accepted = True
-    except CaseError:
-        accepted = False
-    assert accepted == (schema_errors(P, raw, VALIDATOR) == []), raw
+        accepted, error = True, None
+    except CaseError as exc:
+        accepted, error = False, exc
+    schema_ok = schema_errors(P, raw, VALIDATOR) == []
+    if accepted or not schema_ok:
+        assert accepted == schema_ok, raw
+    else:
+        assert SPEC[error.field][0] == "money" and "two decimals" in str(error), (raw, error)
