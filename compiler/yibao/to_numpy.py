@@ -73,7 +73,7 @@ class _Gen:
         for name in program.definitions:
             try:
                 self.folded[name] = folder.decide(name, {})
-            except Undecidable:
+            except (Undecidable, ValueError, OverflowError, ArithmeticError):  # not foldable: left to run time
                 pass
         self.facts = {name: _ident("f_", name, i) for i, name in enumerate(program.facts)}
         self.unsupported: dict[str, str] = {}

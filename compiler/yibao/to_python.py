@@ -54,6 +54,57 @@ def _ident(prefix: str, name: str, index: int) -> str:
     return cand if cand.isidentifier() else f"{prefix}{index}"
 
 
+_NOT_STATIC = object()
+
+
+class _TwoRows:
+    def __repr__(self):
+        return "_TWO_ROWS"
+
+
+_TWO_ROWS = _TwoRows()
+
+
+def _children(e):
+    if isinstance(e, ir.Op):
+        return e.args
+    if isinstance(e, ir.IfE):
+        return (e.cond, e.then, e.orelse)
+    if isinstance(e, ir.ParamAt):
+        return (e.year,)
+    return ()
+
+
+def _refs(e):
+    if isinstance(e, ir.Ref):
+        yield e.name
+    for x in _children(e):
+        yield from _refs(x)
+
+
+def _static(e, consts) -> bool:
+    """Reads no fact and no definition that is not a constant."""
+    if isinstance(e, (ir.Fact, ir.Given, ir.Unknown)):
+        return False
+    if isinstance(e, ir.Ref) and e.name not in consts:
+        return False
+    return all(_static(x, consts) for x in _children(e))
+
+
+def _exprs(d: ir.Definition):
+    if d.expr is not None:
+        yield d.expr
+    for r in d.rules or ():
+        if r.guard is not None:
+            yield r.guard
+        yield r.value
+    if d.table is not None:
+        yield from (k.expr for k in d.table.keys)
+        yield from (r.value for r in d.table.rows)
+        if d.table.default is not None:
+            yield d.table.default
+
+
 class _Generator:
     def __init__(self, program: ir.Program):
         self.p = program
@@ -67,10 +118,17 @@ class _Generator:
             self.funcs[name] = _ident("_d_", name, i)
             try:
                 value = folder.decide(name, {})
-            except Undecidable:
+            except (Undecidable, ValueError, OverflowError, ArithmeticError):  # not foldable: left to run time
                 continue
             self.consts[name] = _ident("_K_", name, i)
             self._folded[name] = value
+        self._folder = folder
+        # how often each definition is referenced: one used once and not a decision needs no memo
+        self.uses: dict[str, int] = {}
+        for d in program.definitions.values():
+            for e in _exprs(d):
+                for ref in _refs(e):
+                    self.uses[ref] = self.uses.get(ref, 0) + 1
 
     # ---- module ----
     def module(self) -> str:
@@ -91,6 +149,7 @@ class _Generator:
             f"TITLE = {p.title!r}",
             f"COVERAGE_YEAR = {p.coverage!r}",
             "_M = object()  # not computed yet",
+            "_TWO_ROWS = object()  # two rows of a unique table apply",
             "",
         ]
         body = []
@@ -124,7 +183,9 @@ class _Generator:
         key = "@" + d.name
         # the docstring goes through repr, so policy text stays inert
         lines = [f"def {f}(c):", f"    {(_comment(d.description or d.name) + ' — ' + d.kind + ' ' + _comment(d.name))!r}"]
-        lines += [f"    v = c.get({key!r}, _M)", "    if v is not _M:", "        return v"]
+        memo = d.exported or self.uses.get(d.name, 0) > 1
+        if memo:
+            lines += [f"    v = c.get({key!r}, _M)", "    if v is not _M:", "        return v"]
         if d.expr is not None:
             if d.citation:
                 lines.append(f"    # §{_comment(d.citation.clause)} “{_comment(d.citation.quote)}”")
@@ -145,11 +206,14 @@ class _Generator:
                 lines += ["    else:", f"        raise NoRuleApplies({d.name!r})"]
         else:
             lines += self.table(d)
-        lines += [f"    c[{key!r}] = v", "    return v"]
+        lines += [f"    c[{key!r}] = v", "    return v"] if memo else ["    return v"]
         return lines
 
     def table(self, d: ir.Definition) -> list[str]:
         t = d.table
+        lookup = self.table_lookup(d)
+        if lookup is not None:
+            return lookup
         lines = [f"    k{i} = {self.expr(k.expr)}" for i, k in enumerate(t.keys)]
         lines.append("    v = _M")
         for row in t.rows:
@@ -202,7 +266,80 @@ class _Generator:
         items = sorted(s, key=repr)
         return self.hoist(f"frozenset({{{', '.join(map(repr, items))}}})" if items else "frozenset()", ("set", tuple(items)))
 
+    def fold(self, e: ir.Expr):
+        """The value of an expression that reads no fact (folded at generation), else _NOT_STATIC."""
+        if isinstance(e, (ir.Const, ir.Fact, ir.Given, ir.Unknown)) or not _static(e, self.consts):
+            return _NOT_STATIC
+        try:
+            return self._folder.eval_expr(e, {}, dict(self._folded))
+        except (Undecidable, ValueError, OverflowError, ArithmeticError, KeyError, TypeError):
+            return _NOT_STATIC
+
+    def table_lookup(self, d: ir.Definition) -> list[str] | None:
+        """A table whose keys are enums (at most one set of them) and whose values are constants:
+        a dict built at generation, one lookup per case (per identity for a `best` set key)."""
+        t = d.table
+        members = [i for i, k in enumerate(t.keys) if k.mode == "member"]
+        if len(members) > 1 or (members and t.hit != "best") or not t.rows:
+            return None
+        values = [row.value.value if isinstance(row.value, ir.Const) else self.fold(row.value) for row in t.rows]
+        if any(v is _NOT_STATIC or isinstance(v, (frozenset, Fraction)) for v in values):
+            return None
+        eq = [i for i, k in enumerate(t.keys) if k.mode == "eq"]
+        domains = [self.p.enums[t.keys[i].enum].codes() for i in eq]
+        import itertools
+        m = members[0] if members else None
+        m_codes = self.p.enums[t.keys[m].enum].codes() + [None] if members else [None]
+        table: dict = {}
+        for combo in itertools.product(*domains):
+            for code in m_codes:
+                hits = []
+                for row, value in zip(t.rows, values):
+                    if all(row.cells[i] is None or combo[j] in row.cells[i] for j, i in enumerate(eq)):
+                        if m is None or (code is None and row.cells[m] is None) or (
+                                code is not None and row.cells[m] is not None and code in row.cells[m]):
+                            hits.append(value)
+                if not hits:
+                    continue
+                key = combo + ((code,) if m is not None else ())
+                if t.hit == "unique" and len(hits) > 1:
+                    table[key] = _TWO_ROWS
+                else:
+                    table[key] = max(hits) if t.hit == "best" else hits[0]
+        name = self.hoist_table(d.name, table)
+        lines = [f"    # the rows of `{_comment(d.name)}`, folded into {name} ({t.hit} hit)"]
+        lines += [f"    k{i} = {self.expr(k.expr)}" for i, k in enumerate(t.keys)]
+        eq_key = "".join(f"k{i}, " for i in eq)
+        if m is None:
+            lines.append(f"    v = {name}.get(({eq_key}), _M)")
+            if t.hit == "unique" and _TWO_ROWS in table.values():
+                lines += ["    if v is _TWO_ROWS:", f"        raise Undecidable({('two rows of `' + d.name + '` apply')!r})"]
+        else:
+            always = f"{name}.get(({eq_key}None), _M)"
+            lines.append(f"    v = max([{name}[{eq_key}x] for x in k{m} if ({eq_key}x) in {name}], default={always})")
+            if any(key[-1] is None for key in table):
+                lines += [f"    w = {always}", "    if w is not _M and v < w:", "        v = w"]
+        lines.append("    if v is _M:")
+        if t.default is not None:
+            lines.append(f"        v = {self.expr(t.default)}")
+        else:
+            lines.append(f"        raise NoRuleApplies({d.name!r}, 'no row of the table matches')")
+        return lines
+
+    def hoist_table(self, name: str, table: dict) -> str:
+        var = _ident("_T_", name, len(self.hoisted))
+        # keys are tuples of codes: written with repr so policy strings stay inert
+        items = []
+        for key, v in table.items():
+            k = "(" + "".join(f"{x!r}, " for x in key) + ")"
+            items.append(f"{k}: {'_TWO_ROWS' if v is _TWO_ROWS else self.literal(v, None)}")
+        self.hoisted.append(f"{var} = {{{', '.join(items)}}}  # {_comment(name)}")
+        return var
+
     def expr(self, e: ir.Expr) -> str:
+        folded = self.fold(e)
+        if folded is not _NOT_STATIC and not isinstance(folded, Fraction):
+            return self.literal(folded, getattr(e, "type", None))
         if isinstance(e, ir.Const):
             if isinstance(e.value, Fraction):
                 return self.literal(e.value, e.type)
