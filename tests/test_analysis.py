@@ -106,7 +106,7 @@ def test_unreachable_rule_is_a_warning(capsys, policies):
 
 def test_shadowed_exception_is_unreachable(capsys, policies):
     # an exception whose guard is narrower than a rule overriding it: never used
-    edit(policies, "    when group = 大学生 and payment_date <= 集中缴费截止 then start of year coverage_year",
+    edit(policies, "    when group = 大学生 and payment_date in 集中缴费开始 .. 集中缴费截止 then start of year coverage_year",
          "    when group = 大学生 and payment_date <= 2023-11-30 and payment_date >= 2023-11-01 then start of year coverage_year")
     edit(policies, "    when group = 大学生 and freshman and payment_date <= 集中缴费截止 then day after payment_date",
          "    when group = 大学生 and payment_date <= 集中缴费截止 then day after payment_date")

@@ -130,3 +130,19 @@ def test_columnar_date_idioms_match_runtime():
     fen = np.arange(-1000, 1000, 7)
     for num, den in ((7, 10), (4, 5), (1, 3), (2, 3)):
         assert mod._pct(fen, num, den).tolist() == [rt.pct(int(f), num, den) for f in fen]
+
+
+def test_columnar_per_day_idioms_on_long_columns():
+    """The per-day tables behind first_of_next_month / plus_months (columns ≥ 4096), NaT kept."""
+    from yibao import runtime as rt
+    ps, present = _policies()
+    mod = to_numpy.load(ps.load(present[0]))
+    rng = np.random.default_rng(1)
+    days = np.datetime64("2023-06-01") + rng.integers(0, 500, 10000).astype("timedelta64[D]")
+    days[::97] = np.datetime64("NaT")
+    got = mod._first_of_next_month(days)
+    for d, g in zip(days, got):
+        assert np.isnat(g) if np.isnat(d) else g.item() == rt.first_of_next_month(d.item())
+    got = mod._date_plus_months(days, 3)
+    for d, g in zip(days, got):
+        assert np.isnat(g) if np.isnat(d) else g.item() == rt.plus_months(d.item(), 3)

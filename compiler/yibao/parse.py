@@ -22,7 +22,8 @@ _TOKEN_WORDS = {
 @lru_cache(maxsize=1)
 def parser() -> Lark:
     text = resources.files("yibao").joinpath("yibao.lark").read_text(encoding="utf-8")
-    return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=True)
+    # cache=True keeps the built LALR tables in the temp directory: most of `yibao eval`'s start-up
+    return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=True, cache=True)
 
 
 def keywords() -> frozenset[str]:

@@ -27,7 +27,7 @@ from fractions import Fraction
 from . import __version__, ir
 from .interpret import Interpreter
 from .runtime import Undecidable
-from .to_python import _comment, _ident, output_kind
+from .to_python import _NOT_STATIC, _comment, _ident, _static, output_kind
 
 
 class Unsupported(Exception):
@@ -77,6 +77,7 @@ class _Gen:
                 pass
         self.facts = {name: _ident("f_", name, i) for i, name in enumerate(program.facts)}
         self.unsupported: dict[str, str] = {}
+        self.tables: list[str] = []  # folded tables, hoisted above the functions
 
     # ---- module ----
     def module(self) -> str:
@@ -107,7 +108,7 @@ class _Gen:
             except Unsupported as exc:
                 self.unsupported[name] = str(exc)
                 body += ["", f"# {_comment(name)}: not vectorized ({_comment(exc)})"]
-        out += body
+        out += ["", "# ---- tables folded into arrays ----"] + self.tables + body
         out += ["", "", "# decision → (function, output kind, enum of the output or None)", "DECISIONS = {"]
         for name in p.decisions:
             if name in self.unsupported:
@@ -198,6 +199,9 @@ class _Gen:
         return lines
 
     def table(self, d: ir.Definition) -> list[str]:
+        lookup = self.table_lookup(d)
+        if lookup is not None:
+            return lookup
         t = d.table
         lines = []
         key_oks = []
@@ -244,6 +248,82 @@ class _Gen:
             ok += ["has", "rows_ok"]
         lines.append(f"    r = (_full(c, v), _full(c, {_and(*ok)}))")
         return lines
+
+    def table_lookup(self, d: ir.Definition) -> list[str] | None:
+        """Enum keys (at most one set key, `best` hit) and constant values: the rows folded into
+        arrays indexed by the eq keys' combination (and the set key's member), gathered per case."""
+        t = d.table
+        members = [i for i, k in enumerate(t.keys) if k.mode == "member"]
+        if len(members) > 1 or (members and t.hit != "best") or not t.rows:
+            return None
+        values = []
+        for row in t.rows:
+            v = row.value.value if isinstance(row.value, ir.Const) else self.fold(row.value)
+            if v is _NOT_STATIC or not isinstance(v, int) or isinstance(v, bool):
+                return None
+            values.append(v)
+        import itertools
+        eq = [i for i, k in enumerate(t.keys) if k.mode == "eq"]
+        sizes = [len(self.p.enums[t.keys[i].enum].codes()) for i in eq]
+        m = members[0] if members else None
+        m_codes = self.p.enums[t.keys[m].enum].codes() if m is not None else []
+        sentinel = -(2 ** 62)
+        value_rows, always, twice = [], [], []
+        for combo in itertools.product(*(self.p.enums[t.keys[i].enum].codes() for i in eq)):
+            def hits(code, any_member):
+                out = []
+                for row, value in zip(t.rows, values):
+                    if not all(row.cells[i] is None or combo[j] in row.cells[i] for j, i in enumerate(eq)):
+                        continue
+                    if m is None or (any_member and row.cells[m] is None) or (
+                            not any_member and row.cells[m] is not None and code in row.cells[m]):
+                        out.append(value)
+                return out
+            h = hits(None, True)
+            always.append(sentinel if not h else (max(h) if t.hit == "best" else h[0]))
+            twice.append(t.hit == "unique" and len(h) > 1)
+            value_rows.append([max(hits(code, False), default=sentinel) for code in m_codes])
+        var = _ident("_T_", d.name, len(self.tables))
+        self.tables.append(f"{var}_ALWAYS = np.array({always!r}, dtype=np.int64)  # {_comment(d.name)}")
+        lines = [f"    # the rows of `{_comment(d.name)}` folded into {var}_* ({t.hit} hit)"]
+        key_oks = []
+        index = "0"
+        stride = 1
+        for j, i in reversed(list(enumerate(eq))):
+            k, ok = self.expr(t.keys[i].expr)
+            key_oks.append(ok)
+            lines.append(f"    k{i} = np.asarray({k}, dtype=np.int64)")
+            index = f"k{i}" if index == "0" else f"{index} + {stride} * k{i}"
+            stride *= sizes[j]
+        lines.append(f"    combo = np.broadcast_to({index}, (c['@n'],))")
+        lines.append(f"    v = {var}_ALWAYS[combo]")
+        if m is not None:
+            self.tables.append(f"{var}_BY_MEMBER = np.array({value_rows!r}, dtype=np.int64)")
+            k, ok = self.expr(t.keys[m].expr)
+            key_oks.append(ok)
+            lines.append(f"    v = _best_over_bits(v, combo, np.broadcast_to(np.asarray({k}, dtype=np.int64), (c['@n'],)), {var}_BY_MEMBER)")
+        lines.append(f"    has = v != {sentinel}")
+        ok = [*key_oks]
+        if any(twice):
+            self.tables.append(f"{var}_TWICE = np.array({twice!r})")
+            ok.append(f"~{var}_TWICE[combo]")
+        if t.default is not None:
+            dv, dok = self.expr(t.default)
+            lines.append(f"    v = np.where(has, v, {dv})")
+            if dok is not None:
+                ok.append(f"(has | {dok})")
+        else:
+            ok.append("has")
+        lines.append(f"    r = (_full(c, v), _full(c, {_and(*ok) or '_T'}))")
+        return lines
+
+    def fold(self, e):
+        if not _static(e, self.folded):
+            return _NOT_STATIC
+        try:
+            return Interpreter(self.p).eval_expr(e, {}, dict(self.folded))
+        except (Undecidable, ValueError, OverflowError, ArithmeticError, KeyError, TypeError):
+            return _NOT_STATIC
 
     # ---- expressions: (value code, ok code or None for "always decided") ----
     def bind_fact(self, name: str) -> tuple[str, str]:
@@ -361,9 +441,14 @@ def _full(c, v):
 
 
 def _select(c, fires, values, fill):
-    if not fires:
-        return _full(c, fill)
-    return np.select([_full(c, f) for f in fires], [_full(c, v) for v in values], fill)
+    """values[i] where fires[i] (the fires are disjoint: first match wins was applied), else fill."""
+    dtype = np.result_type(*[np.asarray(v) for v in values], np.asarray(fill))
+    out = np.full(c["@n"], fill, dtype=dtype)
+    for fire, value in zip(fires, values):
+        if fire is _F:
+            continue
+        np.copyto(out, value, where=_full(c, fire))
+    return out
 
 
 def _any_ok(c, fires, oks):
@@ -376,6 +461,21 @@ def _any_ok(c, fires, oks):
 def _in(bits, index):
     """Bit `index` of `bits` (either may be a column): enum membership in a set."""
     return ((np.int64(bits) if isinstance(bits, int) else bits) >> index) & 1 != 0
+
+
+def _best_over_bits(best, combo, bits, table):
+    """max(best, table[combo, i] for every bit i set in bits), visiting only the set bits."""
+    best = np.array(best, dtype=np.int64)
+    rows = np.flatnonzero(bits)
+    left, combo = bits[rows], combo[rows]
+    while rows.size:
+        low = left & -left
+        bit = np.log2(low.astype(np.float64)).astype(np.int64)  # exact for a power of two
+        best[rows] = np.maximum(best[rows], table[combo, bit])
+        left = left ^ low
+        keep = left != 0
+        rows, left, combo = rows[keep], left[keep], combo[keep]
+    return best
 
 
 def _pct(fen, num, den):
@@ -398,12 +498,36 @@ def _year_end(y):
     return _year_start(np.asarray(y, dtype=np.int64) + 1) - _ONE_DAY
 
 
+def _per_day(d, fn):
+    """fn over a date column, computed once per distinct day of its span and gathered (NumPy's
+    calendar conversions are slow per element; cases span a few hundred days)."""
+    d = np.asarray(d, dtype="datetime64[D]")
+    if d.ndim == 0 or d.size < 4096:
+        return fn(d)
+    known = ~np.isnat(d)
+    if not known.any():
+        return d.copy()
+    lo, hi = d[known].min(), d[known].max()
+    span = int((hi - lo).astype(np.int64)) + 1
+    if span > d.size:
+        return fn(d)
+    table = fn(np.arange(lo, hi + _ONE_DAY))
+    out = table[np.where(known, (d - lo).astype(np.int64), 0)]
+    return np.where(known, out, _NAT) if not known.all() else out
+
+
 def _first_of_next_month(d):
-    return (d.astype("datetime64[M]") + 1).astype("datetime64[D]")
+    return _per_day(d, lambda d: (d.astype("datetime64[M]") + 1).astype("datetime64[D]"))
 
 
 def _date_plus_months(d, n):
     """The same day n months later; the month's last day where that day does not exist."""
+    if np.ndim(n) == 0:
+        return _per_day(d, lambda d: _plus_months(d, n))
+    return _plus_months(d, n)
+
+
+def _plus_months(d, n):
     month = d.astype("datetime64[M]")
     day = (d - month.astype("datetime64[D]")).astype(np.int64)
     target = month + np.asarray(n, dtype=np.int64).astype("timedelta64[M]")
@@ -434,6 +558,8 @@ def context(columns, n=None):
             given = v >= 0
         else:
             given = np.asarray(columns[name + "?"], bool) if name + "?" in columns else _T
+        if given is not _T and given.all():
+            given = _T  # a scalar mask keeps every `ok` computation of this fact scalar
         if default is not None and given is not _T:
             v, given = np.where(given, v, default), _T
         c[name] = (v, given)
