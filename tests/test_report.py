@@ -2,7 +2,6 @@
 JUnit XSD (tests/data/junit.xsd) (when lxml is installed) and has the expected structure."""
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import xml.etree.ElementTree as ET

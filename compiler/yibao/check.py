@@ -6,7 +6,6 @@ implements, then its libraries, then its own declarations; changing an inherited
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
@@ -692,15 +691,9 @@ class _Env:
 # ---- helpers ------------------------------------------------------------------------
 def _param_years(e, name):
     """The constant years of parameter `name` that an expression reads."""
-    if isinstance(e, ir.ParamAt):
-        if e.name == name and isinstance(e.year, ir.Const):
-            yield e.year.value
-        return
-    for child in getattr(e, "args", ()) or ():
-        yield from _param_years(child, name)
-    if isinstance(e, ir.IfE):
-        for child in (e.cond, e.then, e.orelse):
-            yield from _param_years(child, name)
+    for x in ir.subexprs(e):
+        if isinstance(x, ir.ParamAt) and x.name == name and isinstance(x.year, ir.Const):
+            yield x.year.value
 
 
 def _priority_order(c: Checker, node, checked, labels):

@@ -113,9 +113,13 @@ def policy_set(args, extra: list[Path] = ()) -> PolicySet:
 
 
 def load_program(args):
-    ps = policy_set(args)
+    return load_notice(policy_set(args), args.notice)
+
+
+def load_notice(ps: PolicySet, notice: str):
+    """A checked program, or Fail(2) for an unknown notice, or the policy's errors (exit 1)."""
     try:
-        path = ps.resolve(args.notice)
+        path = ps.resolve(notice)
     except ValueError as exc:
         raise Fail(BAD_INPUT, str(exc)) from None
     program, diags = ps.check(path)

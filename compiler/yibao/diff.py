@@ -39,22 +39,13 @@ def add_parser(sub):
 
 # ---- loading ------------------------------------------------------------------------------
 def load(args, notice: str) -> ir.Program:
-    from .cli import BAD_INPUT, Fail
-    from .diagnostics import PolicyError
+    from .cli import load_notice
     from .policies import PolicySet, default_directory
     directory = args.policies or default_directory()
     p = Path(notice)
     if p.suffix == ".policy" and p.exists():
         directory = _policy_dir(p)
-    ps = PolicySet(directory)
-    try:
-        path = ps.resolve(notice)
-    except ValueError as exc:
-        raise Fail(BAD_INPUT, str(exc)) from None
-    program, diags = ps.check(path)
-    if program is None:
-        raise PolicyError([d for d in diags if d.severity == "error"] or diags)
-    return program
+    return load_notice(PolicySet(directory), notice)
 
 
 def _policy_dir(p: Path) -> Path:

@@ -80,7 +80,7 @@ class Evaluator:
         status = OK
         loads, dumps = json.loads, json.dumps
         write = out.write
-        decode, decide = self.decode, self.decide
+        decode = self.decode
         plan = None if (explain or wanted) else self._plan()
         skip = (self.Undecidable, KeyError)
         for number, line in enumerate(infile, 1):

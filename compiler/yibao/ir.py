@@ -101,6 +101,44 @@ class IfE:
 Expr = Const | Fact | Ref | ParamAt | Unknown | Given | Op | IfE
 
 
+def children(e) -> tuple:
+    """The direct subexpressions of an expression."""
+    if isinstance(e, Op):
+        return e.args
+    if isinstance(e, IfE):
+        return (e.cond, e.then, e.orelse)
+    if isinstance(e, ParamAt):
+        return (e.year,)
+    return ()
+
+
+def subexprs(e):
+    """Every node of an expression, itself first."""
+    todo = [e]
+    while todo:
+        x = todo.pop()
+        if x is None:
+            continue
+        yield x
+        todo += list(children(x))
+
+
+def definition_exprs(d: "Definition"):
+    """Every expression a definition evaluates: its value, rules' guards and values, table keys,
+    rows and default."""
+    if d.expr is not None:
+        yield d.expr
+    for r in d.rules or ():
+        if r.guard is not None:
+            yield r.guard
+        yield r.value
+    if d.table is not None:
+        yield from (k.expr for k in d.table.keys)
+        yield from (r.value for r in d.table.rows)
+        if d.table.default is not None:
+            yield d.table.default
+
+
 # ---- definitions ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class RuleIR:

@@ -31,36 +31,10 @@ MAX_CASES = 6000  # per definition; above it, a fixed-seed sample
 
 
 # ---- walking expressions ------------------------------------------------------------
-def subexprs(e):
-    """Every node of an expression, itself first."""
-    todo = [e]
-    while todo:
-        x = todo.pop()
-        if x is None:
-            continue
-        yield x
-        if isinstance(x, ir.Op):
-            todo += list(x.args)
-        elif isinstance(x, ir.IfE):
-            todo += [x.cond, x.then, x.orelse]
-        elif isinstance(x, ir.ParamAt):
-            todo.append(x.year)
+subexprs = ir.subexprs
 
 
-def definition_exprs(d: ir.Definition):
-    if d.expr is not None:
-        yield d.expr
-    for r in d.rules or ():
-        if r.guard is not None:
-            yield r.guard
-        yield r.value
-    if d.table is not None:
-        for k in d.table.keys:
-            yield k.expr
-        for row in d.table.rows:
-            yield row.value
-        if d.table.default is not None:
-            yield d.table.default
+definition_exprs = ir.definition_exprs
 
 
 def facts_read(program: ir.Program, exprs, _seen=None) -> set[str]:

@@ -65,20 +65,10 @@ class _TwoRows:
 _TWO_ROWS = _TwoRows()
 
 
-def _children(e):
-    if isinstance(e, ir.Op):
-        return e.args
-    if isinstance(e, ir.IfE):
-        return (e.cond, e.then, e.orelse)
-    if isinstance(e, ir.ParamAt):
-        return (e.year,)
-    return ()
-
-
 def _refs(e):
     if isinstance(e, ir.Ref):
         yield e.name
-    for x in _children(e):
+    for x in ir.children(e):
         yield from _refs(x)
 
 
@@ -88,21 +78,7 @@ def _static(e, consts) -> bool:
         return False
     if isinstance(e, ir.Ref) and e.name not in consts:
         return False
-    return all(_static(x, consts) for x in _children(e))
-
-
-def _exprs(d: ir.Definition):
-    if d.expr is not None:
-        yield d.expr
-    for r in d.rules or ():
-        if r.guard is not None:
-            yield r.guard
-        yield r.value
-    if d.table is not None:
-        yield from (k.expr for k in d.table.keys)
-        yield from (r.value for r in d.table.rows)
-        if d.table.default is not None:
-            yield d.table.default
+    return all(_static(x, consts) for x in ir.children(e))
 
 
 class _Generator:
@@ -126,7 +102,7 @@ class _Generator:
         # how often each definition is referenced: one used once and not a decision needs no memo
         self.uses: dict[str, int] = {}
         for d in program.definitions.values():
-            for e in _exprs(d):
+            for e in ir.definition_exprs(d):
                 for ref in _refs(e):
                     self.uses[ref] = self.uses.get(ref, 0) + 1
 
