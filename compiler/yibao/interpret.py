@@ -2,7 +2,6 @@
 against, folds constants for the checker, and records what fired for `--explain`."""
 from __future__ import annotations
 
-from fractions import Fraction
 
 from . import ir
 from . import runtime as rt
@@ -133,10 +132,6 @@ class Interpreter:
         return _OPS[op](*a)
 
 
-def _pct(rate: Fraction, fen: int) -> int:
-    return rt.pct(fen, rate.numerator, rate.denominator)
-
-
 _OPS = {
     "not": lambda a: not a,
     "neg": lambda a: -a,
@@ -149,7 +144,7 @@ _OPS = {
     "add": lambda a, b: a + b,
     "sub": lambda a, b: a - b,
     "mul": lambda a, b: a * b,
-    "pct": _pct,
+    "pct": rt._pct_rate,
     "in_range": lambda v, lo, hi: lo <= v <= hi,
     "member": lambda v, s: v in s,
     "overlaps": lambda a, b: not a.isdisjoint(b),

@@ -9,6 +9,7 @@ import calendar
 import datetime as _dt
 import re as _re
 from decimal import Decimal as _Decimal
+from fractions import Fraction  # rates that are not folded away (generated code builds them)
 
 __all__ = [
     "Undecidable", "MissingFact", "UnknownValue", "NoRuleApplies", "CaseError",
@@ -59,6 +60,10 @@ def pct(fen: int, num: int, den: int) -> int:
     if v >= 0:
         return (2 * v + den) // (2 * den)
     return -((-2 * v + den) // (2 * den))
+
+
+def _pct_rate(rate: Fraction, fen: int) -> int:
+    return pct(fen, rate.numerator, rate.denominator)
 
 
 def money_out(fen: int) -> str:
@@ -209,3 +214,118 @@ def output_value(kind: str, value):
     if kind == "rate":
         return str(value)
     return value
+
+
+# ---- what generated code calls (a policy's own names never start with an underscore) -----------
+def _unknown(what: str):
+    raise UnknownValue(what)
+
+
+def _param_at(values: dict, year: int, name: str):
+    try:
+        return values[year]
+    except KeyError:
+        raise UnknownValue(f"{name} for {year}, which no notice here gives") from None
+
+
+def _decide(fn, c: dict):
+    try:
+        return fn(c)
+    except KeyError as exc:  # a fact the case does not give
+        raise MissingFact(exc.args[0]) from None
+
+
+def _python_value(kind: str, value):
+    """A runtime value as a Python caller of a generated module gets it (Decimal for money)."""
+    if kind == "money":
+        return _Decimal(money_out(value))
+    return value
+
+
+def _fast_decoder(spec: dict):
+    """decode_case(raw, spec) made fast for the cases a roll repeats: one lookup per field and caches
+    for dates and identity lists. Anything unusual goes to decode_case itself, so its errors and
+    results are the same."""
+    defaults = {name: default for name, (_, _, default) in spec.items() if default is not _ABSENT}
+    decoders = {}
+    for name, (kind, aliases, _) in spec.items():
+        if kind == "enum":
+            decoders[name] = _enum_decoder(aliases)
+        elif kind == "set":
+            decoders[name] = _set_decoder(aliases)
+        elif kind == "date":
+            decoders[name] = _date_decoder(name)
+        elif kind == "money":
+            decoders[name] = (lambda field: lambda value: _money_in(field, value))(name)
+        else:
+            decoders[name] = {"bool": _bool_in, "int": _int_in, "count": _count_in}[kind]
+
+    def decode(raw):
+        try:
+            c = defaults.copy()
+            for field, value in raw.items():
+                c[field] = decoders[field](value)
+            return c
+        except Exception:
+            return decode_case(raw, spec)
+    return decode
+
+
+def _enum_decoder(aliases):
+    def decode_enum(value):
+        if value.__class__ is str or value.__class__ is int:
+            return aliases[value]
+        raise TypeError(value)
+    return decode_enum
+
+
+def _set_decoder(aliases):
+    seen = {}
+
+    def decode_set(value):
+        if value.__class__ is not list:
+            raise TypeError(value)
+        for item in value:
+            if not (item.__class__ is str or item.__class__ is int):
+                raise TypeError(item)
+        key = tuple(value)
+        codes = seen.get(key)
+        if codes is None:
+            codes = frozenset([aliases[item] for item in value])
+            if len(seen) < 4096:
+                seen[key] = codes
+        return codes
+    return decode_set
+
+
+def _date_decoder(field):
+    seen = {}
+
+    def decode_date(value):
+        if value.__class__ is not str:
+            raise TypeError(value)
+        day = seen.get(value)
+        if day is None:
+            day = _date_in(field, value)
+            if len(seen) < 65536:
+                seen[value] = day
+        return day
+    return decode_date
+
+
+def _bool_in(value):
+    if value.__class__ is bool:
+        return value
+    raise TypeError(value)
+
+
+def _int_in(value):
+    if value.__class__ is int:
+        return value
+    raise TypeError(value)
+
+
+def _count_in(value):
+    if value.__class__ is int and value >= 0:
+        return value
+    raise TypeError(value)

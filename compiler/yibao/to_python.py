@@ -120,7 +120,6 @@ class _Generator:
             runtime_src.strip(),
             "",
             f"# ==== {_comment(p.document)} {'=' * 50}",
-            "from fractions import Fraction  # rate constants are folded before the interface section",
             f"DOCUMENT = {p.document!r}",
             f"TITLE = {p.title!r}",
             f"COVERAGE_YEAR = {p.coverage!r}",
@@ -365,30 +364,12 @@ class _Generator:
         p = self.p
         spec = fact_spec(p)
         out = ["# ==== interface " + "=" * 60,
-               "from fractions import Fraction",
-               "",
-               "",
-               "def _unknown(what):",
-               "    raise UnknownValue(what)",
-               "",
-               "",
-               "def _param_at(values, year, name):",
-               "    try:",
-               "        return values[year]",
-               "    except KeyError:",
-               "        raise UnknownValue(f'{name} for {year}, which no notice here gives') from None",
-               "",
-               "",
-               "def _pct_rate(rate, fen):",
-               "    return pct(fen, rate.numerator, rate.denominator)",
-               "",
-               "",
                "# field → (kind, accepted spellings → code, default)",
                "FACTS = {"]
         for name, (kind, aliases, default) in spec.items():
             d = "_ABSENT" if default.__class__.__name__ == "_Absent" else self.literal(default, None)
             out.append(f"    {name!r}: ({kind!r}, {aliases!r}, {d}),")
-        out += ["}", ""] + _FAST_DECODE
+        out += ["}", "decode = _fast_decoder(FACTS)  # a JSON case → runtime values, as decode_case(case, FACTS)", ""]
         out += ["", "# decision → (function, output kind)", "DECISIONS = {"]
         for name in p.decisions:
             d = p.definitions[name]
@@ -399,13 +380,6 @@ class _Generator:
                 "CONSTANTS = {"]
         out += [f"    {name!r}: {self.consts[name]}," for name in p.decisions if name in self.consts]
         out += ["}", "", "",
-                "def _decide(fn, c):",
-                "    try:",
-                "        return fn(c)",
-                "    except KeyError as exc:  # a fact the case does not give",
-                "        raise MissingFact(exc.args[0]) from None",
-                "",
-                "",
                 "def evaluate(case, decisions=None):",
                 '    """A JSON case (dict) → a JSON-ready dict of every decision the case has the facts for.',
                 "",
@@ -434,12 +408,6 @@ class _Generator:
                     "    return _python_value(DECISIONS[" + repr(name) + "][1], value)",
                     ""]
         out += ["",
-                "def _python_value(kind, value):",
-                "    if kind == 'money':",
-                "        return _Decimal(money_out(value))",
-                "    return value",
-                "",
-                "",
                 "def main(argv=None):",
                 '    """JSON in, JSON out: one case object on standard input, or one case a line (JSONL)."""',
                 "    import json, sys",
@@ -458,96 +426,3 @@ class _Generator:
                 "if __name__ == '__main__':",
                 "    raise SystemExit(main())"]
         return out
-
-
-# The generated module's fast case decoder: the same contract as runtime.decode_case (which it falls
-# back to for anything unusual, so errors and their messages are decode_case's own), a dict lookup
-# per field, and caches for the strings and lists cases repeat (dates, identity lists).
-_FAST_DECODE = """\
-_DEFAULTS = {name: default for name, (kind, aliases, default) in FACTS.items() if default is not _ABSENT}
-
-
-def _enum_decoder(aliases):
-    def decode_enum(value):
-        if value.__class__ is str or value.__class__ is int:
-            return aliases[value]
-        raise TypeError(value)
-    return decode_enum
-
-
-def _set_decoder(aliases):
-    seen = {}
-
-    def decode_set(value):
-        if value.__class__ is not list:
-            raise TypeError(value)
-        for item in value:
-            if not (item.__class__ is str or item.__class__ is int):
-                raise TypeError(item)
-        key = tuple(value)
-        codes = seen.get(key)
-        if codes is None:
-            codes = frozenset([aliases[item] for item in value])
-            if len(seen) < 4096:
-                seen[key] = codes
-        return codes
-    return decode_set
-
-
-def _date_decoder(field):
-    seen = {}
-
-    def decode_date(value):
-        if value.__class__ is not str:
-            raise TypeError(value)
-        day = seen.get(value)
-        if day is None:
-            day = _date_in(field, value)
-            if len(seen) < 65536:
-                seen[value] = day
-        return day
-    return decode_date
-
-
-def _bool_in(value):
-    if value.__class__ is bool:
-        return value
-    raise TypeError(value)
-
-
-def _int_in(value):
-    if value.__class__ is int:
-        return value
-    raise TypeError(value)
-
-
-def _count_in(value):
-    if value.__class__ is int and value >= 0:
-        return value
-    raise TypeError(value)
-
-
-_DECODERS = {}
-for _name, (_kind, _aliases, _default) in FACTS.items():
-    if _kind == "enum":
-        _DECODERS[_name] = _enum_decoder(_aliases)
-    elif _kind == "set":
-        _DECODERS[_name] = _set_decoder(_aliases)
-    elif _kind == "date":
-        _DECODERS[_name] = _date_decoder(_name)
-    elif _kind == "money":
-        _DECODERS[_name] = (lambda field: lambda value: _money_in(field, value))(_name)
-    elif _kind in ("bool", "int", "count"):
-        _DECODERS[_name] = {"bool": _bool_in, "int": _int_in, "count": _count_in}[_kind]
-
-
-def decode(raw):
-    \"\"\"A JSON case → runtime values, like decode_case(raw, FACTS) (its errors, its results), faster.\"\"\"
-    try:
-        c = _DEFAULTS.copy()
-        for field, value in raw.items():
-            c[field] = _DECODERS[field](value)
-        return c
-    except Exception:
-        return decode_case(raw, FACTS)
-""".splitlines()

@@ -13,6 +13,7 @@ import calendar
 import datetime as _dt
 import re as _re
 from decimal import Decimal as _Decimal
+from fractions import Fraction  # rates that are not folded away (generated code builds them)
 
 __all__ = [
     "Undecidable", "MissingFact", "UnknownValue", "NoRuleApplies", "CaseError",
@@ -63,6 +64,10 @@ def pct(fen: int, num: int, den: int) -> int:
     if v >= 0:
         return (2 * v + den) // (2 * den)
     return -((-2 * v + den) // (2 * den))
+
+
+def _pct_rate(rate: Fraction, fen: int) -> int:
+    return pct(fen, rate.numerator, rate.denominator)
 
 
 def money_out(fen: int) -> str:
@@ -214,8 +219,122 @@ def output_value(kind: str, value):
         return str(value)
     return value
 
+
+# ---- what generated code calls (a policy's own names never start with an underscore) -----------
+def _unknown(what: str):
+    raise UnknownValue(what)
+
+
+def _param_at(values: dict, year: int, name: str):
+    try:
+        return values[year]
+    except KeyError:
+        raise UnknownValue(f"{name} for {year}, which no notice here gives") from None
+
+
+def _decide(fn, c: dict):
+    try:
+        return fn(c)
+    except KeyError as exc:  # a fact the case does not give
+        raise MissingFact(exc.args[0]) from None
+
+
+def _python_value(kind: str, value):
+    """A runtime value as a Python caller of a generated module gets it (Decimal for money)."""
+    if kind == "money":
+        return _Decimal(money_out(value))
+    return value
+
+
+def _fast_decoder(spec: dict):
+    """decode_case(raw, spec) made fast for the cases a roll repeats: one lookup per field and caches
+    for dates and identity lists. Anything unusual goes to decode_case itself, so its errors and
+    results are the same."""
+    defaults = {name: default for name, (_, _, default) in spec.items() if default is not _ABSENT}
+    decoders = {}
+    for name, (kind, aliases, _) in spec.items():
+        if kind == "enum":
+            decoders[name] = _enum_decoder(aliases)
+        elif kind == "set":
+            decoders[name] = _set_decoder(aliases)
+        elif kind == "date":
+            decoders[name] = _date_decoder(name)
+        elif kind == "money":
+            decoders[name] = (lambda field: lambda value: _money_in(field, value))(name)
+        else:
+            decoders[name] = {"bool": _bool_in, "int": _int_in, "count": _count_in}[kind]
+
+    def decode(raw):
+        try:
+            c = defaults.copy()
+            for field, value in raw.items():
+                c[field] = decoders[field](value)
+            return c
+        except Exception:
+            return decode_case(raw, spec)
+    return decode
+
+
+def _enum_decoder(aliases):
+    def decode_enum(value):
+        if value.__class__ is str or value.__class__ is int:
+            return aliases[value]
+        raise TypeError(value)
+    return decode_enum
+
+
+def _set_decoder(aliases):
+    seen = {}
+
+    def decode_set(value):
+        if value.__class__ is not list:
+            raise TypeError(value)
+        for item in value:
+            if not (item.__class__ is str or item.__class__ is int):
+                raise TypeError(item)
+        key = tuple(value)
+        codes = seen.get(key)
+        if codes is None:
+            codes = frozenset([aliases[item] for item in value])
+            if len(seen) < 4096:
+                seen[key] = codes
+        return codes
+    return decode_set
+
+
+def _date_decoder(field):
+    seen = {}
+
+    def decode_date(value):
+        if value.__class__ is not str:
+            raise TypeError(value)
+        day = seen.get(value)
+        if day is None:
+            day = _date_in(field, value)
+            if len(seen) < 65536:
+                seen[value] = day
+        return day
+    return decode_date
+
+
+def _bool_in(value):
+    if value.__class__ is bool:
+        return value
+    raise TypeError(value)
+
+
+def _int_in(value):
+    if value.__class__ is int:
+        return value
+    raise TypeError(value)
+
+
+def _count_in(value):
+    if value.__class__ is int and value >= 0:
+        return value
+    raise TypeError(value)
+
 # ==== 渝医保发〔2023〕24号 ==================================================
-from fractions import Fraction  # rate constants are folded before the interface section
 DOCUMENT = '渝医保发〔2023〕24号'
 TITLE = '关于做好2023年城乡居民基本医疗保障工作的通知'
 COVERAGE_YEAR = 2024
@@ -360,24 +479,6 @@ def _d_cesarean_benefit(c):
 
 
 # ==== interface ============================================================
-from fractions import Fraction
-
-
-def _unknown(what):
-    raise UnknownValue(what)
-
-
-def _param_at(values, year, name):
-    try:
-        return values[year]
-    except KeyError:
-        raise UnknownValue(f'{name} for {year}, which no notice here gives') from None
-
-
-def _pct_rate(rate, fen):
-    return pct(fen, rate.numerator, rate.denominator)
-
-
 # field → (kind, accepted spellings → code, default)
 FACTS = {
     'group': ('enum', {'resident': 'resident', '普通城乡居民': 'resident', 'student': 'student', '大学生': 'student', '在渝高校大学生（含全日制研究生）': 'student', '在渝高校大学生': 'student', 'newborn': 'newborn', '新生儿': 'newborn'}, 'resident'),
@@ -394,93 +495,8 @@ FACTS = {
     'employee_insurance_gap_months': ('count', {}, _ABSENT),
     'inpatient_reimbursement': ('money', {}, _ABSENT),
 }
+decode = _fast_decoder(FACTS)  # a JSON case → runtime values, as decode_case(case, FACTS)
 
-_DEFAULTS = {name: default for name, (kind, aliases, default) in FACTS.items() if default is not _ABSENT}
-
-
-def _enum_decoder(aliases):
-    def decode_enum(value):
-        if value.__class__ is str or value.__class__ is int:
-            return aliases[value]
-        raise TypeError(value)
-    return decode_enum
-
-
-def _set_decoder(aliases):
-    seen = {}
-
-    def decode_set(value):
-        if value.__class__ is not list:
-            raise TypeError(value)
-        for item in value:
-            if not (item.__class__ is str or item.__class__ is int):
-                raise TypeError(item)
-        key = tuple(value)
-        codes = seen.get(key)
-        if codes is None:
-            codes = frozenset([aliases[item] for item in value])
-            if len(seen) < 4096:
-                seen[key] = codes
-        return codes
-    return decode_set
-
-
-def _date_decoder(field):
-    seen = {}
-
-    def decode_date(value):
-        if value.__class__ is not str:
-            raise TypeError(value)
-        day = seen.get(value)
-        if day is None:
-            day = _date_in(field, value)
-            if len(seen) < 65536:
-                seen[value] = day
-        return day
-    return decode_date
-
-
-def _bool_in(value):
-    if value.__class__ is bool:
-        return value
-    raise TypeError(value)
-
-
-def _int_in(value):
-    if value.__class__ is int:
-        return value
-    raise TypeError(value)
-
-
-def _count_in(value):
-    if value.__class__ is int and value >= 0:
-        return value
-    raise TypeError(value)
-
-
-_DECODERS = {}
-for _name, (_kind, _aliases, _default) in FACTS.items():
-    if _kind == "enum":
-        _DECODERS[_name] = _enum_decoder(_aliases)
-    elif _kind == "set":
-        _DECODERS[_name] = _set_decoder(_aliases)
-    elif _kind == "date":
-        _DECODERS[_name] = _date_decoder(_name)
-    elif _kind == "money":
-        _DECODERS[_name] = (lambda field: lambda value: _money_in(field, value))(_name)
-    elif _kind in ("bool", "int", "count"):
-        _DECODERS[_name] = {"bool": _bool_in, "int": _int_in, "count": _count_in}[_kind]
-
-
-def decode(raw):
-    """A JSON case → runtime values, like decode_case(raw, FACTS) (its errors, its results), faster."""
-    try:
-        c = _DEFAULTS.copy()
-        for field, value in raw.items():
-            c[field] = _DECODERS[field](value)
-        return c
-    except Exception:
-        return decode_case(raw, FACTS)
 
 # decision → (function, output kind)
 DECISIONS = {
@@ -507,13 +523,6 @@ CONSTANTS = {
     'prenatal_exam_limit': _K_prenatal_exam_limit,
     'natural_delivery_subsidy': _K_natural_delivery_subsidy,
 }
-
-
-def _decide(fn, c):
-    try:
-        return fn(c)
-    except KeyError as exc:  # a fact the case does not give
-        raise MissingFact(exc.args[0]) from None
 
 
 def evaluate(case, decisions=None):
@@ -606,12 +615,6 @@ def cesarean_benefit(case):
     '剖宫产报销额: one JSON-like case dict → the decision (Decimal for money).'
     value = _decide(DECISIONS['cesarean_benefit'][0], decode(case))
     return _python_value(DECISIONS['cesarean_benefit'][1], value)
-
-
-def _python_value(kind, value):
-    if kind == 'money':
-        return _Decimal(money_out(value))
-    return value
 
 
 def main(argv=None):
