@@ -71,6 +71,29 @@ with np.errstate(divide="ignore"):
     _LOG_W = np.log(np.array([[_W[g].get(c, 0.0) for c in IDENTITIES] for g in GROUPS]))
 
 
+# Where the rules switch, including cases the generator never draws (paid before the window,
+# after the residents' closing day, a newborn's late payment past the year's end).
+EDGE_CASES = [
+    {"group": "student", "tier": 1, "payment_date": "2023-09-01"},
+    {"group": "student", "tier": 2, "payment_date": "2023-10-11", "freshman": False},
+    {"group": "student", "tier": 1, "payment_date": "2023-08-31"},
+    {"group": "student", "tier": 1, "payment_date": "2023-09-20", "freshman": True},
+    {"group": "student", "tier": 1, "payment_date": "2024-08-20", "freshman": True},
+    {"group": "student", "tier": 2, "payment_date": "2024-08-20", "identities": ["家庭经济困难在校大学生"]},
+    {"tier": 1, "payment_date": "2023-10-11"},
+    {"tier": 1, "payment_date": "2024-10-01", "identities": ["特困人员"]},
+    {"tier": 2, "payment_date": "2024-06-30", "identities": ["在乡老复员军人"]},
+    {"tier": 1, "payment_date": "2024-07-01", "identities": ["烈士遗属", "低保对象"]},
+    {"tier": 2, "payment_date": "2024-07-01", "identities": ["low_income_elderly", "family_planning_reward"]},
+    {"tier": 1, "payment_date": "2024-09-30", "identities": ["poverty_exited"]},
+    {"group": "newborn", "tier": 1, "payment_date": "2024-07-30", "birth_date": "2024-05-01"},
+    {"group": "newborn", "tier": 1, "payment_date": "2024-07-31", "birth_date": "2024-05-01"},
+    {"group": "newborn", "tier": 2, "payment_date": "2024-10-01", "birth_date": "2024-01-01"},
+    {"group": "newborn", "tier": 2, "payment_date": "2024-10-02", "birth_date": "2024-01-01"},
+    {"group": "newborn", "tier": 1, "payment_date": "2024-02-10"},
+]
+
+
 def _chunk(seed, index):
     """One full chunk of draws (columns plus the presentation choices generate() needs)."""
     rng = np.random.default_rng([seed, index])

@@ -20,27 +20,6 @@ import cases as gen  # noqa: E402
 import handwritten  # noqa: E402
 import openfisca_jiulongpo  # noqa: E402
 
-# Where the rules switch, including cases the generator never draws (paid before the window,
-# after the residents' closing day, a newborn's late payment past the year's end).
-EDGE_CASES = [
-    {"group": "student", "tier": 1, "payment_date": "2023-09-01"},
-    {"group": "student", "tier": 2, "payment_date": "2023-10-11", "freshman": False},
-    {"group": "student", "tier": 1, "payment_date": "2023-08-31"},
-    {"group": "student", "tier": 1, "payment_date": "2023-09-20", "freshman": True},
-    {"group": "student", "tier": 1, "payment_date": "2024-08-20", "freshman": True},
-    {"group": "student", "tier": 2, "payment_date": "2024-08-20", "identities": ["家庭经济困难在校大学生"]},
-    {"tier": 1, "payment_date": "2023-10-11"},
-    {"tier": 1, "payment_date": "2024-10-01", "identities": ["特困人员"]},
-    {"tier": 2, "payment_date": "2024-06-30", "identities": ["在乡老复员军人"]},
-    {"tier": 1, "payment_date": "2024-07-01", "identities": ["烈士遗属", "低保对象"]},
-    {"tier": 2, "payment_date": "2024-07-01", "identities": ["low_income_elderly", "family_planning_reward"]},
-    {"tier": 1, "payment_date": "2024-09-30", "identities": ["poverty_exited"]},
-    {"group": "newborn", "tier": 1, "payment_date": "2024-07-30", "birth_date": "2024-05-01"},
-    {"group": "newborn", "tier": 1, "payment_date": "2024-07-31", "birth_date": "2024-05-01"},
-    {"group": "newborn", "tier": 2, "payment_date": "2024-10-01", "birth_date": "2024-01-01"},
-    {"group": "newborn", "tier": 2, "payment_date": "2024-10-02", "birth_date": "2024-01-01"},
-    {"group": "newborn", "tier": 1, "payment_date": "2024-02-10"},
-]
 
 
 def _fen_str(fen):
@@ -71,7 +50,7 @@ def main(argv=None):
         print("cases.columns() and cases.generate() disagree", file=sys.stderr)
         return 1
 
-    all_cases = generated + EDGE_CASES
+    all_cases = generated + gen.EDGE_CASES
     of = openfisca_jiulongpo.run(gen.to_columns(all_cases))
     passed = failed = 0
     for i, case in enumerate(all_cases):

@@ -26,25 +26,9 @@ from yibao.policies import PolicySet  # noqa: E402
 N = 3000
 NOTICES = ["渝医保发〔2023〕24号", "九龙坡医保发〔2023〕46号"]
 
-EDGE_CASES = [
-    {"group": "student", "tier": 1, "payment_date": "2023-09-01"},
-    {"group": "student", "tier": 2, "payment_date": "2023-10-11", "freshman": False},
-    {"group": "student", "tier": 1, "payment_date": "2023-08-31"},
-    {"group": "student", "tier": 1, "payment_date": "2023-09-20", "freshman": True},
-    {"group": "student", "tier": 1, "payment_date": "2024-08-20", "freshman": True},
-    {"group": "student", "tier": 2, "payment_date": "2024-08-20", "identities": ["家庭经济困难在校大学生"]},
-    {"tier": 1, "payment_date": "2023-10-11"},
-    {"tier": 1, "payment_date": "2024-10-01", "identities": ["特困人员"]},
-    {"tier": 2, "payment_date": "2024-06-30", "identities": ["在乡老复员军人"]},
-    {"tier": 1, "payment_date": "2024-07-01", "identities": ["烈士遗属", "低保对象"]},
-    {"tier": 2, "payment_date": "2024-07-01", "identities": ["low_income_elderly", "family_planning_reward"]},
-    {"tier": 1, "payment_date": "2024-09-30", "identities": ["poverty_exited"]},
-    {"group": "newborn", "tier": 1, "payment_date": "2024-07-30", "birth_date": "2024-05-01"},
-    {"group": "newborn", "tier": 1, "payment_date": "2024-07-31", "birth_date": "2024-05-01"},
-    {"group": "newborn", "tier": 2, "payment_date": "2024-10-01", "birth_date": "2024-01-01"},
-    {"group": "newborn", "tier": 2, "payment_date": "2024-10-02", "birth_date": "2024-01-01"},
+# the yardsticks' edge cases, and more the scalar and columnar paths must agree on
+EDGE_CASES = gen.EDGE_CASES + [
     {"group": "newborn", "tier": 2, "payment_date": "2024-01-02", "birth_date": "2024-02-01"},
-    {"group": "newborn", "tier": 1, "payment_date": "2024-02-10"},
     {"tier": 2, "payment_date": "2024-12-31", "identities": ["dibao", "martyr_family"]},
     {"tier": 1, "payment_date": "2025-01-01"},
     {"group": "student", "tier": 1, "payment_date": "2023-12-31", "freshman": True},

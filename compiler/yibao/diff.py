@@ -172,60 +172,56 @@ def _rule_key(r: ir.RuleIR) -> str:
 
 
 def _rule_changes(old, new, a: ir.Definition, b: ir.Definition, base) -> list[dict]:
-    out = []
     ra = {_rule_key(r): r for r in a.rules}
     rb = {_rule_key(r): r for r in b.rules}
-    for key in list(ra) + [k for k in rb if k not in ra]:
-        x, y = ra.get(key), rb.get(key)
+    out = []
+    for key, x, y in _matched(ra, rb):
         entry = {**base, "rule": key}
-        if x is None:
-            out.append({**entry, "what": "rule added", "value": _value(new, y.value, b.type)[0],
-                        "new": _cite(y.citation, y.document)})
-        elif y is None:
-            out.append({**entry, "what": "rule removed", "value": _value(old, x.value, a.type)[0],
-                        "old": _cite(x.citation, x.document)})
-        else:
-            ch, ov, nv = _changed(old, x.value, new, y.value, b.type)
-            guard = x.guard != y.guard and not _same_folded(old, x.guard, new, y.guard)
-            if ch or guard:
-                e = {**entry, "what": "rule changed", "old": _cite(x.citation, x.document),
-                     "new": _cite(y.citation, y.document)}
-                if ch:
-                    e.update({"from": ov, "to": nv})
-                if guard:
-                    e["condition_changed"] = True
-                out.append(e)
+        if x is None or y is None:
+            out.append(_added_or_removed("rule", entry, old, new, a, b, x, y))
+            continue
+        ch, ov, nv = _changed(old, x.value, new, y.value, b.type)
+        guard = x.guard != y.guard
+        if ch or guard:
+            e = {**entry, "what": "rule changed", "old": _cite(x.citation, x.document),
+                 "new": _cite(y.citation, y.document)}
+            if ch:
+                e.update({"from": ov, "to": nv})
+            if guard:
+                e["condition_changed"] = True
+            out.append(e)
     return out
-
-
-def _same_folded(old, ga, new, gb) -> bool:
-    """Guards that differ only in the dates or figures they refer to by name count as changed
-    unless both fold to the same; guards reading facts are compared as written."""
-    if ga is None or gb is None:
-        return ga is gb
-    return False
 
 
 def _row_changes(old, new, a: ir.Definition, b: ir.Definition, base) -> list[dict]:
-    out = []
     ra = {r.cells: r for r in a.table.rows}
     rb = {r.cells: r for r in b.table.rows}
-    for key in list(ra) + [k for k in rb if k not in ra]:
-        x, y = ra.get(key), rb.get(key)
+    out = []
+    for _, x, y in _matched(ra, rb):
         label = _cells(new if y is not None else old, (b if y is not None else a).table, y or x)
         entry = {**base, "row": label}
-        if x is None:
-            out.append({**entry, "what": "row added", "value": _value(new, y.value, b.type)[0],
-                        "new": _cite(y.citation, y.document)})
-        elif y is None:
-            out.append({**entry, "what": "row removed", "value": _value(old, x.value, a.type)[0],
-                        "old": _cite(x.citation, x.document)})
-        else:
-            ch, ov, nv = _changed(old, x.value, new, y.value, b.type)
-            if ch:
-                out.append({**entry, "what": "row changed", "from": ov, "to": nv,
-                            "old": _cite(x.citation, x.document), "new": _cite(y.citation, y.document)})
+        if x is None or y is None:
+            out.append(_added_or_removed("row", entry, old, new, a, b, x, y))
+            continue
+        ch, ov, nv = _changed(old, x.value, new, y.value, b.type)
+        if ch:
+            out.append({**entry, "what": "row changed", "from": ov, "to": nv,
+                        "old": _cite(x.citation, x.document), "new": _cite(y.citation, y.document)})
     return out
+
+
+def _matched(ra: dict, rb: dict):
+    """(key, old item or None, new item or None), old order first, then what only the new has."""
+    for key in list(ra) + [k for k in rb if k not in ra]:
+        yield key, ra.get(key), rb.get(key)
+
+
+def _added_or_removed(kind: str, entry: dict, old, new, a, b, x, y) -> dict:
+    if x is None:
+        return {**entry, "what": f"{kind} added", "value": _value(new, y.value, b.type)[0],
+                "new": _cite(y.citation, y.document)}
+    return {**entry, "what": f"{kind} removed", "value": _value(old, x.value, a.type)[0],
+            "old": _cite(x.citation, x.document)}
 
 
 def compare_params(old: ir.Program, new: ir.Program) -> list[dict]:
