@@ -117,6 +117,15 @@ def test_every_figure_is_named(notice):
                          f"({len(missing)}):\n  " + "\n  ".join(missing))
 
 
+@pytest.mark.parametrize("notice", _notices())
+def test_every_case_quote_is_in_the_notice(notice):
+    """A figure counts only where its quote is really the notice's (whitespace aside)."""
+    squeezed, _ = _squeeze((TEXTS / f"{notice}.txt").read_text(encoding="utf-8"))
+    absent = [f"{c['name'][:60]}: {c['source']['quote']}" for c in _cases()
+              if c["source"]["document"] == notice and "".join(c["source"]["quote"].split()) not in squeezed]
+    assert not absent, "quotes not in the text of " + notice + ":\n  " + "\n  ".join(absent)
+
+
 def test_an_unnamed_figure_is_found():
     """The check can fail: a figure no case quotes, and one a case quotes without naming."""
     text = "一、参保率稳定在95%以上。起付线为17833元。"
