@@ -137,3 +137,28 @@ def generated(program: ir.Program, module, name: str, case: dict | None = None):
         return show(getattr(module, const), program.definitions[base].type)
     return show(module._decide(getattr(module, _ident("_d_", base, i)), dict(case or {})),
                 program.definitions[base].type)
+
+
+def is_decision(name: str) -> bool:
+    """interface.md's decision names are lower-case ASCII words; any other name is a named value."""
+    return re.fullmatch(r"[a-z_]+", name) is not None
+
+
+def mismatch(program: ir.Program, module, name: str, want, case: dict | None = None) -> str | None:
+    """Why `name` is not `want` in the checked program or the generated module; None when it is."""
+    got = value(program, name, case)
+    if not same(got, want):
+        return f"`{name}`: expected {want}, the program gives {got}"
+    got = generated(program, module, name, case)
+    if got is not None and not same(got, want):
+        return f"`{name}`: expected {want}, the generated module gives {got}"
+    return None
+
+
+def known(program: ir.Program, name: str, case: dict | None = None) -> str | None:
+    """Why a value the case says is unknown is known after all; None when it is unknown."""
+    from .runtime import Undecidable
+    try:
+        return f"`{name}` should be unknown, the program gives {value(program, name, case)}"
+    except Undecidable:
+        return None
