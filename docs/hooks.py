@@ -302,7 +302,7 @@ class _Context:
                         problems.append(problem)
                 for name in case.get("unknown") or []:
                     if not named.is_decision(name):
-                        if problem := named.known(program, name, c):
+                        if problem := named.known(program, ev.module, name, c):
                             problems.append(problem)
                         continue
                     if name not in program.decisions:

@@ -64,7 +64,7 @@ def test_case(notice, case):
         assert not (problem := named.mismatch(prog, ev.module, name, want, c)), problem
     for name in case.get("unknown", []):
         if not named.is_decision(name):  # a named value the notice leaves open
-            assert not (problem := named.known(prog, name, c)), problem
+            assert not (problem := named.known(prog, ev.module, name, c)), problem
             continue
         if name not in prog.decisions:
             continue  # a decision the notice does not state: exit 3 as well

@@ -89,3 +89,12 @@ def test_the_schema_admits_value_cases(case, ok):
     else:
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(doc, SCHEMA)
+
+
+def test_mismatch_and_known_report_what_the_case_gets_wrong():
+    p, module = program(FY), evaluator(FY).module
+    assert named.mismatch(p, module, "参保率目标", "95%") is None
+    assert "the program gives 95%" in named.mismatch(p, module, "参保率目标", "90%")
+    assert named.known(p, module, "参保率目标") == "`参保率目标` should be unknown, the program gives 95%"
+    p42 = program("渝医保发〔2025〕42号")
+    assert named.known(p42, evaluator("渝医保发〔2025〕42号").module, "人均财政补助标准[2026]") is None

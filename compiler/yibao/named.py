@@ -155,10 +155,16 @@ def mismatch(program: ir.Program, module, name: str, want, case: dict | None = N
     return None
 
 
-def known(program: ir.Program, name: str, case: dict | None = None) -> str | None:
-    """Why a value the case says is unknown is known after all; None when it is unknown."""
+def known(program: ir.Program, module, name: str, case: dict | None = None) -> str | None:
+    """Why a value the case says is unknown is known after all, in the checked program or the
+    generated module; None when it is unknown in both."""
     from .runtime import Undecidable
     try:
         return f"`{name}` should be unknown, the program gives {value(program, name, case)}"
     except Undecidable:
+        pass
+    try:
+        got = generated(program, module, name, case)
+    except module.Undecidable:
         return None
+    return None if got is None else f"`{name}` should be unknown, the generated module gives {got}"
