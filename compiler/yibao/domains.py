@@ -4,7 +4,9 @@ A domain wraps each decision it names: where its `excludes` holds, the decision 
 the domain's reason (`ir.Outside`); elsewhere it is the decision's own value, which stays in the
 program as the definition `NAME#raw`. Inside `excludes` and `because`, a guarded decision means its
 raw value, so a domain may speak of the decision it guards (`benefit_start > benefit_end`) with no
-circle. Domains apply in declaration order: library, the notices implemented, then the notice.
+circle. A domain whose condition holds wins over one that cannot be decided for the case (a closed
+window explains itself even where the benefit dates it would compare are undecidable); where several
+hold, the first declared (library, the notices implemented, then the notice) gives the reason.
 """
 from __future__ import annotations
 
@@ -59,10 +61,10 @@ def _domains(env, ns, program: ir.Program) -> None:
     wrapped = {}
     for name, entries in guarded.items():
         d = program.definitions[name]
-        body = ir.Ref(raw[name], d.type, d.span)
-        for cond, parts in reversed(entries):
-            outside = ir.Outside(tuple(p if isinstance(p, str) else ir.rebuild(p, to_raw) for p in parts), d.type)
-            body = ir.IfE(ir.rebuild(cond, to_raw), outside, body, d.type)
+        checks = tuple((ir.rebuild(cond, to_raw),
+                        ir.Outside(tuple(p if isinstance(p, str) else ir.rebuild(p, to_raw) for p in parts), d.type))
+                       for cond, parts in entries)
+        body = ir.Domains(checks, ir.Ref(raw[name], d.type, d.span), d.type)
         wrapped[name] = (replace(d, name=raw[name], kind="let"),
                          ir.Definition(name, d.kind, d.type, d.description, d.document, d.span, expr=body,
                                        overridden=d.overridden))
@@ -131,8 +133,32 @@ def _constraint(env, decl) -> ir.ConstraintIR | None:
     return ir.ConstraintIR(node.name, cond, node.because, tuple(facts), node.span)
 
 
+def _names(x):
+    """Every name an AST expression reads."""
+    import dataclasses
+    from . import ast as A
+    if isinstance(x, A.Name):
+        yield x.name
+    elif dataclasses.is_dataclass(x):
+        for f in dataclasses.fields(x):
+            v = getattr(x, f.name)
+            for item in (v if isinstance(v, tuple) else (v,)):
+                if dataclasses.is_dataclass(item):
+                    yield from _names(item)
+
+
+def _applies_to(env, node, program: ir.Program) -> bool:
+    """An invariant speaks of decisions: it applies to a notice that defines them all."""
+    from .check import BUILTINS
+    known = set(env.facts) | set(env.ns.decls) | set(env.members) | set(BUILTINS)
+    names = [n for e in (node.when, node.holds) if e is not None for n in _names(e)]
+    return all(n in known for n in names) and all(n in program.definitions for n in node.undecided)
+
+
 def _invariant(env, decl, program: ir.Program) -> ir.InvariantIR | None:
     node = decl.node
+    if not _applies_to(env, node, program):
+        return None
     env.in_invariant = True
     try:
         with _in_document(env, decl.document):
@@ -140,9 +166,4 @@ def _invariant(env, decl, program: ir.Program) -> ir.InvariantIR | None:
             holds = env.expect(env.expr(node.holds, BOOL), BOOL, node.holds.span) if node.holds is not None else None
     finally:
         env.in_invariant = False
-    for name in node.undecided:
-        if name not in program.definitions:
-            env.c.error("E213", f"invariant `{node.name}` names `{name}`, which {program.document} does not define",
-                        node.span, "unknown decision", hint=did_you_mean(name, program.decisions))
-            return None
     return ir.InvariantIR(node.name, node.description, decl.document, when, holds, node.undecided, node.span)

@@ -19,9 +19,7 @@ def explanation(program: ir.Program, case: dict, decisions: list[str]) -> dict:
             continue
     for name in decisions:
         steps = []
-        for dep in _closure(interp.trace, name):
-            if dep in program.domains:
-                continue  # the domain's guard: the steps are those of the decision's own value
+        for dep in _closure(interp.trace, name, program.domains):
             entry = interp.trace[dep]
             for rule_id, cite, document in entry["fired"]:
                 step = {"definition": ir.public_name(dep), "rule": rule_id, "document": document}
@@ -36,11 +34,15 @@ def explanation(program: ir.Program, case: dict, decisions: list[str]) -> dict:
     return out
 
 
-def _closure(trace: dict, name: str) -> list[str]:
-    """The decision and the definitions it used, the decision first."""
+def _closure(trace: dict, name: str, guarded: dict) -> list[str]:
+    """The decision and the definitions it used, the decision first. A decision a domain guards is
+    explained by its own value (its raw definition); the domain's checks found it in the domain."""
     order, todo = [], [name]
     while todo:
         n = todo.pop(0)
+        if n in guarded:
+            todo.insert(0, guarded[n])
+            continue
         if n in order or n not in trace:
             continue
         order.append(n)

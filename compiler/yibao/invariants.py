@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic
 from .interpret import Interpreter
 from .rules_analysis import ABSENT, CaseGenerator, case_json, consistent, facts_read, fold
 
-EXHAUSTIVE = 40000  # cases; above it a fixed-seed sample of this many
+EXHAUSTIVE = 4000  # cases; above it a fixed-seed sample of this many
 _SKIP = (rt.Undecidable, KeyError, TypeError, ArithmeticError, ValueError, OverflowError)
 
 
@@ -142,7 +142,7 @@ def _smallest(evaluator, inv, case: dict, gen: CaseGenerator) -> dict:
             trial[name] = base[name]
         else:
             del trial[name]
-        if consistent(trial) and _verdict(evaluator, inv, trial) not in (_VACUOUS, _UNCHECKED, _HOLDS):
+        if consistent(gen.program, trial) and _verdict(evaluator, inv, trial) not in (_VACUOUS, _UNCHECKED, _HOLDS):
             case = trial
     return case
 
@@ -170,16 +170,23 @@ def _cases(gen: CaseGenerator, facts):
                 c.pop(f, None)
             else:
                 c[f] = v
-        if consistent(c):
+        if consistent(gen.program, c):
             yield c
 
 
 def _sample(gen: CaseGenerator, names, domains):
+    """A fixed-seed sample in which every candidate of every fact appears (each fact runs through a
+    shuffled copy of its candidates, over and over), so a rare date is never left out."""
     rnd = random.Random(0)
+    orders = []
+    for d in domains:
+        order = list(d)
+        rnd.shuffle(order)
+        orders.append(order)
     dates = [i for i, n in enumerate(names) if gen.program.facts[n].type == ir.DATE]
     offsets = sorted(gen.offsets_days | {0})
-    for _ in range(EXHAUSTIVE):
-        combo = [rnd.choice(d) for d in domains]
+    for i in range(EXHAUSTIVE):
+        combo = [order[(i * (k + 1) + i // len(order)) % len(order)] for k, order in enumerate(orders)]
         if len(dates) > 1 and rnd.random() < 0.5:
             first, second = rnd.sample(dates, 2)
             if isinstance(combo[first], dt.date):

@@ -108,6 +108,17 @@ class Outside:
 
 
 @dataclass(frozen=True)
+class Domains:
+    """A guarded decision: `value`, unless a check's condition holds (then its Outside). A check that
+    holds wins over one that cannot be decided; only where none holds does an undecided one make the
+    decision undecidable."""
+    checks: tuple  # of (condition, Outside)
+    value: "Expr"
+    type: Any
+    span: Span | None = _sp()
+
+
+@dataclass(frozen=True)
 class With:
     """`expr` for the same case with one fact changed (invariants only: never in generated code)."""
     expr: "Expr"
@@ -117,7 +128,7 @@ class With:
     span: Span | None = _sp()
 
 
-Expr = Const | Fact | Ref | ParamAt | Unknown | Given | Op | IfE | Outside | With
+Expr = Const | Fact | Ref | ParamAt | Unknown | Given | Op | IfE | Outside | Domains | With
 
 
 def children(e) -> tuple:
@@ -132,6 +143,8 @@ def children(e) -> tuple:
         return tuple(p for p in e.parts if not isinstance(p, str))
     if isinstance(e, With):
         return (e.expr, e.value)
+    if isinstance(e, Domains):
+        return tuple(x for check in e.checks for x in check) + (e.value,)
     return ()
 
 
@@ -147,6 +160,8 @@ def rebuild(e, fn):
         e = replace(e, parts=tuple(p if isinstance(p, str) else rebuild(p, fn) for p in e.parts))
     elif isinstance(e, With):
         e = replace(e, expr=rebuild(e.expr, fn), value=rebuild(e.value, fn))
+    elif isinstance(e, Domains):
+        e = replace(e, checks=tuple((rebuild(c, fn), rebuild(o, fn)) for c, o in e.checks), value=rebuild(e.value, fn))
     return fn(e)
 
 

@@ -157,7 +157,7 @@ class CaseGenerator:
                     c.pop(f, None)
                 else:
                     c[f] = v
-            if consistent(c):
+            if consistent(self.program, c):
                 yield c
 
 
@@ -169,11 +169,24 @@ class _Absent:
 ABSENT = _Absent()
 
 
-def consistent(case: dict) -> bool:
-    """The interface's implications between facts (lapsed years imply not continuous)."""
-    if case.get("lapsed_years", 0) > 0 and case.get("continuous") is True:
-        return False
-    return True
+def consistent(program: ir.Program, case: dict, _seen: dict = {}) -> bool:  # noqa: B006 (a cache)
+    """No constraint of the policy calls the case's facts contradictory (a bad case is never a counterexample)."""
+    facts = tuple(sorted({f for k in program.constraints for f in k.facts}))
+    key = (id(program), tuple(case.get(f, ABSENT) for f in facts))
+    if key not in _seen:
+        interp = Interpreter(program)
+        ok = True
+        for k in program.constraints:
+            try:
+                if interp.eval_expr(k.when, case, {}):
+                    ok = False
+                    break
+            except (rt.Undecidable, KeyError, TypeError):
+                continue
+        if len(_seen) > 100000:
+            _seen.clear()
+        _seen[key] = ok
+    return _seen[key]
 
 
 def case_json(program: ir.Program, case: dict, facts=None) -> str:

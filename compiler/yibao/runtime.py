@@ -240,6 +240,23 @@ def _outside(parts):
     raise OutsideDomain("".join(text))
 
 
+def _in_domain(checks, value):
+    """A guarded decision (ir.Domains): the first check that holds raises its OutsideDomain; a check
+    that cannot be decided matters only where none holds."""
+    undecided = None
+    for holds, outside in checks:
+        try:
+            if holds():
+                outside()
+        except OutsideDomain:
+            raise
+        except (Undecidable, KeyError) as exc:
+            undecided = undecided or exc
+    if undecided is not None:
+        raise undecided
+    return value()
+
+
 def _param_at(values: dict, year: int, name: str):
     try:
         return values[year]

@@ -74,7 +74,7 @@ def _refs(e):
 
 def _static(e, consts) -> bool:
     """Reads no fact and no definition that is not a constant."""
-    if isinstance(e, (ir.Fact, ir.Given, ir.Unknown, ir.Outside)):
+    if isinstance(e, (ir.Fact, ir.Given, ir.Unknown, ir.Outside, ir.Domains)):
         return False
     if isinstance(e, ir.Ref) and e.name not in consts:
         return False
@@ -337,6 +337,9 @@ class _Generator:
             parts = [repr(p) if isinstance(p, str) else f"({output_kind(p.type)!r}, lambda: {self.expr(p)})"
                      for p in e.parts]
             return f"_outside(({', '.join(parts)},))"
+        if isinstance(e, ir.Domains):
+            checks = ", ".join(f"(lambda: {self.expr(c)}, lambda: {self.expr(o)})" for c, o in e.checks)
+            return f"_in_domain(({checks},), lambda: {self.expr(e.value)})"
         if isinstance(e, ir.With):
             raise TypeError("`with` belongs to invariants, which are not generated")
         op, a = e.op, e.args
