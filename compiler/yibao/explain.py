@@ -27,6 +27,8 @@ def explanation(program: ir.Program, case: dict, decisions: list[str]) -> dict:
                     step.update(clause=cite.clause, quote=cite.quote)
                     if cite.note:
                         step["note"] = cite.note
+                    if cite.derived:
+                        step["derived"] = cite.derived
                 step["uses"] = {k: json_value(program, k, v) for k, v in entry["uses"].items()}
                 steps.append(step)
         out[name] = steps
