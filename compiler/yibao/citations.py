@@ -86,6 +86,8 @@ def stated(lit, quote: str) -> bool:
 def show(lit) -> str:
     if isinstance(lit, A.DateLit):
         return lit.value.isoformat()
+    if lit.unit == "%":
+        return f"{lit.text}%"
     return f"{lit.text} {lit.unit}" if lit.unit else lit.text
 
 

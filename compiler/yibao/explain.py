@@ -62,4 +62,6 @@ def as_text(result: dict) -> str:
             lines.append(f"  {step['rule']}  [{cite}]" + (f"\n    using {uses}" if uses else ""))
             if "note" in step:
                 lines.append(f"    note: {step['note']}")
+            if "derived" in step:
+                lines.append(f"    derived: {step['derived']}")
     return "\n".join(lines)
