@@ -42,6 +42,9 @@ class Namespace:
     enums: dict[str, Decl] = field(default_factory=dict)
     facts: dict[str, Decl] = field(default_factory=dict)
     libraries: set[str] = field(default_factory=set)
+    domains: dict[str, Decl] = field(default_factory=dict)  # in order: library, ancestors, this notice
+    invariants: dict[str, Decl] = field(default_factory=dict)
+    constraints: dict[str, Decl] = field(default_factory=dict)
 
 
 class Checker:
@@ -60,6 +63,8 @@ class Checker:
         if parent:
             ns.decls = {k: Decl(v.node, v.document, v.file, list(v.extensions)) for k, v in parent.decls.items()}
             ns.enums, ns.facts, ns.libraries = dict(parent.enums), dict(parent.facts), set(parent.libraries)
+            ns.domains, ns.invariants = dict(parent.domains), dict(parent.invariants)
+            ns.constraints = dict(parent.constraints)
         for item in module.items:
             if isinstance(item, A.Use):
                 lib = libraries.get(item.name)
@@ -78,6 +83,12 @@ class Checker:
                 self._declare(ns.enums, item, document, file, "enumeration")
             elif isinstance(item, A.FactDecl):
                 self._declare(ns.facts, item, document, file, "fact")
+            elif isinstance(item, A.DomainDecl):
+                self._declare_domain(ns, item, document, file)
+            elif isinstance(item, A.InvariantDecl):
+                self._declare(ns.invariants, item, document, file, "invariant")
+            elif isinstance(item, A.ConstraintDecl):
+                self._declare(ns.constraints, item, document, file, "constraint")
             elif isinstance(item, (A.Definition, A.ParamDecl, A.TableDecl, A.DataDecl)):
                 name = item.name
                 existing = ns.decls.get(name)
@@ -104,6 +115,19 @@ class Checker:
                                item.span, "nothing to extend", hint=did_you_mean(item.name, ns.decls))
                     continue
                 target.extensions.append((item, document))
+
+    def _declare_domain(self, ns: Namespace, item: A.DomainDecl, document: str, file: str):
+        existing = ns.domains.get(item.name)
+        if existing and existing.document != document and not item.override:
+            self.error("E601", f"domain `{item.name}` is inherited from {existing.document}; changing it must say `override`",
+                       item.span, "changes an inherited domain", hint=f"write `override domain {item.name} …`")
+        elif existing and existing.document == document:
+            self.error("E202", f"domain `{item.name}` is declared twice", item.span, "second declaration")
+            return
+        elif item.override and not existing:
+            self.error("E602", f"`override` of domain `{item.name}`, which no implemented notice declares",
+                       item.span, "nothing to override", hint=did_you_mean(item.name, ns.domains))
+        ns.domains[item.name] = Decl(item, document, file)
 
     def _declare(self, table, item, document, file, what):
         existing = table.get(item.name)
@@ -153,6 +177,8 @@ class Checker:
                 env.definition(name)
         # dependency order, so generated code and evaluation can go top to bottom
         program.definitions = {n: env.done[n] for n in env.order if n in env.done}
+        from .domains import finish_program
+        finish_program(env, ns, program)
         return program
 
 
@@ -181,6 +207,7 @@ class _Env:
         self.order: list[str] = []
         self.in_progress: list[str] = []
         self.current_doc = ns.document
+        self.in_invariant = False  # `with` is allowed only there
 
     def member_index(self):
         for ename, info in self.enums.items():
@@ -681,6 +708,20 @@ class _Env:
                          "branches differ")
             t = a.type
         return ir.IfE(cond, a, b, t, x.span)
+
+    def x_With(self, x: A.With, want):
+        if not self.in_invariant:
+            self.c.error("E311", "`with` changes a fact of the case: it is for invariants only", x.span,
+                         "not in a rule", hint="a rule reads the case as it is")
+            return ir.Unknown("?", want or ANY)
+        if x.fact not in self.facts:
+            self.c.error("E212", f"`with {x.fact} = …` needs a fact; `{x.fact}` is not one", x.span,
+                         hint=did_you_mean(x.fact, self.facts))
+            return ir.Unknown("?", want or ANY)
+        t = self.facts[x.fact].type
+        value = self.expect(self.expr(x.value, t), t, x.value.span)
+        e = self.expr(x.expr, want)
+        return ir.With(e, x.fact, value, e.type, x.span)
 
     def x_Index(self, x: A.Index, want):
         if not isinstance(x.base, A.Name) or not isinstance(self.ns.decls.get(x.base.name, Decl(None, "", "")).node, A.ParamDecl):

@@ -20,16 +20,19 @@ def explanation(program: ir.Program, case: dict, decisions: list[str]) -> dict:
     for name in decisions:
         steps = []
         for dep in _closure(interp.trace, name):
+            if dep in program.domains:
+                continue  # the domain's guard: the steps are those of the decision's own value
             entry = interp.trace[dep]
             for rule_id, cite, document in entry["fired"]:
-                step = {"definition": dep, "rule": rule_id, "document": document}
+                step = {"definition": ir.public_name(dep), "rule": rule_id, "document": document}
                 if cite:
                     step.update(clause=cite.clause, quote=cite.quote)
                     if cite.note:
                         step["note"] = cite.note
                     if cite.derived:
                         step["derived"] = cite.derived
-                step["uses"] = {k: json_value(program, k, v) for k, v in entry["uses"].items()}
+                step["uses"] = {ir.public_name(k): json_value(program, k, v) for k, v in entry["uses"].items()
+                                if k != ir.public_name(dep) + ir.RAW}
                 steps.append(step)
         out[name] = steps
     return out

@@ -351,7 +351,7 @@ class _Gen:
             return self.bind_fact(e.name)
         if isinstance(e, ir.Ref):
             return self.bind_ref(e.name)
-        if isinstance(e, ir.Unknown):
+        if isinstance(e, (ir.Unknown, ir.Outside)):
             return "0", "_F"
         if isinstance(e, ir.Given):
             _, ok = self.bind_fact(e.fact)
