@@ -174,6 +174,7 @@ class Citation:
     document: str | None  # None: the notice the declaration belongs to
     quote: str
     note: str | None = None
+    derived: str | None = None  # how the rule's figures follow from the quote (670 = 700 − 30)
     span: Span | None = _span()
 
 

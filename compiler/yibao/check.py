@@ -12,6 +12,7 @@ from typing import Any
 
 from . import ast as A
 from . import ir
+from .citations import check_support
 from .diagnostics import Diagnostic, did_you_mean
 from .ir import (ANY, BOOL, DATE, DAYS, INT, MONEY, MONTHS, ORDERED, RATE, TEXT, enum_t, set_t, show_type)
 from .texts import NoticeTexts
@@ -267,7 +268,7 @@ class _Env:
         for pv in node.values:
             if pv.year in exprs:
                 self.c.error("E202", f"{node.name}[{pv.year}] is given twice", pv.span, "second value")
-            self.need_citation(pv.citation, pv.span, f"{node.name}[{pv.year}]", d.document)
+            self.need_citation(pv.citation, pv.span, f"{node.name}[{pv.year}]", d.document, pv.value)
             exprs[pv.year] = (pv, self.value(pv.value, t, d.document))
             cites[pv.year] = (pv.citation, pv.citation.document or d.document if pv.citation else d.document)
 
@@ -305,7 +306,7 @@ class _Env:
                 self.c.error("E204", f"`{node.name}` has no column `{total.column}`", total.span, "unknown column",
                              hint=did_you_mean(total.column, names))
                 continue
-            self.need_citation(total.citation, total.span, f"total of {total.column}", d.document)
+            self.need_citation(total.citation, total.span, f"total of {total.column}", d.document, total.printed)
             i = names.index(total.column)
             t = cols[i][1]
             s = sum(row[i] for row in rows)
@@ -346,7 +347,7 @@ class _Env:
         defn = ir.Definition(node.name, node.kind, t, node.description, decl.document, node.span,
                              overridden=node.override)
         if node.value is not None:
-            self.need_citation(node.citation, node.span, node.name, decl.document)
+            self.need_citation(node.citation, node.span, node.name, decl.document, node.value)
             e = self.value(node.value, t, decl.document)
             defn.type = t or e.type
             defn.expr = e
@@ -369,7 +370,7 @@ class _Env:
                 labels[r.label] = i
         for i, (r, doc) in enumerate(rules):
             saved, self.current_doc = self.current_doc, doc
-            self.need_citation(r.citation, r.span, f"a rule of {node.name}", doc)
+            self.need_citation(r.citation, r.span, f"a rule of {node.name}", doc, r.guard, r.value)
             guard = self.expect(self.expr(r.guard, BOOL), BOOL, r.guard.span, " in a rule's `when`") if r.guard else None
             value = self.value(r.value, t, doc)
             self.current_doc = saved
@@ -401,7 +402,7 @@ class _Env:
             self.c.error("E304", f"`hit best` needs values that can be compared, got {show_type(t)}", node.span)
         rows = []
         for i, row in enumerate(node.rows):
-            self.need_citation(row.citation, row.span, f"a row of {node.name}", decl.document)
+            self.need_citation(row.citation, row.span, f"a row of {node.name}", decl.document, row.value)
             if len(row.cells) != len(keys):
                 self.c.error("E503", f"this row has {len(row.cells)} cells; `{node.name}` has {len(keys)} keys",
                              row.span, "wrong number of cells")
@@ -423,7 +424,8 @@ class _Env:
             rows.append(ir.RowIR(f"{node.name}[{label}]", tuple(cells), value, row.citation, doc, row.span))
         default = self.value(node.default, t, decl.document) if node.default else None
         if node.default:
-            self.need_citation(node.default_citation, node.default.span, f"the default of {node.name}", decl.document)
+            self.need_citation(node.default_citation, node.default.span, f"the default of {node.name}", decl.document,
+                               node.default)
         defn = ir.Definition(node.name, "table", t, node.description, decl.document, node.span,
                              citation=node.hit_citation, overridden=node.override)
         defn.table = ir.TableIR(tuple(keys), tuple(rows), node.hit, default)
@@ -439,7 +441,8 @@ class _Env:
         return None
 
     # ---- citations and printed figures ----
-    def need_citation(self, citation: A.Citation | None, span, what: str, document: str):
+    def need_citation(self, citation: A.Citation | None, span, what: str, document: str, *uses):
+        """`uses`: the AST parts whose literal figures the quote must state (citations.py)."""
         if citation is None:
             self.c.error("E402", f"{what} has no citation", span, "cite the clause it implements",
                          hint="add §clause \"the notice's words\" after the value")
@@ -457,6 +460,8 @@ class _Env:
             self.c.error("E403", f"the quote is not in the text of {doc}", citation.span, "not found in the notice",
                          notes=[f"the text matches up to “{found}”" if found else "not even its first characters match"],
                          hint="quote the notice's words exactly (spaces and line breaks are ignored)")
+            return
+        check_support(self.c, texts, doc, citation, uses)
 
     def printed_value(self, lit: A.NumberLit, t):
         unit_t = UNIT_TYPES.get(lit.unit) if lit.unit else None

@@ -43,7 +43,7 @@ def _domains(env, ns, program: ir.Program) -> None:
     for decl in ns.domains.values():
         node = decl.node
         with _in_document(env, decl.document):
-            env.need_citation(node.citation, node.span, f"domain {node.name}", decl.document)
+            env.need_citation(node.citation, node.span, f"domain {node.name}", decl.document, node.excludes)
             cond = env.expect(env.expr(node.excludes, BOOL), BOOL, node.excludes.span, " after `excludes`")
             for name in node.decisions:
                 if name not in program.definitions:

@@ -27,6 +27,8 @@ def explanation(program: ir.Program, case: dict, decisions: list[str]) -> dict:
                     step.update(clause=cite.clause, quote=cite.quote)
                     if cite.note:
                         step["note"] = cite.note
+                    if cite.derived:
+                        step["derived"] = cite.derived
                 step["uses"] = {ir.public_name(k): json_value(program, k, v) for k, v in entry["uses"].items()
                                 if k != ir.public_name(dep) + ir.RAW}
                 steps.append(step)
@@ -65,4 +67,6 @@ def as_text(result: dict) -> str:
             lines.append(f"  {step['rule']}  [{cite}]" + (f"\n    using {uses}" if uses else ""))
             if "note" in step:
                 lines.append(f"    note: {step['note']}")
+            if "derived" in step:
+                lines.append(f"    derived: {step['derived']}")
     return "\n".join(lines)

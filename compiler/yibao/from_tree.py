@@ -294,7 +294,8 @@ class _ToAst(Transformer):
     # ---- citations and values ----
     def citation(self, meta, c):
         clause = str(c[0])[1:]
-        doc = quote = note = None
+        doc = quote = None
+        extra = {}
         for t in c[1:]:
             if t is None:
                 continue
@@ -303,11 +304,14 @@ class _ToAst(Transformer):
             elif isinstance(t, Token) and t.type == "STRING":
                 quote = unquote(t)
             elif isinstance(t, tuple):
-                note = t[1]
-        return A.Citation(clause, doc, quote, note, self._sp(meta))
+                extra[t[0]] = t[1]
+        return A.Citation(clause, doc, quote, extra.get("note"), extra.get("derived"), self._sp(meta))
 
     def note(self, meta, c):
         return ("note", unquote(c[0]))
+
+    def derived(self, meta, c):
+        return ("derived", unquote(c[0]))
 
     def value(self, meta, c):
         return A.Value(c[0], c[1] if len(c) > 1 else None, self._sp(meta))

@@ -18,8 +18,8 @@ DECLARATIONS = ("notice", "library", "use", "enum", "fact", "let", "decision", "
 HEADER = ("title", "issuers", "issued", "printed", "coverage", "jurisdiction", "implements", "external",
           "none")
 STRUCTURE = ("when", "then", "otherwise", "overrides", "if", "else", "hit", "best", "first", "unique",
-             "total", "by", "year", "of", "note", "in", "overlaps", "is", "given", "and", "or", "not",
-             "set", "day", "after", "month", "start", "end", "for", "excludes", "because", "holds",
+             "total", "by", "year", "of", "note", "derived", "in", "overlaps", "is", "given", "and", "or",
+             "not", "set", "day", "after", "month", "start", "end", "for", "excludes", "because", "holds",
              "undecided", "with")
 CONSTANTS = ("true", "false", "unknown")
 TYPES = ("money", "int", "count", "rate", "date", "days", "months", "bool", "text")

@@ -87,6 +87,8 @@ def _citation(c: A.Citation | None) -> str:
     s = f" §{c.clause}" + (f" of {c.document}" if c.document else "") + f" {quote(c.quote)}"
     if c.note is not None:
         s += f" note {quote(c.note)}"
+    if c.derived is not None:
+        s += f" derived {quote(c.derived)}"
     return s
 
 
