@@ -56,7 +56,7 @@ def test_wrong_printed_figure(capsys, policies):
 
 
 def test_deleted_table_row_has_a_counterexample(capsys, policies):
-    edit(policies, '  大学生, 二档 => 大学生二档标准 §一 "二档 725 元/人·年"\n', "")
+    edit(policies, '  大学生, 二档 => 大学生二档标准 §一 "在渝高校大学生（含全日制研究生）参加居民医保个人缴费标准为一档 350 元/人·年、二档 725 元/人·年"\n', "")
     code, out = check(capsys, policies)
     assert code == 1
     assert "error[E501]" in out
@@ -139,10 +139,10 @@ def test_inherited_value_changed_without_override(capsys, policies):
 
 
 def test_quote_not_found_and_missing_citation(capsys, policies):
-    edit(policies, '"二档 755元/人·年"', '"二档 999元/人·年"')
+    edit(policies, '二档 755元/人·年"', '二档 999元/人·年"')
     code, out = check(capsys, policies)
     assert code == 1 and "E403" in out
-    edit(policies, '"二档 999元/人·年"', '"二档 755元/人·年"')
+    edit(policies, '二档 999元/人·年"', '二档 755元/人·年"')
     edit(policies, 'let 剖宫产保底 = 600 元 §二 "报销额度低于 600 元的按 600元补足"', "let 剖宫产保底 = 600 元")
     code, out = check(capsys, policies)
     assert code == 1 and "E402" in out

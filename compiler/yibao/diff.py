@@ -74,6 +74,8 @@ def _cite(c, document) -> dict | None:
     out = {"document": document, "clause": c.clause, "quote": c.quote}
     if getattr(c, "note", None):
         out["note"] = c.note
+    if getattr(c, "derived", None):
+        out["derived"] = c.derived
     return out
 
 
