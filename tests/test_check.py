@@ -107,7 +107,8 @@ let 居民一档标准 = 400 元 §一 "个人缴费标准为一档 400 元/人�
     assert diags == []
     from yibao.interpret import Interpreter
     # the parent's table reads the child's value: late binding, as an override should
-    assert Interpreter(program).decide("contribution", {"group": "resident", "tier": 1}) == 40000
+    case = {"group": "resident", "tier": 1, "payment_date": __import__("datetime").date(2023, 11, 1)}
+    assert Interpreter(program).decide("contribution", case) == 40000
 
 
 def test_parameters_by_year_fold_derived_years_and_leave_missing_years_unknown(load):

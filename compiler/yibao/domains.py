@@ -65,7 +65,7 @@ def _domains(env, ns, program: ir.Program) -> None:
                         ir.Outside(tuple(p if isinstance(p, str) else ir.rebuild(p, to_raw) for p in parts), d.type))
                        for cond, parts in entries)
         body = ir.Domains(checks, ir.Ref(raw[name], d.type, d.span), d.type)
-        wrapped[name] = (replace(d, name=raw[name], kind="let"),
+        wrapped[name] = (replace(d, name=raw[name]),
                          ir.Definition(name, d.kind, d.type, d.description, d.document, d.span, expr=body,
                                        overridden=d.overridden))
     ordered = {}

@@ -255,7 +255,7 @@ class Definition:
 
     @property
     def exported(self) -> bool:
-        return self.kind == "decision"
+        return self.kind == "decision" and not self.name.endswith(RAW)
 
 
 @dataclass(frozen=True)

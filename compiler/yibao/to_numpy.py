@@ -351,8 +351,8 @@ class _Gen:
             return self.bind_fact(e.name)
         if isinstance(e, ir.Ref):
             return self.bind_ref(e.name)
-        if isinstance(e, (ir.Unknown, ir.Outside)):
-            return "0", "_F"
+        if isinstance(e, (ir.Unknown, ir.Outside)):  # a placeholder of the right dtype, never ok
+            return ("_NAT" if e.type == ir.DATE else "0"), "_F"
         if isinstance(e, ir.Given):
             _, ok = self.bind_fact(e.fact)
             return ok, None
