@@ -221,6 +221,23 @@ class EnumDecl:
 
 
 @dataclass(frozen=True)
+class MemberAddition:
+    """A member an extension adds, or labels it adds to an existing member (code None)."""
+    name: str
+    code: str | int | None
+    labels: tuple[str, ...]
+    citation: Citation | None
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class EnumExtend:
+    name: str
+    members: tuple[MemberAddition, ...]
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
 class FactDecl:
     name: str
     type: TypeExpr
@@ -333,7 +350,7 @@ class DataDecl:
     span: Span | None = _span()
 
 
-Item = Header | Library | Use | EnumDecl | FactDecl | Definition | Extend | ParamDecl | TableDecl | DataDecl
+Item = Header | Library | Use | EnumDecl | EnumExtend | FactDecl | Definition | Extend | ParamDecl | TableDecl | DataDecl
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from . import ast as A
+from . import enums as _enums
 from . import ir
 from .diagnostics import Diagnostic, did_you_mean
 from .ir import (ANY, BOOL, DATE, DAYS, INT, MONEY, MONTHS, ORDERED, RATE, TEXT, enum_t, set_t, show_type)
@@ -41,6 +42,7 @@ class Namespace:
     enums: dict[str, Decl] = field(default_factory=dict)
     facts: dict[str, Decl] = field(default_factory=dict)
     libraries: set[str] = field(default_factory=set)
+    enum_extensions: dict[str, list] = field(default_factory=dict)  # enum → [(EnumExtend, document)]
 
 
 class Checker:
@@ -59,6 +61,7 @@ class Checker:
         if parent:
             ns.decls = {k: Decl(v.node, v.document, v.file, list(v.extensions)) for k, v in parent.decls.items()}
             ns.enums, ns.facts, ns.libraries = dict(parent.enums), dict(parent.facts), set(parent.libraries)
+            ns.enum_extensions = {k: list(v) for k, v in parent.enum_extensions.items()}
         for item in module.items:
             if isinstance(item, A.Use):
                 lib = libraries.get(item.name)
@@ -74,7 +77,9 @@ class Checker:
     def _add_items(self, ns: Namespace, module: A.Module, document: str, file: str, inherited: bool):
         for item in module.items:
             if isinstance(item, A.EnumDecl):
-                self._declare(ns.enums, item, document, file, "enumeration")
+                _enums.declare(self, ns, item, document, file, Decl)
+            elif isinstance(item, A.EnumExtend):
+                _enums.add_extension(ns, item, document)
             elif isinstance(item, A.FactDecl):
                 self._declare(ns.facts, item, document, file, "fact")
             elif isinstance(item, (A.Definition, A.ParamDecl, A.TableDecl, A.DataDecl)):
@@ -114,10 +119,7 @@ class Checker:
     def program(self, ns: Namespace, path: str) -> ir.Program | None:
         header = ns.header
         env = _Env(self, ns)
-        enums = {name: ir.EnumInfo(name, d.node.description,
-                                   tuple((m.name, m.code if m.code is not None else m.name, m.labels)
-                                         for m in d.node.members))
-                 for name, d in ns.enums.items()}
+        enums = _enums.build(env, ns)
         env.enums = enums
         env.member_index()
         facts = {}

@@ -112,6 +112,15 @@ class _ToAst(Transformer):
         code = rest.pop(0)[1] if rest and isinstance(rest[0], tuple) else None
         return A.Member(str(name), code, tuple(unquote(s) for s in rest), self._sp(meta))
 
+    def enum_extend(self, meta, c):
+        return A.EnumExtend(str(c[0]), tuple(c[1:]), self._sp(meta))
+
+    def enum_addition(self, meta, c):
+        name, rest = c[0], [r for r in c[1:] if r is not None]
+        code = rest.pop(0)[1] if rest and isinstance(rest[0], tuple) else None
+        citation = rest.pop() if rest and isinstance(rest[-1], A.Citation) else None
+        return A.MemberAddition(str(name), code, tuple(unquote(s) for s in rest), citation, self._sp(meta))
+
     def member_code(self, meta, c):
         tok = c[0]
         return ("code", self._int(tok) if tok.type == "NUMBER" else unquote(tok))

@@ -81,6 +81,17 @@ def _p_FactDecl(f: A.FactDecl) -> str:
     return s
 
 
+def _p_EnumExtend(e: A.EnumExtend) -> str:
+    members = []
+    for m in e.members:
+        s = "  " + m.name
+        if m.code is not None:
+            s += " = " + (str(m.code) if isinstance(m.code, int) else quote(m.code))
+        s += "".join(" " + quote(l) for l in m.labels) + _citation(m.citation)
+        members.append(s)
+    return "\n".join([f"extend enum {e.name} {{", *members, "}"])
+
+
 def _citation(c: A.Citation | None) -> str:
     if c is None:
         return ""
