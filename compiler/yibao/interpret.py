@@ -87,12 +87,31 @@ class Interpreter:
         if t.hit == "unique" and len(matches) > 1:
             raise rt.Undecidable(f"rows {matches[0].id} and {matches[1].id} of `{d.name}` both apply")
         if t.hit == "best":
-            scored = [(self.eval_expr(r.value, case, memo), r) for r in matches]
-            best = max(v for v, _ in scored)
-            winner = next(r for v, r in scored if v == best)
-            return best, [(winner.id, winner.citation, winner.document)]
+            return self._best(d, matches, keys, case, memo)
         row = matches[0]
         return self.eval_expr(row.value, case, memo), [(row.id, row.citation, row.document)]
+
+    def _best(self, d: ir.Definition, matches, keys, case, memo):
+        """The best entry among the rows that apply and, where some member of a set key has no row of
+        its own, the default (interface.md: each identity's entry is its row, else the default). An
+        unknown entry that could be the best makes the answer unknown."""
+        t = d.table
+        entries = [(r.value, r) for r in matches]
+        if t.default is not None and _unpriced(t, matches, keys):
+            entries.append((t.default, None))
+        scored, unknown = [], None
+        for e, r in entries:
+            try:
+                scored.append((self.eval_expr(e, case, memo), r))
+            except UnknownValue as exc:
+                unknown = unknown or exc
+        if unknown is not None:
+            raise unknown
+        best = max(v for v, _ in scored)
+        winner = next(r for v, r in scored if v == best)
+        if winner is None:
+            return best, [(f"{d.name}[otherwise]", d.citation, d.document)]
+        return best, [(winner.id, winner.citation, winner.document)]
 
     # ---- expressions ----
     def eval_expr(self, e: ir.Expr, case: dict, memo: dict | None = None):
@@ -130,6 +149,17 @@ class Interpreter:
             return self.eval_expr(e.args[0], case, memo) or self.eval_expr(e.args[1], case, memo)
         a = [self.eval_expr(x, case, memo) for x in e.args]
         return _OPS[op](*a)
+
+
+def _unpriced(t: ir.TableIR, matches, keys) -> bool:
+    """Some member of a set key that no applying row prices."""
+    for i, (key, value) in enumerate(zip(t.keys, keys)):
+        if key.mode != "member" or any(r.cells[i] is None for r in matches):
+            continue
+        priced = set().union(*(r.cells[i] for r in matches))
+        if not value <= priced:
+            return True
+    return False
 
 
 _OPS = {

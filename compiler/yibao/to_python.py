@@ -63,6 +63,17 @@ class _TwoRows:
 
 
 _TWO_ROWS = _TwoRows()
+_NO_ROW = object()
+
+
+class _UnknownEntry:
+    """A table entry the notice leaves unknown; written out as runtime._UnknownEntry(reason)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def __repr__(self):
+        return f"_UnknownEntry({self.reason!r})"
 
 
 def _refs(e):
@@ -191,6 +202,9 @@ class _Generator:
             return lookup
         lines = [f"    k{i} = {self.expr(k.expr)}" for i, k in enumerate(t.keys)]
         lines.append("    v = _M")
+        # under `hit best`, a member of a set key that no row prices takes the default (interface.md)
+        unpriced = [i for i, k in enumerate(t.keys) if k.mode == "member"] if t.hit == "best" and t.default is not None else []
+        lines += [f"    u{i} = set(k{i})" for i in unpriced]
         for row in t.rows:
             conds = []
             for i, (cell, key) in enumerate(zip(row.cells, t.keys)):
@@ -207,12 +221,17 @@ class _Generator:
             value = self.expr(row.value)
             if t.hit == "best":
                 lines += [f"        x = {value}", "        if v is _M or x > v:", "            v = x"]
+                lines += [f"        u{i}.clear()" if row.cells[i] is None else f"        u{i} -= {self.hoist_set(row.cells[i])}"
+                          for i in unpriced]
             elif t.hit == "first":
                 lines += ["        if v is _M:", f"            v = {value}"]
             else:
                 lines += ["        if v is not _M:",
                           f"            raise Undecidable({('two rows of `' + d.name + '` apply')!r})",
                           f"        v = {value}"]
+        if unpriced:
+            lines += ["    if v is not _M and (" + " or ".join(f"u{i}" for i in unpriced) + "):",
+                      f"        x = {self.expr(t.default)}", "        if x > v:", "            v = x"]
         lines.append("    if v is _M:")
         if t.default is not None:
             lines.append(f"        v = {self.expr(t.default)}")
@@ -258,8 +277,16 @@ class _Generator:
         if len(members) > 1 or (members and t.hit != "best") or not t.rows:
             return None
         values = [row.value.value if isinstance(row.value, ir.Const) else self.fold(row.value) for row in t.rows]
+        values = [_UnknownEntry(r.value.reason) if isinstance(r.value, ir.Unknown) and t.hit == "best" else v
+                  for r, v in zip(t.rows, values)]
         if any(v is _NOT_STATIC or isinstance(v, (frozenset, Fraction)) for v in values):
             return None
+        default = _NO_ROW  # what a member of the set key that no row prices is worth
+        if members and t.default is not None:
+            default = _UnknownEntry(t.default.reason) if isinstance(t.default, ir.Unknown) else (
+                t.default.value if isinstance(t.default, ir.Const) else self.fold(t.default))
+            if default is _NOT_STATIC or isinstance(default, Fraction):
+                return None
         eq = [i for i, k in enumerate(t.keys) if k.mode == "eq"]
         domains = [self.p.enums[t.keys[i].enum].codes() for i in eq]
         import itertools
@@ -274,24 +301,34 @@ class _Generator:
                         if m is None or (code is None and row.cells[m] is None) or (
                                 code is not None and row.cells[m] is not None and code in row.cells[m]):
                             hits.append(value)
+                if code is not None and default is not _NO_ROW and not hits and not any(
+                        row.cells[m] is None and all(row.cells[i] is None or combo[j] in row.cells[i]
+                                                     for j, i in enumerate(eq)) for row in t.rows):
+                    hits.append(default)
                 if not hits:
                     continue
                 key = combo + ((code,) if m is not None else ())
                 if t.hit == "unique" and len(hits) > 1:
                     table[key] = _TWO_ROWS
+                elif t.hit == "best" and any(isinstance(h, _UnknownEntry) for h in hits):
+                    table[key] = next(h for h in hits if isinstance(h, _UnknownEntry))
                 else:
                     table[key] = max(hits) if t.hit == "best" else hits[0]
+        unknowns = any(isinstance(v, _UnknownEntry) for v in table.values())
         name = self.hoist_table(d.name, table)
         lines = [f"    # the rows of `{_comment(d.name)}`, folded into {name} ({t.hit} hit)"]
         lines += [f"    k{i} = {self.expr(k.expr)}" for i, k in enumerate(t.keys)]
         eq_key = "".join(f"k{i}, " for i in eq)
         if m is None:
             lines.append(f"    v = {name}.get(({eq_key}), _M)")
+            if unknowns:
+                lines += ["    if v.__class__ is _UnknownEntry:", "        _unknown(v.reason)"]
             if t.hit == "unique" and _TWO_ROWS in table.values():
                 lines += ["    if v is _TWO_ROWS:", f"        raise Undecidable({('two rows of `' + d.name + '` apply')!r})"]
         else:
-            always = f"{name}.get(({eq_key}None), _M)"
-            lines.append(f"    v = max([{name}[{eq_key}x] for x in k{m} if ({eq_key}x) in {name}], default={always})")
+            always = f"{name}.get(({eq_key}None,), _M)"  # a tuple even with no other key
+            best = "_best_known" if unknowns else "max"  # an unknown entry could be the best: unknown
+            lines.append(f"    v = {best}([{name}[{eq_key}x,] for x in k{m} if ({eq_key}x,) in {name}], default={always})")
             if any(key[-1] is None for key in table):
                 lines += [f"    w = {always}", "    if w is not _M and v < w:", "        v = w"]
         lines.append("    if v is _M:")
@@ -307,7 +344,7 @@ class _Generator:
         items = []
         for key, v in table.items():
             k = "(" + "".join(f"{x!r}, " for x in key) + ")"
-            items.append(f"{k}: {'_TWO_ROWS' if v is _TWO_ROWS else self.literal(v, None)}")
+            items.append(f"{k}: {'_TWO_ROWS' if v is _TWO_ROWS else repr(v) if isinstance(v, _UnknownEntry) else self.literal(v, None)}")
         self.hoisted.append(f"{var} = {{{', '.join(items)}}}  # {_comment(name)}")
         return var
 

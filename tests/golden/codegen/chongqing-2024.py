@@ -225,6 +225,22 @@ def _unknown(what: str):
     raise UnknownValue(what)
 
 
+class _UnknownEntry:
+    """A table entry the notice leaves unknown (folded into a generated lookup table)."""
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _best_known(entries: list, default):
+    """max() of a `hit best` table's entries; an unknown one could be the best, so the answer is unknown."""
+    for x in entries + [default]:  # the default here is the rows every member gets
+        if x.__class__ is _UnknownEntry:
+            raise UnknownValue(x.reason)
+    return max(entries, default=default)
+
+
 def _param_at(values: dict, year: int, name: str):
     try:
         return values[year]
