@@ -188,6 +188,9 @@ class Header:
     implements: str | None = None
     implements_external: bool = False
     implements_declared: bool = False  # `implements none` was written
+    number_unknown: UnknownLit | None = None  # the document number is a placeholder (a draft's)
+    issuers_unknown: UnknownLit | None = None
+    status: str | None = None  # draft | in force | superseded
     span: Span | None = _span()
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from . import ast as A
 from . import enums as _enums
+from .headers import header_facts
 from . import ir
 from .diagnostics import Diagnostic, did_you_mean
 from .ir import (ANY, BOOL, DATE, DAYS, INT, MONEY, MONTHS, ORDERED, RATE, TEXT, enum_t, set_t, show_type)
@@ -141,7 +142,8 @@ class Checker:
             jurisdiction=header.jurisdiction if header else None,
             implements=header.implements if header else None,
             implements_external=header.implements_external if header else False,
-            path=path, enums=enums, facts=facts, definitions={}, params={}, data={})
+            path=path, enums=enums, facts=facts, definitions={}, params={}, data={},
+            **header_facts(header))
         env.program = program
         for name, d in ns.decls.items():
             if isinstance(d.node, A.ParamDecl):

@@ -86,6 +86,18 @@ class _ToAst(Transformer):
     def h_implements_none(self, meta, c):
         return ("implements_none", True, c[0])
 
+    def h_number_unknown(self, meta, c):
+        return ("number_unknown", self._unknown(meta, c), c[0])
+
+    def h_issuers_unknown(self, meta, c):
+        return ("issuers_unknown", self._unknown(meta, c), c[0])
+
+    def h_status(self, meta, c):
+        return ("status", " ".join(str(c[0]).split()), c[0])
+
+    def _unknown(self, meta, c):
+        return A.UnknownLit(unquote(c[1]) if len(c) > 1 and c[1] is not None else None, self._sp(meta))
+
     def date_or_unknown(self, meta, c):
         tok = c[0]
         if tok.type == "DATE":

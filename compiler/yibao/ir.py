@@ -271,6 +271,9 @@ class Program:
     definitions: dict[str, Definition]  # in dependency order
     params: dict[str, ParamIR]
     data: dict[str, DataIR]
+    status: str | None = None  # draft | in force | superseded, where the header says
+    number_unknown: str | None = None  # why the document number is a placeholder
+    issuers_unknown: str | None = None
 
     @property
     def decisions(self) -> list[str]:

@@ -124,7 +124,7 @@ class PolicySet:
 
 
 def _check_header(checker: Checker, h: A.Header):
-    for name, value in (("title", h.title), ("issuers", h.issuers), ("issued", h.issued),
+    for name, value in (("title", h.title), ("issuers", h.issuers or h.issuers_unknown), ("issued", h.issued),
                         ("coverage", h.coverage), ("jurisdiction", h.jurisdiction)):
         if not value:
             checker.error("E108", f"the notice header needs `{name}`", h.span, f"no {name}",

@@ -26,8 +26,14 @@ def _p_Header(h: A.Header) -> str:
     lines = [f"notice {h.document} {{"]
     if h.title is not None:
         lines.append(f"  title {quote(h.title)}")
+    if h.number_unknown is not None:
+        lines.append(f"  number {_date_or_unknown(h.number_unknown)}")
+    if h.status is not None:
+        lines.append(f"  status {h.status}")
     if h.issuers:
         lines.append("  issuers " + ", ".join(quote(s) for s in h.issuers))
+    if h.issuers_unknown is not None:
+        lines.append(f"  issuers {_date_or_unknown(h.issuers_unknown)}")
     for key, value in (("issued", h.issued), ("printed", h.printed)):
         if value is not None:
             lines.append(f"  {key} {_date_or_unknown(value)}")

@@ -134,6 +134,7 @@ class _Generator:
             f"DOCUMENT = {p.document!r}",
             f"TITLE = {p.title!r}",
             f"COVERAGE_YEAR = {p.coverage!r}",
+            f"STATUS = {p.status!r}  # draft | in force | superseded, as the header says (None: not said)",
             "_M = object()  # not computed yet",
             "_TWO_ROWS = object()  # two rows of a unique table apply",
             "",

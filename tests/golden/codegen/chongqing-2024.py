@@ -354,6 +354,7 @@ def _count_in(value):
 DOCUMENT = '渝医保发〔2023〕24号'
 TITLE = '关于做好2023年城乡居民基本医疗保障工作的通知'
 COVERAGE_YEAR = 2024
+STATUS = None  # draft | in force | superseded, as the header says (None: not said)
 _M = object()  # not computed yet
 _TWO_ROWS = object()  # two rows of a unique table apply
 
