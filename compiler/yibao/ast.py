@@ -76,6 +76,14 @@ class Qualified:
 
 
 @dataclass(frozen=True)
+class NoticeRef:
+    """`渝医保发〔2025〕42号.集中缴费开始`: a definition as an implemented notice states it."""
+    document: str
+    name: str
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
 class SetLit:
     members: tuple[str, ...]
     span: Span | None = _span()
@@ -154,7 +162,7 @@ class Index:
     span: Span | None = _span()
 
 
-Expr = (NumberLit | DateLit | StringLit | BoolLit | UnknownLit | Name | Qualified | SetLit | Call
+Expr = (NumberLit | DateLit | StringLit | BoolLit | UnknownLit | Name | Qualified | NoticeRef | SetLit | Call
         | DateIdiom | Binary | Unary | InRange | MemberOf | Overlaps | IsGiven | If | Index)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from . import ast as A
 from . import enums as _enums
+from . import inherit as _inherit
 from .headers import header_facts
 from . import ir
 from .diagnostics import Diagnostic, did_you_mean
@@ -44,6 +45,8 @@ class Namespace:
     facts: dict[str, Decl] = field(default_factory=dict)
     libraries: set[str] = field(default_factory=set)
     enum_extensions: dict[str, list] = field(default_factory=dict)  # enum → [(EnumExtend, document)]
+    ancestors: dict[str, dict] = field(default_factory=dict)  # implemented notice → its decls as it states them
+    headers: dict[str, A.Header] = field(default_factory=dict)  # this notice's and its ancestors' headers
 
 
 class Checker:
@@ -63,6 +66,7 @@ class Checker:
             ns.decls = {k: Decl(v.node, v.document, v.file, list(v.extensions)) for k, v in parent.decls.items()}
             ns.enums, ns.facts, ns.libraries = dict(parent.enums), dict(parent.facts), set(parent.libraries)
             ns.enum_extensions = {k: list(v) for k, v in parent.enum_extensions.items()}
+            _inherit.remember(ns, parent)
         for item in module.items:
             if isinstance(item, A.Use):
                 lib = libraries.get(item.name)
@@ -73,6 +77,7 @@ class Checker:
                     ns.libraries.add(item.name)
                     self._add_items(ns, lib, lib.library.name, lib.span.file.path if lib.span else "", inherited=False)
         self._add_items(ns, module, document, file, inherited=parent is not None)
+        ns.headers[document] = module.header
         return ns
 
     def _add_items(self, ns: Namespace, module: A.Module, document: str, file: str, inherited: bool):
@@ -184,6 +189,13 @@ class _Env:
         self.order: list[str] = []
         self.in_progress: list[str] = []
         self.current_doc = ns.document
+        self.qualified: dict[str, Decl] = {}  # "DOC.name" → an ancestor's declaration
+
+    def decl(self, name: str) -> Decl:
+        return self.ns.decls[name] if name in self.ns.decls else self.qualified[name]
+
+    def x_NoticeRef(self, x: A.NoticeRef, want):
+        return _inherit.notice_ref(self, x, want)
 
     def member_index(self):
         for ename, info in self.enums.items():
@@ -297,12 +309,12 @@ class _Env:
         if name in self.done:
             return self.done[name]
         if name in self.in_progress:
-            d = self.ns.decls[name]
+            d = self.decl(name)
             cycle = self.in_progress[self.in_progress.index(name):] + [name]
             self.c.error("E205", "definitions depend on each other in a circle: " + " → ".join(cycle),
                          d.node.span, "part of the circle")
             return None
-        decl = self.ns.decls[name]
+        decl = self.decl(name)
         self.in_progress.append(name)
         saved, self.current_doc = self.current_doc, decl.document
         try:
@@ -506,6 +518,9 @@ class _Env:
             d = self.definition(n)
             return ir.Ref(n, d.type if d else ANY, x.span)
         if n in BUILTINS:
+            stated = _inherit.builtin(self, n)  # in an inherited rule: the notice that states it
+            if stated is not None:
+                return stated if isinstance(stated, ir.Unknown) else ir.Const(stated, BUILTINS[n], x.span)
             if n == "coverage_year":
                 return ir.Const(self.program.coverage, INT, x.span)
             value = self.program.issued if n == "issue_date" else self.program.printed

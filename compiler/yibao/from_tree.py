@@ -346,6 +346,9 @@ class _ToAst(Transformer):
     def qualified(self, meta, c):
         return A.Qualified(str(c[0]), str(c[1]), self._sp(meta))
 
+    def notice_ref(self, meta, c):
+        return A.NoticeRef(str(c[0]), str(c[1]), self._sp(meta))
+
     def call(self, meta, c):
         return A.Call(str(c[0]), tuple(a for a in c[1:] if a is not None), self._sp(meta))
 

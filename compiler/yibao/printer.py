@@ -204,6 +204,8 @@ def _expr(e) -> tuple[str, int]:
         return e.name, _PREC["atom"]
     if isinstance(e, A.Qualified):
         return f"{e.enum}.{e.member}", _PREC["atom"]
+    if isinstance(e, A.NoticeRef):
+        return f"{e.document}.{e.name}", _PREC["atom"]
     if isinstance(e, A.SetLit):
         return "{" + ", ".join(e.members) + "}", _PREC["atom"]
     if isinstance(e, A.Call):
