@@ -15,6 +15,7 @@ from .check import Checker, Namespace
 from .diagnostics import Diagnostic, PolicyError, did_you_mean
 from .from_tree import parse_module
 from .source import SourceFile
+from .staleness import stale_inheritance, todos
 from .texts import NoticeTexts
 
 
@@ -84,6 +85,8 @@ class PolicySet:
         checker = Checker(self.texts)
         ns = self._namespace(path, checker, [])
         program = checker.program(ns, path) if ns else None
+        if ns is not None:  # words of another year, and a draft's TODOs
+            checker.diagnostics += stale_inheritance(ns) + todos(self.modules[path])
         diags = _dedupe(checker.diagnostics)
         if any(d.severity == "error" for d in diags):
             program = None
