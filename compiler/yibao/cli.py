@@ -104,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from . import diff as diff_mod
     diff_mod.add_parser(sub)
+    from . import drafting
+    drafting.add_parser(sub)
     return p
 
 
