@@ -60,6 +60,8 @@ class BoolLit:
 class UnknownLit:
     reason: str | None
     span: Span | None = _span()
+    low: "NumberLit | None" = None  # `unknown at least 1000 元`, `… at most …`, `… between … and …`
+    high: "NumberLit | None" = None
 
 
 @dataclass(frozen=True)

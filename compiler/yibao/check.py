@@ -12,6 +12,7 @@ from typing import Any
 
 from . import ast as A
 from . import enums as _enums
+from . import bounds as _bounds
 from . import inherit as _inherit
 from .headers import header_facts
 from . import ir
@@ -237,7 +238,7 @@ class _Env:
         from .interpret import Interpreter
         from .runtime import Undecidable, UnknownValue
         try:
-            return Interpreter(self.program, partial=self).eval_expr(e, {})
+            return _bounds.as_ir(Interpreter(self.program, partial=self).eval_expr(e, {}), e.type)
         except UnknownValue as exc:
             return ir.Unknown(exc.what, e.type)
         except Undecidable:
@@ -500,6 +501,8 @@ class _Env:
         return ir.Const(x.value, BOOL, x.span)
 
     def x_UnknownLit(self, x, want):
+        if x.low is not None or x.high is not None:
+            return _bounds.unknown(self, x, want)
         return ir.Unknown(x.reason or "a fact the notice does not give", want or ANY, x.span)
 
     def x_Name(self, x: A.Name, want):

@@ -358,6 +358,18 @@ class _ToAst(Transformer):
     def unknown_lit(self, meta, c):
         return A.UnknownLit(unquote(c[1]) if len(c) > 1 and c[1] is not None else None, self._sp(meta))
 
+    def _bounded(self, meta, low, high, reason):
+        return A.UnknownLit(unquote(reason) if reason is not None else None, self._sp(meta), low, high)
+
+    def unknown_at_least(self, meta, c):
+        return self._bounded(meta, c[1], None, c[2] if len(c) > 2 else None)
+
+    def unknown_at_most(self, meta, c):
+        return self._bounded(meta, None, c[1], c[2] if len(c) > 2 else None)
+
+    def unknown_between(self, meta, c):
+        return self._bounded(meta, c[1], c[2], c[3] if len(c) > 3 else None)
+
     def _idiom(name):
         def method(self, meta, c):
             return A.DateIdiom(name, c[0], self._sp(meta))

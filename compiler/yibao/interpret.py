@@ -18,7 +18,7 @@ class Interpreter:
     # ---- decisions ----
     def decide(self, name: str, case: dict, memo: dict | None = None):
         memo = {} if memo is None else memo
-        return self._ref(name, case, memo)
+        return rt._resolved(self._ref(name, case, memo))  # bounds that do not fix it: unknown
 
     def _ref(self, name: str, case: dict, memo: dict):
         if name in memo:
@@ -127,7 +127,7 @@ class Interpreter:
         if isinstance(e, ir.Ref):
             return self._ref(e.name, case, memo)
         if isinstance(e, ir.Unknown):
-            raise UnknownValue(e.reason)
+            return _unknown(e)
         if isinstance(e, ir.Given):
             return e.fact in case
         if isinstance(e, ir.ParamAt):
@@ -137,7 +137,7 @@ class Interpreter:
                 raise UnknownValue(f"{e.name} for {year}, which no notice here gives")
             value = values[year]
             if isinstance(value, ir.Unknown):
-                raise UnknownValue(value.reason)
+                return _unknown(value)
             return value
         if isinstance(e, ir.IfE):
             return self.eval_expr(e.then if self.eval_expr(e.cond, case, memo) else e.orelse, case, memo)
@@ -149,6 +149,13 @@ class Interpreter:
             return self.eval_expr(e.args[0], case, memo) or self.eval_expr(e.args[1], case, memo)
         a = [self.eval_expr(x, case, memo) for x in e.args]
         return _OPS[op](*a)
+
+
+def _unknown(e: ir.Unknown):
+    """A bounded unknown is a value that keeps its bounds; any other unknown stops evaluation."""
+    if e.bounded:
+        return rt.Bounded(e.low, e.high, e.reason)
+    raise UnknownValue(e.reason)
 
 
 def _unpriced(t: ir.TableIR, matches, keys) -> bool:
@@ -184,8 +191,8 @@ _OPS = {
     "date_diff": lambda a, b: (a - b).days,
     "int_as_days": lambda n: n,
     "int_as_months": lambda n: n,
-    "max": max,
-    "min": min,
+    "max": rt._max,
+    "min": rt._min,
     "day_after": rt.day_after,
     "first_of_next_month": rt.first_of_next_month,
     "year_start": rt.year_start,

@@ -71,6 +71,12 @@ class Unknown:
     reason: str
     type: Any = ANY
     span: Span | None = _sp()
+    low: Any = None  # bounds the notice states (runtime values), e.g. 不低于1000元
+    high: Any = None
+
+    @property
+    def bounded(self) -> bool:
+        return self.low is not None or self.high is not None
 
 
 @dataclass(frozen=True)

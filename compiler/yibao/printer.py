@@ -199,7 +199,9 @@ def _expr(e) -> tuple[str, int]:
     if isinstance(e, A.BoolLit):
         return ("true" if e.value else "false"), _PREC["atom"]
     if isinstance(e, A.UnknownLit):
-        return "unknown" + (f" {quote(e.reason)}" if e.reason is not None else ""), _PREC["atom"]
+        bounds = (f" between {_number(e.low)} and {_number(e.high)}" if e.low and e.high else
+                  f" at least {_number(e.low)}" if e.low else f" at most {_number(e.high)}" if e.high else "")
+        return "unknown" + bounds + (f" {quote(e.reason)}" if e.reason is not None else ""), _PREC["atom"]
     if isinstance(e, A.Name):
         return e.name, _PREC["atom"]
     if isinstance(e, A.Qualified):

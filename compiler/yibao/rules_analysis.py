@@ -252,6 +252,8 @@ _UNDECIDED = object()
 def _show(program, d, v) -> str:
     if v is _UNDECIDED:
         return "undecided"
+    if isinstance(v, rt.Bounded):
+        return str(v)
     from .runtime import output_value
     from .to_python import output_kind
     out = output_value(output_kind(d.type), v)

@@ -110,6 +110,8 @@ class _Generator:
             self.consts[name] = _ident("_K_", name, i)
             self._folded[name] = value
         self._folder = folder
+        from .bounds import bounded_program
+        self.bounded = bounded_program(program)  # only then the bound-keeping min/max and results
         # how often each definition is referenced: one used once and not a decision needs no memo
         self.uses: dict[str, int] = {}
         for d in program.definitions.values():
@@ -266,9 +268,10 @@ class _Generator:
         if isinstance(e, (ir.Const, ir.Fact, ir.Given, ir.Unknown)) or not _static(e, self.consts):
             return _NOT_STATIC
         try:
-            return self._folder.eval_expr(e, {}, dict(self._folded))
+            value = self._folder.eval_expr(e, {}, dict(self._folded))
         except (Undecidable, ValueError, OverflowError, ArithmeticError, KeyError, TypeError):
             return _NOT_STATIC
+        return _NOT_STATIC if value.__class__.__name__ == "Bounded" else value
 
     def table_lookup(self, d: ir.Definition) -> list[str] | None:
         """A table whose keys are enums (at most one set of them) and whose values are constants:
@@ -278,13 +281,13 @@ class _Generator:
         if len(members) > 1 or (members and t.hit != "best") or not t.rows:
             return None
         values = [row.value.value if isinstance(row.value, ir.Const) else self.fold(row.value) for row in t.rows]
-        values = [_UnknownEntry(r.value.reason) if isinstance(r.value, ir.Unknown) and t.hit == "best" else v
+        values = [_UnknownEntry(r.value.reason) if isinstance(r.value, ir.Unknown) and not r.value.bounded and t.hit == "best" else v
                   for r, v in zip(t.rows, values)]
         if any(v is _NOT_STATIC or isinstance(v, (frozenset, Fraction)) for v in values):
             return None
         default = _NO_ROW  # what a member of the set key that no row prices is worth
         if members and t.default is not None:
-            default = _UnknownEntry(t.default.reason) if isinstance(t.default, ir.Unknown) else (
+            default = _UnknownEntry(t.default.reason) if isinstance(t.default, ir.Unknown) and not t.default.bounded else (
                 t.default.value if isinstance(t.default, ir.Const) else self.fold(t.default))
             if default is _NOT_STATIC or isinstance(default, Fraction):
                 return None
@@ -364,6 +367,8 @@ class _Generator:
                 return self.consts[e.name]
             return f"{self.funcs[e.name]}(c)"
         if isinstance(e, ir.Unknown):
+            if e.bounded:
+                return f"_bounded({e.low!r}, {e.high!r}, {e.reason!r})"
             return f"_unknown({e.reason!r})"
         if isinstance(e, ir.Given):
             return f"({e.fact!r} in c)"
@@ -395,7 +400,8 @@ class _Generator:
             return f"({self.expr(a[0])} - {self.expr(a[1])}).days"
         if op in ("int_as_days", "int_as_months"):
             return self.expr(a[0])
-        return f"{_CALLS[op]}({', '.join(self.expr(x) for x in a)})"
+        call = "_" + op if self.bounded and op in ("max", "min") else _CALLS[op]
+        return f"{call}({', '.join(self.expr(x) for x in a)})"
 
     # ---- the calculator's interface ----
     def interface(self) -> list[str]:
@@ -413,6 +419,8 @@ class _Generator:
             d = p.definitions[name]
             fn = self.consts.get(name)
             target = f"lambda c: {fn}" if fn else self.funcs[name]
+            if self.bounded and not fn:  # a bounded unknown its bounds do not fix is undecidable
+                target = f"lambda c: _resolved({target}(c))"
             out.append(f"    {name!r}: ({target}, {output_kind(d.type)!r}),")
         out += ["}", "", "# decisions that need no fact: decision → value (folded when the module was generated)",
                 "CONSTANTS = {"]
