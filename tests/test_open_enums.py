@@ -136,3 +136,9 @@ def test_an_extension_round_trips_through_the_printer():
     from yibao.printer import print_module
     m = parse_text((DISTRICT / "示例-2026.policy").read_text(encoding="utf-8"))
     assert parse_text(print_module(m)) == m
+
+
+def test_the_how_to_shows_the_district_example_as_tested():
+    howto = (ROOT / "docs" / "how-to" / "new-notice.md").read_text(encoding="utf-8")
+    assert (DISTRICT / "示例-2026.policy").read_text(encoding="utf-8").rstrip() in howto
+    assert "made up" in howto
