@@ -8,9 +8,11 @@ import shutil
 from conftest import POLICIES
 from yibao.cli import main
 
-VALUES = {"money": "1 元", "date": "2027-01-01", "months": "3 months", "int": "1", "bool": "true",
-          "缴费时段": "集中缴费期"}
-QUOTE = "本年度各项标准以本通知为准"  # the made-up draft text below
+# a restated value per type, and the made-up draft's words that state it
+VALUES = {"money": ("1 元", "标准为1元"), "date": ("2027-01-01", "自2027年1月1日起"),
+          "months": ("3 months", "等待期3个月"), "int": ("1", "计1年"), "bool": ("true", "本年度各项标准以本通知为准"),
+          "缴费时段": ("集中缴费期", "本年度各项标准以本通知为准")}
+TEXT = "一、" + "；".join(q for _, q in VALUES.values()) + "。"
 
 
 def test_the_draft_fails_strict_until_each_todo_is_restated(tmp_path, capsys):
@@ -31,10 +33,10 @@ def test_the_draft_fails_strict_until_each_todo_is_restated(tmp_path, capsys):
 
     # one TODO left is still a failure
     restated = re.sub(r': (\S+) = unknown "TODO: restate [^"]+" §(\S+) "TODO: the new notice’s words"',
-                      lambda m: f': {m.group(1)} = {VALUES[m.group(1)]} §一 "{QUOTE}"', text)
+                      lambda m: f': {m.group(1)} = {VALUES[m.group(1)][0]} §一 "{VALUES[m.group(1)][1]}"', text)
     restated = restated.replace('issuers unknown "TODO: the issuing bureaus"', 'issuers "某局"').replace(
         'issued unknown "TODO: the issue date, or unknown with why"', "issued 2026-10-01")
-    (d / "texts" / "草案〔2027〕1号.txt").write_text(f"一、{QUOTE}。", encoding="utf-8")
+    (d / "texts" / "草案〔2027〕1号.txt").write_text(TEXT, encoding="utf-8")
     draft.write_text(restated.replace("issued 2026-10-01", 'issued unknown "TODO: the date"'), encoding="utf-8")
     assert main(["--policies", str(d), "check", "--strict", str(draft)]) == 1
     capsys.readouterr()

@@ -12,7 +12,7 @@ from decimal import Decimal as _Decimal
 from fractions import Fraction  # rates that are not folded away (generated code builds them)
 
 __all__ = [
-    "Undecidable", "MissingFact", "UnknownValue", "NoRuleApplies", "CaseError",
+    "Undecidable", "MissingFact", "UnknownValue", "NoRuleApplies", "OutsideDomain", "CaseError",
     "pct", "day_after", "plus_days", "plus_months", "first_of_next_month", "year_start", "year_end",
     "money_out", "decode_case", "output_value",
 ]
@@ -37,6 +37,10 @@ class UnknownValue(Undecidable):
     def __init__(self, what: str):
         super().__init__(f"needs {what}: unknown")
         self.what = what
+
+
+class OutsideDomain(Undecidable):
+    """The case lies where the notice does not speak (a domain's `because`, as written)."""
 
 
 class NoRuleApplies(Undecidable):
@@ -235,6 +239,38 @@ def _best_known(entries: list, default):
         if x.__class__ is _UnknownEntry:
             raise UnknownValue(x.reason)
     return max(entries, default=default)
+
+
+def _outside(parts):
+    """Raise OutsideDomain with its message: text, and (kind, thunk) pairs for the values in it."""
+    text = []
+    for part in parts:
+        if isinstance(part, str):
+            text.append(part)
+            continue
+        kind, thunk = part
+        try:
+            text.append(str(output_value(kind, thunk())))
+        except (Undecidable, KeyError):
+            text.append("?")
+    raise OutsideDomain("".join(text))
+
+
+def _in_domain(checks, value):
+    """A guarded decision (ir.Domains): the first check that holds raises its OutsideDomain; a check
+    that cannot be decided matters only where none holds."""
+    undecided = None
+    for holds, outside in checks:
+        try:
+            if holds():
+                outside()
+        except OutsideDomain:
+            raise
+        except (Undecidable, KeyError) as exc:
+            undecided = undecided or exc
+    if undecided is not None:
+        raise undecided
+    return value()
 
 
 def _param_at(values: dict, year: int, name: str):

@@ -19,9 +19,11 @@ def squeeze(text: str) -> str:
 class NoticeTexts:
     def __init__(self, directory: Path | None):
         self.texts: dict[str, str] = {}
+        self.raw: dict[str, str] = {}  # as extracted: its lines show where items and table rows start
         if directory and directory.is_dir():
             for f in sorted(directory.glob("*.txt")):
-                self.texts[f.stem] = squeeze(f.read_text(encoding="utf-8"))
+                self.raw[f.stem] = f.read_text(encoding="utf-8")
+                self.texts[f.stem] = squeeze(self.raw[f.stem])
 
     def has(self, document: str) -> bool:
         return document in self.texts
