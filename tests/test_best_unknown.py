@@ -69,3 +69,12 @@ def test_an_unknown_row_that_could_be_best_makes_the_answer_unknown(tmp_path):
     case = {"identities": frozenset({"destitute", "poverty_exited"})}
     assert both(tmp_path, body, case) == ["needs the exited standard: unknown"] * 2
     assert both(tmp_path, body, {"identities": frozenset({"destitute"})}) == [40000, 40000]
+
+
+@pytest.mark.parametrize("body", [FOLDED.replace('unknown "dibao\'s standard"', "150 元"),
+                                  AT_RUN_TIME.replace('unknown "dibao\'s standard"', "150 元")], ids=["lookup", "generic"])
+def test_a_default_above_a_row_is_the_best_for_an_unpriced_member(tmp_path, body):
+    case = {"identities": frozenset({"dibao", "poverty_exited"}), "zero_claim_last_year": False}
+    assert both(tmp_path, body, case) == [15000, 15000]
+    case = {"identities": frozenset({"poverty_exited"}), "zero_claim_last_year": False}
+    assert both(tmp_path, body, case) == [10000, 10000]

@@ -206,7 +206,8 @@ class _Generator:
         lines = [f"    k{i} = {self.expr(k.expr)}" for i, k in enumerate(t.keys)]
         lines.append("    v = _M")
         # under `hit best`, a member of a set key that no row prices takes the default (interface.md)
-        unpriced = [i for i, k in enumerate(t.keys) if k.mode == "member"] if t.hit == "best" and t.default is not None else []
+        unpriced = [i for i, k in enumerate(t.keys) if k.mode == "member"] if (
+            t.hit == "best" and t.default is not None and not self.default_never_best(t)) else []
         lines += [f"    u{i} = set(k{i})" for i in unpriced]
         for row in t.rows:
             conds = []
@@ -241,6 +242,26 @@ class _Generator:
         else:
             lines.append(f"        raise NoRuleApplies({ir.public_name(d.name)!r}, 'no row of the table matches')")
         return lines
+
+    def default_never_best(self, t: ir.TableIR) -> bool:
+        """The default is a constant no row can fall below (`otherwise 0 元` beside amounts): then an
+        unpriced member never changes the best, and the code need not track which are priced."""
+        d = t.default.value if isinstance(t.default, ir.Const) else self.fold(t.default)
+        if d is _NOT_STATIC or not isinstance(d, int) or isinstance(d, bool):
+            return False
+        # an unbounded unknown row makes any answer it reaches unknown: it never loses to the default
+        lows = [self.lower_bound(r.value) for r in t.rows if not (isinstance(r.value, ir.Unknown) and not r.value.bounded)]
+        return all(low is not None and low >= d for low in lows)
+
+    def lower_bound(self, e: ir.Expr):
+        """A constant no value of `e` falls below, where the expression shows one (else None)."""
+        if isinstance(e, ir.IfE):
+            a, b = self.lower_bound(e.then), self.lower_bound(e.orelse)
+            return None if a is None or b is None else min(a, b)
+        if isinstance(e, ir.Unknown):
+            return e.low
+        v = e.value if isinstance(e, ir.Const) else self.fold(e)
+        return v if isinstance(v, int) and not isinstance(v, bool) else None
 
     # ---- values ----
     def literal(self, value, t) -> str:

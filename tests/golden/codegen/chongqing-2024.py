@@ -239,9 +239,11 @@ class _UnknownEntry:
 
 def _best_known(entries: list, default):
     """max() of a `hit best` table's entries; an unknown one could be the best, so the answer is unknown."""
-    for x in entries + [default]:  # the default here is the rows every member gets
+    for x in entries:
         if x.__class__ is _UnknownEntry:
             raise UnknownValue(x.reason)
+    if default.__class__ is _UnknownEntry:  # the default here is the rows every member gets
+        raise UnknownValue(default.reason)
     return max(entries, default=default)
 
 
