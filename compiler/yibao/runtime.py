@@ -40,7 +40,21 @@ class UnknownValue(Undecidable):
 
 
 class OutsideDomain(Undecidable):
-    """The case lies where the notice does not speak (a domain's `because`, as written)."""
+    """The case lies where the notice does not speak (a domain's `because`, as written). The message
+    is written when it is read: analyses that only ask whether a decision answers never pay for it."""
+
+    def __init__(self, parts):
+        Exception.__init__(self)
+        self._parts, self._message = parts, parts if isinstance(parts, str) else None
+
+    @property
+    def message(self) -> str:
+        if self._message is None:
+            self._message = _write(self._parts)
+        return self._message
+
+    def __str__(self):
+        return self.message
 
 
 class NoRuleApplies(Undecidable):
@@ -244,7 +258,13 @@ def _best_known(entries: list, default):
 
 
 def _outside(parts):
-    """Raise OutsideDomain with its message: text, and (kind, thunk) pairs for the values in it."""
+    """Raise OutsideDomain; its message is text, and (kind, thunk) pairs for the values in it."""
+    raise OutsideDomain(parts)
+
+
+def _write(parts) -> str:
+    if hasattr(parts, "message"):  # another OutsideDomain (the generated module's own copy)
+        return parts.message
     text = []
     for part in parts:
         if isinstance(part, str):
@@ -255,7 +275,7 @@ def _outside(parts):
             text.append(str(output_value(kind, thunk())))
         except (Undecidable, KeyError):
             text.append("?")
-    raise OutsideDomain("".join(text))
+    return "".join(text)
 
 
 def _in_domain(checks, value):
