@@ -302,8 +302,6 @@ class _Generator:
         if len(members) > 1 or (members and t.hit != "best") or not t.rows:
             return None
         values = [row.value.value if isinstance(row.value, ir.Const) else self.fold(row.value) for row in t.rows]
-        values = [_UnknownEntry(r.value.reason) if isinstance(r.value, ir.Unknown) and not r.value.bounded and t.hit == "best" else v
-                  for r, v in zip(t.rows, values)]
         if any(v is _NOT_STATIC or isinstance(v, (frozenset, Fraction)) for v in values):
             return None
         default = _NO_ROW  # what a member of the set key that no row prices is worth
