@@ -69,3 +69,10 @@ def test_a_parent_error_of_its_own_stays_the_parents(tmp_path, capsys):
     errors = {f: [x for x in xs if x["severity"] == "error"] for f, xs in report["files"].items()}
     assert [x["line"] for x in errors[str(d / "parent.policy")]] == [11]
     assert errors[str(d / "child.policy")] == []
+
+
+def test_eval_reports_the_error_at_the_child_too(tmp_path, capsys):
+    d = tree(tmp_path)
+    code = main(["--policies", str(d), "eval", "测试〔2024〕2号", "--case", str(d / "parent.policy")])
+    err = capsys.readouterr().err
+    assert code == 1 and "child.policy:10:1: error[E401]" in err
