@@ -85,3 +85,19 @@ def test_explain_shows_the_bounds_in_the_values_kind(tmp_path):
     steps = explanation(p, {"continuous_years": 4}, ["critical_illness_limit_increase"])
     uses = steps["critical_illness_limit_increase"][0]["uses"]
     assert uses["每次提高额"] == "unknown (≥ 1000.00): 每次提高限额（不低于1000元）"
+
+
+def test_the_compiled_module_keeps_bounds_standalone(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from yibao.to_python import generate
+    p, _ = program(tmp_path)
+    calc = tmp_path / "calc.py"
+    calc.write_text(generate(p), encoding="utf-8")
+    cases = '{"continuous_years": 4}\n{"continuous_years": 9}\n'
+    done = subprocess.run([sys.executable, "-I", str(calc)], input=cases, capture_output=True, text=True,
+                          encoding="utf-8")
+    first, second = (json.loads(line) for line in done.stdout.splitlines())
+    assert first["critical_illness_limit_increase"] == "0.00"
+    assert "critical_illness_limit_increase" not in second  # undecidable: left out

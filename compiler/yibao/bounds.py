@@ -1,7 +1,7 @@
 """Bounded unknowns in the checker: `unknown at least 1000 元 "why"`, `at most`, `between … and …`.
 
 The notice states a bound, not the value ("每次提高限额不低于1000元"). The bounds are runtime values of
-the unknown's type; evaluation (runtime.Bounded) keeps them through arithmetic, min/max and
+the unknown's type; evaluation (bounded.Bounded) keeps them through arithmetic, min/max and
 comparisons, so a decision the bounds fix is decided.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from . import ast as A
 from . import ir
 from .ir import ANY, DAYS, INT, MONEY, MONTHS, show_type
-from .runtime import Bounded
+from .bounded import Bounded
 
 ORDERED_NUMBERS = {MONEY, INT, DAYS, MONTHS}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from . import ir
 from . import runtime as rt
+from .bounded import Bounded, _max, _min, _resolved
 from .runtime import MissingFact, NoRuleApplies, UnknownValue
 
 
@@ -18,7 +19,7 @@ class Interpreter:
     # ---- decisions ----
     def decide(self, name: str, case: dict, memo: dict | None = None):
         memo = {} if memo is None else memo
-        return rt._resolved(self._ref(name, case, memo))  # bounds that do not fix it: unknown
+        return _resolved(self._ref(name, case, memo))  # bounds that do not fix it: unknown
 
     def _ref(self, name: str, case: dict, memo: dict):
         if name in memo:
@@ -177,7 +178,7 @@ class Interpreter:
 def _unknown(e: ir.Unknown):
     """A bounded unknown is a value that keeps its bounds; any other unknown stops evaluation."""
     if e.bounded:
-        return rt.Bounded(e.low, e.high, e.reason)
+        return Bounded(e.low, e.high, e.reason)
     raise UnknownValue(e.reason)
 
 
@@ -214,8 +215,8 @@ _OPS = {
     "date_diff": lambda a, b: (a - b).days,
     "int_as_days": lambda n: n,
     "int_as_months": lambda n: n,
-    "max": rt._max,
-    "min": rt._min,
+    "max": _max,
+    "min": _min,
     "day_after": rt.day_after,
     "first_of_next_month": rt.first_of_next_month,
     "year_start": rt.year_start,
