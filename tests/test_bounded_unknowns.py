@@ -101,3 +101,19 @@ def test_the_compiled_module_keeps_bounds_standalone(tmp_path):
     first, second = (json.loads(line) for line in done.stdout.splitlines())
     assert first["critical_illness_limit_increase"] == "0.00"
     assert "critical_illness_limit_increase" not in second  # undecidable: left out
+
+
+@pytest.mark.parametrize("threshold,unreachable", [("500 元", True), ("1500 元", False)])
+def test_the_rules_analysis_uses_the_bounds(tmp_path, threshold, unreachable):
+    from yibao.analysis import analyze
+    body = f'''
+let 每次提高额 = unknown at least 1000 元 "每次提高限额（不低于1000元）" §一 "每次提高限额不低于1000元"
+decision 档 : int {{
+  rule 高 §一 "每次提高限额不低于1000元" when 每次提高额 >= {threshold} then 1
+  rule 低 §一 "每次提高限额不低于1000元" otherwise 2
+}}
+'''
+    p, diags = program(tmp_path, body)
+    assert p is not None, [d.render() for d in diags]
+    never = [d for d in analyze(p) if d.code == "W501" and "`低`" in d.message]
+    assert bool(never) == unreachable  # ≥ 500 元 always holds for a value of at least 1000 元
