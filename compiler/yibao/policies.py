@@ -15,6 +15,7 @@ from .check import Checker, Namespace
 from .diagnostics import Diagnostic, PolicyError, did_you_mean
 from .from_tree import parse_module
 from .source import SourceFile
+from .staleness import stale_inheritance, todos
 from .texts import NoticeTexts
 
 
@@ -84,6 +85,8 @@ class PolicySet:
         checker = Checker(self.texts)
         ns = self._namespace(path, checker, [])
         program = checker.program(ns, path) if ns else None
+        if ns is not None:  # words of another year, and a draft's TODOs
+            checker.diagnostics += stale_inheritance(ns) + todos(self.modules[path])
         diags = _dedupe(checker.diagnostics)
         if any(d.severity == "error" for d in diags):
             program = None
@@ -124,7 +127,7 @@ class PolicySet:
 
 
 def _check_header(checker: Checker, h: A.Header):
-    for name, value in (("title", h.title), ("issuers", h.issuers), ("issued", h.issued),
+    for name, value in (("title", h.title), ("issuers", h.issuers or h.issuers_unknown), ("issued", h.issued),
                         ("coverage", h.coverage), ("jurisdiction", h.jurisdiction)):
         if not value:
             checker.error("E108", f"the notice header needs `{name}`", h.span, f"no {name}",

@@ -301,6 +301,8 @@ _UNDECIDED = object()
 def _show(program, d, v) -> str:
     if v is _UNDECIDED:
         return "undecided"
+    if v.__class__.__name__ == "Bounded":  # an unknown with bounds
+        return str(v)
     from .runtime import output_value
     from .to_python import output_kind
     out = output_value(output_kind(d.type), v)

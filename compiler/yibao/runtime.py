@@ -239,6 +239,24 @@ def _unknown(what: str):
     raise UnknownValue(what)
 
 
+class _UnknownEntry:
+    """A table entry the notice leaves unknown (folded into a generated lookup table)."""
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _best_known(entries: list, default):
+    """max() of a `hit best` table's entries; an unknown one could be the best, so the answer is unknown."""
+    for x in entries:
+        if x.__class__ is _UnknownEntry:
+            raise UnknownValue(x.reason)
+    if default.__class__ is _UnknownEntry:  # the default here is the rows every member gets
+        raise UnknownValue(default.reason)
+    return max(entries, default=default)
+
+
 def _outside(parts):
     """Raise OutsideDomain; its message is text, and (kind, thunk) pairs for the values in it."""
     raise OutsideDomain(parts)

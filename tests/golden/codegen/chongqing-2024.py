@@ -243,6 +243,24 @@ def _unknown(what: str):
     raise UnknownValue(what)
 
 
+class _UnknownEntry:
+    """A table entry the notice leaves unknown (folded into a generated lookup table)."""
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _best_known(entries: list, default):
+    """max() of a `hit best` table's entries; an unknown one could be the best, so the answer is unknown."""
+    for x in entries:
+        if x.__class__ is _UnknownEntry:
+            raise UnknownValue(x.reason)
+    if default.__class__ is _UnknownEntry:  # the default here is the rows every member gets
+        raise UnknownValue(default.reason)
+    return max(entries, default=default)
+
+
 def _outside(parts):
     """Raise OutsideDomain; its message is text, and (kind, thunk) pairs for the values in it."""
     raise OutsideDomain(parts)
@@ -394,6 +412,7 @@ def _count_in(value):
 DOCUMENT = '渝医保发〔2023〕24号'
 TITLE = '关于做好2023年城乡居民基本医疗保障工作的通知'
 COVERAGE_YEAR = 2024
+STATUS = None  # draft | in force | superseded, as the header says (None: not said)
 _M = object()  # not computed yet
 _TWO_ROWS = object()  # two rows of a unique table apply
 
