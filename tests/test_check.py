@@ -121,3 +121,16 @@ def test_parameters_by_year_fold_derived_years_and_leave_missing_years_unknown(l
     e = ir.ParamAt("人均财政补助标准", ir.Const(2026, ir.INT), ir.MONEY)
     with pytest.raises(UnknownValue, match="for 2026"):
         Interpreter(program).eval_expr(e, {})
+
+
+def test_with_in_a_rule_is_an_error_not_a_crash(tmp_path):
+    from yibao.policies import PolicySet
+    from helpers import scratch
+    d = scratch(tmp_path, """notice 测试〔2024〕3号 {
+  title "t" issuers "x" issued 2024-01-02 coverage 2024 jurisdiction "y" implements none
+}
+use 居民医保
+decision d : bool = (tier = 一档 with tier = 二档) §一 "个人缴费标准为一档 400 元/人·年"
+""", text="个人缴费标准为一档 400 元/人·年")
+    _, diags = PolicySet(d).check(str(d / "t.policy"))
+    assert "E311" in codes(diags)

@@ -218,13 +218,13 @@ class _Env:
         self.in_progress: list[str] = []
         self.current_doc = ns.document
         self.qualified: dict[str, Decl] = {}  # "DOC.name" → an ancestor's declaration
+        self.in_invariant = False  # `with` is allowed only there
 
     def decl(self, name: str) -> Decl:
         return self.ns.decls[name] if name in self.ns.decls else self.qualified[name]
 
     def x_NoticeRef(self, x: A.NoticeRef, want):
         return _inherit.notice_ref(self, x, want)
-        self.in_invariant = False  # `with` is allowed only there
 
     def member_index(self):
         for ename, info in self.enums.items():
