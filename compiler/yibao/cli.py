@@ -250,7 +250,7 @@ def cmd_check(args) -> int:
     for p in args.paths or [str(args.policies or default_directory())]:
         path = Path(p)
         if path.is_dir():
-            files += sorted(path.rglob("*.policy"))
+            files += sorted(f for f in path.rglob("*.policy") if f.is_file())
         elif path.exists():
             files.append(path)
         else:

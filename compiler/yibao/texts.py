@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .source import SourceFile, UnreadableSource
+
 _WS = re.compile(r"\s+")
 
 
@@ -19,9 +21,13 @@ def squeeze(text: str) -> str:
 class NoticeTexts:
     def __init__(self, directory: Path | None):
         self.texts: dict[str, str] = {}
+        self.unreadable: dict[str, UnreadableSource] = {}  # document → why its text cannot be read
         if directory and directory.is_dir():
             for f in sorted(directory.glob("*.txt")):
-                self.texts[f.stem] = squeeze(f.read_text(encoding="utf-8"))
+                try:
+                    self.texts[f.stem] = squeeze(SourceFile.read(f).text)
+                except UnreadableSource as exc:  # an error for that notice only, not for every command
+                    self.unreadable[f.stem] = exc
 
     def has(self, document: str) -> bool:
         return document in self.texts

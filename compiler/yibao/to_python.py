@@ -49,7 +49,11 @@ def fact_spec(program: ir.Program) -> dict:
 
 
 def _comment(text: str) -> str:
-    return " ".join(str(text).split())
+    """Policy text for a `#` comment: one line, anything unprintable (a NUL, a lone surrogate) escaped."""
+    text = " ".join(str(text).split())
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    return text
 
 
 def _ident(prefix: str, name: str, _index: int = 0) -> str:
