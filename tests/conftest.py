@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 # Fuzz budgets: bounded by default (a few seconds a test, in CI); `pytest -m fuzz --hypothesis-profile
 # long` runs the fuzz tests for as long as their example counts take.
 settings.register_profile("default", deadline=None)
-settings.register_profile("long", max_examples=20_000, deadline=None,
+settings.register_profile("long", max_examples=5_000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                                  HealthCheck.function_scoped_fixture])
 settings.load_profile("default")
