@@ -54,7 +54,8 @@ class CaseError(ValueError):
     """A case that does not fit the interface (exit code 2); names the field."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(f"field `{field}`: {message}" if field else message)
+        shown = field if isinstance(field, str) and field.isprintable() and len(field) <= 60 else _show(field)
+        super().__init__(f"field `{shown}`: {message}" if field != "" else message)
         self.field = field
 
 
@@ -209,7 +210,7 @@ def decode_case(raw, spec: dict) -> dict:
         entry = spec.get(field)
         if entry is None:
             close = [f for f in spec if f.startswith(field[:3])] if isinstance(field, str) and field else []
-            raise CaseError(_show(field)[1:-1] if isinstance(field, str) else _show(field), "unknown field" + (f" (did you mean `{close[0]}`?)" if close else "")
+            raise CaseError(field, "unknown field" + (f" (did you mean `{close[0]}`?)" if close else "")
                             + "; the fields are " + ", ".join(spec))
         kind, aliases, _ = entry
         if kind == "money":
