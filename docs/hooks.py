@@ -565,7 +565,8 @@ def _cite_cells(c) -> str:
     if c is None:
         return " | | "
     clause = "§" + c.clause + (f" of {c.document}" if c.document else "")
-    return f"{_cell(clause)} | {_cell(c.quote)} | {_cell(c.note)}"
+    note = " ".join(x for x in (c.note, c.derived and f"derived: {c.derived}") if x)
+    return f"{_cell(clause)} | {_cell(c.quote)} | {_cell(note)}"
 
 
 def _citations(entries) -> list[str]:

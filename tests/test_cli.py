@@ -86,7 +86,7 @@ def test_a_decision_missing_a_fact_exits_3_naming_it(capsys, monkeypatch):
 
 def test_an_unknown_fact_exits_3_saying_what_is_unknown(capsys, monkeypatch):
     code, _, err = run(capsys, monkeypatch, "eval", N, "--case", "-", "--decision", "assistance",
-                       stdin='{"tier": 1, "identities": ["dibao"]}')
+                       stdin='{"tier": 1, "identities": ["dibao"], "payment_date": "2023-11-01"}')
     assert code == 3 and "assistance standards" in err
 
 
@@ -115,3 +115,29 @@ def test_no_traceback_reaches_the_user_for_a_broken_policy(tmp_path):
     r = subprocess.run([sys.executable, "-m", "yibao.cli", "check", str(bad)], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 1 and "Traceback" not in r.stderr + r.stdout
     assert f"{bad}:2:" in r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("case,fields", [
+    ('{"tier": 1, "payment_date": "2026-01-15", "continuous": true, "lapsed_years": 2}', ("continuous", "lapsed_years")),
+    ('{"tier": 1, "payment_date": "2026-01-15", "lapsed_years": 2, "continuous_years": 6}', ("lapsed_years", "continuous_years")),
+    ('{"tier": 1, "payment_date": "2026-01-15", "continuous": false, "continuous_years": 3}', ("continuous", "continuous_years")),
+    ('{"tier": 1, "payment_date": "2026-01-15", "continuous_years": 0}', ("continuous_years",)),
+])
+def test_contradictory_facts_are_bad_input_naming_the_fields(capsys, monkeypatch, case, fields):
+    code, out, err = run(capsys, monkeypatch, "eval", "渝医保发〔2025〕42号", "--case", "-", stdin=case)
+    assert code == 2 and out == ""
+    assert all(f"`{f}`" in err or f in err.split(":")[2] for f in fields), err
+
+
+def test_a_lapse_without_continuous_means_not_continuous(capsys, monkeypatch):
+    # interface.md: lapsed_years > 0 implies not continuous; the default `true` does not contradict it
+    code, out, _ = run(capsys, monkeypatch, "eval", "渝医保发〔2025〕42号", "--case", "-", "--decision", "benefit_start",
+                       stdin='{"tier": 1, "payment_date": "2026-01-15", "lapsed_years": 2}')
+    assert (code, json.loads(out)) == (0, {"benefit_start": "2026-05-16"})  # 2026-01-16 + 4 months
+
+
+def test_outside_the_notice_exits_3_with_the_reason_in_its_terms(capsys, monkeypatch):
+    code, out, err = run(capsys, monkeypatch, "eval", "九龙坡医保发〔2023〕46号", "--case", "-", "--decision", "contribution",
+                         stdin='{"tier": 1, "payment_date": "2024-10-01"}')
+    assert code == 3 and out == ""
+    assert "九龙坡医保发〔2023〕46号 closes payments on 2024-09-30: a payment on 2024-10-01 has no contribution" in err

@@ -59,8 +59,9 @@ def test_json_and_markdown(capsys):
     row = next(c for c in data["changes"] if c.get("row") == "大学生, 一档")
     assert (row["what"], row["from"], row["to"]) == ("row changed", "350.00", "420.00")
     assert any(c.get("rule") == "特困" and c["what"] == "rule added" for c in data["changes"])
+    # (a student paying before the draft's window opens has no contribution under it: another row)
     eff = next(e for e in data["effects"] if e["group"] == "student" and e["tier"] == 1
-               and e["decision"] == "contribution")
+               and e["decision"] == "contribution" and e["to"] != "undecided")
     assert (eff["from"], eff["to"], eff["change"]) == ("350.00", "420.00", "+70.00")
     code, md, _ = run(capsys, "diff", "渝医保发〔2023〕24号", str(DRAFT), "--format", "markdown")
     assert code == 0 and md.startswith("# ") and "## effect on people" in md and "`居民一档标准`" in md

@@ -26,7 +26,7 @@ def _copy(tmp_path, figure: bool, dead_rule: bool):
     if dead_rule:
         s = s.replace("    when payment_date > 年初缴费截止 then 中途缴费\n}",
                   "    when payment_date > 年初缴费截止 then 中途缴费\n"
-                  '  rule 从不 §一 "集中参保缴费期为文件下发之日起至 2023年 12月 31日"\n'
+                  '  rule 从不 §一 "集中参保缴费期为文件下发之日起至 2023年 12月 31日" derived "planted dates"\n'
                   "    when payment_date < 2023-01-01 and payment_date > 2024-06-01 then 停止缴费\n}", 1)
     p.write_text(s, encoding="utf-8")
     return d

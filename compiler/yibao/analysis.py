@@ -19,8 +19,9 @@ def analyze(program: ir.Program) -> list[Diagnostic]:
     for d in program.definitions.values():
         if d.table is not None and d.document == program.document:
             out += table_gaps(program, d)
-    from . import rules_analysis
+    from . import invariants, rules_analysis
     out += rules_analysis.analyze(program)
+    out += invariants.prove(program)
     return out
 
 

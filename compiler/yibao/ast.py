@@ -154,8 +154,17 @@ class Index:
     span: Span | None = _span()
 
 
+@dataclass(frozen=True)
+class With:
+    """`expr with fact = value`: the expression for the same case with one fact changed (invariants only)."""
+    expr: "Expr"
+    fact: str
+    value: "Expr"
+    span: Span | None = _span()
+
+
 Expr = (NumberLit | DateLit | StringLit | BoolLit | UnknownLit | Name | Qualified | SetLit | Call
-        | DateIdiom | Binary | Unary | InRange | MemberOf | Overlaps | IsGiven | If | Index)
+        | DateIdiom | Binary | Unary | InRange | MemberOf | Overlaps | IsGiven | If | Index | With)
 
 
 # ---- citations and values --------------------------------------------------------
@@ -165,6 +174,7 @@ class Citation:
     document: str | None  # None: the notice the declaration belongs to
     quote: str
     note: str | None = None
+    derived: str | None = None  # how the rule's figures follow from the quote (670 = 700 − 30)
     span: Span | None = _span()
 
 
@@ -333,7 +343,42 @@ class DataDecl:
     span: Span | None = _span()
 
 
-Item = Header | Library | Use | EnumDecl | FactDecl | Definition | Extend | ParamDecl | TableDecl | DataDecl
+@dataclass(frozen=True)
+class DomainDecl:
+    """Where the notice does not speak: for these decisions, a case where `excludes` holds is
+    undecidable with `because` (placeholders `{name}`, `{decision}`, `{document}`)."""
+    override: bool
+    name: str
+    decisions: tuple[str, ...]
+    citation: Citation | None
+    excludes: Expr
+    because: str
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class InvariantDecl:
+    """A property proved at check time: `holds` in every case where `when` holds, or the decisions
+    named by `undecided` give no answer there."""
+    name: str
+    description: str | None
+    when: Expr | None
+    holds: Expr | None
+    undecided: tuple[str, ...]
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class ConstraintDecl:
+    """Facts that contradict each other: a case where `when` holds is bad input."""
+    name: str
+    when: Expr
+    because: str
+    span: Span | None = _span()
+
+
+Item = (Header | Library | Use | EnumDecl | FactDecl | Definition | Extend | ParamDecl | TableDecl | DataDecl
+        | DomainDecl | InvariantDecl | ConstraintDecl)
 
 
 @dataclass(frozen=True)

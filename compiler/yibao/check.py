@@ -12,6 +12,7 @@ from typing import Any
 
 from . import ast as A
 from . import ir
+from .citations import check_support
 from .diagnostics import Diagnostic, did_you_mean
 from .limits import MAX_EVAL_DEPTH
 from .lookalikes import lookalike_diagnostics
@@ -44,6 +45,9 @@ class Namespace:
     enums: dict[str, Decl] = field(default_factory=dict)
     facts: dict[str, Decl] = field(default_factory=dict)
     libraries: set[str] = field(default_factory=set)
+    domains: dict[str, Decl] = field(default_factory=dict)  # in order: library, ancestors, this notice
+    invariants: dict[str, Decl] = field(default_factory=dict)
+    constraints: dict[str, Decl] = field(default_factory=dict)
 
 
 class Checker:
@@ -62,6 +66,8 @@ class Checker:
         if parent:
             ns.decls = {k: Decl(v.node, v.document, v.file, list(v.extensions)) for k, v in parent.decls.items()}
             ns.enums, ns.facts, ns.libraries = dict(parent.enums), dict(parent.facts), set(parent.libraries)
+            ns.domains, ns.invariants = dict(parent.domains), dict(parent.invariants)
+            ns.constraints = dict(parent.constraints)
         for item in module.items:
             if isinstance(item, A.Use):
                 lib = libraries.get(item.name)
@@ -81,6 +87,12 @@ class Checker:
                 self._declare(ns.enums, item, document, file, "enumeration")
             elif isinstance(item, A.FactDecl):
                 self._declare(ns.facts, item, document, file, "fact")
+            elif isinstance(item, A.DomainDecl):
+                self._declare_domain(ns, item, document, file)
+            elif isinstance(item, A.InvariantDecl):
+                self._declare(ns.invariants, item, document, file, "invariant")
+            elif isinstance(item, A.ConstraintDecl):
+                self._declare(ns.constraints, item, document, file, "constraint")
             elif isinstance(item, (A.Definition, A.ParamDecl, A.TableDecl, A.DataDecl)):
                 name = item.name
                 existing = ns.decls.get(name)
@@ -107,6 +119,19 @@ class Checker:
                                item.span, "nothing to extend", hint=did_you_mean(item.name, ns.decls))
                     continue
                 target.extensions.append((item, document))
+
+    def _declare_domain(self, ns: Namespace, item: A.DomainDecl, document: str, file: str):
+        existing = ns.domains.get(item.name)
+        if existing and existing.document != document and not item.override:
+            self.error("E601", f"domain `{item.name}` is inherited from {existing.document}; changing it must say `override`",
+                       item.span, "changes an inherited domain", hint=f"write `override domain {item.name} …`")
+        elif existing and existing.document == document:
+            self.error("E202", f"domain `{item.name}` is declared twice", item.span, "second declaration")
+            return
+        elif item.override and not existing:
+            self.error("E602", f"`override` of domain `{item.name}`, which no implemented notice declares",
+                       item.span, "nothing to override", hint=did_you_mean(item.name, ns.domains))
+        ns.domains[item.name] = Decl(item, document, file)
 
     def _declare(self, table, item, document, file, what):
         existing = table.get(item.name)
@@ -156,6 +181,8 @@ class Checker:
                 env.definition(name)
         # dependency order, so generated code and evaluation can go top to bottom
         program.definitions = {n: env.done[n] for n in env.order if n in env.done}
+        from .domains import finish_program
+        finish_program(env, ns, program)
         return program
 
 
@@ -185,6 +212,7 @@ class _Env:
         self.in_progress: list[str] = []
         self.depth = 0  # expressions being checked inside one another
         self.current_doc = ns.document
+        self.in_invariant = False  # `with` is allowed only there
 
     def member_index(self):
         for ename, info in self.enums.items():
@@ -250,7 +278,7 @@ class _Env:
         for pv in node.values:
             if pv.year in exprs:
                 self.c.error("E202", f"{node.name}[{pv.year}] is given twice", pv.span, "second value")
-            self.need_citation(pv.citation, pv.span, f"{node.name}[{pv.year}]", d.document)
+            self.need_citation(pv.citation, pv.span, f"{node.name}[{pv.year}]", d.document, pv.value)
             exprs[pv.year] = (pv, self.value(pv.value, t, d.document))
             cites[pv.year] = (pv.citation, pv.citation.document or d.document if pv.citation else d.document)
 
@@ -288,7 +316,7 @@ class _Env:
                 self.c.error("E204", f"`{node.name}` has no column `{total.column}`", total.span, "unknown column",
                              hint=did_you_mean(total.column, names))
                 continue
-            self.need_citation(total.citation, total.span, f"total of {total.column}", d.document)
+            self.need_citation(total.citation, total.span, f"total of {total.column}", d.document, total.printed)
             i = names.index(total.column)
             t = cols[i][1]
             if not all(isinstance(row[i], (int, Fraction)) for row in rows):
@@ -335,7 +363,7 @@ class _Env:
         defn = ir.Definition(node.name, node.kind, t, node.description, decl.document, node.span,
                              overridden=node.override)
         if node.value is not None:
-            self.need_citation(node.citation, node.span, node.name, decl.document)
+            self.need_citation(node.citation, node.span, node.name, decl.document, node.value)
             e = self.value(node.value, t, decl.document)
             defn.type = t or e.type
             defn.expr = e
@@ -358,7 +386,7 @@ class _Env:
                 labels[r.label] = i
         for i, (r, doc) in enumerate(rules):
             saved, self.current_doc = self.current_doc, doc
-            self.need_citation(r.citation, r.span, f"a rule of {node.name}", doc)
+            self.need_citation(r.citation, r.span, f"a rule of {node.name}", doc, r.guard, r.value)
             guard = self.expect(self.expr(r.guard, BOOL), BOOL, r.guard.span, " in a rule's `when`") if r.guard else None
             value = self.value(r.value, t, doc)
             self.current_doc = saved
@@ -390,7 +418,7 @@ class _Env:
             self.c.error("E304", f"`hit best` needs values that can be compared, got {show_type(t)}", node.span)
         rows = []
         for i, row in enumerate(node.rows):
-            self.need_citation(row.citation, row.span, f"a row of {node.name}", decl.document)
+            self.need_citation(row.citation, row.span, f"a row of {node.name}", decl.document, row.value)
             if len(row.cells) != len(keys):
                 self.c.error("E503", f"this row has {len(row.cells)} cells; `{node.name}` has {len(keys)} keys",
                              row.span, "wrong number of cells")
@@ -412,7 +440,8 @@ class _Env:
             rows.append(ir.RowIR(f"{node.name}[{label}]", tuple(cells), value, row.citation, doc, row.span))
         default = self.value(node.default, t, decl.document) if node.default else None
         if node.default:
-            self.need_citation(node.default_citation, node.default.span, f"the default of {node.name}", decl.document)
+            self.need_citation(node.default_citation, node.default.span, f"the default of {node.name}", decl.document,
+                               node.default)
         defn = ir.Definition(node.name, "table", t, node.description, decl.document, node.span,
                              citation=node.hit_citation, overridden=node.override)
         defn.table = ir.TableIR(tuple(keys), tuple(rows), node.hit, default)
@@ -428,7 +457,8 @@ class _Env:
         return None
 
     # ---- citations and printed figures ----
-    def need_citation(self, citation: A.Citation | None, span, what: str, document: str):
+    def need_citation(self, citation: A.Citation | None, span, what: str, document: str, *uses):
+        """`uses`: the AST parts whose literal figures the quote must state (citations.py)."""
         if citation is None:
             self.c.error("E402", f"{what} has no citation", span, "cite the clause it implements",
                          hint="add §clause \"the notice's words\" after the value")
@@ -446,6 +476,8 @@ class _Env:
             self.c.error("E403", f"the quote is not in the text of {doc}", citation.span, "not found in the notice",
                          notes=[f"the text matches up to “{found}”" if found else "not even its first characters match"],
                          hint="quote the notice's words exactly (spaces and line breaks are ignored)")
+            return
+        check_support(self.c, texts, doc, citation, uses)
 
     def printed_value(self, lit: A.NumberLit, t):
         unit_t = UNIT_TYPES.get(lit.unit) if lit.unit else None
@@ -700,6 +732,20 @@ class _Env:
                          "branches differ")
             t = a.type
         return ir.IfE(cond, a, b, t, x.span)
+
+    def x_With(self, x: A.With, want):
+        if not self.in_invariant:
+            self.c.error("E311", "`with` changes a fact of the case: it is for invariants only", x.span,
+                         "not in a rule", hint="a rule reads the case as it is")
+            return ir.Unknown("?", want or ANY)
+        if x.fact not in self.facts:
+            self.c.error("E212", f"`with {x.fact} = …` needs a fact; `{x.fact}` is not one", x.span,
+                         hint=did_you_mean(x.fact, self.facts))
+            return ir.Unknown("?", want or ANY)
+        t = self.facts[x.fact].type
+        value = self.expect(self.expr(x.value, t), t, x.value.span)
+        e = self.expr(x.expr, want)
+        return ir.With(e, x.fact, value, e.type, x.span)
 
     def x_Index(self, x: A.Index, want):
         if not isinstance(x.base, A.Name) or not isinstance(self.ns.decls.get(x.base.name, Decl(None, "", "")).node, A.ParamDecl):

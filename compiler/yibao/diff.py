@@ -74,6 +74,8 @@ def _cite(c, document) -> dict | None:
     out = {"document": document, "clause": c.clause, "quote": c.quote}
     if getattr(c, "note", None):
         out["note"] = c.note
+    if getattr(c, "derived", None):
+        out["derived"] = c.derived
     return out
 
 
@@ -117,11 +119,18 @@ def _cells(program: ir.Program, t: ir.TableIR, row: ir.RowIR) -> str:
     return ", ".join(parts)
 
 
+def _own_values(program: ir.Program) -> dict:
+    """Definitions by the name a drafter knows: a guarded decision is its own value (the domain's
+    guard is compared as the domain, not as a change of every decision it bounds)."""
+    return {ir.public_name(n): d for n, d in program.definitions.items() if n not in program.domains}
+
+
 def compare_definitions(old: ir.Program, new: ir.Program) -> list[dict]:
     changes = []
-    names = list(old.definitions) + [n for n in new.definitions if n not in old.definitions]
+    old_defs, new_defs = _own_values(old), _own_values(new)
+    names = list(old_defs) + [n for n in new_defs if n not in old_defs]
     for name in names:
-        a, b = old.definitions.get(name), new.definitions.get(name)
+        a, b = old_defs.get(name), new_defs.get(name)
         if a is None or b is None:
             d, p = (b, new) if a is None else (a, old)
             entry = {"what": "added" if a is None else "removed", "kind": d.kind, "name": name}

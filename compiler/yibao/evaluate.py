@@ -36,11 +36,14 @@ class Evaluator:
         """A JSON case → runtime values: the generated fast decoder; the schema only for a rejected case."""
         try:
             return self.module.decode(raw)
-        except self.module.CaseError:
+        except self.module.CaseError as exc:
             if self._decoder is None:
                 from .cases import CaseDecoder  # jsonschema: loaded only when a case is bad
                 self._decoder = CaseDecoder(self.program)
-            return self._decoder(raw)
+            self._decoder(raw)  # the schema's word where it rejects the case too
+            error = CaseError("", str(exc))  # else the facts contradict each other (a constraint)
+            error.field = exc.field
+            raise error from None
 
     def decide(self, c: dict, wanted=None) -> dict:
         """Decoded case → {decision: output value}; with `wanted`, Undecidable propagates."""
@@ -69,6 +72,8 @@ class Evaluator:
             return None, Fail(BAD_INPUT, f"{where}: {exc}")
         try:
             result = self.decide(c, wanted)
+        except self.module.OutsideDomain as exc:  # the reason names the decision
+            return None, Fail(UNDECIDABLE, f"{where}: {exc.message}")
         except self.Undecidable as exc:
             return None, Fail(UNDECIDABLE, f"{where}: {_which(wanted, c, self)}{exc.message}")
         if explain:

@@ -19,25 +19,32 @@ def explanation(program: ir.Program, case: dict, decisions: list[str]) -> dict:
             continue
     for name in decisions:
         steps = []
-        for dep in _closure(interp.trace, name):
+        for dep in _closure(interp.trace, name, program.domains):
             entry = interp.trace[dep]
             for rule_id, cite, document in entry["fired"]:
-                step = {"definition": dep, "rule": rule_id, "document": document}
+                step = {"definition": ir.public_name(dep), "rule": rule_id, "document": document}
                 if cite:
                     step.update(clause=cite.clause, quote=cite.quote)
                     if cite.note:
                         step["note"] = cite.note
-                step["uses"] = {k: json_value(program, k, v) for k, v in entry["uses"].items()}
+                    if cite.derived:
+                        step["derived"] = cite.derived
+                step["uses"] = {ir.public_name(k): json_value(program, k, v) for k, v in entry["uses"].items()
+                                if k != ir.public_name(dep) + ir.RAW}
                 steps.append(step)
         out[name] = steps
     return out
 
 
-def _closure(trace: dict, name: str) -> list[str]:
-    """The decision and the definitions it used, the decision first."""
+def _closure(trace: dict, name: str, guarded: dict) -> list[str]:
+    """The decision and the definitions it used, the decision first. A decision a domain guards is
+    explained by its own value (its raw definition); the domain's checks found it in the domain."""
     order, todo = [], [name]
     while todo:
         n = todo.pop(0)
+        if n in guarded:
+            todo.insert(0, guarded[n])
+            continue
         if n in order or n not in trace:
             continue
         order.append(n)
@@ -60,4 +67,6 @@ def as_text(result: dict) -> str:
             lines.append(f"  {step['rule']}  [{cite}]" + (f"\n    using {uses}" if uses else ""))
             if "note" in step:
                 lines.append(f"    note: {step['note']}")
+            if "derived" in step:
+                lines.append(f"    derived: {step['derived']}")
     return "\n".join(lines)

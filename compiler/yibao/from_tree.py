@@ -275,10 +275,47 @@ class _ToAst(Transformer):
     def data_total(self, meta, c):
         return A.Total(str(c[0]), c[1], c[2] if len(c) > 2 else None, self._sp(meta))
 
+    # ---- domains, invariants, constraints ----
+    def domain_decl(self, meta, c):
+        override = isinstance(c[0], Token) and c[0].type == "OVERRIDE"
+        if override or c[0] is None:
+            c = c[1:]
+        name, *rest = c
+        because = unquote(rest.pop())
+        excludes = rest.pop()
+        citation = rest.pop() if isinstance(rest[-1], A.Citation) or rest[-1] is None else None
+        decisions = tuple(str(t) for t in rest if isinstance(t, Token))
+        return A.DomainDecl(override, str(name), decisions, citation, excludes, because, self._sp(meta))
+
+    def invariant_decl(self, meta, c):
+        name, *rest = c
+        kind, body = rest.pop()
+        desc = when = None
+        for r in rest:
+            if isinstance(r, Token) and r.type == "STRING":
+                desc = unquote(r)
+            elif r is not None:
+                when = r
+        return A.InvariantDecl(str(name), desc, when, body if kind == "holds" else None,
+                               body if kind == "undecided" else (), self._sp(meta))
+
+    def inv_holds(self, meta, c):
+        return ("holds", c[0])
+
+    def inv_undecided(self, meta, c):
+        return ("undecided", tuple(str(t) for t in c))
+
+    def constraint_decl(self, meta, c):
+        return A.ConstraintDecl(str(c[0]), c[1], unquote(c[2]), self._sp(meta))
+
+    def with_fact(self, meta, c):
+        return A.With(c[0], str(c[1]), c[2], self._sp(meta))
+
     # ---- citations and values ----
     def citation(self, meta, c):
         clause = str(c[0])[1:]
-        doc = quote = note = None
+        doc = quote = None
+        extra = {}
         for t in c[1:]:
             if t is None:
                 continue
@@ -287,11 +324,14 @@ class _ToAst(Transformer):
             elif isinstance(t, Token) and t.type == "STRING":
                 quote = unquote(t)
             elif isinstance(t, tuple):
-                note = t[1]
-        return A.Citation(clause, doc, quote, note, self._sp(meta))
+                extra[t[0]] = t[1]
+        return A.Citation(clause, doc, quote, extra.get("note"), extra.get("derived"), self._sp(meta))
 
     def note(self, meta, c):
         return ("note", unquote(c[0]))
+
+    def derived(self, meta, c):
+        return ("derived", unquote(c[0]))
 
     def value(self, meta, c):
         return A.Value(c[0], c[1] if len(c) > 1 else None, self._sp(meta))

@@ -62,7 +62,7 @@ class Interpreter:
                     if self.trace is not None:
                         self.trace.setdefault(d.name, {"fired": fired, "uses": {}})
                     raise
-        raise NoRuleApplies(d.name)
+        raise NoRuleApplies(ir.public_name(d.name))
 
     def _table(self, d: ir.Definition, case, memo):
         t = d.table
@@ -82,12 +82,20 @@ class Interpreter:
                     break
         if not matches:
             if t.default is None:
-                raise NoRuleApplies(d.name, "no row of the table matches")
+                raise NoRuleApplies(ir.public_name(d.name), "no row of the table matches")
             return self.eval_expr(t.default, case, memo), [(f"{d.name}[otherwise]", d.citation, d.document)]
         if t.hit == "unique" and len(matches) > 1:
             raise rt.Undecidable(f"rows {matches[0].id} and {matches[1].id} of `{d.name}` both apply")
         if t.hit == "best":
-            scored = [(self.eval_expr(r.value, case, memo), r) for r in matches]
+            scored = []
+            for r in matches:
+                try:
+                    scored.append((self.eval_expr(r.value, case, memo), r))
+                except rt.Undecidable:
+                    # an unknown row that could be the best: the answer is unknown; the row was exercised
+                    if self.trace is not None:
+                        self.trace.setdefault(d.name, {"fired": [(r.id, r.citation, r.document)], "uses": {}})
+                    raise
             best = max(v for v, _ in scored)
             winner = next(r for v, r in scored if v == best)
             return best, [(winner.id, winner.citation, winner.document)]
@@ -122,6 +130,27 @@ class Interpreter:
             return value
         if isinstance(e, ir.IfE):
             return self.eval_expr(e.then if self.eval_expr(e.cond, case, memo) else e.orelse, case, memo)
+        if isinstance(e, ir.Outside):
+            from .to_python import output_kind
+            rt._outside([p if isinstance(p, str) else (output_kind(p.type), lambda p=p: self.eval_expr(p, case, memo))
+                         for p in e.parts])
+        if isinstance(e, ir.Domains):
+            undecided = None
+            for cond, outside in e.checks:
+                try:
+                    if self.eval_expr(cond, case, memo):
+                        self.eval_expr(outside, case, memo)
+                except rt.OutsideDomain:
+                    raise
+                except rt.Undecidable as exc:
+                    undecided = undecided or exc
+            if undecided is not None:
+                raise undecided
+            return self.eval_expr(e.value, case, memo)
+        if isinstance(e, ir.With):  # the same case with one fact changed, evaluated afresh
+            changed = dict(case)
+            changed[e.fact] = self.eval_expr(e.value, case, memo)
+            return self.eval_expr(e.expr, changed, {})
         assert isinstance(e, ir.Op), e
         op = e.op
         if op == "and":

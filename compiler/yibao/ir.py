@@ -5,7 +5,7 @@ member its interface code (str or int), a set a frozenset of codes, days and mon
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .ast import Citation
@@ -98,7 +98,37 @@ class IfE:
     span: Span | None = _sp()
 
 
-Expr = Const | Fact | Ref | ParamAt | Unknown | Given | Op | IfE
+@dataclass(frozen=True)
+class Outside:
+    """The case lies outside the notice's domain: undecidable with this message. `parts` are text
+    and expressions whose values are written into it."""
+    parts: tuple
+    type: Any = ANY
+    span: Span | None = _sp()
+
+
+@dataclass(frozen=True)
+class Domains:
+    """A guarded decision: `value`, unless a check's condition holds (then its Outside). A check that
+    holds wins over one that cannot be decided; only where none holds does an undecided one make the
+    decision undecidable."""
+    checks: tuple  # of (condition, Outside)
+    value: "Expr"
+    type: Any
+    span: Span | None = _sp()
+
+
+@dataclass(frozen=True)
+class With:
+    """`expr` for the same case with one fact changed (invariants only: never in generated code)."""
+    expr: "Expr"
+    fact: str
+    value: "Expr"
+    type: Any
+    span: Span | None = _sp()
+
+
+Expr = Const | Fact | Ref | ParamAt | Unknown | Given | Op | IfE | Outside | Domains | With
 
 
 def children(e) -> tuple:
@@ -109,7 +139,30 @@ def children(e) -> tuple:
         return (e.cond, e.then, e.orelse)
     if isinstance(e, ParamAt):
         return (e.year,)
+    if isinstance(e, Outside):
+        return tuple(p for p in e.parts if not isinstance(p, str))
+    if isinstance(e, With):
+        return (e.expr, e.value)
+    if isinstance(e, Domains):
+        return tuple(x for check in e.checks for x in check) + (e.value,)
     return ()
+
+
+def rebuild(e, fn):
+    """The expression with `fn` applied to every node, children first (a node fn leaves alone is kept)."""
+    if isinstance(e, Op):
+        e = replace(e, args=tuple(rebuild(a, fn) for a in e.args))
+    elif isinstance(e, IfE):
+        e = replace(e, cond=rebuild(e.cond, fn), then=rebuild(e.then, fn), orelse=rebuild(e.orelse, fn))
+    elif isinstance(e, ParamAt):
+        e = replace(e, year=rebuild(e.year, fn))
+    elif isinstance(e, Outside):
+        e = replace(e, parts=tuple(p if isinstance(p, str) else rebuild(p, fn) for p in e.parts))
+    elif isinstance(e, With):
+        e = replace(e, expr=rebuild(e.expr, fn), value=rebuild(e.value, fn))
+    elif isinstance(e, Domains):
+        e = replace(e, checks=tuple((rebuild(c, fn), rebuild(o, fn)) for c, o in e.checks), value=rebuild(e.value, fn))
+    return fn(e)
 
 
 def subexprs(e):
@@ -140,6 +193,14 @@ def definition_exprs(d: "Definition"):
 
 
 # ---- definitions ---------------------------------------------------------------------
+RAW = "#raw"  # suffix of a guarded decision's own value (domains.py)
+
+
+def public_name(name: str) -> str:
+    """The name a person knows a definition by (a guarded decision's raw value is the decision)."""
+    return name.removesuffix(RAW)
+
+
 @dataclass(frozen=True)
 class RuleIR:
     id: str  # "benefit_start#集中期" — stable, for coverage and explanations
@@ -194,7 +255,7 @@ class Definition:
 
     @property
     def exported(self) -> bool:
-        return self.kind == "decision"
+        return self.kind == "decision" and not self.name.endswith(RAW)
 
 
 @dataclass(frozen=True)
@@ -254,6 +315,26 @@ class DataIR:
     citation: Citation | None
 
 
+@dataclass(frozen=True)
+class InvariantIR:
+    name: str
+    description: str | None
+    document: str  # where it is declared (a library's name for a library)
+    when: Expr | None
+    holds: Expr | None
+    undecided: tuple[str, ...]
+    span: Span | None = _sp()
+
+
+@dataclass(frozen=True)
+class ConstraintIR:
+    name: str
+    when: Expr
+    because: str
+    facts: tuple[str, ...]  # the facts it reads: the fields a bad case names
+    span: Span | None = _sp()
+
+
 @dataclass
 class Program:
     document: str
@@ -271,6 +352,9 @@ class Program:
     definitions: dict[str, Definition]  # in dependency order
     params: dict[str, ParamIR]
     data: dict[str, DataIR]
+    invariants: list[InvariantIR] = field(default_factory=list)
+    constraints: list[ConstraintIR] = field(default_factory=list)
+    domains: dict[str, str] = field(default_factory=dict)  # guarded decision → its raw definition
 
     @property
     def decisions(self) -> list[str]:

@@ -14,12 +14,13 @@ __all__ = ["YibaoLexer"]
 
 # Declarations and the words that structure them.
 DECLARATIONS = ("notice", "library", "use", "enum", "fact", "let", "decision", "parameter", "table",
-                "data", "extend", "override", "rule")
+                "data", "extend", "override", "rule", "domain", "invariant", "constraint")
 HEADER = ("title", "issuers", "issued", "printed", "coverage", "jurisdiction", "implements", "external",
           "none")
 STRUCTURE = ("when", "then", "otherwise", "overrides", "if", "else", "hit", "best", "first", "unique",
-             "total", "by", "year", "of", "note", "in", "overlaps", "is", "given", "and", "or", "not",
-             "set", "day", "after", "month", "start", "end")
+             "total", "by", "year", "of", "note", "derived", "in", "overlaps", "is", "given", "and", "or",
+             "not", "set", "day", "after", "month", "start", "end", "for", "excludes", "because", "holds",
+             "undecided", "with")
 CONSTANTS = ("true", "false", "unknown")
 TYPES = ("money", "int", "count", "rate", "date", "days", "months", "bool", "text")
 BUILTINS = ("coverage_year", "issue_date", "print_date", "max", "min")

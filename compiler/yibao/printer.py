@@ -87,6 +87,8 @@ def _citation(c: A.Citation | None) -> str:
     s = f" §{c.clause}" + (f" of {c.document}" if c.document else "") + f" {quote(c.quote)}"
     if c.note is not None:
         s += f" note {quote(c.note)}"
+    if c.derived is not None:
+        s += f" derived {quote(c.derived)}"
     return s
 
 
@@ -162,6 +164,24 @@ def _p_DataDecl(d: A.DataDecl) -> str:
     return s + " {\n" + rows + totals + "}"
 
 
+def _p_DomainDecl(d: A.DomainDecl) -> str:
+    return (("override " if d.override else "") + f"domain {d.name} for " + ", ".join(d.decisions)
+            + _citation(d.citation) + f"\n  excludes {expr(d.excludes)}\n  because {quote(d.because)}")
+
+
+def _p_InvariantDecl(i: A.InvariantDecl) -> str:
+    s = f"invariant {i.name}" + (f" {quote(i.description)}" if i.description is not None else "")
+    if i.when is not None:
+        s += f"\n  when {expr(i.when)}"
+    if i.holds is not None:
+        return s + f"\n  holds {expr(i.holds)}"
+    return s + "\n  undecided " + ", ".join(i.undecided)
+
+
+def _p_ConstraintDecl(c: A.ConstraintDecl) -> str:
+    return f"constraint {c.name} when {expr(c.when)}\n  because {quote(c.because)}"
+
+
 def _number(n: A.NumberLit) -> str:
     return n.text + ("" if n.unit is None else ("%" if n.unit == "%" else " " + n.unit))
 
@@ -223,4 +243,7 @@ def _expr(e) -> tuple[str, int]:
         return f"{e.name} is given", _PREC["cmp"]
     if isinstance(e, A.If):
         return f"if {expr(e.cond)} then {expr(e.then)} else {expr(e.orelse)}", _PREC["if"]
+    if isinstance(e, A.With):
+        p = _PREC["or"]
+        return f"{expr(e.expr, p)} with {e.fact} = {expr(e.value, p)}", _PREC["if"]
     raise TypeError(f"cannot print {type(e).__name__}")

@@ -105,6 +105,7 @@ class CaseGenerator:
                 derived |= {back - dt.timedelta(days=1), back, back + dt.timedelta(days=1)}
         self.derived_dates = sorted(derived)
         self.arith_facts = arith_facts
+        self.offsets_days = offsets_days
         self.ints = sorted({v + j for v in ints for j in (-1, 0, 1) if 0 <= v + j <= 200})
         self.money = sorted({v + j for v in money for j in (-1, 0, 1) if v + j >= 0})
 
@@ -156,7 +157,7 @@ class CaseGenerator:
                     c.pop(f, None)
                 else:
                     c[f] = v
-            if consistent(c):
+            if consistent(self.program, c):
                 yield c
 
 
@@ -168,11 +169,24 @@ class _Absent:
 ABSENT = _Absent()
 
 
-def consistent(case: dict) -> bool:
-    """The interface's implications between facts (lapsed years imply not continuous)."""
-    if case.get("lapsed_years", 0) > 0 and case.get("continuous") is True:
-        return False
-    return True
+def consistent(program: ir.Program, case: dict, _seen: dict = {}) -> bool:  # noqa: B006 (a cache)
+    """No constraint of the policy calls the case's facts contradictory (a bad case is never a counterexample)."""
+    facts = tuple(sorted({f for k in program.constraints for f in k.facts}))
+    key = (id(program), tuple(case.get(f, ABSENT) for f in facts))
+    if key not in _seen:
+        interp = Interpreter(program)
+        ok = True
+        for k in program.constraints:
+            try:
+                if interp.eval_expr(k.when, case, {}):
+                    ok = False
+                    break
+            except (rt.Undecidable, KeyError, TypeError):
+                continue
+        if len(_seen) > 100000:
+            _seen.clear()
+        _seen[key] = ok
+    return _seen[key]
 
 
 def case_json(program: ir.Program, case: dict, facts=None) -> str:
@@ -294,7 +308,7 @@ def _rules(program: ir.Program, gen: CaseGenerator, d: ir.Definition) -> list[Di
         if here not in (a.document, b.document):
             continue  # the notice it implements answers for its own rules
         out.append(Diagnostic(
-            "E503", f"rules `{_name(a)}` and `{_name(b)}` of `{d.name}` both apply to "
+            "E503", f"rules `{_name(a)}` and `{_name(b)}` of `{ir.public_name(d.name)}` both apply to "
             f"{case_json(program, case, facts)} and disagree: {_show(program, d, va)} vs {_show(program, d, vb)}",
             b.span or d.span, "overlaps another rule at the same priority",
             notes=(f"the other rule is at {a.span.where}" if a.span else a.id,),
@@ -305,7 +319,7 @@ def _rules(program: ir.Program, gen: CaseGenerator, d: ir.Definition) -> list[Di
             if r.kind != "otherwise" and over[r.id]:
                 why = "wherever it applies, a rule overriding it applies too"
             out.append(Diagnostic(
-                "W501", f"rule `{_name(r)}` of `{d.name}` is never used: {why} "
+                "W501", f"rule `{_name(r)}` of `{ir.public_name(d.name)}` is never used: {why} "
                 f"(tried {', '.join(sorted(facts)) or 'no facts'} over the policy's own boundaries)",
                 r.span or d.span, "unreachable rule",
                 hint="delete it, or fix its guard"))
@@ -358,10 +372,10 @@ def _date_gaps(program: ir.Program, gen: CaseGenerator, d: ir.Definition) -> lis
             try:
                 interp.decide(d.name, case, {})
             except rt.NoRuleApplies as exc:
-                if exc.name != d.name:
+                if exc.name != ir.public_name(d.name):
                     continue
                 return [Diagnostic(
-                    "W502", f"`{d.name}` decides nothing on {day.isoformat()}, between its first boundary "
+                    "W502", f"`{ir.public_name(d.name)}` decides nothing on {day.isoformat()}, between its first boundary "
                     f"{lo.isoformat()} and its last {hi.isoformat()}: e.g. {case_json(program, case, others | {fact})}",
                     d.span, "a gap between date ranges",
                     hint="extend a range to cover the day, or add a rule for it (with its citation)")]

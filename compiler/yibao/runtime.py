@@ -12,7 +12,7 @@ from decimal import Decimal as _Decimal
 from fractions import Fraction  # rates that are not folded away (generated code builds them)
 
 __all__ = [
-    "Undecidable", "MissingFact", "UnknownValue", "NoRuleApplies", "CaseError",
+    "Undecidable", "MissingFact", "UnknownValue", "NoRuleApplies", "OutsideDomain", "CaseError",
     "pct", "day_after", "plus_days", "plus_months", "first_of_next_month", "year_start", "year_end",
     "money_out", "decode_case", "output_value", "DateOutOfRange",
 ]
@@ -39,6 +39,10 @@ class UnknownValue(Undecidable):
         self.what = what
 
 
+class OutsideDomain(Undecidable):
+    """The case lies where the notice does not speak (a domain's `because`, as written)."""
+
+
 class NoRuleApplies(Undecidable):
     def __init__(self, name: str, where: str = ""):
         super().__init__(f"no rule of `{name}` applies to this case" + (f" ({where})" if where else ""))
@@ -47,7 +51,7 @@ class NoRuleApplies(Undecidable):
 
 class DateOutOfRange(Undecidable):
     def __init__(self):
-        super().__init__("a date falls outside 0001-01-01 … 9999-12-31, the days a date can name")
+        super().__init__("needs a date outside 0001-01-01 … 9999-12-31, the days a date can name")
 
 
 class CaseError(ValueError):
@@ -276,6 +280,38 @@ def output_value(kind: str, value):
 # ---- what generated code calls (a policy's own names never start with an underscore) -----------
 def _unknown(what: str):
     raise UnknownValue(what)
+
+
+def _outside(parts):
+    """Raise OutsideDomain with its message: text, and (kind, thunk) pairs for the values in it."""
+    text = []
+    for part in parts:
+        if isinstance(part, str):
+            text.append(part)
+            continue
+        kind, thunk = part
+        try:
+            text.append(str(output_value(kind, thunk())))
+        except (Undecidable, KeyError):
+            text.append("?")
+    raise OutsideDomain("".join(text))
+
+
+def _in_domain(checks, value):
+    """A guarded decision (ir.Domains): the first check that holds raises its OutsideDomain; a check
+    that cannot be decided matters only where none holds."""
+    undecided = None
+    for holds, outside in checks:
+        try:
+            if holds():
+                outside()
+        except OutsideDomain:
+            raise
+        except (Undecidable, KeyError) as exc:
+            undecided = undecided or exc
+    if undecided is not None:
+        raise undecided
+    return value()
 
 
 def _param_at(values: dict, year: int, name: str):

@@ -21,13 +21,16 @@ def squeeze(text: str) -> str:
 class NoticeTexts:
     def __init__(self, directory: Path | None):
         self.texts: dict[str, str] = {}
+        self.raw: dict[str, str] = {}  # as extracted: its lines show where items and table rows start
         self.unreadable: dict[str, UnreadableSource] = {}  # document → why its text cannot be read
         if directory and directory.is_dir():
             for f in sorted(directory.glob("*.txt")):
                 try:
-                    self.texts[f.stem] = squeeze(SourceFile.read(f).text)
+                    self.raw[f.stem] = SourceFile.read(f).text
                 except UnreadableSource as exc:  # an error for that notice only, not for every command
                     self.unreadable[f.stem] = exc
+                    continue
+                self.texts[f.stem] = squeeze(self.raw[f.stem])
 
     def has(self, document: str) -> bool:
         return document in self.texts

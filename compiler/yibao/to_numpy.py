@@ -351,8 +351,8 @@ class _Gen:
             return self.bind_fact(e.name)
         if isinstance(e, ir.Ref):
             return self.bind_ref(e.name)
-        if isinstance(e, ir.Unknown):
-            return "0", "_F"
+        if isinstance(e, (ir.Unknown, ir.Outside)):  # a placeholder of the right dtype, never ok
+            return ("_NAT" if e.type == ir.DATE else "0"), "_F"
         if isinstance(e, ir.Given):
             _, ok = self.bind_fact(e.fact)
             return ok, None
@@ -363,6 +363,13 @@ class _Gen:
             if value is None or isinstance(value, ir.Unknown):
                 return "0", "_F"
             return self.scalar(value, e.type), None
+        if isinstance(e, ir.Domains):  # in the domain where every check is decided and none holds
+            v, vok = self.expr(e.value)
+            oks = [vok]
+            for cond, _ in e.checks:
+                c, cok = self.expr(cond)
+                oks.append(f"~{c}" if cok is None else f"({cok} & ~{c})")
+            return v, _and(*oks)
         if isinstance(e, ir.IfE):
             c, cok = self.expr(e.cond)
             a, aok = self.expr(e.then)

@@ -121,7 +121,7 @@ def _refs(e):
 
 def _static(e, consts) -> bool:
     """Reads no fact and no definition that is not a constant."""
-    if isinstance(e, (ir.Fact, ir.Given, ir.Unknown)):
+    if isinstance(e, (ir.Fact, ir.Given, ir.Unknown, ir.Outside, ir.Domains)):
         return False
     if isinstance(e, ir.Ref) and e.name not in consts:
         return False
@@ -226,7 +226,7 @@ class _Generator:
                 if r.guard is None:
                     break
             else:
-                lines += ["    else:", f"        raise NoRuleApplies({d.name!r})"]
+                lines += ["    else:", f"        raise NoRuleApplies({ir.public_name(d.name)!r})"]
         else:
             lines += self.table(d)
         lines += [f"    c[{key!r}] = v", "    return v"] if memo else ["    return v"]
@@ -265,7 +265,7 @@ class _Generator:
         if t.default is not None:
             lines.append(f"        v = {self.expr(t.default)}")
         else:
-            lines.append(f"        raise NoRuleApplies({d.name!r}, 'no row of the table matches')")
+            lines.append(f"        raise NoRuleApplies({ir.public_name(d.name)!r}, 'no row of the table matches')")
         return lines
 
     # ---- values ----
@@ -291,7 +291,7 @@ class _Generator:
 
     def fold(self, e: ir.Expr):
         """The value of an expression that reads no fact (folded at generation), else _NOT_STATIC."""
-        if isinstance(e, (ir.Const, ir.Fact, ir.Given, ir.Unknown)) or not _static(e, self.consts):
+        if isinstance(e, (ir.Const, ir.Fact, ir.Given, ir.Unknown, ir.Outside)) or not _static(e, self.consts):
             return _NOT_STATIC
         try:
             return self._folder.eval_expr(e, {}, dict(self._folded))
@@ -346,7 +346,7 @@ class _Generator:
         if t.default is not None:
             lines.append(f"        v = {self.expr(t.default)}")
         else:
-            lines.append(f"        raise NoRuleApplies({d.name!r}, 'no row of the table matches')")
+            lines.append(f"        raise NoRuleApplies({ir.public_name(d.name)!r}, 'no row of the table matches')")
         return lines
 
     def hoist_table(self, name: str, table: dict) -> str:
@@ -381,6 +381,15 @@ class _Generator:
             return f"_param_at({_ident('_P_', e.name, list(self.p.params).index(e.name))}, {self.expr(e.year)}, {e.name!r})"
         if isinstance(e, ir.IfE):
             return f"({self.expr(e.then)} if {self.expr(e.cond)} else {self.expr(e.orelse)})"
+        if isinstance(e, ir.Outside):
+            parts = [repr(p) if isinstance(p, str) else f"({output_kind(p.type)!r}, lambda: {self.expr(p)})"
+                     for p in e.parts]
+            return f"_outside(({', '.join(parts)},))"
+        if isinstance(e, ir.Domains):
+            checks = ", ".join(f"(lambda: {self.expr(c)}, lambda: {self.expr(o)})" for c, o in e.checks)
+            return f"_in_domain(({checks},), lambda: {self.expr(e.value)})"
+        if isinstance(e, ir.With):
+            raise TypeError("`with` belongs to invariants, which are not generated")
         op, a = e.op, e.args
         if op in _PY_OPS:
             return f"({self.expr(a[0])} {_PY_OPS[op]} {self.expr(a[1])})"
@@ -407,6 +416,16 @@ class _Generator:
             return self.expr(a[0])
         return f"{_CALLS[op]}({', '.join(self.expr(x) for x in a)})"
 
+    def constraints(self) -> list[str]:
+        """decode(): the facts decoded, then the policy's constraints (facts that contradict each other)."""
+        out = ["", "def decode(case):", '    """A JSON case → runtime values; CaseError if it breaks the interface or a constraint."""',
+               "    c = _decode_facts(case)"]
+        for k in self.p.constraints:
+            out += ["    try:", f"        bad = {self.expr(k.when)}", "    except (KeyError, Undecidable):",
+                    "        bad = False", "    if bad:  # " + _comment(k.name),
+                    f"        raise CaseError({', '.join(k.facts)!r}, {k.because!r})"]
+        return out + ["    return c", ""]
+
     # ---- the calculator's interface ----
     def interface(self) -> list[str]:
         p = self.p
@@ -417,7 +436,8 @@ class _Generator:
         for name, (kind, aliases, default) in spec.items():
             d = "_ABSENT" if default.__class__.__name__ == "_Absent" else self.literal(default, None)
             out.append(f"    {name!r}: ({kind!r}, {aliases!r}, {d}),")
-        out += ["}", "decode = _fast_decoder(FACTS)  # a JSON case → runtime values, as decode_case(case, FACTS)", ""]
+        out += ["}", "_decode_facts = _fast_decoder(FACTS)  # a JSON case → runtime values, as decode_case(case, FACTS)", ""]
+        out += self.constraints()
         out += ["", "# decision → (function, output kind)", "DECISIONS = {"]
         for name in p.decisions:
             d = p.definitions[name]

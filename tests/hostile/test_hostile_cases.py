@@ -42,7 +42,7 @@ def test_a_key_given_twice_is_bad_input_not_the_last_one_winning():
 
 # ---- 6. dates beyond the calendar --------------------------------------------------------------
 def test_lapsed_years_100000_is_undecidable_not_a_crash():
-    case = b'{"tier": 1, "payment_date": "2025-03-01", "continuous": false, "lapsed_years": 100000}'
+    case = b'{"tier": 1, "payment_date": "2026-03-01", "continuous": false, "lapsed_years": 100000}'
     code, out, err = eval_one(case, notice=CQ2026)
     assert code == 0 and "benefit_start" not in json.loads(out) and no_traceback(err)
     code, _, err = eval_one(case, "--decision", "benefit_start", notice=CQ2026)
@@ -58,8 +58,9 @@ def test_payment_and_birth_on_the_last_day_a_date_can_name(notice):
 
 
 def test_a_date_overflow_in_a_roll_does_not_lose_the_lines_after_it():
-    bad = b'{"tier": 1, "payment_date": "2025-03-01", "continuous": false, "lapsed_years": 100000}'
-    code, lines, _ = roll([bad, GOOD_CASE, bad, GOOD_CASE], "--decision", "benefit_start", notice=CQ2026)
+    bad = b'{"tier": 1, "payment_date": "2026-03-01", "continuous": false, "lapsed_years": 100000}'
+    good = bad.replace(b"100000", b"2")
+    code, lines, _ = roll([bad, good, bad, good], "--decision", "benefit_start", notice=CQ2026)
     assert len(lines) == 4 and code == 3
     assert [json.loads(x).get("exit") for x in lines] == [3, None, 3, None]
 

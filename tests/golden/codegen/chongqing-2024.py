@@ -16,7 +16,7 @@ from decimal import Decimal as _Decimal
 from fractions import Fraction  # rates that are not folded away (generated code builds them)
 
 __all__ = [
-    "Undecidable", "MissingFact", "UnknownValue", "NoRuleApplies", "CaseError",
+    "Undecidable", "MissingFact", "UnknownValue", "NoRuleApplies", "OutsideDomain", "CaseError",
     "pct", "day_after", "plus_days", "plus_months", "first_of_next_month", "year_start", "year_end",
     "money_out", "decode_case", "output_value", "DateOutOfRange",
 ]
@@ -43,6 +43,10 @@ class UnknownValue(Undecidable):
         self.what = what
 
 
+class OutsideDomain(Undecidable):
+    """The case lies where the notice does not speak (a domain's `because`, as written)."""
+
+
 class NoRuleApplies(Undecidable):
     def __init__(self, name: str, where: str = ""):
         super().__init__(f"no rule of `{name}` applies to this case" + (f" ({where})" if where else ""))
@@ -51,14 +55,15 @@ class NoRuleApplies(Undecidable):
 
 class DateOutOfRange(Undecidable):
     def __init__(self):
-        super().__init__("a date falls outside 0001-01-01 … 9999-12-31, the days a date can name")
+        super().__init__("needs a date outside 0001-01-01 … 9999-12-31, the days a date can name")
 
 
 class CaseError(ValueError):
     """A case that does not fit the interface (exit code 2); names the field."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(f"field `{field}`: {message}" if field else message)
+        shown = field if isinstance(field, str) and field.isprintable() and len(field) <= 60 else _show(field)
+        super().__init__(f"field `{shown}`: {message}" if field != "" else message)
         self.field = field
 
 
@@ -213,7 +218,7 @@ def decode_case(raw, spec: dict) -> dict:
         entry = spec.get(field)
         if entry is None:
             close = [f for f in spec if f.startswith(field[:3])] if isinstance(field, str) and field else []
-            raise CaseError(_show(field)[1:-1] if isinstance(field, str) else _show(field), "unknown field" + (f" (did you mean `{close[0]}`?)" if close else "")
+            raise CaseError(field, "unknown field" + (f" (did you mean `{close[0]}`?)" if close else "")
                             + "; the fields are " + ", ".join(spec))
         kind, aliases, _ = entry
         if kind == "money":
@@ -279,6 +284,38 @@ def output_value(kind: str, value):
 # ---- what generated code calls (a policy's own names never start with an underscore) -----------
 def _unknown(what: str):
     raise UnknownValue(what)
+
+
+def _outside(parts):
+    """Raise OutsideDomain with its message: text, and (kind, thunk) pairs for the values in it."""
+    text = []
+    for part in parts:
+        if isinstance(part, str):
+            text.append(part)
+            continue
+        kind, thunk = part
+        try:
+            text.append(str(output_value(kind, thunk())))
+        except (Undecidable, KeyError):
+            text.append("?")
+    raise OutsideDomain("".join(text))
+
+
+def _in_domain(checks, value):
+    """A guarded decision (ir.Domains): the first check that holds raises its OutsideDomain; a check
+    that cannot be decided matters only where none holds."""
+    undecided = None
+    for holds, outside in checks:
+        try:
+            if holds():
+                outside()
+        except OutsideDomain:
+            raise
+        except (Undecidable, KeyError) as exc:
+            undecided = undecided or exc
+    if undecided is not None:
+        raise undecided
+    return value()
 
 
 def _param_at(values: dict, year: int, name: str):
@@ -560,21 +597,22 @@ _C1 = _dt.date(2023, 10, 12)
 _C2 = _dt.date(2023, 12, 31)
 _C3 = _dt.date(2024, 1, 1)
 _C4 = _dt.date(2024, 2, 29)
-_C5 = _dt.date(2024, 12, 31)
+_C5 = _dt.date(2023, 1, 1)
+_C6 = _dt.date(2024, 12, 31)
 _T_个人缴费标准 = {('resident', 1, ): 38000, ('resident', 2, ): 75500, ('student', 1, ): 35000, ('student', 2, ): 72500, ('newborn', 1, ): 38000, ('newborn', 2, ): 75500}  # 个人缴费标准
-_C6 = frozenset()
 _C7 = _dt.date(2023, 9, 1)
 _C8 = _dt.date(2023, 10, 11)
+_C9 = frozenset()
 _P_人均财政补助标准 = {2023: 64000, 2024: 67000, 2025: 70000}  # 居民医保人均财政补助标准
 # §一 “农村低收入人口（民政局认定的特困人员、低保对象、低保边缘户，乡村振兴局认定的返贫致贫人口、脱贫不稳定户、边缘易致贫户、突发严重困难户）”
 _K_农村低收入人口 = _C0  # 农村低收入人口
 # §一 “参加我市 2024 年度居民医保个人缴费标准为一档 380 元/人·年”
 _K_居民一档标准 = 38000  # 居民一档标准
-# §一 “二档 755元/人·年”
+# §一 “参加我市 2024 年度居民医保个人缴费标准为一档 380 元/人·年、二档 755元/人·年”
 _K_居民二档标准 = 75500  # 居民二档标准
 # §一 “在渝高校大学生（含全日制研究生）参加居民医保个人缴费标准为一档 350 元/人·年”
 _K_大学生一档标准 = 35000  # 大学生一档标准
-# §一 “二档 725 元/人·年”
+# §一 “在渝高校大学生（含全日制研究生）参加居民医保个人缴费标准为一档 350 元/人·年、二档 725 元/人·年”
 _K_大学生二档标准 = 72500  # 大学生二档标准
 # §一 “集中参保缴费期为文件下发之日起至 2023年 12月 31日”
 _K_集中缴费开始 = _C1  # 集中缴费开始
@@ -584,12 +622,14 @@ _K_集中缴费截止 = _C2  # 集中缴费截止
 _K_年初缴费开始 = _C3  # 年初缴费开始
 # §一 “在 2024 年 1 月 1 日至 2 月 29日期间参保缴费的”
 _K_年初缴费截止 = _C4  # 年初缴费截止
-# §一 “2023 年我市居民医保筹资人均财政补助标准新增 30元，达到 640元/人·年”
+# §二 “自 2023 年起，在渝高校大学生（含全日制研究生）参加居民医保的参保缴费期从学年调整为自然年度”
+_K_新生入学年度开始 = _C5  # 新生入学年度开始
+# §一 “2025年，居民医保人均财政补助标准较上年增加30元，达到700元/人·年”
 _K_fiscal_subsidy_standard = 67000  # fiscal_subsidy_standard
-# §一 “各区县财政按规定足额安排本级财政补助资金”
-_K_self_borne_fiscal_subsidy = 0  # self_borne_fiscal_subsidy
-# §二 “待遇享受时间为次年 1 月 1 日至 12月 31 日”
-_K_benefit_end = _C5  # benefit_end
+# §一 “参加我市 2024 年度居民医保个人缴费标准为一档 380 元/人·年、二档 755元/人·年”
+_Kx73656c665f626f726e655f66697363616c5f7375627369647923726177 = 0  # self_borne_fiscal_subsidy#raw
+# §一 “参加我市 2024 年度居民医保”
+_Kx62656e656669745f656e6423726177 = _C6  # benefit_end#raw
 # §二 “从 2024 年 1 月 1 日起，大病保险起付线调整为 17833 元”
 _K_critical_illness_deductible = 1783300  # critical_illness_deductible
 # §二 “孕产妇产前检查费补助限额提高至 300 元”
@@ -609,11 +649,8 @@ def _d_个人缴费标准(c):
         raise NoRuleApplies('个人缴费标准', 'no row of the table matches')
     return v
 
-def _d_payment_window(c):
-    '缴费时段 — decision payment_window'
-    v = c.get('@payment_window', _M)
-    if v is not _M:
-        return v
+def _dx7061796d656e745f77696e646f7723726177(c):
+    '缴费时段 — decision payment_window#raw'
     if (_C1 <= c['payment_date'] <= _C2):  # payment_window#集中 · §一 “集中参保缴费期为文件下发之日起至 2023年 12月 31日”
         v = 'concentrated'
     elif (_C3 <= c['payment_date'] <= _C4):  # payment_window#年初 · §一 “在 2024 年 1 月 1 日至 2 月 29日期间参保缴费的”
@@ -622,7 +659,50 @@ def _d_payment_window(c):
         v = 'late'
     else:
         raise NoRuleApplies('payment_window')
+    return v
+
+def _d_学年过渡缴费(c):
+    '学年过渡缴费 — let 学年过渡缴费'
+    v = c.get('@学年过渡缴费', _M)
+    if v is not _M:
+        return v
+    # §二 “已参加 2023 年 9 月至 2024 年学年度居民医保的大学生，待遇享受时间从 2023 年 9 月至 2024 年 12月”
+    v = (((c['group'] == 'student') and (not c['freshman'])) and (_C7 <= c['payment_date'] <= _C8))
+    c['@学年过渡缴费'] = v
+    return v
+
+def _d_新生入学缴费(c):
+    '新生入学缴费 — let 新生入学缴费'
+    v = c.get('@新生入学缴费', _M)
+    if v is not _M:
+        return v
+    # §二 “新生入学时参加我市下一年度居民医保的，待遇享受时间为完成缴费的次日至次年 12 月 31 日”
+    v = (((c['group'] == 'student') and c['freshman']) and (_C5 <= c['payment_date'] <= _C2))
+    c['@新生入学缴费'] = v
+    return v
+
+def _d_payment_window(c):
+    '缴费时段 — decision payment_window'
+    v = c.get('@payment_window', _M)
+    if v is not _M:
+        return v
+    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'payment_window', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))),), lambda: _dx7061796d656e745f77696e646f7723726177(c))
     c['@payment_window'] = v
+    return v
+
+def _d_self_borne_fiscal_subsidy(c):
+    '个人承担的财政补助部分 — decision self_borne_fiscal_subsidy'
+    v = c.get('@self_borne_fiscal_subsidy', _M)
+    if v is not _M:
+        return v
+    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'self_borne_fiscal_subsidy', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))),), lambda: 0)
+    c['@self_borne_fiscal_subsidy'] = v
+    return v
+
+def _dx636f6e747269627574696f6e23726177(c):
+    '应缴费用（资助前） — decision contribution#raw'
+    # §一 “参加我市 2024 年度居民医保个人缴费标准为一档 380 元/人·年”
+    v = (_d_个人缴费标准(c) + _d_self_borne_fiscal_subsidy(c))
     return v
 
 def _d_contribution(c):
@@ -630,9 +710,18 @@ def _d_contribution(c):
     v = c.get('@contribution', _M)
     if v is not _M:
         return v
-    # §一 “参加我市 2024 年度居民医保个人缴费标准为一档 380 元/人·年”
-    v = (_d_个人缴费标准(c) + 0)
+    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'contribution', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))),), lambda: _dx636f6e747269627574696f6e23726177(c))
     c['@contribution'] = v
+    return v
+
+def _dx617373697374616e636523726177(c):
+    '资助金额 — decision assistance#raw'
+    if (c['identities'] == _C9):  # assistance#无资助身份 · §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
+        v = 0
+    elif (c['identities'] != _C9):  # assistance#分类资助 · §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
+        v = _unknown('the assistance standards, which 渝医保发〔2023〕24号 does not state')
+    else:
+        raise NoRuleApplies('assistance')
     return v
 
 def _d_assistance(c):
@@ -640,13 +729,14 @@ def _d_assistance(c):
     v = c.get('@assistance', _M)
     if v is not _M:
         return v
-    if (c['identities'] == _C6):  # assistance#无资助身份 · §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
-        v = 0
-    elif (c['identities'] != _C6):  # assistance#分类资助 · §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
-        v = _unknown('the assistance standards, which 渝医保发〔2023〕24号 does not state')
-    else:
-        raise NoRuleApplies('assistance')
+    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'assistance', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))),), lambda: _dx617373697374616e636523726177(c))
     c['@assistance'] = v
+    return v
+
+def _dx616d6f756e745f64756523726177(c):
+    '个人实缴金额 — decision amount_due#raw'
+    # §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
+    v = max((_d_contribution(c) - _d_assistance(c)), 0)
     return v
 
 def _d_amount_due(c):
@@ -654,19 +744,18 @@ def _d_amount_due(c):
     v = c.get('@amount_due', _M)
     if v is not _M:
         return v
-    # §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
-    v = max((_d_contribution(c) - _d_assistance(c)), 0)
+    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'amount_due', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))),), lambda: _dx616d6f756e745f64756523726177(c))
     c['@amount_due'] = v
     return v
 
-def _d_benefit_start(c):
-    '待遇享受开始日 — decision benefit_start'
-    v = c.get('@benefit_start', _M)
+def _dx62656e656669745f737461727423726177(c):
+    '待遇享受开始日 — decision benefit_start#raw'
+    v = c.get('@benefit_start#raw', _M)
     if v is not _M:
         return v
-    if (((c['group'] == 'student') and c['freshman']) and (c['payment_date'] <= _C2)):  # benefit_start#新生入学 · §二 “新生入学时参加我市下一年度居民医保的，待遇享受时间为完成缴费的次日至次年 12 月 31 日”
+    if _d_新生入学缴费(c):  # benefit_start#新生入学 · §二 “新生入学时参加我市下一年度居民医保的，待遇享受时间为完成缴费的次日至次年 12 月 31 日”
         v = day_after(c['payment_date'])
-    elif (((c['group'] == 'student') and (not c['freshman'])) and (_C7 <= c['payment_date'] <= _C8)):  # benefit_start#学年过渡 · §二 “已参加 2023 年 9 月至 2024 年学年度居民医保的大学生，待遇享受时间从 2023 年 9 月至 2024 年 12月”
+    elif _d_学年过渡缴费(c):  # benefit_start#学年过渡 · §二 “已参加 2023 年 9 月至 2024 年学年度居民医保的大学生，待遇享受时间从 2023 年 9 月至 2024 年 12月”
         v = _C7
     elif ((c['group'] == 'student') and (_C1 <= c['payment_date'] <= _C2)):  # benefit_start#大学生 · §二 “待遇享受时间为次年 1 月 1 日至 12月 31 日”
         v = _C3
@@ -674,11 +763,29 @@ def _d_benefit_start(c):
         v = _C3
     elif (_d_payment_window(c) == 'early_year'):  # benefit_start#年初 · §一 “自完清费用的次月 1 日起享受居民医保待遇”
         v = first_of_next_month(c['payment_date'])
-    elif (_d_payment_window(c) == 'late'):  # benefit_start#中途 · §一 “参加我市 2024 年度居民医保”
-        v = day_after(c['payment_date'])
+    elif (_d_payment_window(c) == 'late'):  # benefit_start#中途 · §一 “为方便返乡农民工等群体参保，在 2024 年 1 月 1 日至 2 月 29日期间参保缴费的，自完清费用的次月 1 日起享受居民医保待遇”
+        v = _unknown('when benefits start for a payment after 2024-02-29, which 渝医保发〔2023〕24号 does not say')
     else:
         raise NoRuleApplies('benefit_start')
+    c['@benefit_start#raw'] = v
+    return v
+
+def _d_benefit_start(c):
+    '待遇享受开始日 — decision benefit_start'
+    v = c.get('@benefit_start', _M)
+    if v is not _M:
+        return v
+    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'benefit_start', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))), (lambda: (_dx62656e656669745f737461727423726177(c) > _C6), lambda: _outside(('the waiting period ends after ', ('date', lambda: _C6), ': a payment on ', ('date', lambda: c['payment_date']), ' brings no benefits in coverage year ', ('int', lambda: 2024), ' under ', '渝医保发〔2023〕24号',))),), lambda: _dx62656e656669745f737461727423726177(c))
     c['@benefit_start'] = v
+    return v
+
+def _d_benefit_end(c):
+    '待遇享受截止日 — decision benefit_end'
+    v = c.get('@benefit_end', _M)
+    if v is not _M:
+        return v
+    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'benefit_end', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))), (lambda: (_dx62656e656669745f737461727423726177(c) > _C6), lambda: _outside(('the waiting period ends after ', ('date', lambda: _C6), ': a payment on ', ('date', lambda: c['payment_date']), ' brings no benefits in coverage year ', ('int', lambda: 2024), ' under ', '渝医保发〔2023〕24号',))),), lambda: _C6)
+    c['@benefit_end'] = v
     return v
 
 def _d_cesarean_benefit(c):
@@ -697,10 +804,10 @@ def _d_cesarean_benefit(c):
 FACTS = {
     'group': ('enum', {'resident': 'resident', '普通城乡居民': 'resident', 'student': 'student', '大学生': 'student', '在渝高校大学生（含全日制研究生）': 'student', '在渝高校大学生': 'student', 'newborn': 'newborn', '新生儿': 'newborn'}, 'resident'),
     'tier': ('enum', {1: 1, '一档': 1, '1 档': 1, 2: 2, '二档': 2, '2 档': 2}, _ABSENT),
-    'identities': ('set', {'destitute': 'destitute', '特困人员': 'destitute', 'dibao': 'dibao', '低保对象': 'dibao', '城乡低保对象': 'dibao', 'dibao_marginal': 'dibao_marginal', '低保边缘户': 'dibao_marginal', 'relapsed_poverty': 'relapsed_poverty', '返贫致贫人口': 'relapsed_poverty', 'unstable_poverty_exit': 'unstable_poverty_exit', '脱贫不稳定户': 'unstable_poverty_exit', 'poverty_risk': 'poverty_risk', '边缘易致贫户': 'poverty_risk', 'sudden_hardship': 'sudden_hardship', '突发严重困难户': 'sudden_hardship', 'poverty_exited': 'poverty_exited', '脱贫人口': 'poverty_exited', 'orphan': 'orphan', '城乡孤儿': 'orphan', '城乡孤儿和事实无人抚养困境儿童': 'orphan', '事实无人抚养儿童': 'orphan', 'veteran_care': 'veteran_care', '在乡重点优抚对象': 'veteran_care', '在乡重点优抚对象（不含1-6级残疾军人）': 'veteran_care', 'demobilized_veteran': 'demobilized_veteran', '在乡老复员军人': 'demobilized_veteran', '在乡复员军人': 'demobilized_veteran', 'martyr_family': 'martyr_family', '三属人员': 'martyr_family', '享受国家定期抚恤三属人员': 'martyr_family', '烈士遗属': 'martyr_family', '因公牺牲军人遗属': 'martyr_family', '病故军人遗属': 'martyr_family', 'severe_disability': 'severe_disability', '重度残疾人员': 'severe_disability', '城乡重度（一、二级）残疾人员': 'severe_disability', 'family_planning_reward': 'family_planning_reward', '计生奖扶对象': 'family_planning_reward', '计生（奖扶）对象': 'family_planning_reward', 'family_planning_special': 'family_planning_special', '计生特扶对象': 'family_planning_special', '计生特扶对象及其子女': 'family_planning_special', '计生（农村四级残）对象及其子女': 'family_planning_special', 'family_planning_complication': 'family_planning_complication', '计生手术并发症对象': 'family_planning_complication', '计划生育手术并发症对象': 'family_planning_complication', 'infertile_couple': 'infertile_couple', '无生育能力夫妻': 'infertile_couple', '因各种疾病无生育能力并未收养子女的夫妻': 'infertile_couple', 'needy_student': 'needy_student', '家庭经济困难大学生': 'needy_student', '家庭经济困难在校大学生': 'needy_student', 'low_income_elderly': 'low_income_elderly', '低收入老年人': 'low_income_elderly'}, _C6),
+    'identities': ('set', {'destitute': 'destitute', '特困人员': 'destitute', 'dibao': 'dibao', '低保对象': 'dibao', '城乡低保对象': 'dibao', 'dibao_marginal': 'dibao_marginal', '低保边缘户': 'dibao_marginal', 'relapsed_poverty': 'relapsed_poverty', '返贫致贫人口': 'relapsed_poverty', 'unstable_poverty_exit': 'unstable_poverty_exit', '脱贫不稳定户': 'unstable_poverty_exit', 'poverty_risk': 'poverty_risk', '边缘易致贫户': 'poverty_risk', 'sudden_hardship': 'sudden_hardship', '突发严重困难户': 'sudden_hardship', 'poverty_exited': 'poverty_exited', '脱贫人口': 'poverty_exited', 'orphan': 'orphan', '城乡孤儿': 'orphan', '城乡孤儿和事实无人抚养困境儿童': 'orphan', '事实无人抚养儿童': 'orphan', 'veteran_care': 'veteran_care', '在乡重点优抚对象': 'veteran_care', '在乡重点优抚对象（不含1-6级残疾军人）': 'veteran_care', 'demobilized_veteran': 'demobilized_veteran', '在乡老复员军人': 'demobilized_veteran', '在乡复员军人': 'demobilized_veteran', 'martyr_family': 'martyr_family', '三属人员': 'martyr_family', '享受国家定期抚恤三属人员': 'martyr_family', '烈士遗属': 'martyr_family', '因公牺牲军人遗属': 'martyr_family', '病故军人遗属': 'martyr_family', 'severe_disability': 'severe_disability', '重度残疾人员': 'severe_disability', '城乡重度（一、二级）残疾人员': 'severe_disability', 'family_planning_reward': 'family_planning_reward', '计生奖扶对象': 'family_planning_reward', '计生（奖扶）对象': 'family_planning_reward', 'family_planning_special': 'family_planning_special', '计生特扶对象': 'family_planning_special', '计生特扶对象及其子女': 'family_planning_special', '计生（农村四级残）对象及其子女': 'family_planning_special', 'family_planning_complication': 'family_planning_complication', '计生手术并发症对象': 'family_planning_complication', '计划生育手术并发症对象': 'family_planning_complication', 'infertile_couple': 'infertile_couple', '无生育能力夫妻': 'infertile_couple', '因各种疾病无生育能力并未收养子女的夫妻': 'infertile_couple', 'needy_student': 'needy_student', '家庭经济困难大学生': 'needy_student', '家庭经济困难在校大学生': 'needy_student', 'low_income_elderly': 'low_income_elderly', '低收入老年人': 'low_income_elderly'}, _C9),
     'payment_date': ('date', {}, _ABSENT),
     'birth_date': ('date', {}, _ABSENT),
-    'continuous': ('bool', {}, True),
+    'continuous': ('bool', {}, _ABSENT),
     'lapsed_years': ('count', {}, 0),
     'continuous_years': ('count', {}, _ABSENT),
     'zero_claim_last_year': ('bool', {}, False),
@@ -709,19 +816,43 @@ FACTS = {
     'employee_insurance_gap_months': ('count', {}, _ABSENT),
     'inpatient_reimbursement': ('money', {}, _ABSENT),
 }
-decode = _fast_decoder(FACTS)  # a JSON case → runtime values, as decode_case(case, FACTS)
+_decode_facts = _fast_decoder(FACTS)  # a JSON case → runtime values, as decode_case(case, FACTS)
+
+
+def decode(case):
+    """A JSON case → runtime values; CaseError if it breaks the interface or a constraint."""
+    c = _decode_facts(case)
+    try:
+        bad = ((('continuous' in c) and c['continuous']) and (c['lapsed_years'] > 0))
+    except (KeyError, Undecidable):
+        bad = False
+    if bad:  # 连续却断保
+        raise CaseError('lapsed_years, continuous', '`continuous: true` contradicts `lapsed_years` > 0: a lapse means the person was not insured without a gap')
+    try:
+        bad = ((('continuous_years' in c) and (c['continuous_years'] > 1)) and ((c['lapsed_years'] > 0) or (('continuous' in c) and (not c['continuous']))))
+    except (KeyError, Undecidable):
+        bad = False
+    if bad:  # 连续年数不可能
+        raise CaseError('continuous, lapsed_years, continuous_years', '`continuous_years` counts consecutive insured years up to this one: after a lapse (`continuous: false` or `lapsed_years` > 0) it is 1')
+    try:
+        bad = (('continuous_years' in c) and (c['continuous_years'] == 0))
+    except (KeyError, Undecidable):
+        bad = False
+    if bad:  # 连续年数为零
+        raise CaseError('continuous_years', '`continuous_years` includes this coverage year, so it is at least 1')
+    return c
 
 
 # decision → (function, output kind)
 DECISIONS = {
     'payment_window': (_d_payment_window, 'enum'),
     'fiscal_subsidy_standard': (lambda c: _K_fiscal_subsidy_standard, 'money'),
-    'self_borne_fiscal_subsidy': (lambda c: _K_self_borne_fiscal_subsidy, 'money'),
+    'self_borne_fiscal_subsidy': (_d_self_borne_fiscal_subsidy, 'money'),
     'contribution': (_d_contribution, 'money'),
     'assistance': (_d_assistance, 'money'),
     'amount_due': (_d_amount_due, 'money'),
     'benefit_start': (_d_benefit_start, 'date'),
-    'benefit_end': (lambda c: _K_benefit_end, 'date'),
+    'benefit_end': (_d_benefit_end, 'date'),
     'critical_illness_deductible': (lambda c: _K_critical_illness_deductible, 'money'),
     'prenatal_exam_limit': (lambda c: _K_prenatal_exam_limit, 'money'),
     'natural_delivery_subsidy': (lambda c: _K_natural_delivery_subsidy, 'money'),
@@ -731,8 +862,6 @@ DECISIONS = {
 # decisions that need no fact: decision → value (folded when the module was generated)
 CONSTANTS = {
     'fiscal_subsidy_standard': _K_fiscal_subsidy_standard,
-    'self_borne_fiscal_subsidy': _K_self_borne_fiscal_subsidy,
-    'benefit_end': _K_benefit_end,
     'critical_illness_deductible': _K_critical_illness_deductible,
     'prenatal_exam_limit': _K_prenatal_exam_limit,
     'natural_delivery_subsidy': _K_natural_delivery_subsidy,

@@ -1,0 +1,169 @@
+"""Quotes that support their rule: each literal figure a construct uses appears in its own quote in the
+notice's notation (or the citation says how it is `derived`), and each quote lies within one clause.
+
+Figures are matched in the notice's notation: `380 元` ↔ 380元 / 380 元 / 380元/人·年; `90%` ↔ 90%;
+`2024-09-30` ↔ 2024年9月30日 (the year may be left out after 至/到 when the quote gave it earlier:
+"2024 年 1 月 1 日至 2 月 29日"; "M月底" is the month's last day); `90 days` ↔ 90日 / 90天;
+`3 months` ↔ 3个月; a bare count `4` ↔ 4. A number never matches inside a longer one (12 ≠ 120).
+
+Clauses come from the notice's own structure markers: numbered items at the start of a line
+(一、 （一） 1.), a table's serial-number lines (1 … 合计), and the rows of a table priced by tier
+("N 档", a row ending with its standard: "1 档 90%（342 元）"). A quote that crosses one spans two
+clauses.
+"""
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from . import ast as A
+
+_NUM = r"(?<![\d.．])(\d+(?:\.\d+)?)"
+_FIGURES = {
+    "money": re.compile(_NUM + r"\s*元"),
+    "rate": re.compile(_NUM + r"\s*[%％]"),
+    "days": re.compile(_NUM + r"\s*[日天]"),
+    "months": re.compile(_NUM + r"\s*个\s*月"),
+    "count": re.compile(_NUM + r"(?![\d])"),
+}
+_KIND = {"元": "money", "yuan": "money", "%": "rate", "days": "days", "日": "days", "天": "days",
+         "months": "months", "个月": "months", None: "count"}
+_DATE = re.compile(r"(?<!\d)(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日|(底))")
+_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
+
+# numbered items and a table's serial numbers, at the start of a line
+_ITEM = re.compile(r"^[ \t\u3000]*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}[.．、]|(?:\d{1,2}|合计)[ \t]*$)",
+                   re.MULTILINE)
+# a tier row: its tier cell, then its standard (the first figure after it)
+_TIER = re.compile(r"(?:^|(?<=\s))\d\s*档")
+_STANDARD = re.compile(r"\d+(?:\.\d+)?\s*%\s*(?:（\s*\d+(?:\.\d+)?\s*元\s*）)?|（\s*\d+(?:\.\d+)?\s*元\s*）|\d+(?:\.\d+)?\s*元")
+
+
+# ---- the notation matcher ---------------------------------------------------------------------
+def figures(quote: str, kind: str) -> set:
+    """The figures of one kind a quote states: Decimals, or dates for kind "date"."""
+    if kind == "date":
+        return set(_dates(quote))
+    pattern = _FIGURES[kind]
+    out = set()
+    for m in pattern.finditer(quote):
+        if kind == "days" and re.search(r"月\s*$", quote[:m.start()]):
+            continue  # 9 月 30 日 is a day of a month, not 30 days
+        out.add(Decimal(m.group(1)))
+    return out
+
+
+def _dates(quote: str):
+    for m in _DATE.finditer(quote):
+        year = m.group(1)
+        if year is None:
+            # an elided year: only in a range whose start gave it ("2024 年 1 月 1 日至 2 月 29日")
+            earlier = list(_YEAR.finditer(quote, 0, m.start()))
+            if not earlier or not re.search(r"[至到]", quote[earlier[-1].end():m.start()]):
+                continue
+            year = earlier[-1].group(1)
+        y, mo = int(year), int(m.group(2))
+        if not 1 <= mo <= 12:
+            continue
+        day = calendar.monthrange(y, mo)[1] if m.group(4) else int(m.group(3))
+        try:
+            yield dt.date(y, mo, day)
+        except ValueError:
+            continue
+
+
+def stated(lit, quote: str) -> bool:
+    """Does the quote state this literal (a NumberLit or DateLit) in the notice's notation?"""
+    if isinstance(lit, A.DateLit):
+        return lit.value in figures(quote, "date")
+    return Decimal(lit.text) in figures(quote, _KIND.get(lit.unit, "count"))
+
+
+def show(lit) -> str:
+    if isinstance(lit, A.DateLit):
+        return lit.value.isoformat()
+    if lit.unit == "%":
+        return f"{lit.text}%"
+    return f"{lit.text} {lit.unit}" if lit.unit else lit.text
+
+
+def literals(*nodes) -> list:
+    """The literal figures (numbers, dates, printed figures) a construct uses directly, in source order.
+
+    A parameter's year in `P[2025]` names a year, not a figure, and is left out."""
+    out = []
+
+    def walk(n):
+        if isinstance(n, (A.NumberLit, A.DateLit)):
+            out.append(n)
+        elif isinstance(n, A.Index):
+            walk(n.base)
+        elif isinstance(n, tuple):
+            for x in n:
+                walk(x)
+        elif dataclasses.is_dataclass(n) and not isinstance(n, type):
+            for f in dataclasses.fields(n):
+                if f.name != "span":
+                    walk(getattr(n, f.name))
+
+    for n in nodes:
+        walk(n)
+    return out
+
+
+# ---- clauses ----------------------------------------------------------------------------------
+@lru_cache(maxsize=32)
+def boundaries(raw: str) -> tuple[int, ...]:
+    """Where a new clause starts, as offsets into the notice's text with white space removed."""
+    before = [0]
+    for ch in raw:
+        before.append(before[-1] + (not ch.isspace()))
+    found = set()
+    for m in _ITEM.finditer(raw):
+        found.add(before[m.end() - len(m.group(0).lstrip())])
+    for m in _TIER.finditer(raw):
+        cell = _STANDARD.search(raw, m.end())
+        if cell:
+            found.add(before[cell.end()])  # the row ends with its standard; what follows is the next row's
+    return tuple(sorted(found))
+
+
+def crossing(text: str, raw: str, quote: str) -> int | None:
+    """None if some occurrence of the quote (white space removed) lies within one clause; else where
+    the first occurrence crosses a clause boundary (an offset into the quote)."""
+    bounds = boundaries(raw)
+    first = None
+    i = text.find(quote)
+    while i >= 0:
+        inside = [b for b in bounds if i < b < i + len(quote)]
+        if not inside:
+            return None
+        if first is None:
+            first = inside[0] - i
+        i = text.find(quote, i + 1)
+    return first
+
+
+# ---- the pass ---------------------------------------------------------------------------------
+def check_support(checker, texts, document: str, citation: A.Citation, uses) -> None:
+    """Report a quote that spans two clauses (W403) and each literal of `uses` its quote does not state
+    (W402), unless the citation says how the figure is `derived`."""
+    from .texts import squeeze
+    q = squeeze(citation.quote)
+    at = crossing(texts.texts[document], texts.raw[document], q)
+    if at is not None:
+        checker.error("W403", f"the quote spans two clauses of {document}", citation.span,
+                      "crosses a numbered item or a table row",
+                      notes=[f"“{q[:at]}” | “{q[at:]}”: a new item or row starts at the bar"],
+                      hint="quote the words of the one item or row that states the rule")
+    if citation.derived is not None:
+        return
+    for lit in literals(*uses):
+        if not stated(lit, citation.quote):
+            checker.error("W402", f"{show(lit)} is not in its quote “{citation.quote}”", lit.span,
+                          "not stated by the quote",
+                          hint="quote the words that state it, or add `derived \"…\"` saying how it follows")

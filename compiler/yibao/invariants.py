@@ -1,0 +1,259 @@
+"""Invariants proved at check time: every invariant a notice declares or inherits is tried on the
+case space the policy itself draws (rules_analysis.CaseGenerator: every date the policy compares
+with, ±1 day and shifted by its periods; every group, tier and identity class; both truth values),
+and a case that breaks it is reported with the rules that fired.
+
+- E701: a counterexample (the invariant fails for this case);
+- W702: the invariant could be tried on no case at all (every case needs an unknown): not passed.
+
+Decisions are evaluated by the generated code (fast); the reference interpreter evaluates the
+invariant's own expressions and explains the counterexample.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import random
+
+from . import ir
+from . import runtime as rt
+from .diagnostics import Diagnostic
+from .interpret import Interpreter
+from .rules_analysis import ABSENT, CaseGenerator, case_json, consistent, facts_read, fold
+
+EXHAUSTIVE = 4000  # cases; above it a fixed-seed sample of this many
+_SKIP = (rt.Undecidable, KeyError, TypeError, ArithmeticError, ValueError, OverflowError)
+
+
+def prove(program: ir.Program) -> list[Diagnostic]:
+    if not program.invariants:
+        return []
+    from .evaluate import load_generated
+    module = load_generated(program)
+    gen = CaseGenerator(program, extra_dates=_year_dates(program))
+    out = []
+    for inv in program.invariants:
+        out += _prove_one(program, module, gen, inv)
+    return out
+
+
+def _year_dates(program: ir.Program) -> list[dt.date]:
+    """The coverage year's edges, and every date an invariant itself compares with."""
+    y = program.coverage
+    dates = [dt.date(y - 1, 1, 1), dt.date(y, 1, 1), dt.date(y, 12, 31)] if y else []
+    for inv in program.invariants:
+        for e in (inv.when, inv.holds):
+            for x in ir.subexprs(e) if e is not None else ():
+                if isinstance(x, ir.Op) and not facts_read(program, [x]):
+                    v = fold(program, x)
+                    if isinstance(v, dt.date):
+                        dates.append(v)
+    return dates
+
+
+class _Compiled(Interpreter):
+    """The interpreter, with decisions served by the generated module (memoised in the case dict)."""
+
+    def __init__(self, program, module):
+        super().__init__(program)
+        self.functions = {name: fn for name, (fn, _) in module.DECISIONS.items()}
+        self.module = module  # it carries its own copy of the runtime's exceptions
+
+    def _ref(self, name, case, memo):
+        fn = self.functions.get(name)
+        if fn is None:
+            return super()._ref(name, case, memo)
+        if name not in memo:
+            try:
+                memo[name] = fn(memo.setdefault("@case", dict(case)))
+            except KeyError as exc:
+                raise rt.MissingFact(exc.args[0]) from None
+            except self.module.OutsideDomain as exc:
+                raise rt.OutsideDomain(exc.message) from None
+            except self.module.Undecidable as exc:
+                raise rt.Undecidable(exc.message) from None
+        return memo[name]
+
+
+def _prove_one(program, module, gen: CaseGenerator, inv: ir.InvariantIR) -> list[Diagnostic]:
+    exprs = [e for e in (inv.when, inv.holds) if e is not None]
+    exprs += [ir.Ref(n, ANY_T) for n in inv.undecided]
+    facts = facts_read(program, exprs)
+    evaluator = _Compiled(program, module)
+    held = tried = 0
+    for case in _cases(gen, facts):
+        verdict = _verdict(evaluator, inv, case)
+        if verdict is _VACUOUS:
+            continue
+        held += 1
+        if verdict is _UNCHECKED:
+            continue
+        tried += 1
+        if verdict is not _HOLDS:
+            case = _smallest(evaluator, inv, case, gen)
+            return [_failure(program, inv, case, facts, _verdict(evaluator, inv, case))]
+    if held and not tried:
+        return [Diagnostic("W702", f"invariant `{inv.name}` could be tried on no case of {program.document}: "
+                           "every case where it applies needs an unknown, so it is not proved", inv.span,
+                           "not checked", hint="state the unknown, or narrow the invariant's `when`")]
+    return []
+
+
+_VACUOUS, _UNCHECKED, _HOLDS = object(), object(), object()
+
+
+def _verdict(evaluator, inv: ir.InvariantIR, case: dict):
+    """_VACUOUS (`when` does not hold, or the case is outside the notice), _UNCHECKED (needs an
+    unknown), _HOLDS, or what breaks the invariant, as text."""
+    memo: dict = {}
+    try:
+        if inv.when is not None and not evaluator.eval_expr(inv.when, case, memo):
+            return _VACUOUS
+    except _SKIP:
+        return _VACUOUS
+    if inv.holds is not None:
+        try:
+            ok = evaluator.eval_expr(inv.holds, case, memo)
+        except rt.OutsideDomain:
+            return _VACUOUS
+        except _SKIP:
+            return _UNCHECKED
+        return _HOLDS if ok else _shown(evaluator.program, inv.holds, case)
+    for name in inv.undecided:
+        try:
+            value = evaluator._ref(name, case, memo)
+        except _SKIP:
+            continue
+        return (name, f"{name} = {_show(evaluator.program, name, value)}")
+    return _HOLDS
+
+
+def _smallest(evaluator, inv, case: dict, gen: CaseGenerator) -> dict:
+    """The counterexample with every fact that does not matter put back to its default (or left out)."""
+    base = gen.base_case()
+    for name in sorted(case):
+        if name not in base and name in ("payment_date", "tier"):
+            continue
+        trial = dict(case)
+        if name in base:
+            if trial[name] == base[name]:
+                continue
+            trial[name] = base[name]
+        else:
+            del trial[name]
+        if consistent(gen.program, trial) and _verdict(evaluator, inv, trial) not in (_VACUOUS, _UNCHECKED, _HOLDS):
+            case = trial
+    return case
+
+
+ANY_T = ir.ANY
+
+
+def _cases(gen: CaseGenerator, facts):
+    """Every combination of the facts' candidates, or a fixed-seed sample of them; a second date
+    fact is drawn, half the time, relative to the first by the policy's own periods."""
+    names = sorted(f for f in facts if f in gen.program.facts)
+    domains = [gen.values(f) for f in names]
+    total = 1
+    for d in domains:
+        total *= max(len(d), 1)
+    base = gen.base_case()
+    if total <= EXHAUSTIVE:
+        combos = itertools.product(*domains)
+    else:
+        combos = _sample(gen, names, domains)
+    for combo in combos:
+        c = dict(base)
+        for f, v in zip(names, combo):
+            if v is ABSENT:
+                c.pop(f, None)
+            else:
+                c[f] = v
+        if consistent(gen.program, c):
+            yield c
+
+
+def _sample(gen: CaseGenerator, names, domains):
+    """A fixed-seed sample in which every candidate of every fact appears (each fact runs through a
+    shuffled copy of its candidates, over and over), so a rare date is never left out."""
+    rnd = random.Random(0)
+    orders = []
+    for d in domains:
+        order = list(d)
+        rnd.shuffle(order)
+        orders.append(order)
+    dates = [i for i, n in enumerate(names) if gen.program.facts[n].type == ir.DATE]
+    offsets = sorted(gen.offsets_days | {0})
+    for i in range(EXHAUSTIVE):
+        combo = [order[(i * (k + 1) + i // len(order)) % len(order)] for k, order in enumerate(orders)]
+        if len(dates) > 1 and rnd.random() < 0.5:
+            first, second = rnd.sample(dates, 2)
+            if isinstance(combo[first], dt.date):
+                shift = rnd.choice(offsets) + rnd.choice((-1, 0, 1))
+                try:
+                    combo[second] = combo[first] - dt.timedelta(days=shift)
+                except OverflowError:
+                    pass
+        yield tuple(combo)
+
+
+def _shown(program, e, case) -> str:
+    """The values of the decisions an expression compares, for the message."""
+    parts = []
+    interp = Interpreter(program)
+    for x in ir.subexprs(e):
+        if isinstance(x, ir.Ref) and not x.name.endswith("#raw"):
+            try:
+                parts.append(f"{x.name} = {_show(program, x.name, interp.decide(x.name, dict(case), {}))}")
+            except _SKIP:
+                parts.append(f"{x.name} undecided")
+    return ", ".join(dict.fromkeys(parts)) or "it does not hold"
+
+
+def _show(program, name, value) -> str:
+    from .evaluate import json_value
+    v = json_value(program, name, value)
+    return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+
+
+def _failure(program, inv, case, facts, verdict) -> Diagnostic:
+    """E701 at the rule of this notice that gave the answer (the line to change), else the invariant."""
+    decision, detail = verdict if isinstance(verdict, tuple) else (None, verdict)
+    interp = Interpreter(program, trace=True)
+    names = [decision] if decision else [x.name for e in (inv.when, inv.holds) if e is not None
+                                         for x in ir.subexprs(e) if isinstance(x, ir.Ref)]
+    for n in names:
+        try:
+            interp.decide(n, dict(case), {})
+        except _SKIP:
+            pass
+    fired, spans = [], []
+    for entry in interp.trace.values():
+        for rule_id, _, document in entry["fired"]:
+            rule = _rule_span(program, rule_id)
+            fired.append(f"{rule_id} ({document})")
+            if rule is not None and document == program.document:
+                spans.append(rule)
+    where = spans[0] if spans else inv.span
+    notes = [f"invariant declared at {inv.span.where}"] if inv.span and spans else []
+    notes += [f"the invariant: {inv.description}"] if inv.description else []
+    notes += ["rules that fired: " + ", ".join(dict.fromkeys(fired))] if fired else []
+    what = f"`{decision}` answers where it must not: {detail}" if decision else detail
+    return Diagnostic(
+        "E701", f"invariant `{inv.name}` fails for {case_json(program, case, facts)}: {what}",
+        where, "the rule that gave this answer" if spans else "fails here",
+        notes=tuple(notes),
+        hint="bound the rule to where the notice speaks (a `domain`, or a guard with its clause), or make the answer unknown")
+
+
+def _rule_span(program, rule_id):
+    for d in program.definitions.values():
+        for r in d.rules or ():
+            if r.id == rule_id:
+                return r.span
+        if d.table:
+            for r in d.table.rows:
+                if r.id == rule_id:
+                    return r.span
+    return None
