@@ -146,7 +146,8 @@ class Evaluator:
 
     @staticmethod
     def _fail(out, message: str, code: int):
-        print(f"yibao: {message}", file=sys.stderr)
+        if sys.stderr is not None:  # closed (`2>&-`): print would fall back to standard output
+            print(f"yibao: {message}", file=sys.stderr)
         out.write(json.dumps({"error": message, "exit": code}, ensure_ascii=False) + "\n")
 
 

@@ -187,3 +187,12 @@ def test_a_cache_others_can_write_is_never_loaded(tmp_path):
     (home / "yibao").chmod(0o700)
     process(["-c", BUILD], env={"XDG_CACHE_HOME": str(home)})
     assert marker.exists()
+
+
+def test_closed_standard_error_does_not_leak_messages_into_the_results(calc):
+    roll = b"\n".join([GOOD_CASE, b'{"tier": 7}', GOOD_CASE]) + b"\n"
+    for argv in (["-m", "yibao.cli", "eval", CQ2024, "--cases", "-"], ["-I", calc]):
+        r = subprocess.run(["sh", "-c", 'exec "$@" 2>&-', "sh", sys.executable, *map(str, argv)], input=roll,
+                           stdout=subprocess.PIPE, cwd=ROOT, timeout=60)
+        lines = r.stdout.decode("utf-8").split("\n")[:-1]
+        assert r.returncode == 2 and len(lines) == 3 and all(json.loads(x) for x in lines)

@@ -1001,7 +1001,8 @@ def main(argv=None):
                 result = json.dumps(evaluate(loads(line)), ensure_ascii=False)
             except (JSONError, CaseError) as exc:
                 message = f'line {number}: {exc}'
-                print(message, file=sys.stderr)
+                if sys.stderr is not None:  # closed: print would write to standard output
+                    print(message, file=sys.stderr)
                 result = json.dumps({'error': message, 'exit': 2}, ensure_ascii=False)
                 status = 2
             write(result + '\n')
