@@ -6,14 +6,12 @@ so no quote, backslash or newline in a policy can break or inject into the gener
 """
 from __future__ import annotations
 
-import builtins
 import datetime as dt
-import keyword
-import unicodedata
 from fractions import Fraction
 from importlib import resources
 
-from . import __version__, ir, runtime, strict_json
+from . import __version__, ir
+from .pynames import _ident, public_names
 from .interpret import Interpreter
 from .runtime import Undecidable
 
@@ -54,51 +52,6 @@ def _comment(text: str) -> str:
     if not text.isprintable():
         text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
     return text
-
-
-def _ident(prefix: str, name: str, _index: int = 0) -> str:
-    """The generated module's private identifier for a policy name: prefix + name where Python keeps
-    that name exactly as written (an identifier already in NFKC form: Python folds `Ａ` into `A`),
-    else the prefix with its `_` turned into `x` and the name's UTF-8 in hex. Distinct names give
-    distinct identifiers (the prefix ends in `_`, an escape puts `x` there), for any Unicode name.
-    (`_index` is ignored: the name alone decides, so no two schemes can meet.)"""
-    assert prefix.endswith("_") and prefix.isascii()
-    cand = prefix + name
-    if cand.isidentifier() and unicodedata.normalize("NFKC", cand) == cand:
-        return cand
-    return prefix[:-1] + "x" + name.encode("utf-8").hex()
-
-
-# Names a public decision function may not take: what the module defines or imports (the runtime,
-# the strict JSON reader, the interface below), Python's builtins and keywords.
-_INTERFACE = {"DOCUMENT", "TITLE", "COVERAGE_YEAR", "FACTS", "DECISIONS", "CONSTANTS", "FUNCTIONS",
-              "evaluate", "main", "decode", "annotations"}
-RESERVED = frozenset(vars(runtime)) | frozenset(vars(strict_json)) | frozenset(dir(builtins)) | _INTERFACE \
-    | frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
-
-
-def public_names(decisions) -> dict[str, str]:
-    """Decision name → its public function's name in the generated module: the name itself where
-    Python allows it (an NFKC-form identifier, no keyword, no leading `_`, nothing the module already
-    defines), else that name (NFKC-folded) with `_` added until it is free, else `decision_` and the
-    UTF-8 in hex. DECISIONS and FUNCTIONS in the module map the policy's names either way."""
-    def usable(n):
-        return n.isidentifier() and unicodedata.normalize("NFKC", n) == n and not n.startswith("_") \
-            and n not in RESERVED
-    out = {n: n for n in decisions if usable(n)}
-    taken = set(out)
-    for n in decisions:
-        if n in out:
-            continue
-        base = unicodedata.normalize("NFKC", n).strip("_")
-        if not (base.isidentifier() and unicodedata.normalize("NFKC", base) == base):
-            base = "decision_" + n.encode("utf-8").hex()
-        cand = base + "_"
-        while cand in taken or cand in RESERVED:
-            cand += "_"
-        out[n] = cand
-        taken.add(cand)
-    return {n: out[n] for n in decisions}
 
 
 _NOT_STATIC = object()

@@ -19,7 +19,7 @@ from yibao.diagnostics import PolicyError
 from yibao.evaluate import Evaluator
 from yibao.interpret import Interpreter
 from yibao.policies import PolicySet
-from yibao.to_python import RESERVED, _ident, public_names
+from yibao.pynames import RESERVED, _ident, public_names
 
 pytestmark = pytest.mark.fuzz
 FAST = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
