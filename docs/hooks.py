@@ -414,7 +414,7 @@ class _Context:
     def item(self, item, doc) -> list[str]:
         from yibao import ast as A
         kind = {A.EnumDecl: "enum", A.FactDecl: "fact", A.ParamDecl: "parameter", A.TableDecl: "table",
-                A.DataDecl: "data", A.Extend: "extend"}.get(type(item), getattr(item, "kind", ""))
+                A.DataDecl: "data", A.Extend: "extend", A.EnumExtend: "extend enum"}.get(type(item), getattr(item, "kind", ""))
         if getattr(item, "override", False):
             kind = "override " + kind
         desc = getattr(item, "description", None)
@@ -431,6 +431,13 @@ class _Context:
                 code = m.code if m.code is not None else m.name
                 out.append(f"| {m.name} | `{json.dumps(code, ensure_ascii=False)}` | "
                            f"{_cell(' / '.join(m.labels))} |")
+            out.append("")
+        elif isinstance(item, A.EnumExtend):  # what the notice adds, each with its clause
+            out += ["| member | code | labels it adds | clause |", "|---|---|---|---|"]
+            for m in item.members:
+                code = f"`{json.dumps(m.code, ensure_ascii=False)}`" if m.code is not None else "(existing)"
+                clause = f"§{m.citation.clause} “{m.citation.quote}”" if m.citation else ""
+                out.append(f"| {m.name} | {code} | {_cell(' / '.join(m.labels))} | {_cell(clause)} |")
             out.append("")
         elif isinstance(item, A.Definition):
             if item.rules is None:

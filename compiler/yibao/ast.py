@@ -60,6 +60,8 @@ class BoolLit:
 class UnknownLit:
     reason: str | None
     span: Span | None = _span()
+    low: "NumberLit | None" = None  # `unknown at least 1000 元`, `… at most …`, `… between … and …`
+    high: "NumberLit | None" = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,14 @@ class Name:
 class Qualified:
     enum: str
     member: str
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class NoticeRef:
+    """`渝医保发〔2025〕42号.集中缴费开始`: a definition as an implemented notice states it."""
+    document: str
+    name: str
     span: Span | None = _span()
 
 
@@ -163,7 +173,7 @@ class With:
     span: Span | None = _span()
 
 
-Expr = (NumberLit | DateLit | StringLit | BoolLit | UnknownLit | Name | Qualified | SetLit | Call
+Expr = (NumberLit | DateLit | StringLit | BoolLit | UnknownLit | Name | Qualified | NoticeRef | SetLit | Call
         | DateIdiom | Binary | Unary | InRange | MemberOf | Overlaps | IsGiven | If | Index | With)
 
 
@@ -198,6 +208,9 @@ class Header:
     implements: str | None = None
     implements_external: bool = False
     implements_declared: bool = False  # `implements none` was written
+    number_unknown: UnknownLit | None = None  # the document number is a placeholder (a draft's)
+    issuers_unknown: UnknownLit | None = None
+    status: str | None = None  # draft | in force | superseded
     span: Span | None = _span()
 
 
@@ -227,6 +240,23 @@ class EnumDecl:
     name: str
     description: str | None
     members: tuple[Member, ...]
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class MemberAddition:
+    """A member an extension adds, or labels it adds to an existing member (code None)."""
+    name: str
+    code: str | int | None
+    labels: tuple[str, ...]
+    citation: Citation | None
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class EnumExtend:
+    name: str
+    members: tuple[MemberAddition, ...]
     span: Span | None = _span()
 
 
@@ -377,7 +407,7 @@ class ConstraintDecl:
     span: Span | None = _span()
 
 
-Item = (Header | Library | Use | EnumDecl | FactDecl | Definition | Extend | ParamDecl | TableDecl | DataDecl
+Item = (Header | Library | Use | EnumDecl | EnumExtend | FactDecl | Definition | Extend | ParamDecl | TableDecl | DataDecl
         | DomainDecl | InvariantDecl | ConstraintDecl)
 
 

@@ -11,6 +11,10 @@ from fractions import Fraction
 from typing import Any
 
 from . import ast as A
+from . import enums as _enums
+from . import bounds as _bounds
+from . import inherit as _inherit
+from .headers import header_facts
 from . import ir
 from .citations import check_support
 from .diagnostics import Diagnostic, did_you_mean
@@ -45,6 +49,9 @@ class Namespace:
     enums: dict[str, Decl] = field(default_factory=dict)
     facts: dict[str, Decl] = field(default_factory=dict)
     libraries: set[str] = field(default_factory=set)
+    enum_extensions: dict[str, list] = field(default_factory=dict)  # enum → [(EnumExtend, document)]
+    ancestors: dict[str, dict] = field(default_factory=dict)  # implemented notice → its decls as it states them
+    headers: dict[str, A.Header] = field(default_factory=dict)  # this notice's and its ancestors' headers
     domains: dict[str, Decl] = field(default_factory=dict)  # in order: library, ancestors, this notice
     invariants: dict[str, Decl] = field(default_factory=dict)
     constraints: dict[str, Decl] = field(default_factory=dict)
@@ -66,6 +73,8 @@ class Checker:
         if parent:
             ns.decls = {k: Decl(v.node, v.document, v.file, list(v.extensions)) for k, v in parent.decls.items()}
             ns.enums, ns.facts, ns.libraries = dict(parent.enums), dict(parent.facts), set(parent.libraries)
+            ns.enum_extensions = {k: list(v) for k, v in parent.enum_extensions.items()}
+            _inherit.remember(ns, parent)
             ns.domains, ns.invariants = dict(parent.domains), dict(parent.invariants)
             ns.constraints = dict(parent.constraints)
         for item in module.items:
@@ -79,12 +88,15 @@ class Checker:
                     self._add_items(ns, lib, lib.library.name, lib.span.file.path if lib.span else "", inherited=False)
         self._add_items(ns, module, document, file, inherited=parent is not None)
         self.diagnostics.extend(lookalike_diagnostics(ns))
+        ns.headers[document] = module.header
         return ns
 
     def _add_items(self, ns: Namespace, module: A.Module, document: str, file: str, inherited: bool):
         for item in module.items:
             if isinstance(item, A.EnumDecl):
-                self._declare(ns.enums, item, document, file, "enumeration")
+                _enums.declare(self, ns, item, document, file, Decl)
+            elif isinstance(item, A.EnumExtend):
+                _enums.add_extension(ns, item, document)
             elif isinstance(item, A.FactDecl):
                 self._declare(ns.facts, item, document, file, "fact")
             elif isinstance(item, A.DomainDecl):
@@ -143,10 +155,7 @@ class Checker:
     def program(self, ns: Namespace, path: str) -> ir.Program | None:
         header = ns.header
         env = _Env(self, ns)
-        enums = {name: ir.EnumInfo(name, d.node.description,
-                                   tuple((m.name, m.code if m.code is not None else m.name, m.labels)
-                                         for m in d.node.members))
-                 for name, d in ns.enums.items()}
+        enums = _enums.build(env, ns)
         env.enums = enums
         env.member_index()
         facts = {}
@@ -168,7 +177,8 @@ class Checker:
             jurisdiction=header.jurisdiction if header else None,
             implements=header.implements if header else None,
             implements_external=header.implements_external if header else False,
-            path=path, enums=enums, facts=facts, definitions={}, params={}, data={})
+            path=path, enums=enums, facts=facts, definitions={}, params={}, data={},
+            **header_facts(header))
         env.program = program
         for name, d in ns.decls.items():
             if isinstance(d.node, A.ParamDecl):
@@ -212,6 +222,13 @@ class _Env:
         self.in_progress: list[str] = []
         self.depth = 0  # expressions being checked inside one another
         self.current_doc = ns.document
+        self.qualified: dict[str, Decl] = {}  # "DOC.name" → an ancestor's declaration
+
+    def decl(self, name: str) -> Decl:
+        return self.ns.decls[name] if name in self.ns.decls else self.qualified[name]
+
+    def x_NoticeRef(self, x: A.NoticeRef, want):
+        return _inherit.notice_ref(self, x, want)
         self.in_invariant = False  # `with` is allowed only there
 
     def member_index(self):
@@ -259,7 +276,7 @@ class _Env:
                              "not computed from definitions", span, "not a literal value")
                 return None
         try:
-            return Interpreter(self.program, partial=self).eval_expr(e, {})
+            return _bounds.as_ir(Interpreter(self.program, partial=self).eval_expr(e, {}), e.type)
         except UnknownValue as exc:
             return ir.Unknown(exc.what, e.type)
         except Undecidable:
@@ -337,12 +354,12 @@ class _Env:
                          "too deep", hint="a long chain of `let`s each using the last: compute it in fewer steps")
             return None
         if name in self.in_progress:
-            d = self.ns.decls[name]
+            d = self.decl(name)
             cycle = self.in_progress[self.in_progress.index(name):] + [name]
             self.c.error("E205", "definitions depend on each other in a circle: " + " → ".join(cycle),
                          d.node.span, "part of the circle")
             return None
-        decl = self.ns.decls[name]
+        decl = self.decl(name)
         self.in_progress.append(name)
         saved, self.current_doc = self.current_doc, decl.document
         try:
@@ -540,6 +557,8 @@ class _Env:
         return ir.Const(x.value, BOOL, x.span)
 
     def x_UnknownLit(self, x, want):
+        if x.low is not None or x.high is not None:
+            return _bounds.unknown(self, x, want)
         return ir.Unknown(x.reason or "a fact the notice does not give", want or ANY, x.span)
 
     def x_Name(self, x: A.Name, want):
@@ -558,6 +577,9 @@ class _Env:
             d = self.definition(n)
             return ir.Ref(n, d.type if d else ANY, x.span)
         if n in BUILTINS:
+            stated = _inherit.builtin(self, n)  # in an inherited rule: the notice that states it
+            if stated is not None:
+                return stated if isinstance(stated, ir.Unknown) else ir.Const(stated, BUILTINS[n], x.span)
             if n == "coverage_year":
                 return ir.Const(self.program.coverage, INT, x.span)
             value = self.program.issued if n == "issue_date" else self.program.printed

@@ -144,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from . import diff as diff_mod
     diff_mod.add_parser(sub)
+    from . import drafting
+    drafting.add_parser(sub)
     return p
 
 
@@ -164,6 +166,8 @@ def load_notice(ps: PolicySet, notice: str):
         raise Fail(BAD_INPUT, str(exc)) from None
     program, diags = ps.check(path)
     if program is None:
+        from .context import rehome  # each error at the line that must change
+        diags = rehome(ps, path, diags)
         raise PolicyError([d for d in diags if d.severity == "error"] or diags)
     return program
 

@@ -190,4 +190,8 @@ def json_value(program: ir.Program, name: str, value):
         t = program.definitions[name].type
     else:
         t = None
+    if value.__class__.__name__ == "Bounded":  # an unknown with bounds: say so, with its bounds
+        show = (lambda v: output_value(output_kind(t), v)) if t else str  # noqa: E731
+        bounds = [f"{sign} {show(v)}" for sign, v in (("≥", value.lo), ("≤", value.hi)) if v is not None]
+        return f"unknown ({', '.join(bounds)}): {value.what}"
     return output_value(output_kind(t), value) if t else value

@@ -106,6 +106,18 @@ class _ToAst(Transformer):
     def h_implements_none(self, meta, c):
         return ("implements_none", True, c[0])
 
+    def h_number_unknown(self, meta, c):
+        return ("number_unknown", self._unknown(meta, c), c[0])
+
+    def h_issuers_unknown(self, meta, c):
+        return ("issuers_unknown", self._unknown(meta, c), c[0])
+
+    def h_status(self, meta, c):
+        return ("status", " ".join(str(c[0]).split()), c[0])
+
+    def _unknown(self, meta, c):
+        return A.UnknownLit(unquote(c[1]) if len(c) > 1 and c[1] is not None else None, self._sp(meta))
+
     def date_or_unknown(self, meta, c):
         tok = c[0]
         if tok.type == "DATE":
@@ -131,6 +143,15 @@ class _ToAst(Transformer):
         name, rest = c[0], list(c[1:])
         code = rest.pop(0)[1] if rest and isinstance(rest[0], tuple) else None
         return A.Member(str(name), code, tuple(unquote(s) for s in rest), self._sp(meta))
+
+    def enum_extend(self, meta, c):
+        return A.EnumExtend(str(c[0]), tuple(c[1:]), self._sp(meta))
+
+    def enum_addition(self, meta, c):
+        name, rest = c[0], [r for r in c[1:] if r is not None]
+        code = rest.pop(0)[1] if rest and isinstance(rest[0], tuple) else None
+        citation = rest.pop() if rest and isinstance(rest[-1], A.Citation) else None
+        return A.MemberAddition(str(name), code, tuple(unquote(s) for s in rest), citation, self._sp(meta))
 
     def member_code(self, meta, c):
         tok = c[0]
@@ -385,6 +406,9 @@ class _ToAst(Transformer):
     def qualified(self, meta, c):
         return A.Qualified(str(c[0]), str(c[1]), self._sp(meta))
 
+    def notice_ref(self, meta, c):
+        return A.NoticeRef(str(c[0]), str(c[1]), self._sp(meta))
+
     def call(self, meta, c):
         return A.Call(str(c[0]), tuple(a for a in c[1:] if a is not None), self._sp(meta))
 
@@ -393,6 +417,18 @@ class _ToAst(Transformer):
 
     def unknown_lit(self, meta, c):
         return A.UnknownLit(unquote(c[1]) if len(c) > 1 and c[1] is not None else None, self._sp(meta))
+
+    def _bounded(self, meta, low, high, reason):
+        return A.UnknownLit(unquote(reason) if reason is not None else None, self._sp(meta), low, high)
+
+    def unknown_at_least(self, meta, c):
+        return self._bounded(meta, c[1], None, c[2] if len(c) > 2 else None)
+
+    def unknown_at_most(self, meta, c):
+        return self._bounded(meta, None, c[1], c[2] if len(c) > 2 else None)
+
+    def unknown_between(self, meta, c):
+        return self._bounded(meta, c[1], c[2], c[3] if len(c) > 3 else None)
 
     def _idiom(name):
         def method(self, meta, c):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from . import ir
 from . import runtime as rt
+from .bounded import Bounded, _max, _min, _resolved
 from .runtime import MissingFact, NoRuleApplies, UnknownValue
 
 
@@ -18,7 +19,7 @@ class Interpreter:
     # ---- decisions ----
     def decide(self, name: str, case: dict, memo: dict | None = None):
         memo = {} if memo is None else memo
-        return self._ref(name, case, memo)
+        return _resolved(self._ref(name, case, memo))  # bounds that do not fix it: unknown
 
     def _ref(self, name: str, case: dict, memo: dict):
         if name in memo:
@@ -87,20 +88,33 @@ class Interpreter:
         if t.hit == "unique" and len(matches) > 1:
             raise rt.Undecidable(f"rows {matches[0].id} and {matches[1].id} of `{d.name}` both apply")
         if t.hit == "best":
-            scored = []
-            for r in matches:
-                try:
-                    scored.append((self.eval_expr(r.value, case, memo), r))
-                except rt.Undecidable:
-                    # an unknown row that could be the best: the answer is unknown; the row was exercised
-                    if self.trace is not None:
-                        self.trace.setdefault(d.name, {"fired": [(r.id, r.citation, r.document)], "uses": {}})
-                    raise
-            best = max(v for v, _ in scored)
-            winner = next(r for v, r in scored if v == best)
-            return best, [(winner.id, winner.citation, winner.document)]
+            return self._best(d, matches, keys, case, memo)
         row = matches[0]
         return self.eval_expr(row.value, case, memo), [(row.id, row.citation, row.document)]
+
+    def _best(self, d: ir.Definition, matches, keys, case, memo):
+        """The best entry among the rows that apply and, where some member of a set key has no row of
+        its own, the default (interface.md: each identity's entry is its row, else the default). An
+        unknown entry that could be the best makes the answer unknown."""
+        t = d.table
+        entries = [(r.value, r) for r in matches]
+        if t.default is not None and _unpriced(t, matches, keys):
+            entries.append((t.default, None))
+        scored = []
+        for e, r in entries:
+            try:
+                scored.append((self.eval_expr(e, case, memo), r))
+            except rt.Undecidable:
+                # an unknown entry that could be the best: the answer is unknown; the row was exercised
+                if self.trace is not None:
+                    fired = (r.id, r.citation, r.document) if r else (f"{d.name}[otherwise]", d.citation, d.document)
+                    self.trace.setdefault(d.name, {"fired": [fired], "uses": {}})
+                raise
+        best = max(v for v, _ in scored)
+        winner = next(r for v, r in scored if v == best)
+        if winner is None:
+            return best, [(f"{d.name}[otherwise]", d.citation, d.document)]
+        return best, [(winner.id, winner.citation, winner.document)]
 
     # ---- expressions ----
     def eval_expr(self, e: ir.Expr, case: dict, memo: dict | None = None):
@@ -116,7 +130,7 @@ class Interpreter:
         if isinstance(e, ir.Ref):
             return self._ref(e.name, case, memo)
         if isinstance(e, ir.Unknown):
-            raise UnknownValue(e.reason)
+            return _unknown(e)
         if isinstance(e, ir.Given):
             return e.fact in case
         if isinstance(e, ir.ParamAt):
@@ -126,7 +140,7 @@ class Interpreter:
                 raise UnknownValue(f"{e.name} for {year}, which no notice here gives")
             value = values[year]
             if isinstance(value, ir.Unknown):
-                raise UnknownValue(value.reason)
+                return _unknown(value)
             return value
         if isinstance(e, ir.IfE):
             return self.eval_expr(e.then if self.eval_expr(e.cond, case, memo) else e.orelse, case, memo)
@@ -161,6 +175,24 @@ class Interpreter:
         return _OPS[op](*a)
 
 
+def _unknown(e: ir.Unknown):
+    """A bounded unknown is a value that keeps its bounds; any other unknown stops evaluation."""
+    if e.bounded:
+        return Bounded(e.low, e.high, e.reason)
+    raise UnknownValue(e.reason)
+
+
+def _unpriced(t: ir.TableIR, matches, keys) -> bool:
+    """Some member of a set key that no applying row prices."""
+    for i, (key, value) in enumerate(zip(t.keys, keys)):
+        if key.mode != "member" or any(r.cells[i] is None for r in matches):
+            continue
+        priced = set().union(*(r.cells[i] for r in matches))
+        if not value <= priced:
+            return True
+    return False
+
+
 _OPS = {
     "not": lambda a: not a,
     "neg": lambda a: -a,
@@ -183,8 +215,8 @@ _OPS = {
     "date_diff": lambda a, b: (a - b).days,
     "int_as_days": lambda n: n,
     "int_as_months": lambda n: n,
-    "max": max,
-    "min": min,
+    "max": _max,
+    "min": _min,
     "day_after": rt.day_after,
     "first_of_next_month": rt.first_of_next_month,
     "year_start": rt.year_start,

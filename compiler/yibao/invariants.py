@@ -70,7 +70,7 @@ class _Compiled(Interpreter):
             except KeyError as exc:
                 raise rt.MissingFact(exc.args[0]) from None
             except self.module.OutsideDomain as exc:
-                raise rt.OutsideDomain(exc.message) from None
+                raise rt.OutsideDomain(exc) from None  # its message, written only if read
             except self.module.Undecidable as exc:
                 raise rt.Undecidable(exc.message) from None
         return memo[name]
@@ -82,7 +82,7 @@ def _prove_one(program, module, gen: CaseGenerator, inv: ir.InvariantIR) -> list
     facts = facts_read(program, exprs)
     evaluator = _Compiled(program, module)
     held = tried = 0
-    for case in _cases(gen, facts):
+    for case in _cases_where(gen, facts, evaluator, inv):
         verdict = _verdict(evaluator, inv, case)
         if verdict is _VACUOUS:
             continue
@@ -150,19 +150,42 @@ def _smallest(evaluator, inv, case: dict, gen: CaseGenerator) -> dict:
 ANY_T = ir.ANY
 
 
-def _cases(gen: CaseGenerator, facts):
+def _cases_where(gen: CaseGenerator, facts, evaluator, inv: ir.InvariantIR):
+    """The cases to try. With a `when`, its own facts first: every combination of theirs where it
+    holds, each completed by the other facts (so the budget goes where the invariant applies)."""
+    if inv.when is None:
+        yield from _cases(gen, facts)
+        return
+    own = facts_read(gen.program, [inv.when]) & set(facts)
+    rest = set(facts) - own
+    holding = []
+    for case in _cases(gen, own):
+        try:
+            if evaluator.eval_expr(inv.when, case, {}):
+                holding.append(case)
+        except _SKIP:
+            continue
+    if not holding:
+        return
+    each = max(EXHAUSTIVE // len(holding), 8)
+    for case in holding:
+        yield from _cases(gen, rest, fixed=case, budget=each)
+
+
+def _cases(gen: CaseGenerator, facts, fixed: dict | None = None, budget: int = 0):
     """Every combination of the facts' candidates, or a fixed-seed sample of them; a second date
     fact is drawn, half the time, relative to the first by the policy's own periods."""
+    budget = budget or EXHAUSTIVE
     names = sorted(f for f in facts if f in gen.program.facts)
     domains = [gen.values(f) for f in names]
     total = 1
     for d in domains:
         total *= max(len(d), 1)
-    base = gen.base_case()
-    if total <= EXHAUSTIVE:
+    base = fixed or gen.base_case()
+    if total <= budget:
         combos = itertools.product(*domains)
     else:
-        combos = _sample(gen, names, domains)
+        combos = itertools.islice(_sample(gen, names, domains), budget)
     for combo in combos:
         c = dict(base)
         for f, v in zip(names, combo):

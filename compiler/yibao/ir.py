@@ -71,6 +71,12 @@ class Unknown:
     reason: str
     type: Any = ANY
     span: Span | None = _sp()
+    low: Any = None  # bounds the notice states (runtime values), e.g. 不低于1000元
+    high: Any = None
+
+    @property
+    def bounded(self) -> bool:
+        return self.low is not None or self.high is not None
 
 
 @dataclass(frozen=True)
@@ -352,6 +358,9 @@ class Program:
     definitions: dict[str, Definition]  # in dependency order
     params: dict[str, ParamIR]
     data: dict[str, DataIR]
+    status: str | None = None  # draft | in force | superseded, where the header says
+    number_unknown: str | None = None  # why the document number is a placeholder
+    issuers_unknown: str | None = None
     invariants: list[InvariantIR] = field(default_factory=list)
     constraints: list[ConstraintIR] = field(default_factory=list)
     domains: dict[str, str] = field(default_factory=dict)  # guarded decision → its raw definition

@@ -16,12 +16,12 @@ __all__ = ["YibaoLexer"]
 DECLARATIONS = ("notice", "library", "use", "enum", "fact", "let", "decision", "parameter", "table",
                 "data", "extend", "override", "rule", "domain", "invariant", "constraint")
 HEADER = ("title", "issuers", "issued", "printed", "coverage", "jurisdiction", "implements", "external",
-          "none")
+          "none", "number", "status", "draft", "superseded", "force")
 STRUCTURE = ("when", "then", "otherwise", "overrides", "if", "else", "hit", "best", "first", "unique",
              "total", "by", "year", "of", "note", "derived", "in", "overlaps", "is", "given", "and", "or",
              "not", "set", "day", "after", "month", "start", "end", "for", "excludes", "because", "holds",
              "undecided", "with")
-CONSTANTS = ("true", "false", "unknown")
+CONSTANTS = ("true", "false", "unknown", "at", "least", "most", "between")
 TYPES = ("money", "int", "count", "rate", "date", "days", "months", "bool", "text")
 BUILTINS = ("coverage_year", "issue_date", "print_date", "max", "min")
 

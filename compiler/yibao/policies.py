@@ -17,6 +17,7 @@ from .diagnostics import Diagnostic, PolicyError, did_you_mean
 from .from_tree import parse_module
 from .limits import depth_diagnostics
 from .parse import read_source, unreadable
+from .staleness import stale_inheritance, todos
 from .texts import NoticeTexts
 
 # the document number of a notice file that does not parse, so a child can say what is wrong with it
@@ -106,6 +107,8 @@ class PolicySet:
         program = checker.program(ns, path) if ns else None
         if program is not None and not any(d.severity == "error" for d in checker.diagnostics):
             checker.diagnostics.extend(depth_diagnostics(program))
+        if ns is not None:  # words of another year, and a draft's TODOs
+            checker.diagnostics += stale_inheritance(ns) + todos(self.modules[path])
         diags = _dedupe(checker.diagnostics)
         if any(d.severity == "error" for d in diags):
             program = None
@@ -179,7 +182,7 @@ class PolicySet:
 
 
 def _check_header(checker: Checker, h: A.Header):
-    for name, value in (("title", h.title), ("issuers", h.issuers), ("issued", h.issued),
+    for name, value in (("title", h.title), ("issuers", h.issuers or h.issuers_unknown), ("issued", h.issued),
                         ("coverage", h.coverage), ("jurisdiction", h.jurisdiction)):
         if not value:
             checker.error("E108", f"the notice header needs `{name}`", h.span, f"no {name}",

@@ -26,8 +26,14 @@ def _p_Header(h: A.Header) -> str:
     lines = [f"notice {h.document} {{"]
     if h.title is not None:
         lines.append(f"  title {quote(h.title)}")
+    if h.number_unknown is not None:
+        lines.append(f"  number {_date_or_unknown(h.number_unknown)}")
+    if h.status is not None:
+        lines.append(f"  status {h.status}")
     if h.issuers:
         lines.append("  issuers " + ", ".join(quote(s) for s in h.issuers))
+    if h.issuers_unknown is not None:
+        lines.append(f"  issuers {_date_or_unknown(h.issuers_unknown)}")
     for key, value in (("issued", h.issued), ("printed", h.printed)):
         if value is not None:
             lines.append(f"  {key} {_date_or_unknown(value)}")
@@ -79,6 +85,17 @@ def _p_FactDecl(f: A.FactDecl) -> str:
     if f.description is not None:
         s += f" {quote(f.description)}"
     return s
+
+
+def _p_EnumExtend(e: A.EnumExtend) -> str:
+    members = []
+    for m in e.members:
+        s = "  " + m.name
+        if m.code is not None:
+            s += " = " + (str(m.code) if isinstance(m.code, int) else quote(m.code))
+        s += "".join(" " + quote(l) for l in m.labels) + _citation(m.citation)
+        members.append(s)
+    return "\n".join([f"extend enum {e.name} {{", *members, "}"])
 
 
 def _citation(c: A.Citation | None) -> str:
@@ -202,11 +219,15 @@ def _expr(e) -> tuple[str, int]:
     if isinstance(e, A.BoolLit):
         return ("true" if e.value else "false"), _PREC["atom"]
     if isinstance(e, A.UnknownLit):
-        return "unknown" + (f" {quote(e.reason)}" if e.reason is not None else ""), _PREC["atom"]
+        bounds = (f" between {_number(e.low)} and {_number(e.high)}" if e.low and e.high else
+                  f" at least {_number(e.low)}" if e.low else f" at most {_number(e.high)}" if e.high else "")
+        return "unknown" + bounds + (f" {quote(e.reason)}" if e.reason is not None else ""), _PREC["atom"]
     if isinstance(e, A.Name):
         return e.name, _PREC["atom"]
     if isinstance(e, A.Qualified):
         return f"{e.enum}.{e.member}", _PREC["atom"]
+    if isinstance(e, A.NoticeRef):
+        return f"{e.document}.{e.name}", _PREC["atom"]
     if isinstance(e, A.SetLit):
         return "{" + ", ".join(e.members) + "}", _PREC["atom"]
     if isinstance(e, A.Call):

@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from . import __version__
 from .diagnostics import Diagnostic
+from .context import rehome
 from .policies import PolicySet
 
 RULE_HELP = {
@@ -43,11 +44,10 @@ def collect(ps: PolicySet, files: list[Path]) -> dict[str, list[Diagnostic]]:
         if module.header is None:
             continue  # a library: checked through the notices that use it
         program, diags = ps.check(resolved)
-        for d in diags:
-            add(d, key)
         if program is not None:
-            for d in analyze(program):
-                add(d, key)
+            diags = diags + analyze(program)
+        for d in rehome(ps, resolved, diags):  # each at the line that must change
+            add(d, key)
     return by_file
 
 

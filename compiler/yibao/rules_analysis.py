@@ -67,6 +67,8 @@ class CaseGenerator:
 
     def __init__(self, program: ir.Program, extra_dates=()):
         self.program = program
+        self._distinct: dict = {}
+        self._sets = None
         dates, ints, money, offsets_days, offsets_months = set(extra_dates), {0, 1}, set(), set(), set()
         arith_facts: set[str] = set()
         for d in program.definitions.values():
@@ -116,7 +118,7 @@ class CaseGenerator:
         if isinstance(t, tuple) and t[0] == "enum":
             vals = self.program.enums[t[1]].codes()
         elif isinstance(t, tuple):
-            vals = [frozenset()] + [frozenset([c]) for c in self.program.enums[t[1]].codes()]
+            vals = [frozenset()] + [frozenset([c]) for c in self.distinct_codes(t[1])]
         elif t == ir.BOOL:
             vals = [True, False]
         elif t == ir.DATE:
@@ -132,6 +134,38 @@ class CaseGenerator:
         elif f.default not in vals:
             vals = [f.default] + vals
         return vals
+
+    def distinct_codes(self, enum: str) -> list:
+        """One member of the enumeration for each way the policy tells members apart: two members
+        that lie in the same constant sets, table cells and comparisons decide every rule alike."""
+        if enum not in self._distinct:
+            codes = self.program.enums[enum].codes()
+            sets = self._code_sets()
+            seen, out = set(), []
+            for code in codes:
+                signature = tuple(code in s for s in sets)
+                if signature not in seen:
+                    seen.add(signature)
+                    out.append(code)
+            self._distinct[enum] = out
+        return self._distinct[enum]
+
+    def _code_sets(self) -> list:
+        if self._sets is None:
+            sets = []
+            for d in self.program.definitions.values():
+                for e in definition_exprs(d):
+                    for x in subexprs(e):
+                        if isinstance(x, ir.Const) and isinstance(x.value, frozenset):
+                            sets.append(x.value)
+                        elif isinstance(x, ir.Const) and isinstance(x.type, tuple) and x.type[0] == "enum":
+                            sets.append(frozenset([x.value]))
+                for row in d.table.rows if d.table else ():
+                    sets += [c for c in row.cells if c is not None]
+            for k in self.program.constraints:
+                sets += [x.value for x in subexprs(k.when) if isinstance(x, ir.Const) and isinstance(x.value, frozenset)]
+            self._sets = list(dict.fromkeys(sets))
+        return self._sets
 
     def base_case(self) -> dict:
         return {n: f.default for n, f in self.program.facts.items() if f.default is not ir.NO_DEFAULT}
@@ -169,11 +203,14 @@ class _Absent:
 ABSENT = _Absent()
 
 
-def consistent(program: ir.Program, case: dict, _seen: dict = {}) -> bool:  # noqa: B006 (a cache)
+def consistent(program: ir.Program, case: dict) -> bool:
     """No constraint of the policy calls the case's facts contradictory (a bad case is never a counterexample)."""
-    facts = tuple(sorted({f for k in program.constraints for f in k.facts}))
-    key = (id(program), tuple(case.get(f, ABSENT) for f in facts))
-    if key not in _seen:
+    cache = program.__dict__.setdefault("_consistent", {})  # per program: the facts' values → verdict
+    facts = cache.get(None)
+    if facts is None:
+        facts = cache[None] = tuple(sorted({f for k in program.constraints for f in k.facts}))
+    key = tuple(case.get(f, ABSENT) for f in facts)
+    if key not in cache:
         interp = Interpreter(program)
         ok = True
         for k in program.constraints:
@@ -183,10 +220,8 @@ def consistent(program: ir.Program, case: dict, _seen: dict = {}) -> bool:  # no
                     break
             except (rt.Undecidable, KeyError, TypeError):
                 continue
-        if len(_seen) > 100000:
-            _seen.clear()
-        _seen[key] = ok
-    return _seen[key]
+        cache[key] = ok
+    return cache[key]
 
 
 def case_json(program: ir.Program, case: dict, facts=None) -> str:
@@ -266,6 +301,8 @@ _UNDECIDED = object()
 def _show(program, d, v) -> str:
     if v is _UNDECIDED:
         return "undecided"
+    if v.__class__.__name__ == "Bounded":  # an unknown with bounds
+        return str(v)
     from .runtime import output_value
     from .to_python import output_kind
     out = output_value(output_kind(d.type), v)

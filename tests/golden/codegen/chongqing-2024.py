@@ -44,7 +44,21 @@ class UnknownValue(Undecidable):
 
 
 class OutsideDomain(Undecidable):
-    """The case lies where the notice does not speak (a domain's `because`, as written)."""
+    """The case lies where the notice does not speak (a domain's `because`, as written). The message
+    is written when it is read: analyses that only ask whether a decision answers never pay for it."""
+
+    def __init__(self, parts):
+        Exception.__init__(self)
+        self._parts, self._message = parts, parts if isinstance(parts, str) else None
+
+    @property
+    def message(self) -> str:
+        if self._message is None:
+            self._message = _write(self._parts)
+        return self._message
+
+    def __str__(self):
+        return self.message
 
 
 class NoRuleApplies(Undecidable):
@@ -286,8 +300,32 @@ def _unknown(what: str):
     raise UnknownValue(what)
 
 
+class _UnknownEntry:
+    """A table entry the notice leaves unknown (folded into a generated lookup table)."""
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _best_known(entries: list, default):
+    """max() of a `hit best` table's entries; an unknown one could be the best, so the answer is unknown."""
+    for x in entries:
+        if x.__class__ is _UnknownEntry:
+            raise UnknownValue(x.reason)
+    if default.__class__ is _UnknownEntry:  # the default here is the rows every member gets
+        raise UnknownValue(default.reason)
+    return max(entries, default=default)
+
+
 def _outside(parts):
-    """Raise OutsideDomain with its message: text, and (kind, thunk) pairs for the values in it."""
+    """Raise OutsideDomain; its message is text, and (kind, thunk) pairs for the values in it."""
+    raise OutsideDomain(parts)
+
+
+def _write(parts) -> str:
+    if hasattr(parts, "message"):  # another OutsideDomain (the generated module's own copy)
+        return parts.message
     text = []
     for part in parts:
         if isinstance(part, str):
@@ -298,7 +336,7 @@ def _outside(parts):
             text.append(str(output_value(kind, thunk())))
         except (Undecidable, KeyError):
             text.append("?")
-    raise OutsideDomain("".join(text))
+    return "".join(text)
 
 
 def _in_domain(checks, value):
@@ -589,6 +627,7 @@ def read(binary):
 DOCUMENT = '渝医保发〔2023〕24号'
 TITLE = '关于做好2023年城乡居民基本医疗保障工作的通知'
 COVERAGE_YEAR = 2024
+STATUS = None  # draft | in force | superseded, as the header says (None: not said)
 _M = object()  # not computed yet
 _TWO_ROWS = object()  # two rows of a unique table apply
 
