@@ -7,7 +7,7 @@ import builtins
 import keyword
 import unicodedata
 
-from . import runtime, strict_json
+from . import bounded, runtime, strict_json
 
 
 def _ident(prefix: str, name: str, _index: int = 0) -> str:
@@ -24,11 +24,11 @@ def _ident(prefix: str, name: str, _index: int = 0) -> str:
 
 
 # Names a public decision function may not take: what the module defines or imports (the runtime,
-# the strict JSON reader, the interface to_python writes), Python's builtins and keywords.
+# the strict JSON reader, the bounded values, the interface to_python writes), Python's builtins and keywords.
 _INTERFACE = {"DOCUMENT", "TITLE", "COVERAGE_YEAR", "FACTS", "DECISIONS", "CONSTANTS", "FUNCTIONS",
               "evaluate", "main", "decode", "annotations"}
-RESERVED = frozenset(vars(runtime)) | frozenset(vars(strict_json)) | frozenset(dir(builtins)) | _INTERFACE \
-    | frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
+RESERVED = frozenset().union(vars(runtime), vars(strict_json), vars(bounded), dir(builtins), _INTERFACE,
+                             keyword.kwlist, keyword.softkwlist)
 
 
 def public_names(decisions) -> dict[str, str]:

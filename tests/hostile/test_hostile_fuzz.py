@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, assume, event, given, settings, strategies a
 from conftest import POLICIES, evaluator, program
 from helpers import HEADER, scratch
 from hostile import CITE, CQ2024, budget, decision
-from yibao import runtime, strict_json
+from yibao import bounded, runtime, strict_json
 from yibao.diagnostics import PolicyError
 from yibao.evaluate import Evaluator
 from yibao.interpret import Interpreter
@@ -161,7 +161,7 @@ def test_generated_identifiers_never_merge_or_shadow(names):
         assert len(set(idents)) == len(names)
         for i in idents:
             assert i.isidentifier() and unicodedata.normalize("NFKC", i) == i and not keyword.iskeyword(i)
-            assert i not in vars(runtime) and i not in vars(strict_json)
+            assert i not in vars(runtime) and i not in vars(strict_json) and i not in vars(bounded)
     public = public_names(names)
     values = list(public.values())
     assert len(set(values)) == len(values) and set(public) == set(names)
@@ -171,7 +171,7 @@ def test_generated_identifiers_never_merge_or_shadow(names):
 
 
 def test_no_runtime_name_starts_like_a_generated_one():
-    for name in list(vars(runtime)) + list(vars(strict_json)):
+    for name in list(vars(runtime)) + list(vars(strict_json)) + list(vars(bounded)):
         assert not name.startswith(("_d_", "_K_", "_P_", "_T_", "_dx", "_Kx", "_Px", "_Tx")), name
 
 
