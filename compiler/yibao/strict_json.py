@@ -71,8 +71,12 @@ def loads(text: str):
         _check_depth(text)
     try:
         value = _DECODER.decode(text)
+    except JSONError:
+        raise
     except _json.JSONDecodeError as exc:
         raise JSONError(exc.msg, exc.lineno, exc.colno) from None
+    except (ValueError, ArithmeticError):  # a number Decimal cannot hold (an exponent past 10^18)
+        raise JSONError("a number out of range") from None
     except RecursionError:  # a safety net under the depth bound
         raise JSONError(f"nested more than {MAX_DEPTH} deep") from None
     if "\\u" in text or "\\U" in text:  # only an escape can make an unpaired surrogate

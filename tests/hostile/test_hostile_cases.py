@@ -149,3 +149,9 @@ def test_a_directory_as_the_case_file_is_bad_input(tmp_path):
 def test_a_directory_as_the_notice_is_bad_input(tmp_path):
     code, _, err = run("eval", "/tmp", "--case", "-", stdin=GOOD_CASE)
     assert code == 2 and "not a policy file" in err
+
+
+def test_a_number_with_an_exponent_decimal_cannot_hold_is_bad_input():
+    """Found by the long fuzz run: -1.1e4003510798882109942 raised decimal.InvalidOperation."""
+    code, lines, err = roll([b'{"inpatient_reimbursement": -1.1e4003510798882109942}', GOOD_CASE])
+    assert code == 2 and "out of range" in json.loads(lines[0])["error"] and "contribution" in lines[1]
