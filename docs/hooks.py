@@ -265,6 +265,7 @@ class _Context:
         return result
 
     def _run(self, doc, cases):
+        from yibao import named
         from yibao.evaluate import Evaluator
         from yibao.interpret import Interpreter
         from yibao.runtime import Undecidable, output_value
@@ -296,7 +297,14 @@ class _Context:
                         got_c = f"undecidable ({exc})"
                     if (got_i, got_c) != (str(want), str(want)):
                         problems.append(f"`{name}`: expected {want}, interpreter {got_i}, compiled {got_c}")
+                for name, want in (case.get("values") or {}).items():
+                    if problem := named.mismatch(program, ev.module, name, want, c):
+                        problems.append(problem)
                 for name in case.get("unknown") or []:
+                    if not named.is_decision(name):
+                        if problem := named.known(program, ev.module, name, c):
+                            problems.append(problem)
+                        continue
                     if name not in program.decisions:
                         continue
                     try:
@@ -306,7 +314,9 @@ class _Context:
                         pass
             except Exception as exc:
                 problems.append(f"{type(exc).__name__}: {exc}")
-            out.append((case.get("name", ""), case.get("input", {}), case.get("expected") or {},
+            out.append((case.get("name", ""), case.get("input", {}),
+                        {**(case.get("expected") or {}),  # named values beside the decisions; a set as its codes
+                         **{k: ", ".join(v) if isinstance(v, list) else v for k, v in (case.get("values") or {}).items()}},
                         case.get("unknown") or [], not problems, "; ".join(problems)))
         return out
 

@@ -1,8 +1,10 @@
 """The conformance suite: every figure the notices print, as an executable case.
 
 Each case in conformance/cases/*.yaml runs through the reference interpreter and through the
-generated module; both must give the literal expected values. Afterwards every rule and table row
-of every policy must have been exercised by at least one case.
+generated module; both must give the literal expected values. A case's `values` name values of the
+notice that are not decisions (lets, parameters by year, data-table cells, the header), checked the
+same way (yibao.named). Afterwards every rule and table row of every policy must have been
+exercised by at least one case.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, evaluator, program
+from yibao import named
 from yibao.interpret import Interpreter
 from yibao.runtime import Undecidable, output_value
 from yibao.to_python import output_kind
@@ -46,7 +49,7 @@ def test_case_file_fits_the_schema(path: Path):
 def test_case(notice, case):
     prog = program(notice)
     ev = evaluator(notice)
-    c = ev.decode(case["input"])
+    c = ev.decode(case.get("input", {}))
     interp = Interpreter(prog, trace=True)
     memo: dict = {}
     for name, want in case.get("expected", {}).items():
@@ -57,7 +60,12 @@ def test_case(notice, case):
         got_compiled = output_value(kind2, fn(dict(c)))
         assert (got_interp, got_compiled) == (str(want), str(want)), (
             f"{name}: interpreter {got_interp}, generated {got_compiled}, expected {want}")
+    for name, want in case.get("values", {}).items():
+        assert not (problem := named.mismatch(prog, ev.module, name, want, c)), problem
     for name in case.get("unknown", []):
+        if not named.is_decision(name):  # a named value the notice leaves open
+            assert not (problem := named.known(prog, ev.module, name, c)), problem
+            continue
         if name not in prog.decisions:
             continue  # a decision the notice does not state: exit 3 as well
         with pytest.raises(Undecidable):

@@ -642,10 +642,12 @@ _C3 = _dt.date(2024, 1, 1)
 _C4 = _dt.date(2024, 2, 29)
 _C5 = _dt.date(2023, 1, 1)
 _C6 = _dt.date(2024, 12, 31)
+_C7 = frozenset({'destitute', 'dibao', 'relapsed_poverty'})
+_C8 = frozenset({'cesarean', 'childbirth_complication'})
 _T_个人缴费标准 = {('resident', 1, ): 38000, ('resident', 2, ): 75500, ('student', 1, ): 35000, ('student', 2, ): 72500, ('newborn', 1, ): 38000, ('newborn', 2, ): 75500}  # 个人缴费标准
-_C7 = _dt.date(2023, 9, 1)
-_C8 = _dt.date(2023, 10, 11)
-_C9 = frozenset()
+_C9 = _dt.date(2023, 9, 1)
+_C10 = _dt.date(2023, 10, 11)
+_C11 = frozenset()
 _P_人均财政补助标准 = {2023: 64000, 2024: 67000, 2025: 70000}  # 居民医保人均财政补助标准
 # §一 “农村低收入人口（民政局认定的特困人员、低保对象、低保边缘户，乡村振兴局认定的返贫致贫人口、脱贫不稳定户、边缘易致贫户、突发严重困难户）”
 _K_农村低收入人口 = _C0  # 农村低收入人口
@@ -681,6 +683,22 @@ _K_prenatal_exam_limit = 30000  # prenatal_exam_limit
 _K_natural_delivery_subsidy = 60000  # natural_delivery_subsidy
 # §二 “报销额度低于 600 元的按 600元补足”
 _K_剖宫产保底 = 60000  # 剖宫产保底
+# §一 “2023 年我市居民医保筹资人均财政补助标准新增 30元，达到 640元/人·年”
+_K_财政补助新增 = 3000  # 财政补助新增
+# §二 “确保政策范围内基金支付比例稳定在 70%左右”
+_K_基金支付比例目标 = Fraction(7, 10)  # 基金支付比例目标
+# §二 “从 2024 年 1 月 1 日起，大病保险起付线调整为 17833 元”
+_K_大病保险起付线施行日 = _C3  # 大病保险起付线施行日
+# §二 “大病保险继续对特困人员、低保对象和返贫致贫人口实施倾斜支付政策”
+_K_大病保险倾斜支付对象 = _C7  # 大病保险倾斜支付对象
+# §二 “从 2024 年起，孕产妇产前检查费补助限额提高至 300 元”
+_K_生育保障提高年度 = 2024  # 生育保障提高年度
+# §二 “剖宫产及并发症按照居民医保住院政策报销”
+_K_按住院政策报销的生育费用 = _C8  # 按住院政策报销的生育费用
+# §二 “自 2023 年起，在渝高校大学生（含全日制研究生）参加居民医保的参保缴费期从学年调整为自然年度”
+_K_大学生自然年度起始 = 2023  # 大学生自然年度起始
+# §三 “稳定实现农村低收入人口和脱贫人口参保率达到 99%以上”
+_K_农村低收入人口参保率目标 = Fraction(99, 100)  # 农村低收入人口参保率目标
 
 def _d_个人缴费标准(c):
     '个人缴费标准 — table 个人缴费标准'
@@ -710,7 +728,7 @@ def _d_学年过渡缴费(c):
     if v is not _M:
         return v
     # §二 “已参加 2023 年 9 月至 2024 年学年度居民医保的大学生，待遇享受时间从 2023 年 9 月至 2024 年 12月”
-    v = (((c['group'] == 'student') and (not c['freshman'])) and (_C7 <= c['payment_date'] <= _C8))
+    v = (((c['group'] == 'student') and (not c['freshman'])) and (_C9 <= c['payment_date'] <= _C10))
     c['@学年过渡缴费'] = v
     return v
 
@@ -759,9 +777,9 @@ def _d_contribution(c):
 
 def _dx617373697374616e636523726177(c):
     '资助金额 — decision assistance#raw'
-    if (c['identities'] == _C9):  # assistance#无资助身份 · §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
+    if (c['identities'] == _C11):  # assistance#无资助身份 · §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
         v = 0
-    elif (c['identities'] != _C9):  # assistance#分类资助 · §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
+    elif (c['identities'] != _C11):  # assistance#分类资助 · §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
         v = _unknown('the assistance standards, which 渝医保发〔2023〕24号 does not state')
     else:
         raise NoRuleApplies('assistance')
@@ -799,7 +817,7 @@ def _dx62656e656669745f737461727423726177(c):
     if _d_新生入学缴费(c):  # benefit_start#新生入学 · §二 “新生入学时参加我市下一年度居民医保的，待遇享受时间为完成缴费的次日至次年 12 月 31 日”
         v = day_after(c['payment_date'])
     elif _d_学年过渡缴费(c):  # benefit_start#学年过渡 · §二 “已参加 2023 年 9 月至 2024 年学年度居民医保的大学生，待遇享受时间从 2023 年 9 月至 2024 年 12月”
-        v = _C7
+        v = _C9
     elif ((c['group'] == 'student') and (_C1 <= c['payment_date'] <= _C2)):  # benefit_start#大学生 · §二 “待遇享受时间为次年 1 月 1 日至 12月 31 日”
         v = _C3
     elif (_d_payment_window(c) == 'concentrated'):  # benefit_start#集中期 · §一 “参加我市 2024 年度居民医保”
@@ -847,7 +865,7 @@ def _d_cesarean_benefit(c):
 FACTS = {
     'group': ('enum', {'resident': 'resident', '普通城乡居民': 'resident', 'student': 'student', '大学生': 'student', '在渝高校大学生（含全日制研究生）': 'student', '在渝高校大学生': 'student', 'newborn': 'newborn', '新生儿': 'newborn'}, 'resident'),
     'tier': ('enum', {1: 1, '一档': 1, '1 档': 1, 2: 2, '二档': 2, '2 档': 2}, _ABSENT),
-    'identities': ('set', {'destitute': 'destitute', '特困人员': 'destitute', 'dibao': 'dibao', '低保对象': 'dibao', '城乡低保对象': 'dibao', 'dibao_marginal': 'dibao_marginal', '低保边缘户': 'dibao_marginal', 'relapsed_poverty': 'relapsed_poverty', '返贫致贫人口': 'relapsed_poverty', 'unstable_poverty_exit': 'unstable_poverty_exit', '脱贫不稳定户': 'unstable_poverty_exit', 'poverty_risk': 'poverty_risk', '边缘易致贫户': 'poverty_risk', 'sudden_hardship': 'sudden_hardship', '突发严重困难户': 'sudden_hardship', 'poverty_exited': 'poverty_exited', '脱贫人口': 'poverty_exited', 'orphan': 'orphan', '城乡孤儿': 'orphan', '城乡孤儿和事实无人抚养困境儿童': 'orphan', '事实无人抚养儿童': 'orphan', 'veteran_care': 'veteran_care', '在乡重点优抚对象': 'veteran_care', '在乡重点优抚对象（不含1-6级残疾军人）': 'veteran_care', 'demobilized_veteran': 'demobilized_veteran', '在乡老复员军人': 'demobilized_veteran', '在乡复员军人': 'demobilized_veteran', 'martyr_family': 'martyr_family', '三属人员': 'martyr_family', '享受国家定期抚恤三属人员': 'martyr_family', '烈士遗属': 'martyr_family', '因公牺牲军人遗属': 'martyr_family', '病故军人遗属': 'martyr_family', 'severe_disability': 'severe_disability', '重度残疾人员': 'severe_disability', '城乡重度（一、二级）残疾人员': 'severe_disability', 'family_planning_reward': 'family_planning_reward', '计生奖扶对象': 'family_planning_reward', '计生（奖扶）对象': 'family_planning_reward', 'family_planning_special': 'family_planning_special', '计生特扶对象': 'family_planning_special', '计生特扶对象及其子女': 'family_planning_special', '计生（农村四级残）对象及其子女': 'family_planning_special', 'family_planning_complication': 'family_planning_complication', '计生手术并发症对象': 'family_planning_complication', '计划生育手术并发症对象': 'family_planning_complication', 'infertile_couple': 'infertile_couple', '无生育能力夫妻': 'infertile_couple', '因各种疾病无生育能力并未收养子女的夫妻': 'infertile_couple', 'needy_student': 'needy_student', '家庭经济困难大学生': 'needy_student', '家庭经济困难在校大学生': 'needy_student', 'low_income_elderly': 'low_income_elderly', '低收入老年人': 'low_income_elderly'}, _C9),
+    'identities': ('set', {'destitute': 'destitute', '特困人员': 'destitute', 'dibao': 'dibao', '低保对象': 'dibao', '城乡低保对象': 'dibao', 'dibao_marginal': 'dibao_marginal', '低保边缘户': 'dibao_marginal', 'relapsed_poverty': 'relapsed_poverty', '返贫致贫人口': 'relapsed_poverty', 'unstable_poverty_exit': 'unstable_poverty_exit', '脱贫不稳定户': 'unstable_poverty_exit', 'poverty_risk': 'poverty_risk', '边缘易致贫户': 'poverty_risk', 'sudden_hardship': 'sudden_hardship', '突发严重困难户': 'sudden_hardship', 'poverty_exited': 'poverty_exited', '脱贫人口': 'poverty_exited', 'orphan': 'orphan', '城乡孤儿': 'orphan', '城乡孤儿和事实无人抚养困境儿童': 'orphan', '事实无人抚养儿童': 'orphan', 'veteran_care': 'veteran_care', '在乡重点优抚对象': 'veteran_care', '在乡重点优抚对象（不含1-6级残疾军人）': 'veteran_care', 'demobilized_veteran': 'demobilized_veteran', '在乡老复员军人': 'demobilized_veteran', '在乡复员军人': 'demobilized_veteran', 'martyr_family': 'martyr_family', '三属人员': 'martyr_family', '享受国家定期抚恤三属人员': 'martyr_family', '烈士遗属': 'martyr_family', '因公牺牲军人遗属': 'martyr_family', '病故军人遗属': 'martyr_family', 'severe_disability': 'severe_disability', '重度残疾人员': 'severe_disability', '城乡重度（一、二级）残疾人员': 'severe_disability', 'family_planning_reward': 'family_planning_reward', '计生奖扶对象': 'family_planning_reward', '计生（奖扶）对象': 'family_planning_reward', 'family_planning_special': 'family_planning_special', '计生特扶对象': 'family_planning_special', '计生特扶对象及其子女': 'family_planning_special', '计生（农村四级残）对象及其子女': 'family_planning_special', 'family_planning_complication': 'family_planning_complication', '计生手术并发症对象': 'family_planning_complication', '计划生育手术并发症对象': 'family_planning_complication', 'infertile_couple': 'infertile_couple', '无生育能力夫妻': 'infertile_couple', '因各种疾病无生育能力并未收养子女的夫妻': 'infertile_couple', 'needy_student': 'needy_student', '家庭经济困难大学生': 'needy_student', '家庭经济困难在校大学生': 'needy_student', 'low_income_elderly': 'low_income_elderly', '低收入老年人': 'low_income_elderly'}, _C11),
     'payment_date': ('date', {}, _ABSENT),
     'birth_date': ('date', {}, _ABSENT),
     'continuous': ('bool', {}, _ABSENT),
