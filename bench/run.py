@@ -313,7 +313,7 @@ def profile_stream(program, n, top=14):
     ev = Evaluator(program)
     path = cases_file(n)
     pr = cProfile.Profile()
-    with open(path, encoding="utf-8") as f:
+    with open(path, "rb") as f:  # stream() reads bytes: each line is decoded on its own
         out = io.StringIO()
         pr.enable()
         ev.stream(f, out, None, False, str(path))

@@ -16,7 +16,7 @@ N = "渝医保发〔2023〕24号"
 
 def run(capsys, monkeypatch, *argv, stdin: str = ""):
     monkeypatch.chdir(ROOT)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8"))
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
@@ -71,7 +71,7 @@ def test_cases_stream_one_result_per_line_and_name_the_bad_line(capsys, monkeypa
     results = [json.loads(l) for l in out.splitlines()]
     assert code == 2
     assert results[0] == {"contribution": "380.00"} and results[2] == {"contribution": "755.00"}
-    assert results[1]["exit"] == 2 and "-:2: field `tier`" in err
+    assert results[1]["exit"] == 2 and "<stdin>:2: field `tier`" in err
 
 
 def test_a_decision_the_notice_does_not_state_exits_3(capsys, monkeypatch):

@@ -9,10 +9,12 @@ from __future__ import annotations
 import jsonschema
 
 from . import ir
-from .runtime import CaseError, decode_case
+from .runtime import _DATE, MAX_INT, MAX_MONEY_YUAN, CaseError, _show, decode_case
 from .to_python import fact_spec
 
-_MONEY = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?\d+(\.\d{1,2})?$"}]}
+# ASCII digits, not negative, below 10^15 yuan (runtime.MAX_MONEY_YUAN)
+_MONEY = {"anyOf": [{"type": "number", "minimum": 0, "exclusiveMaximum": MAX_MONEY_YUAN},
+                    {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}]}
 
 
 def case_schema(program: ir.Program) -> dict:
@@ -26,11 +28,11 @@ def case_schema(program: ir.Program) -> dict:
         elif t == ir.MONEY:
             s = dict(_MONEY)
         elif t == ir.DATE:
-            s = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+            s = {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
         elif t == ir.BOOL:
             s = {"type": "boolean"}
         elif t == ir.INT:
-            s = {"type": "integer", **({"minimum": 0} if f.non_negative else {})}
+            s = {"type": "integer", "minimum": 0 if f.non_negative else -MAX_INT, "maximum": MAX_INT}
         else:
             s = {}
         if f.description:
@@ -71,16 +73,23 @@ def schema_errors(program: ir.Program, raw, v=None) -> list[CaseError]:
             for f in extra:
                 errors.append(CaseError(f, "unknown field; the fields are " + ", ".join(program.facts)))
             continue
-        message = err.message
+        message = _one_line(err.message)
         if err.validator == "enum":
             fact = program.facts.get(err.absolute_path[0]) if err.absolute_path else None
             codes = program.enums[fact.type[1]].codes() if fact and isinstance(fact.type, tuple) else []
-            message = (f"{err.instance!r} is not one of " + ", ".join(map(repr, codes))
-                       + " (or their Chinese labels)") if codes else f"{err.instance!r} is not a known code"
+            message = (f"{_show(err.instance)} is not one of " + ", ".join(map(repr, codes))
+                       + " (or their Chinese labels)") if codes else f"{_show(err.instance)} is not a known code"
         elif err.validator == "format":
-            message = f"{err.instance} is not a day that exists"
+            message = (f"{_show(err.instance)} is not a day that exists" if _DATE.fullmatch(str(err.instance))
+                       else f"expected a date YYYY-MM-DD, got {_show(err.instance)}")
         errors.append(CaseError(path, message))
     return errors
+
+
+def _one_line(message: str, limit: int = 200) -> str:
+    """jsonschema's message echoes the value: one line, cut short, whatever the value holds."""
+    text = " ".join(message.split()).encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class CaseDecoder:

@@ -18,9 +18,12 @@ from .headers import header_facts
 from . import ir
 from .citations import check_support
 from .diagnostics import Diagnostic, did_you_mean
+from .limits import MAX_EVAL_DEPTH
+from .lookalikes import lookalike_diagnostics
 from .ir import (ANY, BOOL, DATE, DAYS, INT, MONEY, MONTHS, ORDERED, RATE, TEXT, enum_t, set_t, show_type)
 from .texts import NoticeTexts
 
+MAX_CHAIN = 100  # definitions being checked inside one another (limits.py bounds evaluation too)
 BUILTINS = {"coverage_year": INT, "issue_date": DATE, "print_date": DATE}
 FUNCTIONS = {"max", "min", "days", "months"}
 UNIT_TYPES = {"元": MONEY, "yuan": MONEY, "%": RATE, "days": DAYS, "日": DAYS, "天": DAYS,
@@ -84,6 +87,7 @@ class Checker:
                     ns.libraries.add(item.name)
                     self._add_items(ns, lib, lib.library.name, lib.span.file.path if lib.span else "", inherited=False)
         self._add_items(ns, module, document, file, inherited=parent is not None)
+        self.diagnostics.extend(lookalike_diagnostics(ns))
         ns.headers[document] = module.header
         return ns
 
@@ -216,6 +220,7 @@ class _Env:
         self.done: dict[str, ir.Definition] = {}
         self.order: list[str] = []
         self.in_progress: list[str] = []
+        self.depth = 0  # expressions being checked inside one another
         self.current_doc = ns.document
         self.qualified: dict[str, Decl] = {}  # "DOC.name" → an ancestor's declaration
         self.in_invariant = False  # `with` is allowed only there
@@ -265,6 +270,11 @@ class _Env:
         """Fold an expression that needs no case; an Unknown stays unknown."""
         from .interpret import Interpreter
         from .runtime import Undecidable, UnknownValue
+        if self.program is None:  # a fact's default, checked before any definition is
+            if any(isinstance(x, (ir.Ref, ir.ParamAt)) for x in ir.subexprs(e)):
+                self.c.error("E302", "a fact's default is written out (a number, date, member or set), "
+                             "not computed from definitions", span, "not a literal value")
+                return None
         try:
             return _bounds.as_ir(Interpreter(self.program, partial=self).eval_expr(e, {}), e.type)
         except UnknownValue as exc:
@@ -326,6 +336,8 @@ class _Env:
             self.need_citation(total.citation, total.span, f"total of {total.column}", d.document, total.printed)
             i = names.index(total.column)
             t = cols[i][1]
+            if not all(isinstance(row[i], (int, Fraction)) for row in rows):
+                continue  # a value of the wrong type: its error is already reported
             s = sum(row[i] for row in rows)
             printed = self.printed_value(total.printed, t)
             if printed is not None and printed != s:
@@ -337,6 +349,10 @@ class _Env:
         """Check a let, decision or table once, after whatever it depends on."""
         if name in self.done:
             return self.done[name]
+        if len(self.in_progress) >= MAX_CHAIN:  # bounded before Python's own recursion limit is met
+            self.c.error("E110", f"definitions use each other more than {MAX_CHAIN} deep", self.ns.decls[name].node.span,
+                         "too deep", hint="a long chain of `let`s each using the last: compute it in fewer steps")
+            return None
         if name in self.in_progress:
             d = self.decl(name)
             cycle = self.in_progress[self.in_progress.index(name):] + [name]
@@ -506,7 +522,15 @@ class _Env:
     # ---- expressions ----
     def expr(self, x: A.Expr, want) -> ir.Expr:
         method = getattr(self, "x_" + type(x).__name__)
-        return method(x, want)
+        if self.depth >= MAX_EVAL_DEPTH:  # through definitions too: bounded before Python's recursion limit
+            self.c.error("E110", f"nested more than {MAX_EVAL_DEPTH} deep through the definitions it uses",
+                         x.span, "too deep", hint="compute it in fewer steps")
+            return ir.Unknown("too deep", want or ANY)
+        self.depth += 1
+        try:
+            return method(x, want)
+        finally:
+            self.depth -= 1
 
     def x_NumberLit(self, x: A.NumberLit, want):
         t = UNIT_TYPES[x.unit] if x.unit else INT

@@ -1,13 +1,17 @@
 """The `yibao` command: eval, compile, check, schema (and diff, in diff.py).
 
 Exit codes (interface.md): 0 ok · 1 a policy is wrong · 2 bad input · 3 a requested decision the
-notice does not state or cannot decide. Errors go to standard error, one line each (a policy's
-diagnostics add their source line and caret); never a traceback.
+notice does not state or cannot decide; beyond the contract, 74 the output could not be written
+(closed, full disk), 141 the reader closed the pipe, 130 interrupted, 70 an internal error. Errors go
+to standard error, one line each (a policy's diagnostics add their source line and caret); never a
+traceback.
 """
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +19,7 @@ from .diagnostics import PolicyError
 from .policies import PolicySet, default_directory
 
 OK, POLICY_ERROR, BAD_INPUT, UNDECIDABLE = 0, 1, 2, 3
+INTERNAL_ERROR, OUTPUT_ERROR, INTERRUPTED, BROKEN_PIPE = 70, 74, 130, 141
 
 _EPILOG = """\
 examples:
@@ -43,19 +48,54 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return BAD_INPUT
+    if sys.stdout is None and not getattr(args, "output", None):  # started with `>&-`
+        _say("standard output is closed: nothing can be written")
+        return OUTPUT_ERROR
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # a full disk shows here, not at exit where it could only be ignored
+        return code
     except Fail as exc:
-        print(f"yibao: {exc}", file=sys.stderr)
+        _say(str(exc))
         return exc.code
     except PolicyError as exc:
         for d in exc.diagnostics:
             print(d.render(), file=sys.stderr)
         return POLICY_ERROR
-    except BrokenPipeError:  # `yibao eval … | head`
-        return OK
+    except BrokenPipeError:  # `yibao eval … | head`: the reader has what it wanted
+        _silence_stdout()
+        return BROKEN_PIPE
+    except OSError as exc:
+        _silence_stdout()
+        _say(f"cannot write the output: {exc.strerror or exc}")
+        return OUTPUT_ERROR
     except KeyboardInterrupt:
-        return 130
+        _silence_stdout()
+        _say("interrupted")
+        return INTERRUPTED
+    except RecursionError:
+        _say("internal error: nested too deeply (please report the policy or case)")
+        return INTERNAL_ERROR
+    except Exception as exc:  # a bug: one line, not a traceback, and not mistaken for bad input
+        _say(f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} (please report)")
+        return INTERNAL_ERROR
+
+
+def _say(message: str):
+    if sys.stderr is not None:
+        try:
+            print(f"yibao: {message}", file=sys.stderr, flush=True)
+        except OSError:
+            pass
+
+
+def _silence_stdout():
+    """Point standard output at /dev/null, so the interpreter's flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -150,25 +190,36 @@ def cmd_eval(args) -> int:
             raise error
         _emit(result, args.format)
         return OK
-    return ev.stream(_open(args.cases), sys.stdout, wanted, args.explain, args.cases, args.format)
+    return ev.stream(_open(args.cases), sys.stdout, wanted, args.explain,
+                     args.cases if args.cases != "-" else "<stdin>", args.format)
 
 
 def _open(path: str):
+    """A case file as bytes (each case is decoded strictly, line by line for a stream)."""
     if path == "-":
-        return sys.stdin
+        if sys.stdin is None:
+            raise Fail(BAD_INPUT, "standard input is closed: there is no case to read")
+        buffer = getattr(sys.stdin, "buffer", None)
+        # a text stream put in its place (an embedding, a test) has no bytes below it: encode it
+        return buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode("utf-8", "surrogateescape"))
     try:
-        return open(path, encoding="utf-8")
+        return open(path, "rb")
     except OSError as exc:
         raise Fail(BAD_INPUT, f"cannot read {path}: {exc.strerror}") from None
 
 
 def _read_json(path: str):
+    from .strict_json import JSONError, read
     f = _open(path)
-    text = f.read()
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise Fail(BAD_INPUT, f"{path if path != '-' else '<stdin>'}:{exc.lineno}:{exc.colno}: malformed JSON: {exc.msg}") from None
+        return read(f)
+    except JSONError as exc:
+        where = path if path != "-" else "<stdin>"
+        if exc.line:
+            where += f":{exc.line}:{exc.column}"
+        raise Fail(BAD_INPUT, f"{where}: malformed JSON: {exc.message}") from None
+    except OSError as exc:
+        raise Fail(BAD_INPUT, f"cannot read {path}: {exc.strerror}") from None
 
 
 def _emit(result: dict, fmt: str):
@@ -185,7 +236,10 @@ def cmd_compile(args) -> int:
     program = load_program(args)
     source = generate(program)
     if args.output:
-        Path(args.output).write_text(source, encoding="utf-8")
+        try:
+            Path(args.output).write_text(source, encoding="utf-8")
+        except OSError as exc:
+            raise Fail(OUTPUT_ERROR, f"cannot write {args.output}: {exc.strerror or exc}") from None
         print(f"wrote {args.output}: {program.document}, decisions "
               + ", ".join(program.decisions), file=sys.stderr)
     else:
@@ -200,7 +254,7 @@ def cmd_check(args) -> int:
     for p in args.paths or [str(args.policies or default_directory())]:
         path = Path(p)
         if path.is_dir():
-            files += sorted(path.rglob("*.policy"))
+            files += sorted(f for f in path.rglob("*.policy") if f.is_file())
         elif path.exists():
             files.append(path)
         else:

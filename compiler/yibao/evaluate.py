@@ -6,6 +6,7 @@ import sys
 import types
 
 from . import ir
+from . import strict_json
 from .runtime import CaseError, money_out, output_value
 from .to_python import generate, output_kind
 
@@ -81,22 +82,27 @@ class Evaluator:
         return result, None
 
     def stream(self, infile, out, wanted, explain, path, fmt="json") -> int:
-        """One result line per input line, in order; a bad line gets an error object and a message."""
+        """One result line per input line, in order; a bad line gets an error object and a message.
+
+        `infile` is binary: each line is decoded on its own, so a line that is not UTF-8, too long or
+        malformed is one error line and the stream goes on."""
         status = OK
-        loads, dumps = json.loads, json.dumps
+        loads, JSONError, dumps = strict_json.loads, strict_json.JSONError, json.dumps
         write = out.write
         decode = self.decode
         plan = None if (explain or wanted) else self._plan()
         skip = (self.Undecidable, KeyError)
-        for number, line in enumerate(infile, 1):
+        for number, line in strict_json.lines(infile):
             try:
+                if line.__class__ is JSONError:
+                    raise line
                 raw = loads(line)
-            except json.JSONDecodeError as exc:
-                if not line.strip():
+            except JSONError as exc:
+                if line.__class__ is str and not line.strip():
                     write("\n")
                     continue
-                status = max(status, BAD_INPUT)
-                self._fail(out, f"{path}:{number}: malformed JSON: {exc.msg} (column {exc.colno})", BAD_INPUT)
+                status = BAD_INPUT
+                self._fail(out, f"{path}:{number}: malformed JSON: {exc}", BAD_INPUT)
                 continue
             if plan is None:
                 result, error = self.one(raw, wanted, explain, where=f"{path}:{number}")
@@ -140,7 +146,8 @@ class Evaluator:
 
     @staticmethod
     def _fail(out, message: str, code: int):
-        print(f"yibao: {message}", file=sys.stderr)
+        if sys.stderr is not None:  # closed (`2>&-`): print would fall back to standard output
+            print(f"yibao: {message}", file=sys.stderr)
         out.write(json.dumps({"error": message, "exit": code}, ensure_ascii=False) + "\n")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import VisitError
 
 from . import ast as A
@@ -19,14 +19,34 @@ def unquote(token: str) -> str:
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), token[1:-1])
 
 
+# How deeply a policy may nest (an expression inside a declaration inside the file). The policies
+# here nest 10 deep; every later pass and the generated Python (at most 200 nested parentheses)
+# recurse along it, so the bound is checked here, iteratively, before anything recurses.
+MAX_NESTING = 100
+
+
 def parse_module(file: SourceFile) -> A.Module:
     tree = parse_tree(file)
+    _check_nesting(file, tree)
     try:
         return _ToAst(file).transform(tree)
     except VisitError as exc:  # unwrap to the diagnostic we raised inside
         if isinstance(exc.orig_exc, PolicyError):
             raise exc.orig_exc from None
         raise exc.orig_exc from None
+
+
+def _check_nesting(file: SourceFile, tree: Tree):
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            where = node if isinstance(node, Token) else node.meta
+            raise PolicyError([Diagnostic(
+                "E110", f"nested more than {MAX_NESTING} deep", span_of(file, where), "too deep here",
+                hint="give a part of the expression a name with `let`, or split a long sum")])
+        if isinstance(node, Tree):
+            stack.extend((child, depth + 1) for child in node.children)
 
 
 def parse_text(text: str, path: str = "<policy>") -> A.Module:

@@ -1,14 +1,17 @@
 """Source text → Lark tree, with Lark's errors turned into diagnostics."""
 from __future__ import annotations
 
+import os
+import stat
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .diagnostics import Diagnostic, PolicyError
-from .source import SourceFile, Span
+from .source import SourceFile, Span, UnreadableSource
 
 # Token names as a person would say them.
 _TOKEN_WORDS = {
@@ -22,14 +25,55 @@ _TOKEN_WORDS = {
 @lru_cache(maxsize=1)
 def parser() -> Lark:
     text = resources.files("yibao").joinpath("yibao.lark").read_text(encoding="utf-8")
-    # cache=True keeps the built LALR tables in the temp directory: most of `yibao eval`'s start-up
-    return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=True, cache=True)
+    # Building the LALR tables is most of `yibao eval`'s start-up (≈170 ms of ≈280), so they are
+    # cached; but Lark's cache is a pickle, and loading one runs code: only from a directory that
+    # no one else can write (never the shared temp directory, where anyone can plant a file).
+    cache = private_cache_dir()
+    return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=True,
+                cache=str(cache / "grammar.lark-cache") if cache else False)
+
+
+def private_cache_dir() -> Path | None:
+    """$XDG_CACHE_HOME/yibao (or ~/.cache/yibao), created 0700; None unless it and the cache file in
+    it are owned by this user and writable by no one else (then the tables are built every time)."""
+    if not hasattr(os, "getuid") or os.environ.get("YIBAO_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(base):
+        return None
+    d = Path(base) / "yibao"
+    try:
+        d.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for p in (d, d / "grammar.lark-cache"):
+            try:
+                st = os.lstat(p)
+            except FileNotFoundError:
+                continue
+            if st.st_uid != os.getuid() or st.st_mode & 0o022 or stat.S_ISLNK(st.st_mode) \
+                    or (p == d and (not stat.S_ISDIR(st.st_mode) or st.st_mode & 0o077)):
+                return None
+    except OSError:
+        return None
+    return d
 
 
 def keywords() -> frozenset[str]:
     """Every keyword of the language (for highlighting and for the docs)."""
     return frozenset(t.pattern.value for t in parser().terminals
                      if t.pattern.type == "str" and t.pattern.value.isidentifier())
+
+
+def read_source(path) -> SourceFile:
+    """A policy file's text, or PolicyError E109 naming the file (and the line of a bad byte)."""
+    try:
+        return SourceFile.read(path)
+    except UnreadableSource as exc:
+        raise PolicyError([unreadable(exc)]) from None
+
+
+def unreadable(exc: UnreadableSource) -> Diagnostic:
+    return Diagnostic("E109", exc.message, Span(exc.file, exc.line, exc.column, exc.line, exc.column + 1),
+                      "cannot be read here", hint="save it as UTF-8 text" if "UTF-8" in exc.message else "")
 
 
 def parse_tree(file: SourceFile) -> Tree:

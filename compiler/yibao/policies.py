@@ -6,6 +6,7 @@ and `texts/<document number>.txt`, the notices' words that citations are verifie
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,9 +15,13 @@ from . import ir
 from .check import Checker, Namespace
 from .diagnostics import Diagnostic, PolicyError, did_you_mean
 from .from_tree import parse_module
-from .source import SourceFile
+from .limits import depth_diagnostics
+from .parse import read_source, unreadable
 from .staleness import stale_inheritance, todos
 from .texts import NoticeTexts
+
+# the document number of a notice file that does not parse, so a child can say what is wrong with it
+_NOTICE_HEADER = re.compile(r"^\s*notice\s+([^\W\d_]+〔\d{4}〕\d+号)", re.MULTILINE)
 
 
 def default_directory() -> Path:
@@ -41,8 +46,10 @@ class PolicySet:
         self.failed: dict[str, PolicyError] = {}
         self.notices: dict[str, str] = {}  # document number → path
         self.libraries: dict[str, A.Module] = {}
+        self.copies: dict[str, list[str]] = {}  # document number or library name → every path declaring it
+        self.broken_notices: dict[str, str] = {}  # document number → a path that declares it but does not parse
         self.texts = NoticeTexts(self.directory / "texts")
-        files = sorted(self.directory.rglob("*.policy")) if self.directory.is_dir() else []
+        files = sorted(f for f in self.directory.rglob("*.policy") if f.is_file()) if self.directory.is_dir() else []
         for f in files + [p for p in self.extra if p.resolve() not in {x.resolve() for x in files}]:
             self._read(f)
         self._namespaces: dict[str, Namespace] = {}
@@ -50,15 +57,25 @@ class PolicySet:
     def _read(self, path: Path):
         key = str(path)
         try:
-            module = parse_module(SourceFile.read(path))
+            file = read_source(path)
         except PolicyError as exc:
             self.failed[key] = exc
+            return
+        try:
+            module = parse_module(file)
+        except PolicyError as exc:
+            self.failed[key] = exc
+            m = _NOTICE_HEADER.search(file.text)
+            if m:
+                self.broken_notices.setdefault(m.group(1), key)
             return
         self.modules[key] = module
         if module.header:
             self.notices.setdefault(module.header.document, key)
+            self.copies.setdefault(module.header.document, []).append(key)
         elif module.library:
             self.libraries.setdefault(module.library.name, module)
+            self.copies.setdefault("library " + module.library.name, []).append(key)
 
     def resolve(self, notice: str) -> str:
         """A document number or a path → the policy file's path (ValueError if neither)."""
@@ -68,6 +85,8 @@ class PolicySet:
         if p.suffix == ".policy" or p.exists():
             if not p.exists():
                 raise ValueError(f"no such policy file: {notice}")
+            if not p.is_file():
+                raise ValueError(f"{notice} is not a policy file (nor a document number)")
             for key in list(self.modules) + list(self.failed):
                 if Path(key).resolve() == p.resolve():
                     return key
@@ -83,8 +102,11 @@ class PolicySet:
         if path in self.failed:
             return None, list(self.failed[path].diagnostics)
         checker = Checker(self.texts)
+        self._copies(path, checker)
         ns = self._namespace(path, checker, [])
         program = checker.program(ns, path) if ns else None
+        if program is not None and not any(d.severity == "error" for d in checker.diagnostics):
+            checker.diagnostics.extend(depth_diagnostics(program))
         if ns is not None:  # words of another year, and a draft's TODOs
             checker.diagnostics += stale_inheritance(ns) + todos(self.modules[path])
         diags = _dedupe(checker.diagnostics)
@@ -98,6 +120,37 @@ class PolicySet:
             raise PolicyError(diags)
         return program
 
+    def _copies(self, path: str, checker: Checker):
+        """E606 where a document number or a library name is declared by two files (a stale copy must
+        not silently win), and E109 where the notice's text cannot be read."""
+        module = self.modules[path]
+        doc = module.header.document if module.header else None
+        if doc and len(self.copies.get(doc, ())) > 1:
+            others = [p for p in self.copies[doc] if p != path]
+            checker.error("E606", f"{doc} is declared by {len(others) + 1} policy files", module.header.span,
+                          "declared here and elsewhere", notes=[f"also declared in {p}" for p in others],
+                          hint="keep one policy per notice: remove or rename the stale copy")
+        if doc and doc in self.texts.unreadable:
+            checker.diagnostics.append(unreadable(self.texts.unreadable[doc]))
+        for name in self._libraries_used(path, set()):
+            paths = self.copies.get("library " + name, [])
+            for p in paths[1:]:
+                lib = self.modules[p]
+                checker.error("E606", f"two libraries are named `{name}`", lib.library.span if lib.library else None,
+                              "a second library of this name", notes=[f"the first is {paths[0]}"],
+                              hint="a library's name must be unique in the policy directory")
+
+    def _libraries_used(self, path: str, seen: set) -> set[str]:
+        if path in seen or path not in self.modules:
+            return set()
+        seen.add(path)
+        module = self.modules[path]
+        names = {item.name for item in module.items if isinstance(item, A.Use)}
+        h = module.header
+        if h and h.implements and not h.implements_external and h.implements in self.notices:
+            names |= self._libraries_used(self.notices[h.implements], seen)
+        return names
+
     def _namespace(self, path: str, checker: Checker, chain: list[str]) -> Namespace | None:
         module = self.modules[path]
         header = module.header
@@ -108,7 +161,7 @@ class PolicySet:
         _check_header(checker, header)
         parent = None
         if header.implements and not header.implements_external:
-            target = self.notices.get(header.implements)
+            target = self.notices.get(header.implements) or self.broken_notices.get(header.implements)
             if target is None:
                 checker.error("E604", f"{header.implements} is not encoded here", header.span,
                               "implements an unknown notice",
@@ -116,6 +169,8 @@ class PolicySet:
             elif target in chain or target == path:
                 checker.error("E605", "notices implement each other in a circle", header.span)
             elif target in self.failed:
+                checker.error("E604", f"{header.implements} is encoded in {target}, which has errors",
+                              header.span, "implements a notice that does not check", hint=f"fix {target} first")
                 checker.diagnostics.extend(self.failed[target].diagnostics)
                 return None
             else:

@@ -14,7 +14,7 @@ from fractions import Fraction  # rates that are not folded away (generated code
 __all__ = [
     "Undecidable", "MissingFact", "UnknownValue", "NoRuleApplies", "OutsideDomain", "CaseError",
     "pct", "day_after", "plus_days", "plus_months", "first_of_next_month", "year_start", "year_end",
-    "money_out", "decode_case", "output_value",
+    "money_out", "decode_case", "output_value", "DateOutOfRange",
 ]
 
 
@@ -63,11 +63,17 @@ class NoRuleApplies(Undecidable):
         self.name = name
 
 
+class DateOutOfRange(Undecidable):
+    def __init__(self):
+        super().__init__("needs a date outside 0001-01-01 … 9999-12-31, the days a date can name")
+
+
 class CaseError(ValueError):
     """A case that does not fit the interface (exit code 2); names the field."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(f"field `{field}`: {message}" if field else message)
+        shown = field if isinstance(field, str) and field.isprintable() and len(field) <= 60 else _show(field)
+        super().__init__(f"field `{shown}`: {message}" if field != "" else message)
         self.field = field
 
 
@@ -91,54 +97,105 @@ def money_out(fen: int) -> str:
 
 
 # ---- the date idioms (Civil Code art. 201–203, interface.md) -----------------------------
+# Each is range-checked: a day before 0001-01-01 or after 9999-12-31 makes the decision undecidable.
 _ONE_DAY = _dt.timedelta(days=1)
 
 
 def day_after(d: _dt.date) -> _dt.date:
-    return d + _ONE_DAY
+    try:
+        return d + _ONE_DAY
+    except OverflowError:
+        raise DateOutOfRange() from None
 
 
 def plus_days(d: _dt.date, n: int) -> _dt.date:
-    return d + _dt.timedelta(days=n)
+    try:
+        return d + _dt.timedelta(days=n)
+    except OverflowError:
+        raise DateOutOfRange() from None
 
 
 def plus_months(d: _dt.date, n: int) -> _dt.date:
     """The same day n months later; the month's last day where that day does not exist."""
     m = d.month - 1 + n
     y, m = d.year + m // 12, m % 12 + 1
+    if not _dt.MINYEAR <= y <= _dt.MAXYEAR:
+        raise DateOutOfRange()
     return _dt.date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
 
 
 def first_of_next_month(d: _dt.date) -> _dt.date:
-    return _dt.date(d.year + 1, 1, 1) if d.month == 12 else _dt.date(d.year, d.month + 1, 1)
+    if d.month == 12:
+        return year_start(d.year + 1)
+    return _dt.date(d.year, d.month + 1, 1)
 
 
 def year_start(y: int) -> _dt.date:
+    if not _dt.MINYEAR <= y <= _dt.MAXYEAR:
+        raise DateOutOfRange()
     return _dt.date(y, 1, 1)
 
 
 def year_end(y: int) -> _dt.date:
+    if not _dt.MINYEAR <= y <= _dt.MAXYEAR:
+        raise DateOutOfRange()
     return _dt.date(y, 12, 31)
 
 
 # ---- cases in, results out ------------------------------------------------------------------
-_MONEY = _re.compile(r"-?\d+(\.\d{1,2})?")
+# Limits on a case's values (docs/limits.md): an amount below 10^15 yuan, a whole number of at most
+# nine digits. ASCII digits only: `\\d` would take full-width and Arabic-Indic digits too.
+MAX_MONEY_YUAN = 10 ** 15
+MAX_INT = 10 ** 9
+_MONEY = _re.compile(r"[0-9]+(\.[0-9]{1,2})?")
+_DATE = _re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _money_in(field: str, raw) -> int:
     if isinstance(raw, bool) or not isinstance(raw, (int, str, _Decimal, float)):
         raise CaseError(field, f"expected money (a number or a string like \"342.00\"), got {_json_type(raw)}")
-    text = str(raw) if not isinstance(raw, float) else repr(raw)
-    if not _MONEY.fullmatch(text):
-        raise CaseError(field, f"{text!r} is not an amount of money in yuan with at most two decimals")
-    whole, _, frac = text.partition(".")
-    sign = -1 if whole.startswith("-") else 1
-    return sign * (abs(int(whole)) * 100 + int((frac + "00")[:2]))
+    if isinstance(raw, str):
+        if not _MONEY.fullmatch(raw):
+            raise CaseError(field, f"{_show(raw)} is not an amount of money in yuan: digits 0-9, "
+                            "at most two decimals, not negative")
+        raw = _Decimal(raw)
+    elif isinstance(raw, float):
+        raw = _Decimal(repr(raw))  # the shortest decimal that is this float, as a person wrote it
+    elif isinstance(raw, int):
+        raw = _Decimal(raw)
+    if not raw.is_finite() or raw < 0 or raw >= MAX_MONEY_YUAN:
+        raise CaseError(field, f"{_show(raw)} is not an amount of money from 0 to less than 10^15 yuan")
+    fen = raw * 100
+    if fen != fen.to_integral_value():
+        raise CaseError(field, f"{_show(raw)} is not an amount of money in yuan with at most two decimals")
+    return int(fen)
+
+
+def _whole(value):
+    """JSON's 2.0 is the integer 2 (within MAX_INT); anything else is returned as it is."""
+    if isinstance(value, (float, _Decimal)):
+        try:
+            if abs(value) <= MAX_INT and value == int(value):
+                return int(value)
+        except (ValueError, OverflowError, ArithmeticError):  # nan, inf
+            pass
+    return value
+
+
+def _int_value(field: str, value, minimum: int | None) -> int:
+    value = _whole(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise CaseError(field, f"expected a whole number, got {_show(value)}")
+    if minimum is not None and value < minimum:
+        raise CaseError(field, f"expected a whole number ≥ {minimum}, got {value}")
+    if abs(value) > MAX_INT:
+        raise CaseError(field, f"{_show(value)} is more than {MAX_INT}, the largest whole number a case may give")
+    return value
 
 
 def _date_in(field: str, raw) -> _dt.date:
-    if not isinstance(raw, str) or not _re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-        raise CaseError(field, f"expected a date YYYY-MM-DD, got {raw!r}")
+    if not isinstance(raw, str) or not _DATE.fullmatch(raw):
+        raise CaseError(field, f"expected a date YYYY-MM-DD, got {_show(raw)}")
     try:
         return _dt.date.fromisoformat(raw)
     except ValueError:
@@ -146,8 +203,15 @@ def _date_in(field: str, raw) -> _dt.date:
 
 
 def _json_type(v) -> str:
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list",
-            dict: "an object", type(None): "null"}.get(type(v), type(v).__name__)
+    return {bool: "a boolean", int: "a number", float: "a number", _Decimal: "a number", str: "a string",
+            list: "a list", dict: "an object", type(None): "null"}.get(type(v), type(v).__name__)
+
+
+def _show(value, limit: int = 60) -> str:
+    """A value for a one-line message: repr, with what cannot be printed escaped, cut short."""
+    text = repr(value) if not isinstance(value, _Decimal) else str(value)
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def decode_case(raw, spec: dict) -> dict:
@@ -163,7 +227,7 @@ def decode_case(raw, spec: dict) -> dict:
     for field, value in raw.items():
         entry = spec.get(field)
         if entry is None:
-            close = [f for f in spec if f.startswith(field[:3])] if field else []
+            close = [f for f in spec if f.startswith(field[:3])] if isinstance(field, str) and field else []
             raise CaseError(field, "unknown field" + (f" (did you mean `{close[0]}`?)" if close else "")
                             + "; the fields are " + ", ".join(spec))
         kind, aliases, _ = entry
@@ -173,21 +237,14 @@ def decode_case(raw, spec: dict) -> dict:
             case[field] = _date_in(field, value)
         elif kind == "bool":
             if not isinstance(value, bool):
-                raise CaseError(field, f"expected true or false, got {value!r}")
+                raise CaseError(field, f"expected true or false, got {_show(value)}")
             case[field] = value
         elif kind in ("int", "count"):
-            if isinstance(value, float) and value.is_integer():  # JSON's 2.0 is the integer 2
-                value = int(value)
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise CaseError(field, f"expected a whole number, got {value!r}")
-            if kind == "count" and value < 0:
-                raise CaseError(field, f"expected a whole number ≥ 0, got {value}")
-            case[field] = value
+            case[field] = _int_value(field, value, 0 if kind == "count" else None)
         elif kind == "enum":
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
+            value = _whole(value)
             if isinstance(value, bool) or not isinstance(value, (str, int)) or value not in aliases:
-                raise CaseError(field, f"{value!r} is not one of " + ", ".join(map(repr, _codes(aliases))))
+                raise CaseError(field, f"{_show(value)} is not one of " + ", ".join(map(repr, _codes(aliases))))
             case[field] = aliases[value]
         elif kind == "set":
             if not isinstance(value, list):
@@ -195,7 +252,7 @@ def decode_case(raw, spec: dict) -> dict:
             codes = set()
             for i, item in enumerate(value):
                 if isinstance(item, bool) or not isinstance(item, (str, int)) or item not in aliases:
-                    raise CaseError(f"{field}[{i}]", f"{item!r} is not a known code; the codes are "
+                    raise CaseError(f"{field}[{i}]", f"{_show(item)} is not a known code; the codes are "
                                     + ", ".join(map(str, _codes(aliases))))
                 codes.add(aliases[item])
             case[field] = frozenset(codes)
@@ -394,12 +451,12 @@ def _bool_in(value):
 
 
 def _int_in(value):
-    if value.__class__ is int:
+    if value.__class__ is int and -MAX_INT <= value <= MAX_INT:
         return value
     raise TypeError(value)
 
 
 def _count_in(value):
-    if value.__class__ is int and value >= 0:
+    if value.__class__ is int and 0 <= value <= MAX_INT:
         return value
     raise TypeError(value)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .source import SourceFile, UnreadableSource
+
 _WS = re.compile(r"\s+")
 
 
@@ -20,9 +22,14 @@ class NoticeTexts:
     def __init__(self, directory: Path | None):
         self.texts: dict[str, str] = {}
         self.raw: dict[str, str] = {}  # as extracted: its lines show where items and table rows start
+        self.unreadable: dict[str, UnreadableSource] = {}  # document → why its text cannot be read
         if directory and directory.is_dir():
             for f in sorted(directory.glob("*.txt")):
-                self.raw[f.stem] = f.read_text(encoding="utf-8")
+                try:
+                    self.raw[f.stem] = SourceFile.read(f).text
+                except UnreadableSource as exc:  # an error for that notice only, not for every command
+                    self.unreadable[f.stem] = exc
+                    continue
                 self.texts[f.stem] = squeeze(self.raw[f.stem])
 
     def has(self, document: str) -> bool:

@@ -18,7 +18,7 @@ from fractions import Fraction  # rates that are not folded away (generated code
 __all__ = [
     "Undecidable", "MissingFact", "UnknownValue", "NoRuleApplies", "OutsideDomain", "CaseError",
     "pct", "day_after", "plus_days", "plus_months", "first_of_next_month", "year_start", "year_end",
-    "money_out", "decode_case", "output_value",
+    "money_out", "decode_case", "output_value", "DateOutOfRange",
 ]
 
 
@@ -67,11 +67,17 @@ class NoRuleApplies(Undecidable):
         self.name = name
 
 
+class DateOutOfRange(Undecidable):
+    def __init__(self):
+        super().__init__("needs a date outside 0001-01-01 … 9999-12-31, the days a date can name")
+
+
 class CaseError(ValueError):
     """A case that does not fit the interface (exit code 2); names the field."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(f"field `{field}`: {message}" if field else message)
+        shown = field if isinstance(field, str) and field.isprintable() and len(field) <= 60 else _show(field)
+        super().__init__(f"field `{shown}`: {message}" if field != "" else message)
         self.field = field
 
 
@@ -95,54 +101,105 @@ def money_out(fen: int) -> str:
 
 
 # ---- the date idioms (Civil Code art. 201–203, interface.md) -----------------------------
+# Each is range-checked: a day before 0001-01-01 or after 9999-12-31 makes the decision undecidable.
 _ONE_DAY = _dt.timedelta(days=1)
 
 
 def day_after(d: _dt.date) -> _dt.date:
-    return d + _ONE_DAY
+    try:
+        return d + _ONE_DAY
+    except OverflowError:
+        raise DateOutOfRange() from None
 
 
 def plus_days(d: _dt.date, n: int) -> _dt.date:
-    return d + _dt.timedelta(days=n)
+    try:
+        return d + _dt.timedelta(days=n)
+    except OverflowError:
+        raise DateOutOfRange() from None
 
 
 def plus_months(d: _dt.date, n: int) -> _dt.date:
     """The same day n months later; the month's last day where that day does not exist."""
     m = d.month - 1 + n
     y, m = d.year + m // 12, m % 12 + 1
+    if not _dt.MINYEAR <= y <= _dt.MAXYEAR:
+        raise DateOutOfRange()
     return _dt.date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
 
 
 def first_of_next_month(d: _dt.date) -> _dt.date:
-    return _dt.date(d.year + 1, 1, 1) if d.month == 12 else _dt.date(d.year, d.month + 1, 1)
+    if d.month == 12:
+        return year_start(d.year + 1)
+    return _dt.date(d.year, d.month + 1, 1)
 
 
 def year_start(y: int) -> _dt.date:
+    if not _dt.MINYEAR <= y <= _dt.MAXYEAR:
+        raise DateOutOfRange()
     return _dt.date(y, 1, 1)
 
 
 def year_end(y: int) -> _dt.date:
+    if not _dt.MINYEAR <= y <= _dt.MAXYEAR:
+        raise DateOutOfRange()
     return _dt.date(y, 12, 31)
 
 
 # ---- cases in, results out ------------------------------------------------------------------
-_MONEY = _re.compile(r"-?\d+(\.\d{1,2})?")
+# Limits on a case's values (docs/limits.md): an amount below 10^15 yuan, a whole number of at most
+# nine digits. ASCII digits only: `\\d` would take full-width and Arabic-Indic digits too.
+MAX_MONEY_YUAN = 10 ** 15
+MAX_INT = 10 ** 9
+_MONEY = _re.compile(r"[0-9]+(\.[0-9]{1,2})?")
+_DATE = _re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _money_in(field: str, raw) -> int:
     if isinstance(raw, bool) or not isinstance(raw, (int, str, _Decimal, float)):
         raise CaseError(field, f"expected money (a number or a string like \"342.00\"), got {_json_type(raw)}")
-    text = str(raw) if not isinstance(raw, float) else repr(raw)
-    if not _MONEY.fullmatch(text):
-        raise CaseError(field, f"{text!r} is not an amount of money in yuan with at most two decimals")
-    whole, _, frac = text.partition(".")
-    sign = -1 if whole.startswith("-") else 1
-    return sign * (abs(int(whole)) * 100 + int((frac + "00")[:2]))
+    if isinstance(raw, str):
+        if not _MONEY.fullmatch(raw):
+            raise CaseError(field, f"{_show(raw)} is not an amount of money in yuan: digits 0-9, "
+                            "at most two decimals, not negative")
+        raw = _Decimal(raw)
+    elif isinstance(raw, float):
+        raw = _Decimal(repr(raw))  # the shortest decimal that is this float, as a person wrote it
+    elif isinstance(raw, int):
+        raw = _Decimal(raw)
+    if not raw.is_finite() or raw < 0 or raw >= MAX_MONEY_YUAN:
+        raise CaseError(field, f"{_show(raw)} is not an amount of money from 0 to less than 10^15 yuan")
+    fen = raw * 100
+    if fen != fen.to_integral_value():
+        raise CaseError(field, f"{_show(raw)} is not an amount of money in yuan with at most two decimals")
+    return int(fen)
+
+
+def _whole(value):
+    """JSON's 2.0 is the integer 2 (within MAX_INT); anything else is returned as it is."""
+    if isinstance(value, (float, _Decimal)):
+        try:
+            if abs(value) <= MAX_INT and value == int(value):
+                return int(value)
+        except (ValueError, OverflowError, ArithmeticError):  # nan, inf
+            pass
+    return value
+
+
+def _int_value(field: str, value, minimum: int | None) -> int:
+    value = _whole(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise CaseError(field, f"expected a whole number, got {_show(value)}")
+    if minimum is not None and value < minimum:
+        raise CaseError(field, f"expected a whole number ≥ {minimum}, got {value}")
+    if abs(value) > MAX_INT:
+        raise CaseError(field, f"{_show(value)} is more than {MAX_INT}, the largest whole number a case may give")
+    return value
 
 
 def _date_in(field: str, raw) -> _dt.date:
-    if not isinstance(raw, str) or not _re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-        raise CaseError(field, f"expected a date YYYY-MM-DD, got {raw!r}")
+    if not isinstance(raw, str) or not _DATE.fullmatch(raw):
+        raise CaseError(field, f"expected a date YYYY-MM-DD, got {_show(raw)}")
     try:
         return _dt.date.fromisoformat(raw)
     except ValueError:
@@ -150,8 +207,15 @@ def _date_in(field: str, raw) -> _dt.date:
 
 
 def _json_type(v) -> str:
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list",
-            dict: "an object", type(None): "null"}.get(type(v), type(v).__name__)
+    return {bool: "a boolean", int: "a number", float: "a number", _Decimal: "a number", str: "a string",
+            list: "a list", dict: "an object", type(None): "null"}.get(type(v), type(v).__name__)
+
+
+def _show(value, limit: int = 60) -> str:
+    """A value for a one-line message: repr, with what cannot be printed escaped, cut short."""
+    text = repr(value) if not isinstance(value, _Decimal) else str(value)
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def decode_case(raw, spec: dict) -> dict:
@@ -167,7 +231,7 @@ def decode_case(raw, spec: dict) -> dict:
     for field, value in raw.items():
         entry = spec.get(field)
         if entry is None:
-            close = [f for f in spec if f.startswith(field[:3])] if field else []
+            close = [f for f in spec if f.startswith(field[:3])] if isinstance(field, str) and field else []
             raise CaseError(field, "unknown field" + (f" (did you mean `{close[0]}`?)" if close else "")
                             + "; the fields are " + ", ".join(spec))
         kind, aliases, _ = entry
@@ -177,21 +241,14 @@ def decode_case(raw, spec: dict) -> dict:
             case[field] = _date_in(field, value)
         elif kind == "bool":
             if not isinstance(value, bool):
-                raise CaseError(field, f"expected true or false, got {value!r}")
+                raise CaseError(field, f"expected true or false, got {_show(value)}")
             case[field] = value
         elif kind in ("int", "count"):
-            if isinstance(value, float) and value.is_integer():  # JSON's 2.0 is the integer 2
-                value = int(value)
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise CaseError(field, f"expected a whole number, got {value!r}")
-            if kind == "count" and value < 0:
-                raise CaseError(field, f"expected a whole number ≥ 0, got {value}")
-            case[field] = value
+            case[field] = _int_value(field, value, 0 if kind == "count" else None)
         elif kind == "enum":
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
+            value = _whole(value)
             if isinstance(value, bool) or not isinstance(value, (str, int)) or value not in aliases:
-                raise CaseError(field, f"{value!r} is not one of " + ", ".join(map(repr, _codes(aliases))))
+                raise CaseError(field, f"{_show(value)} is not one of " + ", ".join(map(repr, _codes(aliases))))
             case[field] = aliases[value]
         elif kind == "set":
             if not isinstance(value, list):
@@ -199,7 +256,7 @@ def decode_case(raw, spec: dict) -> dict:
             codes = set()
             for i, item in enumerate(value):
                 if isinstance(item, bool) or not isinstance(item, (str, int)) or item not in aliases:
-                    raise CaseError(f"{field}[{i}]", f"{item!r} is not a known code; the codes are "
+                    raise CaseError(f"{field}[{i}]", f"{_show(item)} is not a known code; the codes are "
                                     + ", ".join(map(str, _codes(aliases))))
                 codes.add(aliases[item])
             case[field] = frozenset(codes)
@@ -398,15 +455,177 @@ def _bool_in(value):
 
 
 def _int_in(value):
-    if value.__class__ is int:
+    if value.__class__ is int and -MAX_INT <= value <= MAX_INT:
         return value
     raise TypeError(value)
 
 
 def _count_in(value):
-    if value.__class__ is int and value >= 0:
+    if value.__class__ is int and 0 <= value <= MAX_INT:
         return value
     raise TypeError(value)
+
+# ==== strict_json (yibao/strict_json.py) ==================================================
+"""Strict JSON for cases: what a hostile line cannot use to crash a reader or change an answer.
+
+Standard library only: `yibao compile` copies this file into every standalone calculator, next to
+runtime.py, so the calculator reads its input exactly as `yibao eval` does.
+
+Numbers are parsed as Decimal (a float would round 86170907570494.24 before the money rule sees it);
+NaN, Infinity, duplicate keys, unpaired surrogates, numbers of more than MAX_NUMBER_CHARS characters,
+nesting deeper than MAX_DEPTH and texts longer than MAX_TEXT_CHARS are errors; a UTF-8 byte order mark
+is skipped.
+"""
+
+import json as _json
+from decimal import Decimal as _Decimal
+
+MAX_TEXT_CHARS = 1_000_000  # one case (a line of a roll, or a --case file)
+MAX_DEPTH = 32  # a case is an object of scalars and lists of codes: depth 2
+MAX_NUMBER_CHARS = 40
+
+
+class JSONError(ValueError):
+    """Text that is not one strict JSON value; `str()` is one line. line/column: where, if known."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+    def __str__(self):
+        return self.message + (f" (column {self.column})" if self.column else "")
+
+
+def _no_constant(name):
+    raise JSONError(f"{name} is not a number JSON allows")
+
+
+def _number(text):
+    if len(text) > MAX_NUMBER_CHARS:
+        raise JSONError(f"a number of {len(text)} characters (at most {MAX_NUMBER_CHARS})")
+    return _Decimal(text)
+
+
+def _integer(text):
+    if len(text) > MAX_NUMBER_CHARS:
+        raise JSONError(f"a number of {len(text)} characters (at most {MAX_NUMBER_CHARS})")
+    return int(text)
+
+
+def _object(pairs):
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise JSONError(f"the key {_show(key)} appears twice")
+            seen.add(key)
+    return obj
+
+
+_DECODER = _json.JSONDecoder(object_pairs_hook=_object, parse_float=_number, parse_int=_integer,
+                             parse_constant=_no_constant)
+
+
+def loads(text: str):
+    """One JSON value from `text`, strictly (JSONError otherwise)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if len(text) > MAX_TEXT_CHARS:
+        raise JSONError(f"{len(text)} characters, more than the {MAX_TEXT_CHARS} a case may have")
+    # json's C scanner recurses per level: bound the depth before it runs (cheap when it cannot be deep)
+    if text.count("[") + text.count("{") > MAX_DEPTH:
+        _check_depth(text)
+    try:
+        value = _DECODER.decode(text)
+    except JSONError:
+        raise
+    except _json.JSONDecodeError as exc:
+        raise JSONError(exc.msg, exc.lineno, exc.colno) from None
+    except (ValueError, ArithmeticError):  # a number Decimal cannot hold (an exponent past 10^18)
+        raise JSONError("a number out of range") from None
+    except RecursionError:  # a safety net under the depth bound
+        raise JSONError(f"nested more than {MAX_DEPTH} deep") from None
+    if "\\u" in text or "\\U" in text:  # only an escape can make an unpaired surrogate
+        _check_text(value)
+    return value
+
+
+def _check_depth(text: str):
+    depth, in_string, escaped = 0, False, False
+    for i, ch in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise JSONError(f"nested more than {MAX_DEPTH} deep", text.count("\n", 0, i) + 1,
+                                i - text.rfind("\n", 0, i))
+        elif ch in "]}":
+            depth -= 1
+
+
+def _check_text(value):
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                raise JSONError(f"the string {_show(v)} holds an unpaired surrogate (\\ud800–\\udfff)") from None
+        elif isinstance(v, dict):
+            stack.extend(v)
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+
+
+def _show(value, limit: int = 60) -> str:
+    """A value for a one-line message: repr, ASCII-escaped where it cannot be printed, cut short."""
+    text = repr(value)
+    if isinstance(value, str):
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def lines(binary):
+    """(line number, text) per line of a binary stream, each line bounded; a line that is too long or
+    not UTF-8 comes as (number, JSONError) and the lines after it are still read."""
+    number = 0
+    while True:
+        chunk = binary.readline(MAX_TEXT_CHARS + 1)
+        if not chunk:
+            return
+        number += 1
+        if len(chunk) > MAX_TEXT_CHARS and not chunk.endswith(b"\n"):
+            while chunk and not chunk.endswith(b"\n"):  # skip the rest of the line, unread
+                chunk = binary.readline(1 << 16)
+            yield number, JSONError(f"a line of more than {MAX_TEXT_CHARS} bytes")
+            continue
+        try:
+            yield number, chunk.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield number, JSONError(f"not UTF-8 text (byte {exc.start + 1} of the line)")
+
+
+def read(binary):
+    """One JSON value from a whole binary stream (a --case file), bounded and strict."""
+    data = binary.read(MAX_TEXT_CHARS + 1)
+    if len(data) > MAX_TEXT_CHARS:
+        raise JSONError(f"more than the {MAX_TEXT_CHARS} bytes a case may have")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise JSONError(f"not UTF-8 text (byte {exc.start + 1})") from None
+    return loads(text)
 
 # ==== 渝医保发〔2023〕24号 ==================================================
 DOCUMENT = '渝医保发〔2023〕24号'
@@ -453,9 +672,9 @@ _K_新生入学年度开始 = _C5  # 新生入学年度开始
 # §一 “2025年，居民医保人均财政补助标准较上年增加30元，达到700元/人·年”
 _K_fiscal_subsidy_standard = 67000  # fiscal_subsidy_standard
 # §一 “参加我市 2024 年度居民医保个人缴费标准为一档 380 元/人·年、二档 755元/人·年”
-_K_16 = 0  # self_borne_fiscal_subsidy#raw
+_Kx73656c665f626f726e655f66697363616c5f7375627369647923726177 = 0  # self_borne_fiscal_subsidy#raw
 # §一 “参加我市 2024 年度居民医保”
-_K_25 = _C6  # benefit_end#raw
+_Kx62656e656669745f656e6423726177 = _C6  # benefit_end#raw
 # §二 “从 2024 年 1 月 1 日起，大病保险起付线调整为 17833 元”
 _K_critical_illness_deductible = 1783300  # critical_illness_deductible
 # §二 “孕产妇产前检查费补助限额提高至 300 元”
@@ -491,7 +710,7 @@ def _d_个人缴费标准(c):
         raise NoRuleApplies('个人缴费标准', 'no row of the table matches')
     return v
 
-def _d_10(c):
+def _dx7061796d656e745f77696e646f7723726177(c):
     '缴费时段 — decision payment_window#raw'
     if (_C1 <= c['payment_date'] <= _C2):  # payment_window#集中 · §一 “集中参保缴费期为文件下发之日起至 2023年 12月 31日”
         v = 'concentrated'
@@ -528,7 +747,7 @@ def _d_payment_window(c):
     v = c.get('@payment_window', _M)
     if v is not _M:
         return v
-    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'payment_window', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))),), lambda: _d_10(c))
+    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'payment_window', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))),), lambda: _dx7061796d656e745f77696e646f7723726177(c))
     c['@payment_window'] = v
     return v
 
@@ -541,7 +760,7 @@ def _d_self_borne_fiscal_subsidy(c):
     c['@self_borne_fiscal_subsidy'] = v
     return v
 
-def _d_18(c):
+def _dx636f6e747269627574696f6e23726177(c):
     '应缴费用（资助前） — decision contribution#raw'
     # §一 “参加我市 2024 年度居民医保个人缴费标准为一档 380 元/人·年”
     v = (_d_个人缴费标准(c) + _d_self_borne_fiscal_subsidy(c))
@@ -552,11 +771,11 @@ def _d_contribution(c):
     v = c.get('@contribution', _M)
     if v is not _M:
         return v
-    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'contribution', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))),), lambda: _d_18(c))
+    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'contribution', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))),), lambda: _dx636f6e747269627574696f6e23726177(c))
     c['@contribution'] = v
     return v
 
-def _d_20(c):
+def _dx617373697374616e636523726177(c):
     '资助金额 — decision assistance#raw'
     if (c['identities'] == _C11):  # assistance#无资助身份 · §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
         v = 0
@@ -571,11 +790,11 @@ def _d_assistance(c):
     v = c.get('@assistance', _M)
     if v is not _M:
         return v
-    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'assistance', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))),), lambda: _d_20(c))
+    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'assistance', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))),), lambda: _dx617373697374616e636523726177(c))
     c['@assistance'] = v
     return v
 
-def _d_22(c):
+def _dx616d6f756e745f64756523726177(c):
     '个人实缴金额 — decision amount_due#raw'
     # §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
     v = max((_d_contribution(c) - _d_assistance(c)), 0)
@@ -586,11 +805,11 @@ def _d_amount_due(c):
     v = c.get('@amount_due', _M)
     if v is not _M:
         return v
-    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'amount_due', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))),), lambda: _d_22(c))
+    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'amount_due', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))),), lambda: _dx616d6f756e745f64756523726177(c))
     c['@amount_due'] = v
     return v
 
-def _d_24(c):
+def _dx62656e656669745f737461727423726177(c):
     '待遇享受开始日 — decision benefit_start#raw'
     v = c.get('@benefit_start#raw', _M)
     if v is not _M:
@@ -617,7 +836,7 @@ def _d_benefit_start(c):
     v = c.get('@benefit_start', _M)
     if v is not _M:
         return v
-    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'benefit_start', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))), (lambda: (_d_24(c) > _C6), lambda: _outside(('the waiting period ends after ', ('date', lambda: _C6), ': a payment on ', ('date', lambda: c['payment_date']), ' brings no benefits in coverage year ', ('int', lambda: 2024), ' under ', '渝医保发〔2023〕24号',))),), lambda: _d_24(c))
+    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'benefit_start', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))), (lambda: (_dx62656e656669745f737461727423726177(c) > _C6), lambda: _outside(('the waiting period ends after ', ('date', lambda: _C6), ': a payment on ', ('date', lambda: c['payment_date']), ' brings no benefits in coverage year ', ('int', lambda: 2024), ' under ', '渝医保发〔2023〕24号',))),), lambda: _dx62656e656669745f737461727423726177(c))
     c['@benefit_start'] = v
     return v
 
@@ -626,7 +845,7 @@ def _d_benefit_end(c):
     v = c.get('@benefit_end', _M)
     if v is not _M:
         return v
-    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'benefit_end', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))), (lambda: (_d_24(c) > _C6), lambda: _outside(('the waiting period ends after ', ('date', lambda: _C6), ': a payment on ', ('date', lambda: c['payment_date']), ' brings no benefits in coverage year ', ('int', lambda: 2024), ' under ', '渝医保发〔2023〕24号',))),), lambda: _C6)
+    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'benefit_end', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))), (lambda: (_dx62656e656669745f737461727423726177(c) > _C6), lambda: _outside(('the waiting period ends after ', ('date', lambda: _C6), ': a payment on ', ('date', lambda: c['payment_date']), ' brings no benefits in coverage year ', ('int', lambda: 2024), ' under ', '渝医保发〔2023〕24号',))),), lambda: _C6)
     c['@benefit_end'] = v
     return v
 
@@ -709,11 +928,29 @@ CONSTANTS = {
     'natural_delivery_subsidy': _K_natural_delivery_subsidy,
 }
 
+# decision → the name of its function below (a Python keyword or a name the module uses
+# gets a trailing `_`)
+FUNCTIONS = {
+    'payment_window': 'payment_window',
+    'fiscal_subsidy_standard': 'fiscal_subsidy_standard',
+    'self_borne_fiscal_subsidy': 'self_borne_fiscal_subsidy',
+    'contribution': 'contribution',
+    'assistance': 'assistance',
+    'amount_due': 'amount_due',
+    'benefit_start': 'benefit_start',
+    'benefit_end': 'benefit_end',
+    'critical_illness_deductible': 'critical_illness_deductible',
+    'prenatal_exam_limit': 'prenatal_exam_limit',
+    'natural_delivery_subsidy': 'natural_delivery_subsidy',
+    'cesarean_benefit': 'cesarean_benefit',
+}
+
 
 def evaluate(case, decisions=None):
     """A JSON case (dict) → a JSON-ready dict of every decision the case has the facts for.
 
-    With `decisions`, only those, and an undecidable one raises Undecidable.
+    With `decisions` (a name or a list of names), only those, and an undecidable one raises
+    Undecidable (as does a name the notice does not state). A bad case raises CaseError.
     """
     c = decode(case)
     out = {}
@@ -723,97 +960,124 @@ def evaluate(case, decisions=None):
                 out[name] = output_value(kind, _decide(fn, c))
             except Undecidable:
                 pass
-    else:
-        for name in decisions:
-            fn, kind = DECISIONS[name]
-            out[name] = output_value(kind, _decide(fn, c))
+        return out
+    for name in [decisions] if isinstance(decisions, str) else decisions:
+        if name not in DECISIONS:
+            raise Undecidable(f'{DOCUMENT} does not state {name!r}; it states ' + ', '.join(DECISIONS))
+        fn, kind = DECISIONS[name]
+        out[name] = output_value(kind, _decide(fn, c))
     return out
 
 
 def payment_window(case):
     '缴费时段: one JSON-like case dict → the decision (Decimal for money).'
-    value = _decide(DECISIONS['payment_window'][0], decode(case))
-    return _python_value(DECISIONS['payment_window'][1], value)
+    fn, kind = DECISIONS['payment_window']
+    return _python_value(kind, _decide(fn, decode(case)))
 
 
 def fiscal_subsidy_standard(case):
     '人均财政补助标准（参保年度）: one JSON-like case dict → the decision (Decimal for money).'
-    value = _decide(DECISIONS['fiscal_subsidy_standard'][0], decode(case))
-    return _python_value(DECISIONS['fiscal_subsidy_standard'][1], value)
+    fn, kind = DECISIONS['fiscal_subsidy_standard']
+    return _python_value(kind, _decide(fn, decode(case)))
 
 
 def self_borne_fiscal_subsidy(case):
     '个人承担的财政补助部分: one JSON-like case dict → the decision (Decimal for money).'
-    value = _decide(DECISIONS['self_borne_fiscal_subsidy'][0], decode(case))
-    return _python_value(DECISIONS['self_borne_fiscal_subsidy'][1], value)
+    fn, kind = DECISIONS['self_borne_fiscal_subsidy']
+    return _python_value(kind, _decide(fn, decode(case)))
 
 
 def contribution(case):
     '应缴费用（资助前）: one JSON-like case dict → the decision (Decimal for money).'
-    value = _decide(DECISIONS['contribution'][0], decode(case))
-    return _python_value(DECISIONS['contribution'][1], value)
+    fn, kind = DECISIONS['contribution']
+    return _python_value(kind, _decide(fn, decode(case)))
 
 
 def assistance(case):
     '资助金额: one JSON-like case dict → the decision (Decimal for money).'
-    value = _decide(DECISIONS['assistance'][0], decode(case))
-    return _python_value(DECISIONS['assistance'][1], value)
+    fn, kind = DECISIONS['assistance']
+    return _python_value(kind, _decide(fn, decode(case)))
 
 
 def amount_due(case):
     '个人实缴金额: one JSON-like case dict → the decision (Decimal for money).'
-    value = _decide(DECISIONS['amount_due'][0], decode(case))
-    return _python_value(DECISIONS['amount_due'][1], value)
+    fn, kind = DECISIONS['amount_due']
+    return _python_value(kind, _decide(fn, decode(case)))
 
 
 def benefit_start(case):
     '待遇享受开始日: one JSON-like case dict → the decision (Decimal for money).'
-    value = _decide(DECISIONS['benefit_start'][0], decode(case))
-    return _python_value(DECISIONS['benefit_start'][1], value)
+    fn, kind = DECISIONS['benefit_start']
+    return _python_value(kind, _decide(fn, decode(case)))
 
 
 def benefit_end(case):
     '待遇享受截止日: one JSON-like case dict → the decision (Decimal for money).'
-    value = _decide(DECISIONS['benefit_end'][0], decode(case))
-    return _python_value(DECISIONS['benefit_end'][1], value)
+    fn, kind = DECISIONS['benefit_end']
+    return _python_value(kind, _decide(fn, decode(case)))
 
 
 def critical_illness_deductible(case):
     '大病保险起付线: one JSON-like case dict → the decision (Decimal for money).'
-    value = _decide(DECISIONS['critical_illness_deductible'][0], decode(case))
-    return _python_value(DECISIONS['critical_illness_deductible'][1], value)
+    fn, kind = DECISIONS['critical_illness_deductible']
+    return _python_value(kind, _decide(fn, decode(case)))
 
 
 def prenatal_exam_limit(case):
     '产前检查费补助限额: one JSON-like case dict → the decision (Decimal for money).'
-    value = _decide(DECISIONS['prenatal_exam_limit'][0], decode(case))
-    return _python_value(DECISIONS['prenatal_exam_limit'][1], value)
+    fn, kind = DECISIONS['prenatal_exam_limit']
+    return _python_value(kind, _decide(fn, decode(case)))
 
 
 def natural_delivery_subsidy(case):
     '住院顺产分娩定额补助: one JSON-like case dict → the decision (Decimal for money).'
-    value = _decide(DECISIONS['natural_delivery_subsidy'][0], decode(case))
-    return _python_value(DECISIONS['natural_delivery_subsidy'][1], value)
+    fn, kind = DECISIONS['natural_delivery_subsidy']
+    return _python_value(kind, _decide(fn, decode(case)))
 
 
 def cesarean_benefit(case):
     '剖宫产报销额: one JSON-like case dict → the decision (Decimal for money).'
-    value = _decide(DECISIONS['cesarean_benefit'][0], decode(case))
-    return _python_value(DECISIONS['cesarean_benefit'][1], value)
+    fn, kind = DECISIONS['cesarean_benefit']
+    return _python_value(kind, _decide(fn, decode(case)))
 
 
 def main(argv=None):
-    """JSON in, JSON out: one case object on standard input, or one case a line (JSONL)."""
-    import json, sys
+    """JSON in, JSON out: one case a line on standard input (JSONL), one result a line out, in
+    order. A line that is not a case gives {"error": …, "exit": 2} and the rest still run; a
+    blank line gives a blank line. Exit status: 0, or 2 if a line was bad, 74 if output failed."""
+    import json, os, sys
+    if sys.stdin is None or sys.stdout is None:
+        print('standard input or output is closed', file=sys.stderr)
+        return 74 if sys.stdout is None else 2
     status = 0
-    for number, line in enumerate(sys.stdin, 1):
-        if not line.strip():
-            continue
+    write = sys.stdout.write
+    try:
+        for number, line in lines(sys.stdin.buffer):
+            try:
+                if line.__class__ is JSONError:
+                    raise line
+                if not line.strip():
+                    write('\n')
+                    continue
+                result = json.dumps(evaluate(loads(line)), ensure_ascii=False)
+            except (JSONError, CaseError) as exc:
+                message = f'line {number}: {exc}'
+                if sys.stderr is not None:  # closed: print would write to standard output
+                    print(message, file=sys.stderr)
+                result = json.dumps({'error': message, 'exit': 2}, ensure_ascii=False)
+                status = 2
+            write(result + '\n')
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:  # the reader went away (| head), a full disk: never a traceback
         try:
-            print(json.dumps(evaluate(json.loads(line)), ensure_ascii=False))
-        except (ValueError, CaseError) as exc:
-            print(f'line {number}: {exc}', file=sys.stderr)
-            status = 2
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        if not isinstance(exc, BrokenPipeError):
+            print(f'cannot write the output: {exc.strerror or exc}', file=sys.stderr)
+        return 141 if isinstance(exc, BrokenPipeError) else 74
     return status
 
 
