@@ -20,7 +20,7 @@ from . import ir
 from . import runtime as rt
 from .diagnostics import Diagnostic
 from .interpret import Interpreter
-from .rules_analysis import ABSENT, CaseGenerator, case_json, consistent, facts_read, fold
+from .rules_analysis import CaseGenerator, case_json, consistent, facts_read, fold
 
 EXHAUSTIVE = 4000  # cases; above it a fixed-seed sample of this many
 _SKIP = (rt.Undecidable, KeyError, TypeError, ArithmeticError, ValueError, OverflowError)
@@ -186,15 +186,7 @@ def _cases(gen: CaseGenerator, facts, fixed: dict | None = None, budget: int = 0
         combos = itertools.product(*domains)
     else:
         combos = itertools.islice(_sample(gen, names, domains), budget)
-    for combo in combos:
-        c = dict(base)
-        for f, v in zip(names, combo):
-            if v is ABSENT:
-                c.pop(f, None)
-            else:
-                c[f] = v
-        if consistent(gen.program, c):
-            yield c
+    yield from gen.fill(base, names, combos)
 
 
 def _sample(gen: CaseGenerator, names, domains):

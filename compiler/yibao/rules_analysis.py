@@ -184,6 +184,11 @@ class CaseGenerator:
         base = self.base_case()
         if fixed:
             base.update(fixed)
+        yield from self.fill(base, facts, combos)
+
+    def fill(self, base: dict, facts, combos):
+        """Each combination of the facts' values on top of `base` (ABSENT leaves a fact out); a case
+        the policy's constraints call contradictory is skipped."""
         for combo in combos:
             c = dict(base)
             for f, v in zip(facts, combo):
