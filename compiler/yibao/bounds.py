@@ -15,7 +15,7 @@ ORDERED_NUMBERS = {MONEY, INT, DAYS, MONTHS}
 
 
 def unknown(env, x: A.UnknownLit, want) -> ir.Expr:
-    from .check import UNIT_TYPES, _number_value
+    from .exprs import UNIT_TYPES, _number_value
     reason = x.reason or "a value the notice bounds but does not state"
     values, t = [], want if want not in (None, ANY) else None
     for lit in (x.low, x.high):

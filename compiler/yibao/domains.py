@@ -149,7 +149,7 @@ def _names(x):
 
 def _applies_to(env, node, program: ir.Program) -> bool:
     """An invariant speaks of decisions: it applies to a notice that defines them all."""
-    from .check import BUILTINS
+    from .exprs import BUILTINS
     known = set(env.facts) | set(env.ns.decls) | set(env.members) | set(BUILTINS)
     names = [n for e in (node.when, node.holds) if e is not None for n in _names(e)]
     return all(n in known for n in names) and all(n in program.definitions for n in node.undecided)
