@@ -130,3 +130,25 @@ def test_columnar_per_day_idioms_on_long_columns():
     got = mod._date_plus_months(days, 3)
     for d, g in zip(days, got):
         assert np.isnat(g) if np.isnat(d) else g.item() == rt.plus_months(d.item(), 3)
+
+
+def test_decisions_named_like_keywords_or_helpers_still_build_a_columnar_module(tmp_path):
+    import shutil
+    from yibao import to_numpy
+    from yibao.policies import PolicySet
+    d = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies" / "lib", d / "lib")
+    (d / "texts").mkdir()
+    (d / "texts" / "测试〔2024〕9号.txt").write_text("一档 400 元", encoding="utf-8")
+    (d / "t.policy").write_text('''notice 测试〔2024〕9号 {
+  title "t" issuers "x" issued 2024-01-02 coverage 2024 jurisdiction "y" implements none
+}
+use 居民医保
+decision class : money = 400 元 §一 "一档 400 元"
+decision evaluate : money = 400 元 §一 "一档 400 元"
+''', encoding="utf-8")
+    source = to_numpy.generate(PolicySet(d).load("测试〔2024〕9号"))
+    namespace: dict = {}
+    exec(compile(source, "<columnar>", "exec"), namespace)
+    assert "class_" in namespace and callable(namespace["evaluate"])  # the helper is not shadowed
+    assert set(namespace["DECISIONS"]) == {"class", "evaluate"}

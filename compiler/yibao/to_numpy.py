@@ -27,6 +27,7 @@ from fractions import Fraction
 from . import __version__, ir
 from .interpret import Interpreter
 from .runtime import Undecidable
+from .pynames import public_names
 from .to_python import _NOT_STATIC, _comment, _ident, _static, output_kind
 
 
@@ -117,11 +118,13 @@ class _Gen:
             enum = t[1] if isinstance(t, tuple) else None
             out.append(f"    {name!r}: ({self.funcs[name]}, {output_kind(t)!r}, {enum!r}),")
         out += ["}", f"UNSUPPORTED = {sorted(n for n in p.decisions if n in self.unsupported)!r}", "", _INTERFACE]
+        public = public_names(p.decisions)
         for name in p.decisions:
-            if name in self.unsupported or not name.isidentifier():
-                continue
+            fn = public[name]
+            if name in self.unsupported or fn in _COLUMNAR_NAMES:
+                continue  # still reached through DECISIONS / evaluate(columns, [name])
             d = p.definitions[name]
-            out += ["", f"def {name}(columns):",
+            out += ["", f"def {fn}(columns):",
                     f"    {(_comment(d.description or name) + ': columns → (values, decided).')!r}",
                     f"    return evaluate(columns, [{name!r}])[{name!r}]", ""]
         return "\n".join(out) + "\n"
@@ -429,6 +432,10 @@ class _Gen:
             return f"np.{op}imum({codes[0]}, {codes[1]})", ok
         raise Unsupported(f"the operator {op}")
 
+
+# what a columnar module defines itself: a public decision function never takes these names
+_COLUMNAR_NAMES = {"np", "context", "decode", "encode", "evaluate", "rebits", "recode", "bench_columns",
+                   "BENCH_GROUPS", "BENCH_IDENTITIES", "DECISIONS", "UNSUPPORTED", "FACTS"}
 
 _RUNTIME = '''
 # ---- columnar runtime ------------------------------------------------------------
