@@ -6,8 +6,8 @@ and a case that breaks it is reported with the rules that fired.
 - E701: a counterexample (the invariant fails for this case);
 - W702: the invariant could be tried on no case at all (every case needs an unknown): not passed.
 
-Decisions are evaluated by the generated code (fast); the reference interpreter evaluates the
-invariant's own expressions and explains the counterexample.
+Decisions are evaluated by the generated code (compiled.py, fast); the reference interpreter
+evaluates the invariant's own expressions and explains the counterexample.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import random
 from . import ir
 from . import runtime as rt
 from .diagnostics import Diagnostic
+from .compiled import CompiledInterpreter
 from .interpret import Interpreter
 from .rules_analysis import CaseGenerator, case_json, consistent, facts_read, fold
 
@@ -29,12 +30,10 @@ _SKIP = (rt.Undecidable, KeyError, TypeError, ArithmeticError, ValueError, Overf
 def prove(program: ir.Program) -> list[Diagnostic]:
     if not program.invariants:
         return []
-    from .evaluate import load_generated
-    module = load_generated(program)
     gen = CaseGenerator(program, extra_dates=_year_dates(program))
     out = []
     for inv in program.invariants:
-        out += _prove_one(program, module, gen, inv)
+        out += _prove_one(program, gen, inv)
     return out
 
 
@@ -52,35 +51,11 @@ def _year_dates(program: ir.Program) -> list[dt.date]:
     return dates
 
 
-class _Compiled(Interpreter):
-    """The interpreter, with decisions served by the generated module (memoised in the case dict)."""
-
-    def __init__(self, program, module):
-        super().__init__(program)
-        self.functions = {name: fn for name, (fn, _) in module.DECISIONS.items()}
-        self.module = module  # it carries its own copy of the runtime's exceptions
-
-    def _ref(self, name, case, memo):
-        fn = self.functions.get(name)
-        if fn is None:
-            return super()._ref(name, case, memo)
-        if name not in memo:
-            try:
-                memo[name] = fn(memo.setdefault("@case", dict(case)))
-            except KeyError as exc:
-                raise rt.MissingFact(exc.args[0]) from None
-            except self.module.OutsideDomain as exc:
-                raise rt.OutsideDomain(exc) from None  # its message, written only if read
-            except self.module.Undecidable as exc:
-                raise rt.Undecidable(exc.message) from None
-        return memo[name]
-
-
-def _prove_one(program, module, gen: CaseGenerator, inv: ir.InvariantIR) -> list[Diagnostic]:
+def _prove_one(program, gen: CaseGenerator, inv: ir.InvariantIR) -> list[Diagnostic]:
     exprs = [e for e in (inv.when, inv.holds) if e is not None]
     exprs += [ir.Ref(n, ANY_T) for n in inv.undecided]
     facts = facts_read(program, exprs)
-    evaluator = _Compiled(program, module)
+    evaluator = CompiledInterpreter(program)
     held = tried = 0
     for case in _cases_where(gen, facts, evaluator, inv):
         verdict = _verdict(evaluator, inv, case)

@@ -23,6 +23,7 @@ import random
 from . import ir
 from . import runtime as rt
 from .diagnostics import Diagnostic
+from .compiled import CompiledInterpreter
 from .interpret import Interpreter
 
 CMP_OPS = {"eq", "ne", "lt", "le", "gt", "ge", "in_range", "member"}
@@ -318,7 +319,7 @@ def _rules(program: ir.Program, gen: CaseGenerator, d: ir.Definition) -> list[Di
     rules = list(d.rules)
     over = _overriders(d)
     facts = facts_read(program, [r.guard for r in rules if r.guard is not None])
-    interp = Interpreter(program)
+    interp = CompiledInterpreter(program)  # decisions a guard reads at the generated code's speed
     reached = {r.id: False for r in rules}
     overlaps: dict[tuple[str, str], tuple[dict, object, object]] = {}
     when_rules = [r for r in rules if r.kind != "otherwise"]

@@ -1,0 +1,37 @@
+"""The reference interpreter with a program's decisions served by its generated module: the
+analyses (the rules analysis, the invariant prover) evaluate their own expressions with the
+interpreter, and the decisions those read at the generated code's speed, with the same answers
+(the generated module is tested equal to the interpreter)."""
+from __future__ import annotations
+
+from . import ir
+from . import runtime as rt
+from .interpret import Interpreter
+
+
+class CompiledInterpreter(Interpreter):
+    """The interpreter, with decisions served by the generated module (memoised in the case dict)."""
+
+    def __init__(self, program: ir.Program):
+        super().__init__(program)
+        module = program.__dict__.get("_generated")
+        if module is None:  # generated once per checked program, for every analysis
+            from .evaluate import load_generated
+            module = program.__dict__["_generated"] = load_generated(program)
+        self.functions = {name: fn for name, (fn, _) in module.DECISIONS.items()}
+        self.module = module  # it carries its own copy of the runtime's exceptions
+
+    def _ref(self, name, case, memo):
+        fn = self.functions.get(name)
+        if fn is None:
+            return super()._ref(name, case, memo)
+        if name not in memo:
+            try:
+                memo[name] = fn(memo.setdefault("@case", dict(case)))
+            except KeyError as exc:
+                raise rt.MissingFact(exc.args[0]) from None
+            except self.module.OutsideDomain as exc:
+                raise rt.OutsideDomain(exc) from None  # its message, written only if read
+            except self.module.Undecidable as exc:
+                raise rt.Undecidable(exc.message) from None
+        return memo[name]
