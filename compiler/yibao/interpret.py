@@ -148,19 +148,10 @@ class Interpreter:
             from .to_python import output_kind
             rt._outside([p if isinstance(p, str) else (output_kind(p.type), lambda p=p: self.eval_expr(p, case, memo))
                          for p in e.parts])
-        if isinstance(e, ir.Domains):
-            undecided = None
-            for cond, outside in e.checks:
-                try:
-                    if self.eval_expr(cond, case, memo):
-                        self.eval_expr(outside, case, memo)
-                except rt.OutsideDomain:
-                    raise
-                except rt.Undecidable as exc:
-                    undecided = undecided or exc
-            if undecided is not None:
-                raise undecided
-            return self.eval_expr(e.value, case, memo)
+        if isinstance(e, ir.Domains):  # the runtime's one definition of how domains combine
+            def thunk(x):
+                return lambda: self.eval_expr(x, case, memo)
+            return rt._in_domain(tuple((thunk(c), thunk(o)) for c, o in e.checks), thunk(e.value))
         if isinstance(e, ir.With):  # the same case with one fact changed, evaluated afresh
             changed = dict(case)
             changed[e.fact] = self.eval_expr(e.value, case, memo)
