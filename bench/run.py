@@ -9,7 +9,7 @@ Writes bench/results.json and docs/benchmarks.md. Measures
       pre-decoded inputs (time.perf_counter, min of N);
   (c) peak memory (max RSS of the child, /usr/bin/time) of `yibao eval --cases` at 10k, 100k, 1M lines;
   (d) compiling every policy in policies/ from cold (parse + check + generate, fresh interpreter);
-  (e) the columnar NumPy path (yibao.to_numpy) vs OpenFisca (bench/openfisca_jiulongpo.py) on the
+  (e) the columnar NumPy path (yibao.backends.numpy) vs OpenFisca (bench/openfisca_jiulongpo.py) on the
       same columns, 10M cases (1M with --quick);
 and a cProfile of the streaming path, so that a missed target says where the time goes.
 The yardsticks encode 九龙坡医保发〔2023〕46号: without that policy the run falls back to
@@ -231,7 +231,7 @@ _COMPILE_ALL = r"""
 import time; t0 = time.perf_counter()
 from pathlib import Path
 from yibao.policies import PolicySet
-from yibao.to_python import generate
+from yibao.backends.python import generate
 t_import = time.perf_counter()
 ps = PolicySet(Path(%r))
 n = 0
@@ -260,7 +260,7 @@ def compile_all(repeat):
 # ---- (e) columnar vs OpenFisca ----------------------------------------------------------------
 def columnar(program, n, repeat, compare):
     import numpy as np
-    from yibao import to_numpy
+    from yibao.backends import numpy as to_numpy
     mod = to_numpy.load(program)
     t0 = time.perf_counter()
     cols = gen.columns(n, SEED)
@@ -398,7 +398,7 @@ def markdown(r) -> str:
           f"imports {d['imports_s']:.3f} s, parse + check + generate {d['parse_check_generate_s']:.3f} s."]
     if e:
         L += ["", "## (e) Columnar (NumPy) vs OpenFisca", "",
-              f"`yibao.to_numpy` generates vectorized NumPy code from the same IR; {e['cases']:,} cases as columns "
+              f"`yibao.backends.numpy` generates vectorized NumPy code from the same IR; {e['cases']:,} cases as columns "
               f"(`bench/cases.columns`, drawn in {e['generate_columns_s']:.1f} s, converted in {e['load_columns_s']:.2f} s), "
               f"decisions {', '.join(e['decisions'])}.", "", "| | s | cases/s |", "|---|---|---|",
               f"| yibao columnar | {e['columnar_s']:.3f} | {fmt_rate(e['columnar_cases_per_s'])} |"]
@@ -419,7 +419,7 @@ def markdown(r) -> str:
 
 
 OPTIMIZATIONS = [
-    "Generated code (`to_python.py`): every expression that reads no fact is folded at generation "
+    "Generated code (`backends/python.py`): every expression that reads no fact is folded at generation "
     "(`90% of 居民一档标准` → `34200`, `人均财政补助标准[coverage_year]` → `67000`, `start of year 2024` → a date constant).",
     "Tables whose keys are enumerations and whose values fold to constants become one dict built at generation: "
     "`个人缴费标准` is `_T_个人缴费标准.get((group, tier))`; the best-hit 资助标准 is "
@@ -432,7 +432,7 @@ OPTIMIZATIONS = [
     "The streaming loop (`evaluate.py`) writes each result line itself: decisions that need no fact "
     "(`CONSTANTS` in the module) are encoded once, money and dates by a direct formatter, enum codes from a cache; "
     "the text is byte-identical to `json.dumps(..., ensure_ascii=False)`.",
-    "Columnar (`to_numpy.py`): the same table folding (value arrays indexed by the enum keys; the best over the "
+    "Columnar (`backends/numpy.py`): the same table folding (value arrays indexed by the enum keys; the best over the "
     "identity bitmask visits only the bits that are set), `np.copyto` cascades instead of `np.select`, calendar "
     "idioms computed once per distinct day and gathered, and all-true `given` masks collapsed to a scalar.",
 ]

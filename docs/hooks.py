@@ -267,9 +267,9 @@ class _Context:
     def _run(self, doc, cases):
         from yibao import named
         from yibao.evaluate import Evaluator
-        from yibao.interpret import Interpreter
+        from yibao.backends.interpreter import Interpreter
         from yibao.runtime import Undecidable, output_value
-        from yibao.to_python import output_kind
+        from yibao.backends.python import output_kind
         try:
             program = self.ps.load(doc)
             ev = Evaluator(program)

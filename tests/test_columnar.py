@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import cases as gen  # noqa: E402
 
-from yibao import to_numpy  # noqa: E402
+from yibao.backends import numpy as to_numpy  # noqa: E402
 from yibao.evaluate import load_generated  # noqa: E402
 from yibao.policies import PolicySet  # noqa: E402
 
@@ -134,7 +134,7 @@ def test_columnar_per_day_idioms_on_long_columns():
 
 def test_decisions_named_like_keywords_or_helpers_still_build_a_columnar_module(tmp_path):
     import shutil
-    from yibao import to_numpy
+    from yibao.backends import numpy as to_numpy
     from yibao.policies import PolicySet
     d = tmp_path / "policies"
     shutil.copytree(ROOT / "policies" / "lib", d / "lib")

@@ -7,7 +7,7 @@ from helpers import HEADER, check, codes
 from yibao.diagnostics import PolicyError
 from yibao.from_tree import parse_text
 from yibao.printer import print_module
-from yibao.to_python import generate
+from yibao.backends.python import generate
 
 DRAFT = """notice 草案〔2024〕1号 {
   title "测试草案"

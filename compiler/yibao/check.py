@@ -262,7 +262,7 @@ class _Env(ExprTyper):
     # ---- constants ----
     def constant(self, e: ir.Expr, span, quiet=False):
         """Fold an expression that needs no case; an Unknown stays unknown."""
-        from .interpret import Interpreter
+        from .backends.interpreter import Interpreter
         from .runtime import Undecidable, UnknownValue
         if self.program is None:  # a fact's default, checked before any definition is
             if any(isinstance(x, (ir.Ref, ir.ParamAt)) for x in ir.subexprs(e)):

@@ -1,4 +1,4 @@
-"""The `yibao` command: eval, compile, check, schema (and diff, in diff.py).
+"""The `yibao` command: eval, compile, check, schema (diff and new live in workbench/).
 
 Exit codes (interface.md): 0 ok · 1 a policy is wrong · 2 bad input · 3 a requested decision the
 notice does not state or cannot decide; beyond the contract, 74 the output could not be written
@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 
 from .diagnostics import PolicyError
-from .policies import PolicySet, default_directory
+from .errors import (BAD_INPUT, BROKEN_PIPE, INTERNAL_ERROR, INTERRUPTED, OK, OUTPUT_ERROR, POLICY_ERROR,
+                     UNDECIDABLE, Fail)
+from .policies import default_directory, load_notice, policy_set
 
-OK, POLICY_ERROR, BAD_INPUT, UNDECIDABLE = 0, 1, 2, 3
-INTERNAL_ERROR, OUTPUT_ERROR, INTERRUPTED, BROKEN_PIPE = 70, 74, 130, 141
 
 _EPILOG = """\
 examples:
@@ -34,12 +34,6 @@ examples:
 NOTICE is a document number exactly as printed, or a policy file's path.
 exit codes: 0 ok · 1 a policy is wrong · 2 bad input · 3 a decision cannot be made
 """
-
-
-class Fail(Exception):
-    def __init__(self, code: int, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,34 +136,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("notice", metavar="NOTICE")
     s.set_defaults(run=cmd_schema)
 
-    from . import diff as diff_mod
+    from .workbench import diff as diff_mod
     diff_mod.add_parser(sub)
-    from . import drafting
+    from .workbench import drafting
     drafting.add_parser(sub)
     return p
 
 
 # ---- shared ----------------------------------------------------------------------
-def policy_set(args, extra: list[Path] = ()) -> PolicySet:
-    return PolicySet(args.policies or default_directory(), list(extra))
-
-
 def load_program(args):
-    return load_notice(policy_set(args), args.notice)
-
-
-def load_notice(ps: PolicySet, notice: str):
-    """A checked program, or Fail(2) for an unknown notice, or the policy's errors (exit 1)."""
-    try:
-        path = ps.resolve(notice)
-    except ValueError as exc:
-        raise Fail(BAD_INPUT, str(exc)) from None
-    program, diags = ps.check(path)
-    if program is None:
-        from .context import rehome  # each error at the line that must change
-        diags = rehome(ps, path, diags)
-        raise PolicyError([d for d in diags if d.severity == "error"] or diags)
-    return program
+    return load_notice(policy_set(args.policies), args.notice)
 
 
 # ---- eval ------------------------------------------------------------------------------
@@ -232,7 +208,7 @@ def _emit(result: dict, fmt: str):
 
 # ---- compile ---------------------------------------------------------------------------
 def cmd_compile(args) -> int:
-    from .to_python import generate
+    from .backends.python import generate
     program = load_program(args)
     source = generate(program)
     if args.output:
@@ -259,7 +235,7 @@ def cmd_check(args) -> int:
             files.append(path)
         else:
             raise Fail(BAD_INPUT, f"no such file or directory: {p}")
-    ps = policy_set(args, files)
+    ps = policy_set(args.policies, files)
     return check_report(ps, files, args.format, args.strict, sys.stdout)
 
 

@@ -7,10 +7,9 @@ import types
 
 from . import ir
 from . import strict_json
+from .backends.python import generate, output_kind
+from .errors import BAD_INPUT, OK, UNDECIDABLE, Fail
 from .runtime import CaseError, money_out, output_value
-from .to_python import generate, output_kind
-
-OK, BAD_INPUT, UNDECIDABLE = 0, 2, 3
 
 
 def load_generated(program: ir.Program) -> types.ModuleType:
@@ -65,7 +64,6 @@ class Evaluator:
 
     def one(self, raw, wanted=None, explain=False, where="case"):
         """(result, None) or (None, an error to raise with its exit code)."""
-        from .cli import Fail
         try:
             c = self.decode(raw)
         except CaseError as exc:

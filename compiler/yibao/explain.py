@@ -3,7 +3,7 @@ quote each implements (from the reference interpreter's trace)."""
 from __future__ import annotations
 
 from . import ir
-from .interpret import Interpreter
+from .backends.interpreter import Interpreter
 from .runtime import Undecidable
 
 

@@ -19,8 +19,8 @@ import random
 from . import ir
 from . import runtime as rt
 from .diagnostics import Diagnostic
-from .compiled import CompiledInterpreter
-from .interpret import Interpreter
+from .backends.compiled import CompiledInterpreter
+from .backends.interpreter import Interpreter
 from .rules_analysis import CaseGenerator, case_json, consistent, facts_read, fold
 
 EXHAUSTIVE = 4000  # cases; above it a fixed-seed sample of this many

@@ -14,6 +14,7 @@ from . import ast as A
 from . import ir
 from .check import Checker, Namespace
 from .diagnostics import Diagnostic, PolicyError, did_you_mean
+from .errors import BAD_INPUT, Fail
 from .from_tree import parse_module
 from .limits import depth_diagnostics
 from .parse import read_source, unreadable
@@ -200,3 +201,22 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
             seen.add(key)
             out.append(d)
     return out
+
+
+def policy_set(directory: Path | None = None, extra: list[Path] = ()) -> PolicySet:
+    """The policies of `directory` (default: `default_directory()`), with `extra` files read too."""
+    return PolicySet(directory or default_directory(), list(extra))
+
+
+def load_notice(ps: PolicySet, notice: str):
+    """A checked program, or Fail(2) for an unknown notice, or the policy's errors (exit 1)."""
+    try:
+        path = ps.resolve(notice)
+    except ValueError as exc:
+        raise Fail(BAD_INPUT, str(exc)) from None
+    program, diags = ps.check(path)
+    if program is None:
+        from .context import rehome  # each error at the line that must change
+        diags = rehome(ps, path, diags)
+        raise PolicyError([d for d in diags if d.severity == "error"] or diags)
+    return program

@@ -24,7 +24,7 @@ def _ident(prefix: str, name: str, _index: int = 0) -> str:
 
 
 # Names a public decision function may not take: what the module defines or imports (the runtime,
-# the strict JSON reader, the bounded values, the interface to_python writes), Python's builtins and keywords.
+# the strict JSON reader, the bounded values, the interface backends.python writes), Python's builtins and keywords.
 _INTERFACE = {"DOCUMENT", "TITLE", "COVERAGE_YEAR", "FACTS", "DECISIONS", "CONSTANTS", "FUNCTIONS",
               "evaluate", "main", "decode", "annotations"}
 RESERVED = frozenset().union(vars(runtime), vars(strict_json), vars(bounded), dir(builtins), _INTERFACE,

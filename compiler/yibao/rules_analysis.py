@@ -23,8 +23,8 @@ import random
 from . import ir
 from . import runtime as rt
 from .diagnostics import Diagnostic
-from .compiled import CompiledInterpreter
-from .interpret import Interpreter
+from .backends.compiled import CompiledInterpreter
+from .backends.interpreter import Interpreter
 
 CMP_OPS = {"eq", "ne", "lt", "le", "gt", "ge", "in_range", "member"}
 DATE_ARITH = {"date_plus_days", "date_minus_days", "date_plus_months", "date_diff"}
@@ -310,7 +310,7 @@ def _show(program, d, v) -> str:
     if v.__class__.__name__ == "Bounded":  # an unknown with bounds
         return str(v)
     from .runtime import output_value
-    from .to_python import output_kind
+    from .backends.python import output_kind
     out = output_value(output_kind(d.type), v)
     return json.dumps(out, ensure_ascii=False) if not isinstance(out, str) else out
 

@@ -17,7 +17,7 @@ from hostile import CITE, CQ2024, budget, decision
 from yibao import bounded, runtime, strict_json
 from yibao.diagnostics import PolicyError
 from yibao.evaluate import Evaluator
-from yibao.interpret import Interpreter
+from yibao.backends.interpreter import Interpreter
 from yibao.policies import PolicySet
 from yibao.pynames import RESERVED, _ident, public_names
 

@@ -17,10 +17,10 @@ import json
 import sys
 from pathlib import Path
 
-from . import ir
-from . import runtime as rt
-from .interpret import Interpreter
-from .rules_analysis import CaseGenerator, fold
+from .. import ir
+from .. import runtime as rt
+from ..backends.interpreter import Interpreter
+from ..rules_analysis import CaseGenerator, fold
 
 EFFECT_DECISIONS = ("contribution", "assistance", "amount_due", "benefit_start")
 NEWBORN_AGE = 30  # a newborn in the effect cases is paid for 30 days after birth
@@ -39,8 +39,7 @@ def add_parser(sub):
 
 # ---- loading ------------------------------------------------------------------------------
 def load(args, notice: str) -> ir.Program:
-    from .cli import load_notice
-    from .policies import PolicySet, default_directory
+    from ..policies import PolicySet, default_directory, load_notice
     directory = args.policies or default_directory()
     p = Path(notice)
     if p.suffix == ".policy" and p.exists():
@@ -82,8 +81,8 @@ def _cite(c, document) -> dict | None:
 def _show(program: ir.Program, t, v) -> str:
     if v is None:
         return None
-    from .runtime import output_value
-    from .to_python import output_kind
+    from ..runtime import output_value
+    from ..backends.python import output_kind
     try:
         out = output_value(output_kind(t), v)
     except Exception:  # noqa: BLE001 - a value the output kinds do not know (a rate, a set)

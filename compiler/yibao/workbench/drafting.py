@@ -11,10 +11,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import ast as A
-from . import ir
-from .printer import quote
-from .staleness import dated, nodes
+from .. import ast as A
+from .. import ir
+from ..printer import quote
+from ..staleness import dated, nodes
 
 _SCALARS = {ir.MONEY: "money", ir.INT: "int", ir.RATE: "rate", ir.DATE: "date", ir.DAYS: "days",
             ir.MONTHS: "months", ir.BOOL: "bool", ir.TEXT: "text"}
@@ -32,8 +32,9 @@ def add_parser(sub):
 
 
 def cmd_new(args) -> int:
-    from .cli import OK, load_notice, policy_set
-    ps = policy_set(args)
+    from ..errors import OK
+    from ..policies import load_notice, policy_set
+    ps = policy_set(args.policies)
     program = load_notice(ps, args.source)
     text = draft(ps, program, args.coverage, args.number or f"草案〔{args.coverage}〕1号")
     if args.output:
@@ -60,7 +61,7 @@ def _type(t) -> str | None:
 
 def to_restate(ps, program: ir.Program) -> list[tuple[str, object, str]]:
     """(name, declaration, why) for each declaration of the notice's namespace a new year must restate."""
-    from .check import Checker
+    from ..check import Checker
     ns = ps._namespace(program.path, Checker(ps.texts), [])
     out = []
     for name, decl in ns.decls.items():

@@ -1,6 +1,6 @@
 """Checked IR → vectorized NumPy source: every decision over whole columns of cases at once.
 
-The columnar twin of to_python.py, generated from the same IR. Representations (one array per fact):
+The columnar twin of backends/python.py, generated from the same IR. Representations (one array per fact):
 
     money, int, count, days, months   int64 (money in fen)
     date                              datetime64[D]; NaT where the case gives none
@@ -24,11 +24,11 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
-from . import __version__, ir
-from .interpret import Interpreter
-from .runtime import Undecidable
-from .pynames import public_names
-from .to_python import _NOT_STATIC, _comment, _ident, _static, output_kind
+from .. import __version__, ir
+from .interpreter import Interpreter
+from ..runtime import Undecidable
+from ..pynames import public_names
+from .python import _NOT_STATIC, _comment, _ident, _static, output_kind
 
 
 class Unsupported(Exception):

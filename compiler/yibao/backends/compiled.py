@@ -4,9 +4,9 @@ interpreter, and the decisions those read at the generated code's speed, with th
 (the generated module is tested equal to the interpreter)."""
 from __future__ import annotations
 
-from . import ir
-from . import runtime as rt
-from .interpret import Interpreter
+from .. import ir
+from .. import runtime as rt
+from .interpreter import Interpreter
 
 
 class CompiledInterpreter(Interpreter):
@@ -16,7 +16,7 @@ class CompiledInterpreter(Interpreter):
         super().__init__(program)
         module = program.__dict__.get("_generated")
         if module is None:  # generated once per checked program, for every analysis
-            from .evaluate import load_generated
+            from ..evaluate import load_generated
             module = program.__dict__["_generated"] = load_generated(program)
         self.functions = {name: fn for name, (fn, _) in module.DECISIONS.items()}
         self.module = module  # it carries its own copy of the runtime's exceptions

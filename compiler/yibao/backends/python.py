@@ -10,10 +10,10 @@ import datetime as dt
 from fractions import Fraction
 from importlib import resources
 
-from . import __version__, ir
-from .pynames import _ident, public_names
-from .interpret import Interpreter
-from .runtime import Undecidable
+from .. import __version__, ir
+from ..pynames import _ident, public_names
+from .interpreter import Interpreter
+from ..runtime import Undecidable
 
 _PY_OPS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
            "add": "+", "sub": "-", "mul": "*", "and": "and", "or": "or"}
@@ -34,7 +34,7 @@ def output_kind(t) -> str:
 
 def fact_spec(program: ir.Program) -> dict:
     """The spec runtime.decode_case checks a case against."""
-    from .runtime import _ABSENT
+    from ..runtime import _ABSENT
     spec = {}
     for name, f in program.facts.items():
         t = f.type
@@ -110,7 +110,7 @@ class _Generator:
             self.consts[name] = _ident("_K_", name, i)
             self._folded[name] = value
         self._folder = folder
-        from .bounds import bounded_program
+        from ..bounds import bounded_program
         self.bounded = bounded_program(program)  # only then the bound-keeping min/max and results
         # how often each definition is referenced: one used once and not a decision needs no memo
         self.uses: dict[str, int] = {}
