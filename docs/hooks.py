@@ -5,7 +5,8 @@
   by year, data with totals, and the notice's conformance cases run in-process with pass/fail;
 - `notices/index.md`, listing them; the nav entry `notices/index.md` grows one child per notice;
 - the CLI reference's `<!-- yibao:cli-help -->` marker, replaced by `yibao … --help` of every command;
-- `css/pygments.css`, the highlighting styles for ```yibao blocks (codehilite + yibao.lexer).
+- `css/pygments.css`, the highlighting styles for ```yibao blocks (codehilite + yibao.lexer);
+- beside a notice's declarations, the notice's text with every quoted passage marked (notice_text.py).
 
 Nothing is written into docs/: the pages are mkdocs `File.generated` objects, so `--strict` sees them
 like any other page and a clean checkout builds.
@@ -20,6 +21,8 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 from mkdocs.structure.files import File
+
+import notice_text  # docs/ is on sys.path while mkdocs loads this hook
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "policies"
@@ -110,6 +113,10 @@ def on_files(files, config, **kwargs):
     return files
 
 
+def on_page_content(html, page, config, files, **kwargs):
+    return notice_text.wrap(html)
+
+
 def on_page_markdown(markdown, page, config, files, **kwargs):
     if "<!-- yibao:cli-help -->" in markdown:
         markdown = markdown.replace("<!-- yibao:cli-help -->", cli_help())
@@ -187,6 +194,9 @@ class _Context:
         from yibao.policies import PolicySet
         self.pages = pages
         self.ps = PolicySet(POLICIES)
+        self.marks = None  # the notice text's marks while a notice page is written
+        self.marks_document = None
+        self.label = ""  # the declaration being written, for the text's links back
         self.page_of_doc: dict[str, str] = {}
         self.children: dict[str, list[str]] = {}
         for page, path in pages:
@@ -331,7 +341,17 @@ class _Context:
         module = self.ps.modules[key]
         if module.header is None:
             return self.library_page(page, module, rel)
-        return self.notice_page(page, module, rel)
+        text = POLICIES / "texts" / f"{module.header.document}.txt"
+        if not text.is_file():
+            return self.notice_page(page, module, rel)
+        from yibao.source import SourceFile
+        self.marks = notice_text.Marks(SourceFile.read(text).text)
+        self.marks_document = module.header.document
+        try:
+            content = notice_text.place(self.notice_page(page, module, rel), module.header.document, self.marks)
+        finally:
+            self.marks = None
+        return "---\nhide:\n  - navigation\n---\n\n" + content  # the width goes to the text
 
     def library_page(self, page, module, rel) -> str:
         lib = module.library
@@ -400,8 +420,14 @@ class _Context:
                 out.append(f"| `{n}` | {_cell(show_type(d.type))} | {by} |")
             out += ["", f"{len(own)} stated here, {len(inherited)} inherited.", ""]
         out += ["## The policy, clause by clause", "",
-                "Each declaration as written in the policy, with the clause it cites and the notice's words.", ""]
+                "Each declaration as written in the policy, with the clause it cites and the notice's words"
+                + (": a quote links to its passage, marked in the notice's text beside, which links back."
+                   if self.marks else "."), ""]
+        if self.marks:
+            out += [notice_text.START, ""]
         out += self.items(page, module, doc)
+        if self.marks:
+            out += [notice_text.END, ""]
         out += self.conformance(doc)
         return "\n".join(out) + "\n"
 
@@ -428,6 +454,7 @@ class _Context:
         if getattr(item, "override", False):
             kind = "override " + kind
         desc = getattr(item, "description", None)
+        self.label = item.name
         out = [f"#### {kind} `{item.name}`" + (f" — {desc}" if desc else ""), ""]
         src = _dedent(source_of(item.span, whole_lines=True))
         if isinstance(item, (A.TableDecl, A.DataDecl)):  # the rows follow as a Markdown table
@@ -451,7 +478,7 @@ class _Context:
             out.append("")
         elif isinstance(item, A.Definition):
             if item.rules is None:
-                out += _citations([("", item.citation, item.value.printed if item.value else None)])
+                out += self.citations([("", item.citation, item.value.printed if item.value else None)])
             else:
                 out += self.rules(item.rules)
         elif isinstance(item, A.Extend):
@@ -462,7 +489,7 @@ class _Context:
                     "|---|---|---|---|---|---|---|"]
             for pv in item.values:
                 out.append(f"| {pv.year} | {_code(source_of(pv.value.expr.span))} | {values.get(pv.year, '')} | "
-                           f"{_printed(pv.value.printed)} | " + _cite_cells(pv.citation) + " |")
+                           f"{_printed(pv.value.printed)} | " + self.cite_cells(pv.citation) + " |")
             out.append("")
         elif isinstance(item, A.TableDecl):
             keys = [source_of(k.span) for k in item.keys]
@@ -477,12 +504,12 @@ class _Context:
                 for c in row.cells:
                     cells.append("*any*" if c.kind == "any" else _cell("、".join(c.names)))
                 out.append("| " + " | ".join(cells) + f" | {_code(source_of(row.value.expr.span))} | "
-                           f"{_printed(row.value.printed)} | " + _cite_cells(row.citation) + " |")
+                           f"{_printed(row.value.printed)} | " + self.cite_cells(row.citation) + " |")
             out.append("")
             extra = [("hit policy", item.hit_citation, None), ("otherwise", item.default_citation, None)]
             extra = [e for e in extra if e[1]]
             if extra:
-                out += _citations(extra)
+                out += self.citations(extra)
         elif isinstance(item, A.DataDecl):
             cols = [c.name for c in item.columns]
             out += ["| " + " | ".join(_cell(c) for c in cols) + " |", "|" + "---|" * len(cols)]
@@ -495,9 +522,32 @@ class _Context:
                     cells[0] = "**total (printed, checked)**"
                 out.append("| " + " | ".join(cells) + " |")
             out.append("")
-            out += _citations([("data", item.citation, None)] + [(f"total {t.column}", t.citation, None)
+            out += self.citations([("data", item.citation, None)] + [(f"total {t.column}", t.citation, None)
                                                                 for t in item.totals])
         return out
+
+    def cite_cells(self, c, rule: str | None = None) -> str:
+        """The clause, quote and note cells; on a notice page the quote links to its marked passage."""
+        cells = _cite_cells(c)
+        if c is None or self.marks is None or c.document not in (None, self.marks_document):
+            return cells
+        label = self.label + (f" ({rule})" if rule else "")
+        found = self.marks.cite(c.quote, label)
+        if found is None:
+            return cells
+        anchor, href = found
+        clause, _, rest = cells.partition(" | ")
+        quote, _, note = rest.partition(" | ")
+        return f'<span id="{anchor}"></span>{clause} | [{quote}]({href}) | {note}'
+
+    def citations(self, entries) -> list[str]:
+        rows = [(what, c, printed) for what, c, printed in entries if c is not None or printed is not None]
+        if not rows:
+            return []
+        out = ["| | clause | the notice says | note | printed |", "|---|---|---|---|---|"]
+        for what, c, printed in rows:
+            out.append(f"| {_cell(what)} | " + self.cite_cells(c) + f" | {_printed(printed)} |")
+        return out + [""]
 
     def param_values(self, name: str) -> dict:
         """year → the checked value of a parameter, from the first notice that checks and sees it."""
@@ -528,7 +578,7 @@ class _Context:
             when = {"when": _code(source_of(r.guard.span)) if r.guard is not None else "",
                     "always": "*always*", "otherwise": "*otherwise*"}[r.kind]
             out.append(f"| {_cell(label)} | {when} | {_code(source_of(r.value.expr.span))} | "
-                       f"{_printed(r.value.printed)} | " + _cite_cells(r.citation) + " |")
+                       f"{_printed(r.value.printed)} | " + self.cite_cells(r.citation, r.label) + " |")
         return out + [""]
 
     # ---- conformance ----
@@ -584,13 +634,3 @@ def _cite_cells(c) -> str:
     clause = "§" + c.clause + (f" of {c.document}" if c.document else "")
     note = " ".join(x for x in (c.note, c.derived and f"derived: {c.derived}") if x)
     return f"{_cell(clause)} | {_cell(c.quote)} | {_cell(note)}"
-
-
-def _citations(entries) -> list[str]:
-    rows = [(what, c, printed) for what, c, printed in entries if c is not None or printed is not None]
-    if not rows:
-        return []
-    out = ["| | clause | the notice says | note | printed |", "|---|---|---|---|---|"]
-    for what, c, printed in rows:
-        out.append(f"| {_cell(what)} | " + _cite_cells(c) + f" | {_printed(printed)} |")
-    return out + [""]
