@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import json
 import posixpath
+import re
 import traceback
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -120,7 +121,25 @@ def on_page_content(html, page, config, files, **kwargs):
 def on_page_markdown(markdown, page, config, files, **kwargs):
     if "<!-- yibao:cli-help -->" in markdown:
         markdown = markdown.replace("<!-- yibao:cli-help -->", cli_help())
-    return markdown
+    return link_codes(markdown, page.file.src_uri)
+
+
+_CODE = re.compile(r"(?<![\[`])`([EW]\d{3})`(?![\]`])")
+_FENCED = re.compile(r"^([ \t]*)```.*?^\1```", re.S | re.M)
+
+
+def link_codes(markdown: str, src_uri: str) -> str:
+    """`E305` in prose → a link to its section of the error reference (not inside code blocks)."""
+    target = posixpath.relpath("errors.md", posixpath.dirname(src_uri) or ".")
+
+    def link(prose: str) -> str:
+        return _CODE.sub(lambda m: f"[`{m.group(1)}`]({target}#{m.group(1).lower()})", prose)
+
+    parts, pos = [], 0
+    for block in _FENCED.finditer(markdown):
+        parts += [link(markdown[pos:block.start()]), block.group(0)]
+        pos = block.end()
+    return "".join(parts + [link(markdown[pos:])])
 
 
 # ---- the CLI reference ---------------------------------------------------------------------
@@ -604,7 +623,6 @@ class _Context:
 
 def _section_comments(module) -> list[tuple[int, str]]:
     """`# ---- 一、严格落实筹资标准 ----` comment lines, as (line, title)."""
-    import re
     out = []
     span = module.span or next((it.span for it in module.items if it.span), None)
     for i, line in enumerate(span.file.text.splitlines() if span else [], 1):
