@@ -6,24 +6,28 @@
 - `notices/index.md`, listing them; the nav entry `notices/index.md` grows one child per notice;
 - the CLI reference's `<!-- yibao:cli-help -->` marker, replaced by `yibao … --help` of every command;
 - `css/pygments.css`, the highlighting styles for ```yibao blocks (codehilite + yibao.lexer);
-- beside a notice's declarations, the notice's text with every quoted passage marked (notice_text.py).
+- beside a notice's declarations, the notice's text with every quoted passage marked (notice_text.py);
+- diagnostic codes in prose linked to the error reference, errors.md (reference_pages.py).
+The conformance tables are conformance_pages.py; table-cell escaping is markdown_cells.py.
 
 Nothing is written into docs/: the pages are mkdocs `File.generated` objects, so `--strict` sees them
 like any other page and a clean checkout builds.
 """
 from __future__ import annotations
 
-import io
 import json
 import posixpath
 import re
 import traceback
-from contextlib import redirect_stdout
 from pathlib import Path
 
 from mkdocs.structure.files import File
 
-import notice_text  # docs/ is on sys.path while mkdocs loads this hook
+# docs/ is on sys.path while mkdocs loads this hook
+import notice_text
+from conformance_pages import Conformance
+from markdown_cells import _cell, _code, _indent
+from reference_pages import cli_help, link_codes
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "policies"
@@ -124,70 +128,6 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     return link_codes(markdown, page.file.src_uri)
 
 
-_CODE = re.compile(r"(?<![\[`])`([EW]\d{3})`(?![\]`])")
-_FENCED = re.compile(r"^([ \t]*)```.*?^\1```", re.S | re.M)
-
-
-def link_codes(markdown: str, src_uri: str) -> str:
-    """`E305` in prose → a link to its section of the error reference (not inside code blocks)."""
-    target = posixpath.relpath("errors.md", posixpath.dirname(src_uri) or ".")
-
-    def link(prose: str) -> str:
-        return _CODE.sub(lambda m: f"[`{m.group(1)}`]({target}#{m.group(1).lower()})", prose)
-
-    parts, pos = [], 0
-    for block in _FENCED.finditer(markdown):
-        parts += [link(markdown[pos:block.start()]), block.group(0)]
-        pos = block.end()
-    return "".join(parts + [link(markdown[pos:])])
-
-
-# ---- the CLI reference ---------------------------------------------------------------------
-def cli_help() -> str:
-    import argparse
-    from yibao.cli import build_parser
-
-    parser = build_parser()
-    out = ["### `yibao --help`", "", "```text", _help(parser), "```", ""]
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                out += [f"### `yibao {name} --help` {{#{name}}}", "", "```text", _help(sub), "```", ""]
-    return "\n".join(out)
-
-
-def _help(parser) -> str:
-    import os
-    old = os.environ.get("COLUMNS")
-    os.environ["COLUMNS"] = "100"
-    try:
-        buf = io.StringIO()
-        with redirect_stdout(buf):
-            parser.print_help()
-        return buf.getvalue().rstrip()
-    finally:
-        if old is None:
-            os.environ.pop("COLUMNS", None)
-        else:
-            os.environ["COLUMNS"] = old
-
-
-# ---- notice pages -------------------------------------------------------------------------------
-def _cell(text) -> str:
-    if text is None:
-        return ""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
-
-
-def _code(text) -> str:
-    text = _cell(text)
-    return f"`{text}`" if text else ""
-
-
-def _indent(text: str, n: int = 4) -> str:
-    return "\n".join((" " * n + line) if line else line for line in text.splitlines())
-
-
 def source_of(span, whole_lines=False) -> str:
     """The policy text a span covers (whole lines for a declaration, so comments inside stay)."""
     if span is None:
@@ -208,7 +148,7 @@ def _dedent(text: str) -> str:
     return textwrap.dedent(text)
 
 
-class _Context:
+class _Context(Conformance):
     def __init__(self, pages):
         from yibao.policies import PolicySet
         self.pages = pages
@@ -266,88 +206,6 @@ class _Context:
         if libs:
             out += ["", "## Libraries", "", "Vocabularies that notices `use`:", "", *libs]
         return "\n".join(out) + "\n"
-
-    def case_summary(self, doc: str) -> str:
-        results = self.run_cases(doc)
-        if results is None:
-            return "no cases"
-        if isinstance(results, str):
-            return results
-        passed = sum(ok for *_, ok, _ in results)
-        return f"{passed}/{len(results)} pass"
-
-    # ---- conformance ----
-    _memo: dict = {}
-
-    def run_cases(self, doc: str):
-        """[(name, input, expected, unknown, ok, message)], None without a cases file, str if it cannot run."""
-        if doc in self._memo:
-            return self._memo[doc]
-        entry = self.cases.get(doc)
-        if entry is None:
-            result = None
-        elif isinstance(entry[1], Exception):
-            result = f"the cases file does not load: {entry[1]}"
-        else:
-            result = self._run(doc, entry[1])
-        self._memo[doc] = result
-        return result
-
-    def _run(self, doc, cases):
-        from yibao import named
-        from yibao.evaluate import Evaluator
-        from yibao.backends.interpreter import Interpreter
-        from yibao.runtime import Undecidable, output_value
-        from yibao.backends.python import output_kind
-        try:
-            program = self.ps.load(doc)
-            ev = Evaluator(program)
-        except Exception as exc:
-            return f"the notice does not check: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-        out = []
-        for case in cases:
-            problems = []
-            try:
-                c = ev.decode(case.get("input", {}))
-                interp = Interpreter(program)
-                for name, want in (case.get("expected") or {}).items():
-                    if name not in program.decisions:
-                        problems.append(f"{doc} does not state `{name}`")
-                        continue
-                    kind = output_kind(program.definitions[name].type)
-                    try:
-                        got_i = output_value(kind, interp.decide(name, dict(c), {}))
-                    except Undecidable as exc:
-                        got_i = f"undecidable ({exc})"
-                    fn, kind2 = ev.decisions[name]
-                    try:
-                        got_c = output_value(kind2, fn(dict(c)))
-                    except (ev.Undecidable, KeyError) as exc:
-                        got_c = f"undecidable ({exc})"
-                    if (got_i, got_c) != (str(want), str(want)):
-                        problems.append(f"`{name}`: expected {want}, interpreter {got_i}, compiled {got_c}")
-                for name, want in (case.get("values") or {}).items():
-                    if problem := named.mismatch(program, ev.module, name, want, c):
-                        problems.append(problem)
-                for name in case.get("unknown") or []:
-                    if not named.is_decision(name):
-                        if problem := named.known(program, ev.module, name, c):
-                            problems.append(problem)
-                        continue
-                    if name not in program.decisions:
-                        continue
-                    try:
-                        v = interp.decide(name, dict(c), {})
-                        problems.append(f"`{name}` should be undecidable, got {v}")
-                    except Undecidable:
-                        pass
-            except Exception as exc:
-                problems.append(f"{type(exc).__name__}: {exc}")
-            out.append((case.get("name", ""), case.get("input", {}),
-                        {**(case.get("expected") or {}),  # named values beside the decisions; a set as its codes
-                         **{k: ", ".join(v) if isinstance(v, list) else v for k, v in (case.get("values") or {}).items()}},
-                        case.get("unknown") or [], not problems, "; ".join(problems)))
-        return out
 
     # ---- one policy ----
     def page(self, page: str, path: Path) -> str:
@@ -599,27 +457,6 @@ class _Context:
             out.append(f"| {_cell(label)} | {when} | {_code(source_of(r.value.expr.span))} | "
                        f"{_printed(r.value.printed)} | " + self.cite_cells(r.citation, r.label) + " |")
         return out + [""]
-
-    # ---- conformance ----
-    def conformance(self, doc) -> list[str]:
-        out = ["## Conformance cases", ""]
-        results = self.run_cases(doc)
-        if results is None:
-            return out + [f"No cases yet: `conformance/cases/{doc}.yaml` does not exist.", ""]
-        if isinstance(results, str):
-            return out + [f"!!! danger \"The cases cannot run\"\n\n    {results}", ""]
-        passed = sum(r[4] for r in results)
-        out += [f"`conformance/cases/{doc}.yaml`, run when this page was built through both the "
-                f"interpreter and the generated calculator: **{passed} of {len(results)} pass**.", "",
-                "| | case | input | expected | undecidable |", "|---|---|---|---|---|"]
-        for name, inp, expected, unknown, ok, message in results:
-            mark = "✅" if ok else "❌"
-            exp = "<br>".join(f"`{k}`: {_cell(v)}" for k, v in expected.items())
-            unk = ", ".join(f"`{u}`" for u in unknown)
-            text = _cell(name) + ("" if ok else f"<br>**fails:** {_cell(message)}")
-            out.append(f"| {mark} | {text} | {_code(json.dumps(inp, ensure_ascii=False, default=str))} | {exp} | {unk} |")
-        return out + [""]
-
 
 def _section_comments(module) -> list[tuple[int, str]]:
     """`# ---- 一、严格落实筹资标准 ----` comment lines, as (line, title)."""
