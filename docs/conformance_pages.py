@@ -1,6 +1,7 @@
 """A notice's conformance cases, run in-process for its page: each through the reference interpreter
 and the generated calculator, as a pass/fail table (a mixin of the hooks' page context, which holds
-the policy set `ps` and the cases files read as `cases`)."""
+the policy set `ps`, the cases files read as `cases`, and `memo`: results of this build only, so that
+`mkdocs serve` reruns the cases of a changed policy)."""
 from __future__ import annotations
 
 import json
@@ -19,12 +20,11 @@ class Conformance:
         return f"{passed}/{len(results)} pass"
 
     # ---- conformance ----
-    _memo: dict = {}
 
     def run_cases(self, doc: str):
         """[(name, input, expected, unknown, ok, message)], None without a cases file, str if it cannot run."""
-        if doc in self._memo:
-            return self._memo[doc]
+        if doc in self.memo:
+            return self.memo[doc]
         entry = self.cases.get(doc)
         if entry is None:
             result = None
@@ -32,7 +32,7 @@ class Conformance:
             result = f"the cases file does not load: {entry[1]}"
         else:
             result = self._run(doc, entry[1])
-        self._memo[doc] = result
+        self.memo[doc] = result
         return result
 
     def _run(self, doc, cases):

@@ -155,6 +155,7 @@ class _Context(Conformance):
         self.ps = PolicySet(POLICIES)
         self.marks = None  # the notice text's marks while a notice page is written
         self.marks_document = None
+        self.memo: dict = {}  # document → its conformance results (conformance_pages.py)
         self.label = ""  # the declaration being written, for the text's links back
         self.page_of_doc: dict[str, str] = {}
         self.children: dict[str, list[str]] = {}
@@ -228,7 +229,8 @@ class _Context(Conformance):
             content = notice_text.place(self.notice_page(page, module, rel), module.header.document, self.marks)
         finally:
             self.marks = None
-        return "---\nhide:\n  - navigation\n---\n\n" + content  # the width goes to the text
+        # the width goes to the rules and the text; the marked text is the page's map, so no toc
+        return "---\nhide:\n  - navigation\n  - toc\n---\n\n" + content
 
     def library_page(self, page, module, rel) -> str:
         lib = module.library
@@ -262,7 +264,7 @@ class _Context(Conformance):
         else:
             impl = "none: a notice of its own"
         children = self.children.get(doc, [])
-        out += ["| | |", "|---|---|",
+        out += ["| field | value |", "|---|---|",
                 f"| document number | {doc} |",
                 f"| title | {_cell(h.title)} |",
                 f"| issued by | {_cell('、'.join(h.issuers))} |",

@@ -63,7 +63,8 @@ class Marks:
             out.append(f'<mark id="text-{start}">{html.escape(self.raw[start:end])}</mark>{back}')
             pos = end
         out.append(html.escape(self.raw[pos:]))
-        body = "".join(out).replace("\r", "").replace("\n", "&#10;")
+        # the extracted text puts a blank line after every printed line: show the printed lines only
+        body = re.sub(r"[ \t\r]*\n\s*", "&#10;", "".join(out))
         return (f'<aside class="yibao-text" aria-label="the notice\'s text">'
                 f'<p class="yibao-text-title">The notice’s text: {html.escape(document)}, '
                 f"{len(self.cited)} quotes marked</p>"
