@@ -185,8 +185,8 @@ class _Context(Conformance):
     def index(self) -> str:
         out = ["# Notices", "",
                "One page per policy in `policies/`, generated from the policy itself when the site is built: "
-               "every definition, rule and table beside the clause of the notice it cites, and the notice's "
-               "conformance cases with whether they pass.", "",
+               "every definition, rule and table beside the clause of the notice it cites, next to the notice's "
+               "own text with each quote marked, and the notice's conformance cases with whether they pass.", "",
                "| notice | title | coverage year | implements | conformance |", "|---|---|---|---|---|"]
         libs = []
         for page, path in self.pages:
