@@ -103,9 +103,11 @@ def open_file(client: Client, path: Path, text: str | None = None):
     return text
 
 
-def diagnostics(client: Client, path: Path):
+def diagnostics(client: Client, path: Path, version: int = 1):
+    """The next diagnostics published for this version of the buffer."""
     return client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
-                       and m["params"]["uri"] == path.as_uri())["params"]["diagnostics"]
+                       and m["params"]["uri"] == path.as_uri()
+                       and m["params"].get("version") == version)["params"]["diagnostics"]
 
 
 def position(text: str, line_starts: str, word: str) -> dict:
@@ -123,7 +125,7 @@ def test_a_planted_wrong_figure_is_reported_at_its_position_as_you_type(client, 
     changed = text.replace("let 居民一档标准 = 380 元", "let 居民一档标准 = 380 元 printed 390", 1)
     client.notify("textDocument/didChange", {"textDocument": {"uri": path.as_uri(), "version": 2},
                                              "contentChanges": [{"text": changed}]})  # unsaved
-    found = diagnostics(client, path)
+    found = diagnostics(client, path, 2)
     e401 = [d for d in found if d["code"] == "E401"]
     assert e401, found
     where = position(changed, "let 居民一档标准", "printed 390")
@@ -139,7 +141,7 @@ def test_a_syntax_slip_shows_while_typing(client, policies):
     changed = text.replace("let 居民二档标准 = 755 元", "let 居民二档标准 = 755 圆", 1)
     client.notify("textDocument/didChange", {"textDocument": {"uri": path.as_uri(), "version": 2},
                                              "contentChanges": [{"text": changed}]})
-    found = diagnostics(client, path)
+    found = diagnostics(client, path, 2)
     assert [d["code"] for d in found] == ["E103"] and "not a unit" in found[0]["message"]
     assert found[0]["range"]["start"] == {"line": position(changed, "let 居民二档标准", "圆")["line"],
                                           "character": changed.splitlines()[
@@ -190,3 +192,23 @@ def test_completion_offers_enum_members(client, policies):
     assert items["大学生"]["kind"] == 20  # EnumMember
     assert "群体" in items["大学生"]["detail"]
     assert items["财政补助截止"]["kind"] != 20
+
+
+def test_the_analyses_follow_the_fast_passes(client, policies):
+    """A rule no case reaches (W501) is found by the analyses, published after the fast diagnostics."""
+    path = policies / "chongqing-2024.policy"
+    text = open_file(client, path)
+    assert not [d for d in diagnostics(client, path) if d["code"] == "W501"]
+    changed = text.replace("    when payment_date > 年初缴费截止 then 中途缴费\n}",
+                           "    when payment_date > 年初缴费截止 then 中途缴费\n"
+                           '  rule 从不 §一 "集中参保缴费期为文件下发之日起至 2023年 12月 31日" derived "planted dates"\n'
+                           "    when payment_date < 2023-01-01 and payment_date > 2024-06-01 then 停止缴费\n}", 1)
+    assert changed != text
+    client.notify("textDocument/didChange", {"textDocument": {"uri": path.as_uri(), "version": 2},
+                                             "contentChanges": [{"text": changed}]})
+    fast = diagnostics(client, path, 2)
+    assert not [d for d in fast if d["code"] == "W501"]
+    full = diagnostics(client, path, 2)
+    dead = [d for d in full if d["code"] == "W501"]
+    assert dead and dead[0]["severity"] == 2
+    assert changed.splitlines()[dead[0]["range"]["start"]["line"]].strip().startswith("rule 从不")
