@@ -151,7 +151,8 @@ def test_sarif_has_one_rule_per_code_with_help_into_the_error_reference(capsys, 
     e401 = next(r for r in rules if r["id"] == "E401")
     assert e401["helpUri"] == codes.HELP_BASE + "#e401"
     assert e401["name"] == "printed-figure"
-    assert e401["fullDescription"]["text"] and e401["shortDescription"]["text"]
+    assert e401["shortDescription"]["text"] == "E401: a printed figure differs"  # the reference's heading
+    assert e401["fullDescription"]["text"]
 
 
 def test_every_code_the_compiler_reports_has_a_description():

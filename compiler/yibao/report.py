@@ -100,7 +100,7 @@ def sarif(by_file: dict[str, list[Diagnostic]]) -> dict:
 
 def _rule(code: str) -> dict:
     return {"id": code, "name": codes.name(code),
-            "shortDescription": {"text": f"{code} {codes.name(code)} ({codes.phase(code)})"},
+            "shortDescription": {"text": f"{code}: {codes.title(code)}"},
             "fullDescription": {"text": codes.description(code)},
             "helpUri": codes.help_uri(code),
             "defaultConfiguration": {"level": "warning" if code.startswith("W") else "error"},
