@@ -36,6 +36,11 @@ class BufferSet(PolicySet):
         text = self.buffers.get(str(Path(path).resolve()))
         return super()._source(path) if text is None else SourceFile(str(path), text.removeprefix("\ufeff"))
 
+    def resolve(self, notice: str) -> str:
+        if notice in self.modules or notice in self.failed:  # a new buffer not yet saved is no file
+            return notice
+        return super().resolve(notice)
+
     def _parse(self, file: SourceFile) -> A.Module:
         key = (file.path, file.text)
         if key not in _PARSED:
@@ -77,7 +82,8 @@ def check(path: str, buffers: dict[str, str], directory: Path | None, analyses: 
     from ..report import collect
     p = Path(path)
     ps = BufferSet(directory_for(p, directory), buffers, [p])
-    key = ps.resolve(str(p))
+    # the key the set read the file under (a new buffer not yet saved has no file to resolve)
+    key = next((k for k in [*ps.modules, *ps.failed] if _same(k, str(p))), str(p))
     module = ps.modules.get(key)
     files = [Path(key)]
     if module is not None and module.header is None:  # a library: what the notices using it find in it
