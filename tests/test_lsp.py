@@ -22,9 +22,11 @@ WAIT = 120  # seconds before a silent server counts as hung (a guard against han
 class Client:
     def __init__(self, policies: Path):
         env = dict(os.environ, PYTHONUNBUFFERED="1")
-        self.proc = subprocess.Popen([sys.executable, "-m", "yibao.cli", "--policies", str(policies), "lsp"],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     env=env, cwd=policies.parent)
+        self.log = policies.parent / "lsp.stderr"  # a file, not a pipe no one reads until it fills
+        with open(self.log, "wb") as err:
+            self.proc = subprocess.Popen([sys.executable, "-m", "yibao.cli", "--policies", str(policies), "lsp"],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
+                                         env=env, cwd=policies.parent)
         self.inbox: queue.Queue = queue.Queue()
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
@@ -66,7 +68,7 @@ class Client:
             except queue.Empty:
                 pytest.fail("the language server said nothing for too long")
             if m is None:
-                pytest.fail("the language server ended: " + self.proc.stderr.read().decode("utf-8", "replace"))
+                pytest.fail("the language server ended: " + self.log.read_text(encoding="utf-8", errors="replace"))
             if wanted(m):
                 return m
 
@@ -78,6 +80,7 @@ class Client:
         finally:
             if self.proc.poll() is None:
                 self.proc.kill()
+        assert "Traceback" not in self.log.read_text(encoding="utf-8", errors="replace")
 
 
 @pytest.fixture
