@@ -113,7 +113,7 @@ def definition(snap: Snapshot, text: str, line: int, column: int) -> Span | None
     found = word_at(text, line, column)
     if found is None or snap.ns is None:
         return None
-    word, start = found
+    word = found[0]
     ns = snap.ns
     decl = ns.decls.get(word) or ns.facts.get(word) or ns.enums.get(word) or ns.domains.get(word)
     if decl is not None and _declares_here(decl, snap.path, line) or _extends_here(snap, word, line):
