@@ -43,14 +43,15 @@ class BufferSet(PolicySet):
 
     def _parse(self, file: SourceFile) -> A.Module:
         key = (file.path, file.text)
-        if key not in _PARSED:
+        found = _PARSED.get(key)
+        if found is None:
+            try:
+                found = parse_module(file)
+            except PolicyError as exc:
+                found = exc
             if len(_PARSED) > 256:  # old versions of buffers
                 _PARSED.clear()
-            try:
-                _PARSED[key] = parse_module(file)
-            except PolicyError as exc:
-                _PARSED[key] = exc
-        found = _PARSED[key]
+            _PARSED[key] = found
         if isinstance(found, PolicyError):
             raise found
         return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import __version__, codes
@@ -42,6 +43,9 @@ def build_server(directory: Path | None):
     from pygls.uris import to_fs_path
 
     server = LanguageServer("yibao", __version__, text_document_sync_kind=T.TextDocumentSyncKind.Full)
+    # one check at a time: the checker's caches are not shared between threads, and the machine's
+    # cores are the editor's too
+    worker = ThreadPoolExecutor(max_workers=1)
     snapshots: dict[str, editor.Snapshot] = {}  # uri → the last check of a version that parsed
     versions: dict[str, int] = {}  # uri → the number of the latest change seen
 
@@ -62,7 +66,7 @@ def build_server(directory: Path | None):
         path = to_fs_path(uri)
         version = server.workspace.get_text_document(uri).version
         for analyses in (False, True):
-            snap = await loop.run_in_executor(None, _check, path, buffers(), directory, analyses)
+            snap = await loop.run_in_executor(worker, _check, path, buffers(), directory, analyses)
             if versions.get(uri) != mine or snap is None:
                 return
             if snap.ns is not None:
