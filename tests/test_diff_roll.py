@@ -118,7 +118,7 @@ def test_leap_day_people_move_to_feb_28(roll):
 
 
 def test_markdown_chart_and_html(roll, capsys):
-    tmp, path, *_ = roll
+    tmp, path, people, *_ = roll
     report = tmp / "report.md"
     assert main(["diff", OLD, NEW, "--roll", str(path), "--format", "markdown", "-o", str(report)]) == 0
     md = report.read_text(encoding="utf-8")
@@ -128,7 +128,10 @@ def test_markdown_chart_and_html(roll, capsys):
     svg = ET.parse(tmp / "report.svg").getroot()
     assert svg.tag == "{http://www.w3.org/2000/svg}svg"
     texts = " ".join("".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text"))
-    assert "critical_illness_deductible 大病保险起付线 — resident 普通城乡居民 · 1 一档 · none 无" in texts
+    assert "critical_illness_deductible 大病保险起付线: the biggest changes" in texts  # a panel of its own
+    assert "contribution 应缴费用（资助前）: the biggest changes" in texts  # not flattened by the deductible
+    assert "resident 普通城乡居民 · 1 一档 · none 无" in texts
+    assert f"+{2023 * len(people):,}.00" in texts  # the deductible's total, written on its bar
     assert len(list(svg.iter("{http://www.w3.org/2000/svg}path"))) > 10  # bars drawn, not an empty frame
     png = tmp / "chart.png"
     assert main(["diff", OLD, NEW, "--roll", str(path), "--chart", str(png), "--format", "json"]) == 0
