@@ -8,7 +8,7 @@ import datetime as dt
 from .. import ir
 from ..evaluate import Evaluator
 from ..rules_analysis import CaseGenerator
-from .diff_values import compared, decide_all, delta, same, show, show_delta
+from .diff_values import Decider, compared, delta, same, show, show_delta
 from .years import shift
 
 NEWBORN_AGE = 30  # a newborn in the effect cases is paid for 30 days after birth
@@ -26,7 +26,9 @@ def effects(old: ir.Program, new: ir.Program, ev_old: Evaluator | None = None,
     years = new.coverage - old.coverage
     eo, en = ev_old or Evaluator(old), ev_new or Evaluator(new)
     kinds = compared(eo, en)
+    decide_o, decide_n = Decider(eo, kinds), Decider(en, kinds)
     window = {"payment_window": kinds.get("payment_window", "enum")}
+    window_o, window_n = Decider(eo, window), Decider(en, window)
     gen_o, gen_n = CaseGenerator(old), CaseGenerator(new)
     dates = set(gen_o.dates) | {shift(x, -years) for x in gen_n.dates}
     idents = [None] + [c for c in _codes(old, "identities") if c is not None]
@@ -35,9 +37,8 @@ def effects(old: ir.Program, new: ir.Program, ev_old: Evaluator | None = None,
     for group in _codes(old, "group"):
         reps: dict[tuple, dt.date] = {}  # (old window, new window) → a payment date in both
         for day in sorted(dates):
-            wo = decide_all(eo, {**base_o, "group": group, "payment_date": day}, window).get("payment_window")
-            wn = decide_all(en, {**base_n, "group": group, "payment_date": shift(day, years)},
-                            window).get("payment_window")
+            wo = window_o({**base_o, "group": group, "payment_date": day}).get("payment_window")
+            wn = window_n({**base_n, "group": group, "payment_date": shift(day, years)}).get("payment_window")
             if wo is not None or wn is not None:
                 reps.setdefault((wo, wn), day)
         for (wo, wn), day in reps.items():
@@ -50,7 +51,7 @@ def effects(old: ir.Program, new: ir.Program, ev_old: Evaluator | None = None,
                     if group == "newborn":  # born NEWBORN_AGE days before paying, in both years
                         co["birth_date"] = day - dt.timedelta(days=NEWBORN_AGE)
                         cn["birth_date"] = cn["payment_date"] - dt.timedelta(days=NEWBORN_AGE)
-                    vo, vn = decide_all(eo, co, kinds), decide_all(en, cn, kinds)
+                    vo, vn = decide_o(co), decide_n(cn)
                     for name, kind in kinds.items():
                         a, b = vo.get(name), vn.get(name)
                         if same(kind, a, b, years):

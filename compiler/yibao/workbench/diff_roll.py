@@ -14,7 +14,7 @@ from .. import runtime as rt
 from .. import strict_json
 from ..errors import BAD_INPUT, Fail
 from ..evaluate import Evaluator
-from .diff_values import DAYS, compared, decide_all, delta, same, show
+from .diff_values import DAYS, Decider, compared, delta, same, show
 from .years import HOW, date_facts, shift_raw
 
 MAX_TRANSITIONS = 12  # per decision: the commonest (from, to) pairs of a window or a yes/no
@@ -91,6 +91,7 @@ class RollDiff:
         self.years = new.coverage - old.coverage
         self.eo, self.en = ev_old or Evaluator(old), ev_new or Evaluator(new)
         self.kinds = compared(self.eo, self.en)
+        self.decide_old, self.decide_new = Decider(self.eo, self.kinds), Decider(self.en, self.kinds)
         self.dates = date_facts(old)
         self.people = 0
         self.cells: dict[tuple, list] = {}  # (group, tier, identities) → [people, {decision: _Tally}]
@@ -104,7 +105,7 @@ class RollDiff:
             cn = self.en.decode(shift_raw(raw, self.dates, self.years))
         except rt.CaseError as exc:
             raise Fail(BAD_INPUT, f"{where}: moved to {self.new.coverage} for {self.new.document}: {exc}") from None
-        vo, vn = decide_all(self.eo, co, self.kinds), decide_all(self.en, cn, self.kinds)
+        vo, vn = self.decide_old(co), self.decide_new(cn)
         key = (co.get("group"), co.get("tier"), tuple(sorted(co.get("identities") or ())))
         cell = self.cells.get(key)
         if cell is None:

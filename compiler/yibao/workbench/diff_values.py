@@ -22,22 +22,28 @@ def compared(old: Evaluator, new: Evaluator) -> dict[str, str]:
     return out
 
 
-def decide_all(ev: Evaluator, case: dict, kinds: dict) -> dict:
-    """name → runtime value, or None where the notice leaves it undecided for this case."""
-    out = {}
-    skip = (ev.Undecidable, KeyError)
-    for name in kinds:
-        entry = ev.decisions.get(name)
-        if entry is None:
-            continue
-        try:
-            out[name] = entry[0](case)
-        except skip:
-            out[name] = None
-    if "benefit_days" in kinds:
-        s, e = out.get("benefit_start"), out.get("benefit_end")
-        out["benefit_days"] = (e - s).days + 1 if isinstance(s, dt.date) and isinstance(e, dt.date) else None
-    return out
+class Decider:
+    """A notice's decisions over one person: name → runtime value, or None where the notice leaves it
+    undecided for this case (the functions looked up once, not per person)."""
+
+    def __init__(self, ev: Evaluator, kinds: dict):
+        self.plan = [(name, ev.decisions[name][0]) for name in kinds if name in ev.decisions
+                     and name != "benefit_days"]
+        self.skip = (ev.Undecidable, KeyError)
+        self.days = "benefit_days" in kinds
+
+    def __call__(self, case: dict) -> dict:
+        out = {}
+        skip = self.skip
+        for name, fn in self.plan:
+            try:
+                out[name] = fn(case)
+            except skip:
+                out[name] = None
+        if self.days:
+            s, e = out.get("benefit_start"), out.get("benefit_end")
+            out["benefit_days"] = (e - s).days + 1 if s is not None and e is not None else None
+        return out
 
 
 def same(kind: str, vo, vn, years: int) -> bool:
