@@ -39,7 +39,7 @@ def test_municipal_2024_to_2026(capsys):
     assert code == 0
     for text in ("居民一档标准: 380.00 → 400.00", "居民二档标准: 755.00 → 775.00",
                  "大学生一档标准: 350.00 → 400.00", "大学生二档标准: 725.00 → 775.00",
-                 "critical_illness_deductible: 17833.00 → 19856.00",
+                 "decision critical_illness_deductible 大病保险起付线: 17833.00 → 19856.00",
                  "student 大学生, tier 1 一档: contribution 应缴费用（资助前） 350.00 → 400.00 (+50.00)",
                  "student 大学生, tier 2 二档: contribution 应缴费用（资助前） 725.00 → 775.00 (+50.00)",
                  "resident 普通城乡居民, tier 1 一档: contribution 应缴费用（资助前） 380.00 → 400.00 (+20.00)",

@@ -29,7 +29,7 @@ def blocks(result: dict, labels: Labels, chart: str | None = None) -> list[tuple
         out.append(("items", [(f"+ {labels.decision(d)}", []) for d in dec["added"]]
                     + [(f"- {labels.decision(d)}", []) for d in dec["removed"]]))
     out.append(("h2", f"definitions ({len(result['changes'])} change(s))"))
-    out.append(("items", [(_describe(c), _cites(c)) for c in result["changes"]]))
+    out.append(("items", [(_describe(c, labels), _cites(c)) for c in result["changes"]]))
     if "roll" in result:
         out += _roll_blocks(result["roll"], labels, chart)
     if "effects" in result:
@@ -49,8 +49,10 @@ def _cites(c: dict) -> list[str]:
     return lines
 
 
-def _describe(c: dict) -> str:
+def _describe(c: dict, labels: Labels) -> str:
     name = code(c["name"])
+    if c["kind"] == "decision":  # its description from the policy beside it
+        name += labels.decision(c["name"])[len(c["name"]):]
     where = f" rule {code(c['rule'])}" if "rule" in c else f" row [{c['row']}]" if "row" in c else ""
     ov = " (override)" if c.get("override") else ""
     what = c["what"]
