@@ -166,9 +166,22 @@ def test_bad_roll_line_names_line_and_field(tmp_path, capsys):
     assert main(["diff", OLD, NEW, "--roll", str(bad)]) == 2
     err = capsys.readouterr().err
     assert f"{bad}:2" in err and "tier" in err and "Traceback" not in err
+    bad.write_text('{"id": [1], "tier": 1, "payment_date": "2024-01-05"}\n', encoding="utf-8")
+    assert main(["diff", OLD, NEW, "--roll", str(bad)]) == 2
+    assert "field `id`" in capsys.readouterr().err
     bad.write_text("{\n", encoding="utf-8")
     assert main(["diff", OLD, NEW, "--roll", str(bad)]) == 2
     assert "malformed JSON" in capsys.readouterr().err
+
+
+def test_id_joins_results_and_is_not_a_fact(tmp_path, capsys):
+    roll = tmp_path / "ids.jsonl"
+    roll.write_text('{"id": "a-1", "tier": 1, "payment_date": "2024-01-05"}\n{"id": 2, "tier": 2, '
+                    '"payment_date": "2024-01-05"}\n', encoding="utf-8")
+    assert main(["diff", OLD, NEW, "--roll", str(roll), "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)["roll"]
+    amount = next(e for e in result["decisions"] if e["decision"] == "contribution")
+    assert result["people"] == 2 and amount["total"] == "40.00"  # 380 → 400 and 755 → 775
 
 
 def test_csv_roll_without_the_reader_names_it(tmp_path, capsys):

@@ -97,6 +97,10 @@ class RollDiff:
         self.cells: dict[tuple, list] = {}  # (group, tier, identities) → [people, {decision: _Tally}]
 
     def add(self, where: str, raw):
+        if isinstance(raw, dict) and "id" in raw:  # not a fact: it only joins results back to the roll
+            if raw["id"].__class__ not in (str, int):
+                raise Fail(BAD_INPUT, f"{where}: field `id`: a string or an integer")
+            raw = {k: v for k, v in raw.items() if k != "id"}
         try:
             co = self.eo.decode(raw)
         except rt.CaseError as exc:
