@@ -28,10 +28,10 @@ def blocks(result: dict, labels: Labels, chart: str | None = None) -> list[tuple
         out.append(("h2", "decisions"))
         out.append(("items", [(f"+ {labels.decision(d)}", []) for d in dec["added"]]
                     + [(f"- {labels.decision(d)}", []) for d in dec["removed"]]))
+    if "roll" in result:  # what it costs first: the definitions below say why
+        out += _roll_blocks(result["roll"], labels, chart)
     out.append(("h2", f"definitions ({len(result['changes'])} change(s))"))
     out.append(("items", [(_describe(c, labels), _cites(c)) for c in result["changes"]]))
-    if "roll" in result:
-        out += _roll_blocks(result["roll"], labels, chart)
     if "effects" in result:
         effects = result["effects"]
         out.append(("h2", f"effect on people ({len(effects)} change(s))"))
