@@ -153,6 +153,16 @@ def test_every_error_code_the_checker_emits_has_a_section_in_the_error_reference
     assert not stale, "docs/errors.md documents codes nothing emits: " + ", ".join(stale)
 
 
+def test_the_error_reference_titles_are_the_code_table_s():
+    """SARIF's rule descriptions (codes.py) and the sections they link to name each code alike."""
+    from yibao import codes
+    text = (DOCS / "errors.md").read_text(encoding="utf-8")
+    titles = dict(re.findall(r"^### ([EW]\d{3}): (.*) \{#[ew]\d{3}\}$", text, re.M))
+    assert titles.keys() == codes.CODES.keys()
+    differ = {c: (t, codes.CODES[c][1]) for c, t in titles.items() if t != codes.CODES[c][1]}
+    assert not differ, differ
+
+
 def test_every_error_section_has_an_example_and_a_fix():
     for code, body in _error_sections().items():
         assert "**Fix:**" in body, f"{code}: no fix"
