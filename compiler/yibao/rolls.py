@@ -303,3 +303,36 @@ class ResultWriter:
     def close(self):
         if self.sink is not None:
             self.sink.close()
+
+
+def write_cases(path: str, cases, list_fields=LIST_FIELDS):
+    """Case dicts → a roll file (by extension): the other way of iter_cases, for tests, the benchmark
+    and people building a roll. A Parquet column takes the type its values have (all must agree)."""
+    cases = list(cases)
+    fmt = roll_format(path)
+    if fmt == "jsonl":
+        import json
+        with open(path, "w", encoding="utf-8") as f:
+            for case in cases:
+                f.write(json.dumps(case, ensure_ascii=False) + "\n")
+        return
+    need_pyarrow()
+    import pyarrow as pa
+    names = list(dict.fromkeys(name for case in cases for name in case))
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+        pq.write_table(pa.table({name: pa.array([case.get(name) for case in cases]) for name in names}), path)
+        return
+    import csv
+
+    def text(name, value):
+        if value is None:
+            return ""
+        if isinstance(value, list):
+            return ";".join(map(str, value))
+        return ("true" if value else "false") if isinstance(value, bool) else str(value)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(names)
+        for case in cases:
+            w.writerow([text(name, case.get(name)) for name in names])
