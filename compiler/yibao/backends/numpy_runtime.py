@@ -128,7 +128,9 @@ def context(columns, n=None):
     c = {"@n": n}
     for name, (kind, enum, default) in FACTS.items():
         if name not in columns:
-            c[name] = (default, _T) if default is not None else (np.zeros((), _KIND_DTYPE.get(kind, np.int64)), _F)
+            # a 0-d array, never a Python scalar: `~(0 == 0)` would be -2, not False
+            c[name] = (np.asarray(default, _KIND_DTYPE.get(kind)), _T) if default is not None else (
+                np.zeros((), _KIND_DTYPE.get(kind, np.int64)), _F)
             continue
         v = np.asarray(columns[name], dtype=_KIND_DTYPE.get(kind))
         if kind == "date":
