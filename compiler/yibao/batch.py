@@ -14,11 +14,13 @@ import sys
 
 from . import ir
 from .errors import BAD_INPUT, OK, Fail
-from .rolls import BATCH_ROWS, ResultWriter, need_pyarrow, read_roll, roll_rows
+from .rolls import BATCH_ROWS, ResultWriter, need_pyarrow, value_key, read_roll, roll_rows
 from .runtime import CaseError, decode_case, money_out
 
 _EPOCH = dt.date(1970, 1, 1)
-_SHOWN = 10  # bad rows told on standard error; the rest are in the results' error column
+_SHOWN = 10
+_SEEN = 1 << 16  # distinct values remembered per field
+_MISSING = object()  # bad rows told on standard error; the rest are in the results' error column
 
 
 class RollEvaluator:
@@ -35,6 +37,7 @@ class RollEvaluator:
         # what the columnar module cannot do, the row path does for every row
         self.row_path_only = [n for n in self.names if n not in self.mod.DECISIONS]
         self.check_every_row = any(fn is None for _, fn in self.mod.CONSTRAINTS)
+        self.seen: dict = {}
 
     # ---- a field's distinct values → a column ----
     def fact_column(self, name, index, values):
@@ -47,19 +50,35 @@ class RollEvaluator:
         given[k] = False  # slot k (index -1): the field is absent
         if kind == "enum":
             rep[k] = -1
-        members = members_of(self.mod, enum) if enum is not None else {}
+        seen = self.seen.setdefault(name, {})  # value → its representation, or None if bad: across batches
         for j, value in enumerate(values):
             try:
-                x = decode_case({name: value}, self.spec)[name]
-            except CaseError:
+                key = value_key(value)
+                x = seen.get(key, _MISSING)
+            except TypeError:  # unhashable (a list of lists): bad anyway, decided afresh
+                key, x = None, _MISSING
+            if x is _MISSING:
+                x = self.represent(name, kind, enum, value)
+                if key is not None and len(seen) < _SEEN:
+                    seen[key] = x
+            if x is None:
                 ok[j] = False
-                continue
-            if kind == "enum":
-                x = members[x]
-            elif kind == "set":
-                x = sum(1 << members[code] for code in x)
-            rep[j] = x
+            else:
+                rep[j] = x
         return rep[index], ok[index], given[index]
+
+    def represent(self, name, kind, enum, value):
+        """One JSON value of a field → the module's representation, by the row path's decoder (None: bad)."""
+        try:
+            x = decode_case({name: value}, self.spec)[name]
+        except CaseError:
+            return None
+        if kind == "enum":
+            return members_of(self.mod, enum)[x]
+        if kind == "set":
+            members = members_of(self.mod, enum)
+            return sum(1 << members[code] for code in x)
+        return x
 
     def columns(self, chunk):
         """Encoded chunk → (the module's columns, rows that are bad input)."""

@@ -136,7 +136,8 @@ def _read_jsonl(path, batch_rows):
         yield _chunk_of_dicts(rows, numbers, errors, first)
 
 
-def _key(value):
+def value_key(value):
+    """A JSON value as a dict key (its type too: 1 and 1.0 and True differ to a decoder)."""
     return (value.__class__, tuple(value) if isinstance(value, list) else value)
 
 
@@ -153,7 +154,7 @@ def _chunk_of_dicts(rows, numbers, errors, first):
                 col = columns[name] = (np.full(n, -1, np.int64), [], {})
             index, values, seen = col
             try:
-                k = _key(value)
+                k = value_key(value)
                 j = seen.get(k)
             except TypeError:  # an object or a list of lists: keep it as its own value
                 k, j = None, None

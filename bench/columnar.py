@@ -1,0 +1,125 @@
+"""Columnar measurements, called from bench/run.py (one run, ratios and throughput; never in tests):
+
+  kernel      the generated columnar functions on ready columns, whole arrays vs chunks of 256k rows;
+  parquet     `yibao eval NOTICE --cases roll.parquet --output results.parquet` in process (read by record
+              batches, decode, decide, encode, write), cases/s, and a cProfile of it;
+  memory      max RSS of that command as a child process at two roll sizes (flat = batch-bounded).
+
+    python bench/columnar.py [--cases N]      # prints the JSON
+"""
+from __future__ import annotations
+
+import cProfile
+import io
+import json
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import cases as gen  # noqa: E402
+
+CACHE = Path(tempfile.gettempdir()) / "yibao-bench"
+KEYS = ("contribution", "assistance", "amount_due", "benefit_start")
+CHUNK = 1 << 18
+
+
+def kernel(program, n, repeat=3, seed=2024):
+    """Cases/s of the four yardstick decisions over n cases: whole columns, and chunked."""
+    from yibao.backends import numpy as to_numpy
+    mod = to_numpy.load(program)
+    columns = to_numpy.bench_columns(mod, gen.columns(n, seed))
+    wanted = [k for k in KEYS if k in mod.DECISIONS]
+
+    def whole():
+        t = time.perf_counter()
+        mod.evaluate(columns, wanted)
+        return time.perf_counter() - t
+
+    def chunked():
+        t = time.perf_counter()
+        for start in range(0, n, CHUNK):
+            mod.evaluate({k: v[start:start + CHUNK] for k, v in columns.items()}, wanted)
+        return time.perf_counter() - t
+    w, c = min(whole() for _ in range(repeat)), min(chunked() for _ in range(repeat))
+    return {"cases": n, "decisions": wanted, "whole_s": w, "whole_cases_per_s": n / w,
+            "chunked_s": c, "chunked_cases_per_s": n / c, "chunk_rows": CHUNK}
+
+
+def parquet_roll(n, seed=2024) -> Path:
+    """A seeded Parquet roll of n cases (bench/cases.py's cases; cached)."""
+    from yibao.rolls import write_cases
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"roll-{n}-{seed}.parquet"
+    if not path.exists():
+        write_cases(str(path), gen.generate(n, seed))
+    return path
+
+
+def parquet(program, n, repeat=2, profile_top=12):
+    """Cases/s of Parquet roll in → Parquet results out, in process, and where the time goes."""
+    from yibao.batch import eval_roll
+    roll = parquet_roll(n)
+    out = CACHE / "results.parquet"
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        eval_roll(program, str(roll), str(out))
+        times.append(time.perf_counter() - t)
+    prof = cProfile.Profile()
+    prof.enable()
+    eval_roll(program, str(roll), str(out))
+    prof.disable()
+    text = io.StringIO()
+    pstats.Stats(prof, stream=text).sort_stats("tottime").print_stats(profile_top)
+    best = min(times)
+    return {"cases": n, "s": best, "cases_per_s": n / best, "profile": text.getvalue()}
+
+
+def memory(notice, sizes, run_child, yibao_cmd):
+    """Max RSS of `yibao eval --cases roll.parquet --output results.parquet` at each roll size."""
+    rows = []
+    for n in sizes:
+        roll = parquet_roll(n)
+        _, rss = run_child(yibao_cmd() + ["eval", notice, "--cases", str(roll), "--output", str(CACHE / "mem.parquet")])
+        rows.append({"cases": n, "max_rss_kib": rss})
+    known = [r["max_rss_kib"] for r in rows if r["max_rss_kib"]]
+    return {"rows": rows, "flat": (max(known) < 1.3 * min(known)) if len(known) > 1 else None}
+
+
+def measure(program, notice, quick, run_child, yibao_cmd):
+    """Everything above, sized for a full run (10M kernel, 1M Parquet) or --quick."""
+    res = {"kernel": kernel(program, 1_000_000 if quick else 10_000_000)}
+    res["parquet"] = parquet(program, 200_000 if quick else 1_000_000)
+    res["memory"] = memory(notice, (100_000, 400_000) if quick else (250_000, 1_000_000), run_child, yibao_cmd)
+    return res
+
+
+def markdown(res) -> list[str]:
+    k, p, m = res["kernel"], res["parquet"], res["memory"]
+    rss = ", ".join(f"{r['cases']:,}: {r['max_rss_kib'] / 1024:.0f} MiB" for r in m["rows"] if r["max_rss_kib"])
+    return ["", "## Columnar and rolls (bench/columnar.py)", "",
+            "| measure | cases/s/core | target |", "|---|---|---|",
+            f"| kernel, {k['cases']:,} cases, whole columns | {k['whole_cases_per_s']:,.0f} | ≥ 15M |",
+            f"| kernel, chunks of {k['chunk_rows']:,} rows | {k['chunked_cases_per_s']:,.0f} | ≥ 15M |",
+            f"| Parquet roll in → Parquet results out, {p['cases']:,} cases | {p['cases_per_s']:,.0f} | ≥ 5M |",
+            f"| max RSS of that command: {rss} | | flat: {'yes' if m['flat'] else 'no' if m['flat'] is False else 'n/a'} |",
+            "", "Where the Parquet path's time goes (cProfile, by own time):", "", "```",
+            p["profile"].strip()[-3000:], "```"]
+
+
+if __name__ == "__main__":
+    import argparse
+    sys.path.insert(0, str(HERE.parent / "compiler"))
+    from yibao.policies import PolicySet
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=1_000_000)
+    ap.add_argument("--notice", default="九龙坡医保发〔2023〕46号")
+    a = ap.parse_args()
+    prog = PolicySet(HERE.parent / "policies").load(a.notice)
+    out = {"kernel": kernel(prog, a.cases), "parquet": parquet(prog, min(a.cases, 1_000_000))}
+    print(json.dumps(out, indent=1, ensure_ascii=False))
