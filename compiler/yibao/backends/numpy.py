@@ -54,6 +54,8 @@ def load(program: ir.Program):
 
 _CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
         "add": "+", "sub": "-", "mul": "*"}
+_NONE = -(2 ** 62)  # a folded table's "no row matches"
+_UNKNOWN = object()  # a folded table's entry the notice leaves unknown
 _FILL = {"date": "_NAT", "bool": "False", "enum": "-1"}  # np.select defaults by output kind (else 0)
 
 
@@ -273,14 +275,18 @@ class _Gen:
         return lines
 
     def table_lookup(self, d: ir.Definition) -> list[str] | None:
-        """Enum keys (at most one set key, `best` hit) and constant values: the rows folded into
-        arrays indexed by the eq keys' combination (and the set key's member), gathered per case."""
+        """Enum keys (at most one set key, `best` hit) and constant or unknown values: the rows folded into
+        arrays indexed by the eq keys' combination and the set key's whole bitmask (or member by member where
+        that table would be too large), gathered per case: one gather instead of a mask per row."""
         t = d.table
         members = [i for i, k in enumerate(t.keys) if k.mode == "member"]
         if len(members) > 1 or (members and t.hit != "best") or not t.rows:
             return None
         values = []
         for row in t.rows:
+            if isinstance(row.value, ir.Unknown) and row.value.low is None and row.value.high is None:
+                values.append(_UNKNOWN)  # an entry the notice leaves unknown: its row, matched, is undecided
+                continue
             v = row.value.value if isinstance(row.value, ir.Const) else self.fold(row.value)
             if v is _NOT_STATIC or not isinstance(v, int) or isinstance(v, bool):
                 return None
@@ -290,9 +296,18 @@ class _Gen:
         sizes = [len(self.p.enums[t.keys[i].enum].codes()) for i in eq]
         m = members[0] if members else None
         m_codes = self.p.enums[t.keys[m].enum].codes() if m is not None else []
-        sentinel = -(2 ** 62)
-        value_rows, always, twice = [], [], []
-        for combo in itertools.product(*(self.p.enums[t.keys[i].enum].codes() for i in eq)):
+        combos = list(itertools.product(*(self.p.enums[t.keys[i].enum].codes() for i in eq)))
+        dense = m is not None and len(m_codes) <= 20 and len(combos) << len(m_codes) <= 1 << 22
+        if m is not None and not dense and _UNKNOWN in values:
+            return None
+
+        def pick(hits):  # (value, unknown) of the matching rows' values by the hit policy
+            known = [h for h in hits if h is not _UNKNOWN]
+            if t.hit == "first":
+                return (_NONE if not hits or hits[0] is _UNKNOWN else hits[0]), bool(hits) and hits[0] is _UNKNOWN
+            return max(known, default=_NONE), len(known) < len(hits)
+        always, always_unk, by_member, by_member_unk, twice = [], [], [], [], []
+        for combo in combos:
             def hits(code, any_member):
                 out = []
                 for row, value in zip(t.rows, values):
@@ -303,11 +318,18 @@ class _Gen:
                         out.append(value)
                 return out
             h = hits(None, True)
-            always.append(sentinel if not h else (max(h) if t.hit == "best" else h[0]))
+            v, u = pick(h)
+            always.append(v)
+            always_unk.append(u)
             twice.append(t.hit == "unique" and len(h) > 1)
-            value_rows.append([max(hits(code, False), default=sentinel) for code in m_codes])
+            cells = [pick(hits(code, False)) for code in m_codes]
+            by_member.append([v for v, _ in cells])
+            by_member_unk.append([u for _, u in cells])
         var = _ident("_T_", d.name, len(self.tables))
+        unknown = any(always_unk) or any(map(any, by_member_unk))
         self.tables.append(f"{var}_ALWAYS = np.array({always!r}, dtype=np.int64)  # {_comment(d.name)}")
+        if unknown:
+            self.tables.append(f"{var}_ALWAYS_UNK = np.array({always_unk!r}, dtype=bool)")
         lines = [f"    # the rows of `{_comment(d.name)}` folded into {var}_* ({t.hit} hit)"]
         key_oks = []
         index = "0"
@@ -319,14 +341,33 @@ class _Gen:
             index = f"k{i}" if index == "0" else f"{index} + {stride} * k{i}"
             stride *= sizes[j]
         lines.append(f"    combo = np.broadcast_to({index}, (c['@n'],))")
-        lines.append(f"    v = {var}_ALWAYS[combo]")
-        if m is not None:
-            self.tables.append(f"{var}_BY_MEMBER = np.array({value_rows!r}, dtype=np.int64)")
+        u = None
+        if m is None:
+            lines.append(f"    v = {var}_ALWAYS[combo]")
+            if unknown:
+                lines.append(f"    u = {var}_ALWAYS_UNK[combo]")
+                u = "u"
+        else:
+            self.tables.append(f"{var}_BY_MEMBER = np.array({by_member!r}, dtype=np.int64)")
             k, ok = self.expr(t.keys[m].expr)
             key_oks.append(ok)
-            lines.append(f"    v = _best_over_bits(v, combo, np.broadcast_to(np.asarray({k}, dtype=np.int64), (c['@n'],)), {var}_BY_MEMBER)")
-        lines.append(f"    has = v != {sentinel}")
+            bits = f"np.asarray({k}, dtype=np.int64)"
+            if dense:
+                self.tables.append(f"{var}_BY_MEMBER_UNK = np.array({by_member_unk!r}, dtype=bool)")
+                unk = f"{var}_ALWAYS_UNK, {var}_BY_MEMBER_UNK" if unknown else "None, None"
+                lines += [f"    best, unk = _by_mask({var!r}, {var}_ALWAYS, {var}_BY_MEMBER, {unk})",
+                          f"    at = combo * {1 << len(m_codes)} + {bits}",
+                          "    v = best.take(at)"]
+                if unknown:
+                    lines.append("    u = unk.take(at)")
+                    u = "u"
+            else:
+                lines += [f"    v = {var}_ALWAYS[combo]",
+                          f"    v = _best_over_bits(v, combo, np.broadcast_to({bits}, (c['@n'],)), {var}_BY_MEMBER)"]
+        lines.append(f"    has = v != {_NONE}" if u is None else f"    has = (v != {_NONE}) | u")
         ok = [*key_oks]
+        if u is not None:
+            ok.append("~u")
         if any(twice):
             self.tables.append(f"{var}_TWICE = np.array({twice!r})")
             ok.append(f"~{var}_TWICE[combo]")

@@ -57,6 +57,27 @@ def _best_over_bits(best, combo, bits, table):
     return best
 
 
+_BY_MASK = {}
+
+
+def _by_mask(name, always, by_member, always_unk, by_member_unk):
+    """A best-hit table over a set key, per key combination and per whole bitmask of the set (built on
+    first use): the best of the always-matching rows and of every member's rows, and whether any of
+    them is unknown. A case's value is then one gather."""
+    if name not in _BY_MASK:
+        combos, width = by_member.shape
+        masks = np.arange(1 << width, dtype=np.int64)
+        best = np.repeat(always[:, None], 1 << width, axis=1)
+        unk = np.zeros(best.shape, bool) if always_unk is None else np.repeat(always_unk[:, None], 1 << width, axis=1)
+        for bit in range(width):
+            has = (masks >> bit) & 1 != 0
+            best[:, has] = np.maximum(best[:, has], by_member[:, bit][:, None])
+            if by_member_unk is not None:
+                unk[:, has] |= by_member_unk[:, bit][:, None]
+        _BY_MASK[name] = (best.ravel(), unk.ravel())
+    return _BY_MASK[name]
+
+
 def _pct(fen, num, den):
     """num/den of an amount in fen, rounded half up (away from zero) only where not whole."""
     v = np.asarray(fen, dtype=np.int64) * num
