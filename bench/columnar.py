@@ -1,6 +1,6 @@
 """Columnar measurements, called from bench/run.py (one run, ratios and throughput; never in tests):
 
-  kernel      the generated columnar functions on ready columns, whole arrays vs chunks of 256k rows;
+  kernel      the generated columnar functions on ready columns, whole arrays vs the module's chunks (64k rows);
   parquet     `yibao eval NOTICE --cases roll.parquet --output results.parquet` in process (read by record
               batches, decode, decide, encode, write), cases/s, and a cProfile of it;
   memory      max RSS of that command as a child process at two roll sizes (flat = batch-bounded).
@@ -25,7 +25,6 @@ import cases as gen  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "yibao-bench"
 KEYS = ("contribution", "assistance", "amount_due", "benefit_start")
-CHUNK = 1 << 18
 
 
 def kernel(program, n, repeat=3, seed=2024):
@@ -37,17 +36,16 @@ def kernel(program, n, repeat=3, seed=2024):
 
     def whole():
         t = time.perf_counter()
-        mod.evaluate(columns, wanted)
+        mod.evaluate(columns, wanted, chunk=n)  # one pass over whole columns: temporaries of n rows
         return time.perf_counter() - t
 
     def chunked():
         t = time.perf_counter()
-        for start in range(0, n, CHUNK):
-            mod.evaluate({k: v[start:start + CHUNK] for k, v in columns.items()}, wanted)
+        mod.evaluate(columns, wanted)  # the module's own chunks (CHUNK rows)
         return time.perf_counter() - t
     w, c = min(whole() for _ in range(repeat)), min(chunked() for _ in range(repeat))
     return {"cases": n, "decisions": wanted, "whole_s": w, "whole_cases_per_s": n / w,
-            "chunked_s": c, "chunked_cases_per_s": n / c, "chunk_rows": CHUNK}
+            "chunked_s": c, "chunked_cases_per_s": n / c, "chunk_rows": mod.CHUNK}
 
 
 def parquet_roll(n, seed=2024) -> Path:

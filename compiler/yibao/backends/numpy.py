@@ -495,5 +495,5 @@ class _Gen:
 
 
 # what a columnar module defines itself: a public decision function never takes these names
-_COLUMNAR_NAMES = {"np", "context", "decode", "encode", "evaluate", "rebits", "recode", "bench_columns",
+_COLUMNAR_NAMES = {"np", "context", "decode", "encode", "evaluate", "rebits", "recode", "CHUNK", "bench_columns",
                    "BENCH_GROUPS", "BENCH_IDENTITIES", "DECISIONS", "UNSUPPORTED", "FACTS", "CONSTRAINTS"}

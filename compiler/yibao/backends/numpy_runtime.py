@@ -61,21 +61,24 @@ _BY_MASK = {}
 
 
 def _by_mask(name, always, by_member, always_unk, by_member_unk):
-    """A best-hit table over a set key, per key combination and per whole bitmask of the set (built on
-    first use): the best of the always-matching rows and of every member's rows, and whether any of
+    """A best-hit table over a set key, per key combination and per whole bitmask of the set (built once,
+    on first use): the best of the always-matching rows and of every member's rows, and whether any of
     them is unknown. A case's value is then one gather."""
-    if name not in _BY_MASK:
+    got = _BY_MASK.get(name)
+    if got is None:
         combos, width = by_member.shape
-        masks = np.arange(1 << width, dtype=np.int64)
-        best = np.repeat(always[:, None], 1 << width, axis=1)
-        unk = np.zeros(best.shape, bool) if always_unk is None else np.repeat(always_unk[:, None], 1 << width, axis=1)
-        for bit in range(width):
-            has = (masks >> bit) & 1 != 0
-            best[:, has] = np.maximum(best[:, has], by_member[:, bit][:, None])
+        best = np.empty((combos, 1 << width), np.int64)
+        unk = np.zeros((combos, 1 << width), bool)
+        best[:, 0] = always
+        if always_unk is not None:
+            unk[:, 0] = always_unk
+        for bit in range(width):  # the masks with this bit as their highest: those without it, plus it
+            low, high = 1 << bit, 2 << bit
+            np.maximum(best[:, :low], by_member[:, bit][:, None], out=best[:, low:high])
             if by_member_unk is not None:
-                unk[:, has] |= by_member_unk[:, bit][:, None]
-        _BY_MASK[name] = (best.ravel(), unk.ravel())
-    return _BY_MASK[name]
+                np.logical_or(unk[:, :low], by_member_unk[:, bit][:, None], out=unk[:, low:high])
+        got = _BY_MASK[name] = (best.ravel(), unk.ravel())
+    return got
 
 
 def _pct(fen, num, den):
@@ -168,13 +171,30 @@ def context(columns, n=None):
     return c
 
 
-def evaluate(columns, decisions=None, n=None):
-    """Columns → {decision: (values, decided)} for every vectorized decision (or those asked for)."""
-    c = context(columns, n)
+CHUNK = 1 << 16  # rows per pass: every temporary stays in cache, none grows with the roll
+
+
+def evaluate(columns, decisions=None, n=None, chunk=CHUNK):
+    """Columns → {decision: (values, decided)} for every vectorized decision (or those asked for),
+    computed chunk by chunk into one output array per decision."""
+    if n is None:
+        n = len(next(iter(columns.values())))
+    names = list(decisions or DECISIONS)
     out = {}
-    for name in decisions or DECISIONS:
-        values, decided = DECISIONS[name][0](c)
-        out[name] = (_full(c, values), _full(c, decided))
+    for start in range(0, max(n, 1), chunk):
+        stop = min(n, start + chunk)
+        part = {k: (v[start:stop] if np.ndim(v) else v) for k, v in columns.items()}
+        c = context(part, stop - start)
+        for name in names:
+            values, decided = DECISIONS[name][0](c)
+            values, decided = _full(c, values), _full(c, decided)
+            if n <= chunk:
+                out[name] = (values, decided)
+                continue
+            if name not in out:
+                out[name] = (np.empty(n, values.dtype), np.empty(n, bool))
+            out[name][0][start:stop] = values
+            out[name][1][start:stop] = decided
     return out
 
 
