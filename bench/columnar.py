@@ -1,6 +1,7 @@
 """Columnar measurements, called from bench/run.py (one run, ratios and throughput; never in tests):
 
-  kernel      the generated columnar functions on ready columns, whole arrays vs the module's chunks (64k rows);
+  kernel      the generated columnar functions on ready columns, whole arrays vs the module's chunks (64k rows),
+              beside the hand-written NumPy yardstick (bench/handwritten_numpy.py) on the same columns;
   parquet     `yibao eval NOTICE --cases roll.parquet --output results.parquet` in process (read by record
               batches, decode, decide, encode, write), cases/s, and a cProfile of it;
   memory      max RSS of that command as a child process at two roll sizes (flat = batch-bounded).
@@ -28,24 +29,36 @@ KEYS = ("contribution", "assistance", "amount_due", "benefit_start")
 
 
 def kernel(program, n, repeat=3, seed=2024):
-    """Cases/s of the four yardstick decisions over n cases: whole columns, and chunked."""
+    """Cases/s of the four yardstick decisions over n cases: the generated code on whole columns and in
+    its chunks, and the hand-written NumPy yardstick (bench/handwritten_numpy.py) in the same run."""
+    import numpy as np
+    import handwritten_numpy
     from yibao.backends import numpy as to_numpy
     mod = to_numpy.load(program)
-    columns = to_numpy.bench_columns(mod, gen.columns(n, seed))
+    cols = gen.columns(n, seed)
+    columns = to_numpy.bench_columns(mod, cols)
     wanted = [k for k in KEYS if k in mod.DECISIONS]
+    got, want = {}, {}
 
-    def whole():
+    def timed(fn, out):
         t = time.perf_counter()
-        mod.evaluate(columns, wanted, chunk=n)  # one pass over whole columns: temporaries of n rows
+        out.update(fn())
         return time.perf_counter() - t
-
-    def chunked():
-        t = time.perf_counter()
-        mod.evaluate(columns, wanted)  # the module's own chunks (CHUNK rows)
-        return time.perf_counter() - t
-    w, c = min(whole() for _ in range(repeat)), min(chunked() for _ in range(repeat))
+    w = min(timed(lambda: mod.evaluate(columns, wanted, chunk=n), got) for _ in range(repeat))  # temporaries of n rows
+    c = min(timed(lambda: mod.evaluate(columns, wanted), got) for _ in range(repeat))  # the module's own chunks
+    h = min(timed(lambda: handwritten_numpy.evaluate(cols), want) for _ in range(repeat))
+    mismatches = {}
+    for k in wanted:  # where yibao decides, the yardstick gives the same value; where it does not, NaT
+        values, decided = got[k]
+        if k == "benefit_start":
+            mismatches[k] = int(np.count_nonzero(np.where(decided, values, np.datetime64("NaT", "D")) != want[k])
+                                - np.count_nonzero(np.isnat(want[k]) & ~decided))
+        else:
+            mismatches[k] = int(np.count_nonzero(decided & (values != want[k])))
     return {"cases": n, "decisions": wanted, "whole_s": w, "whole_cases_per_s": n / w,
-            "chunked_s": c, "chunked_cases_per_s": n / c, "chunk_rows": mod.CHUNK}
+            "chunked_s": c, "chunked_cases_per_s": n / c, "chunk_rows": mod.CHUNK,
+            "handwritten_numpy_s": h, "handwritten_numpy_cases_per_s": n / h, "ratio_chunked": c / h,
+            "mismatches": mismatches}
 
 
 def parquet_roll(n, seed=2024) -> Path:
@@ -104,6 +117,8 @@ def markdown(res) -> list[str]:
             "| measure | cases/s/core | target |", "|---|---|---|",
             f"| kernel, {k['cases']:,} cases, whole columns | {k['whole_cases_per_s']:,.0f} | ≥ 15M |",
             f"| kernel, chunks of {k['chunk_rows']:,} rows | {k['chunked_cases_per_s']:,.0f} | ≥ 15M |",
+            f"| hand-written NumPy (bench/handwritten_numpy.py), same cases | {k['handwritten_numpy_cases_per_s']:,.0f} | "
+            f"yibao takes {k['ratio_chunked']:.2f}× its time; mismatches {sum(k['mismatches'].values())} |",
             f"| Parquet roll in → Parquet results out, {p['cases']:,} cases | {p['cases_per_s']:,.0f} | ≥ 5M |",
             f"| max RSS of that command: {rss} | | flat: {'yes' if m['flat'] else 'no' if m['flat'] is False else 'n/a'} |",
             "", "Where the Parquet path's time goes (cProfile, by own time):", "", "```",

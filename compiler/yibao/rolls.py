@@ -171,7 +171,7 @@ def _chunk_of_dicts(rows, numbers, errors, first):
                  ids, errors, numbers)
 
 
-def _encode_arrow(batch, cell, list_fields=()):
+def encode_batch(batch, cell, list_fields=()):
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -202,15 +202,16 @@ def _read_parquet(path, batch_rows):
         raise Fail(BAD_INPUT, f"{path}: not a Parquet file ({exc})") from None
     first = 0
     for batch in f.iter_batches(batch_size=batch_rows):
-        columns, ids = _encode_arrow(batch, arrow_cell)
+        columns, ids = encode_batch(batch, arrow_cell)
         yield Chunk(first, batch.num_rows, columns, ids)
         first += batch.num_rows
 
 
 def _read_csv(path, batch_rows, list_fields):
+    import csv
+
     import pyarrow as pa
     import pyarrow.csv as pcsv
-    import csv
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
             names = next(csv.reader(f), [])
@@ -220,16 +221,13 @@ def _read_csv(path, batch_rows, list_fields):
                                    strings_can_be_null=True, null_values=[""]))
     except (OSError, UnicodeDecodeError, pa.ArrowException) as exc:
         raise Fail(BAD_INPUT, f"{path}: not a CSV roll ({exc})") from None
-    schema = reader.schema
-    if any(not (pa.types.is_string(t) or pa.types.is_dictionary(t) or pa.types.is_null(t)) for t in schema.types):
-        raise Fail(BAD_INPUT, f"{path}: internal: CSV columns must be read as text")
     first = 0
     cell = (lambda name, text: csv_cell(name, text, list_fields))  # noqa: E731
     try:
         for batch in reader:
             for start in range(0, batch.num_rows, batch_rows):
                 part = batch.slice(start, batch_rows)
-                columns, ids = _encode_arrow(part, cell)
+                columns, ids = encode_batch(part, cell)
                 yield Chunk(first, part.num_rows, columns, ids)
                 first += part.num_rows
     except pa.ArrowException as exc:
