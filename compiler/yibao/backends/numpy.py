@@ -82,6 +82,8 @@ class _Gen:
         self.facts = {name: _ident("f_", name, i) for i, name in enumerate(program.facts)}
         self.unsupported: dict[str, str] = {}
         self.tables: list[str] = []  # folded tables, hoisted above the functions
+        self.domains: dict[str, str] = {}  # a domain's checks (code) → its shared helper
+        self.helpers: list[str] = []
 
     # ---- module ----
     def module(self) -> str:
@@ -112,7 +114,7 @@ class _Gen:
             except Unsupported as exc:
                 self.unsupported[name] = str(exc)
                 body += ["", f"# {_comment(name)}: not vectorized ({_comment(exc)})"]
-        out += ["", "# ---- tables folded into arrays ----"] + self.tables + body
+        out += ["", "# ---- tables folded into arrays ----"] + self.tables + body + self.helpers
         out += ["", "", "# decision → (function, output kind, enum of the output or None)", "DECISIONS = {"]
         for name in p.decisions:
             if name in self.unsupported:
@@ -408,6 +410,27 @@ class _Gen:
             self.pre.append(f"    {var}, {var}_ok = {self.funcs[name]}(c)")
         return var, f"{var}_ok"
 
+    def domain(self, checks) -> str | None:
+        """The mask of a guarded decision's domain, as a shared helper: the decisions of one notice share
+        their domain checks, and each helper computes its mask once per batch (memoized in the context)."""
+        saved = self.pre, self.bound
+        self.pre, self.bound = [], set()
+        oks = []
+        for cond, _ in checks:
+            c, cok = self.expr(cond)
+            oks.append(f"~{c}" if cok is None else f"({cok} & ~{c})")
+        code, pre = _and(*oks), self.pre
+        self.pre, self.bound = saved
+        if code is None:
+            return None
+        key = "\n".join(pre + [code])
+        if key not in self.domains:
+            name = f"_domain_{len(self.domains)}"
+            self.domains[key] = name
+            self.helpers += ["", "", f"def {name}(c):", f"    r = c.get({'@' + name!r})", "    if r is None:",
+                             *("    " + line for line in pre), f"        r = c[{'@' + name!r}] = {code}", "    return r"]
+        return f"{self.domains[key]}(c)"
+
     def expr(self, e) -> tuple[str, str | None]:
         if isinstance(e, ir.Const):
             return self.scalar(e.value, e.type), None
@@ -429,11 +452,7 @@ class _Gen:
             return self.scalar(value, e.type), None
         if isinstance(e, ir.Domains):  # in the domain where every check is decided and none holds
             v, vok = self.expr(e.value)
-            oks = [vok]
-            for cond, _ in e.checks:
-                c, cok = self.expr(cond)
-                oks.append(f"~{c}" if cok is None else f"({cok} & ~{c})")
-            return v, _and(*oks)
+            return v, _and(vok, self.domain(e.checks))
         if isinstance(e, ir.IfE):
             c, cok = self.expr(e.cond)
             a, aok = self.expr(e.then)
