@@ -20,13 +20,23 @@ def _full(c, v):
 
 
 def _select(c, fires, values, fill):
-    """values[i] where fires[i] (the fires are disjoint: first match wins was applied), else fill."""
-    dtype = np.result_type(*[np.asarray(v) for v in values], np.asarray(fill))
-    out = np.full(c["@n"], fill, dtype=dtype)
-    for fire, value in zip(fires, values):
-        if fire is _F:
-            continue
-        np.copyto(out, value, where=_full(c, fire))
+    """values[i] where fires[i] (the fires are disjoint: first match wins was applied), else fill.
+    The constant values are one gather by a byte per row (which rule fired); the others are copied in."""
+    values = [np.asarray(v) for v in values]
+    dtype = np.result_type(*values, np.asarray(fill))
+    constant = [i for i, v in enumerate(values) if v.ndim == 0 and fires[i] is not _F]
+    if 1 < len(constant) < 255:
+        which = np.zeros(c["@n"], np.uint8)
+        for j, i in enumerate(constant, 1):
+            np.copyto(which, j, where=_full(c, fires[i]))
+        out = np.array([fill] + [values[i] for i in constant], dtype=dtype).take(which)
+        rest = [i for i, v in enumerate(values) if v.ndim]
+    else:
+        out = np.full(c["@n"], fill, dtype=dtype)
+        rest = range(len(values))
+    for i in rest:
+        if fires[i] is not _F:
+            np.copyto(out, values[i], where=_full(c, fires[i]))
     return out
 
 
