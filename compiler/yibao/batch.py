@@ -110,11 +110,10 @@ class RollEvaluator:
         for _, fn in self.mod.CONSTRAINTS:
             if fn is not None:
                 bad |= fn(c)
-        out, decided = {}, {}
-        for name in self.names:
-            if name in self.mod.DECISIONS:
-                values, ok = self.mod.DECISIONS[name][0](c)
-                out[name], decided[name] = np.broadcast_to(values, (chunk.n,)), np.broadcast_to(ok, (chunk.n,))
+        # the decisions in the module's own chunks (its temporaries stay small)
+        found = self.mod.evaluate(columns, [n for n in self.names if n in self.mod.DECISIONS], chunk.n)
+        out = {name: values for name, (values, _) in found.items()}
+        decided = {name: ok for name, (_, ok) in found.items()}
         to_row_path = bad.copy()
         if self.wanted:
             for name in decided:

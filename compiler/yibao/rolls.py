@@ -20,7 +20,7 @@ from .errors import BAD_INPUT, Fail
 
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 LIST_FIELDS = frozenset({"identities"})  # list fields a CSV cell splits on `;` without a program at hand
-BATCH_ROWS = 1 << 16
+BATCH_ROWS = 1 << 18  # rows a batch: per-batch costs amortized, memory still bounded (tens of MB)
 _INT = re.compile(r"-?[0-9]+")
 _JOIN = "\x1f"  # joins a list cell into one dictionary key (no code or label contains it)
 _EMPTY = "\x1e"  # an empty list cell as a dictionary key

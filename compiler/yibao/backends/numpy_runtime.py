@@ -189,7 +189,7 @@ def evaluate(columns, decisions=None, n=None, chunk=CHUNK):
     computed chunk by chunk into one output array per decision."""
     if n is None:
         n = len(next(iter(columns.values())))
-    names = list(decisions or DECISIONS)
+    names = list(DECISIONS if decisions is None else decisions)
     out = {}
     for start in range(0, max(n, 1), chunk):
         stop = min(n, start + chunk)
