@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--case", metavar="FILE", help="one case, a JSON object ('-' reads standard input)")
     src.add_argument("--cases", metavar="FILE.jsonl", help="one case a line; one result a line, in order, streamed")
     e.add_argument("--output", metavar="RESULTS", help="with --cases ROLL: a roll as .jsonl, .csv or .parquet in, the "
-                   "results in one of those (by extension) out, through the columnar backend (needs yibao[rolls])")
+                   "results in one of those (by extension) out, through the columnar backend (needs yibao[columnar])")
     e.add_argument("--decision", metavar="NAME", action="append", help="only this decision (repeatable)")
     e.add_argument("--explain", action="store_true", help="add the rules that fired, with clause and quote")
     e.add_argument("--format", choices=("json", "text"), default="json",
@@ -142,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     diff_mod.add_parser(sub)
     from .workbench import drafting
     drafting.add_parser(sub)
+    from .workbench import lsp
+    lsp.add_parser(sub)
     return p
 
 

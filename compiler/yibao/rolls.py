@@ -6,7 +6,7 @@ Python values, so a field's spelling is decoded once per distinct value, exactly
 be (batch.py). CSV has no types: a cell is read as JSON would read it where that is plain (`true`,
 `false`, an integer), `identities` and other list fields are `;`-separated, `id` stays text, an empty
 cell is absent. Parquet keeps its types (a date column becomes its ISO text; a list column a list).
-Needs pyarrow (the `rolls` extra) except for JSONL in.
+Needs pyarrow (the `columnar` extra) except for JSONL in.
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def need_pyarrow():
         import numpy  # noqa: F401
     except ImportError:
         raise Fail(BAD_INPUT, "rolls in CSV or Parquet, and --output, need pyarrow and numpy: "
-                   "pip install 'yibao[rolls]'") from None
+                   "pip install 'yibao[columnar]'") from None
 
 
 # ---- a cell → the JSON value a case would give ----------------------------------------------------
