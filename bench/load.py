@@ -43,6 +43,17 @@ def _serve():
     raise SystemExit(f"yibao serve did not start (exit {proc.returncode})")
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc): what the server spent, whatever
+    else the machine was doing."""
+    import os
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(p / 100 * len(sorted_values)))]
 
@@ -86,13 +97,17 @@ def measure(notice: str = NOTICE, requests: int = 10_000, concurrency: int = 16,
         url = f"{base}/notices/{quote(notice)}/eval"
         asyncio.run(_drive(url, [json.dumps(c, ensure_ascii=False).encode() for c in cases[:200]],
                            expected[:200], concurrency))  # warm-up: connections, first-call paths
+        cpu = _cpu_s(proc.pid)
         single = asyncio.run(_drive(url, [json.dumps(c, ensure_ascii=False).encode() for c in cases],
                                     expected, concurrency))
+        single["server_cpu_ms_per_request"] = (_cpu_s(proc.pid) - cpu) / len(cases) * 1e3
+        cpu = _cpu_s(proc.pid)
         groups = [range(i, min(i + batch, len(cases))) for i in range(0, len(cases), batch)]
         batched = asyncio.run(_drive(
             url, [json.dumps({"cases": [cases[i] for i in g]}, ensure_ascii=False).encode() for g in groups],
             [{"results": [expected[i] for i in g]} for g in groups], concurrency))
         batched["cases_per_s"] = len(cases) / batched["wall_s"]
+        batched["server_cpu_ms_per_request"] = (_cpu_s(proc.pid) - cpu) / len(groups) * 1e3
     finally:
         proc.terminate()
         proc.wait(30)
@@ -107,10 +122,13 @@ def markdown(r: dict) -> list[str]:
          f"`yibao serve` as a child process, `POST /notices/{r['notice']}/eval` from an asyncio httpx client, "
          f"{r['concurrency']} requests in flight, on the same machine (the client's own cost is in the figures). "
          "Every answer is compared with the in-process `Evaluator`.", "",
-         "| load | requests/s | p50 ms | p99 ms | max ms | errors | mismatches |", "|---|---|---|---|---|---|---|"]
+         "Server CPU is the child's user + system time over the run (`/proc`), per request: it does not "
+         "depend on what else the machine runs, as wall time does.", "",
+         "| load | requests/s | p50 ms | p99 ms | max ms | server CPU ms/request | errors | mismatches |",
+         "|---|---|---|---|---|---|---|---|"]
     for name, x in rows:
         L.append(f"| {name} | {x['requests_per_s']:,.0f} | {x['p50_ms']:.1f} | {x['p99_ms']:.1f} | {x['max_ms']:.1f} | "
-                 f"{x['errors']} | {x['mismatches']} |")
+                 f"{x['server_cpu_ms_per_request']:.2f} | {x['errors']} | {x['mismatches']} |")
     return L
 
 
