@@ -59,7 +59,8 @@ def _from_fail(fail: Fail, index: int | None = None) -> ApiError:
 
 def create_app(catalog: Catalog | None = None, policies: Path | None = None) -> Starlette:
     catalog = catalog or Catalog(policies)
-    spec = document(catalog, MAX_CASES, _version, calculators=_has_web())
+    web = _has_web()
+    spec = document(catalog, MAX_CASES, _version, calculators=web)
     index_page = _index(catalog)
 
     def notice_of(request: Request) -> Notice:
@@ -98,7 +99,7 @@ def create_app(catalog: Catalog | None = None, policies: Path | None = None) -> 
 
     async def calculator(request: Request):
         notice = notice_of(request)
-        if not _has_web():
+        if not web:
             raise ApiError(404, "not_found", "this installation has no calculator pages (yibao.backends.web)")
         return HTMLResponse(await anyio.to_thread.run_sync(notice.page))
 
