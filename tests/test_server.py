@@ -289,7 +289,10 @@ def test_yibao_serve_command_serves(tmp_path):
 # ---- OpenAPI, fuzzed ------------------------------------------------------------------------------
 def _operations() -> list[tuple[str, str, str]]:
     """(method, path, generation mode) of every operation; malformed input is drawn for the evaluations."""
-    ops = [("GET", "/notices", "positive"), ("GET", "/", "positive")]
+    ops = [("GET", "/notices", "positive"), ("GET", "/", "positive"), ("GET", "/notices/{document}/schema", "positive"),
+           ("POST", "/notices/{document}/eval", "positive")]
+    if find_spec("yibao.backends.web"):
+        ops.append(("GET", "/calculator/{document}", "positive"))
     for doc in sorted(_conformance_inputs()):
         ops += [("GET", f"/notices/{doc}/schema", "positive"), ("POST", f"/notices/{doc}/eval", "positive"),
                 ("POST", f"/notices/{doc}/eval", "negative")]

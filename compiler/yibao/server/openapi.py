@@ -113,6 +113,29 @@ def _operations(n: Notice, max_cases: int, calculators: bool) -> tuple[dict, dic
     return ops, case
 
 
+def _any_notice(max_cases: int, calculators: bool) -> dict:
+    """The same routes for any document number: what a number with no policy here gets (404). The
+    notices' own paths above are literal, so they match first."""
+    param = [{"name": "document", "in": "path", "required": True, "schema": {"type": "string"},
+              "description": "a document number as printed, e.g. 渝医保发〔2023〕24号 (URL-encoded)"}]
+    html = {"200": _HTML, **_errors(404, 500)}
+    ops = {
+        "/notices/{document}/schema": {"get": {
+            "operationId": "schema", "summary": "the JSON Schema of a case", "parameters": param,
+            "responses": {"200": _json({"type": "object"}, "a JSON Schema"), **_errors(404, 500)}}},
+        "/notices/{document}/eval": {"post": {
+            "operationId": "eval", "summary": "evaluate under a notice given by its document number",
+            "parameters": param, "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"type": "object"}}}},
+            "responses": {"200": _json({"type": "object"}, "one result, or `{\"results\": [...]}`"),
+                          **_errors(400, 404, 408, 413, 422, 500)}}},
+    }
+    if calculators:
+        ops["/calculator/{document}"] = {"get": {"operationId": "calculator", "summary": "a calculator page",
+                                                 "parameters": param, "responses": html}}
+    return ops
+
+
 def document(catalog: Catalog, max_cases: int, version: str, calculators: bool) -> dict:
     """The OpenAPI document; the calculator pages only where yibao.backends.web is installed."""
     paths = {
@@ -123,6 +146,7 @@ def document(catalog: Catalog, max_cases: int, version: str, calculators: bool) 
         "/": {"get": {"operationId": "index", "summary": "the notices, each with a link to its calculator page",
                       "responses": {"200": _HTML}}},
     }
+    paths.update(_any_notice(max_cases, calculators))
     schemas = {"Error": ERROR, "Notice": NOTICE}
     for n in catalog.notices.values():
         ops, case = _operations(n, max_cases, calculators)
