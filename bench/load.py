@@ -74,13 +74,14 @@ async def _drive(url: str, bodies: list, expected: list, concurrency: int) -> di
                     errors += 1
                 elif response.json() != expected[i]:
                     mismatches += 1
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     latencies.sort()
     return {"requests": len(bodies), "wall_s": wall, "requests_per_s": len(bodies) / wall,
             "p50_ms": _percentile(latencies, 50) * 1e3, "p99_ms": _percentile(latencies, 99) * 1e3,
-            "max_ms": latencies[-1] * 1e3, "errors": errors, "mismatches": mismatches}
+            "max_ms": latencies[-1] * 1e3, "client_cpu_ms_per_request": cpu / len(bodies) * 1e3,
+            "errors": errors, "mismatches": mismatches}
 
 
 def measure(notice: str = NOTICE, requests: int = 10_000, concurrency: int = 16, batch: int = 100) -> dict:
@@ -111,7 +112,9 @@ def measure(notice: str = NOTICE, requests: int = 10_000, concurrency: int = 16,
     finally:
         proc.terminate()
         proc.wait(30)
-    return {"notice": notice, "concurrency": concurrency, "batch": batch, "single": single, "batched": batched}
+    import os
+    return {"notice": notice, "concurrency": concurrency, "batch": batch, "single": single, "batched": batched,
+            "load_average": os.getloadavg()[0]}  # what else the machine was doing, for the wall times
 
 
 def markdown(r: dict) -> list[str]:
@@ -122,13 +125,16 @@ def markdown(r: dict) -> list[str]:
          f"`yibao serve` as a child process, `POST /notices/{r['notice']}/eval` from an asyncio httpx client, "
          f"{r['concurrency']} requests in flight, on the same machine (the client's own cost is in the figures). "
          "Every answer is compared with the in-process `Evaluator`.", "",
-         "Server CPU is the child's user + system time over the run (`/proc`), per request: it does not "
-         "depend on what else the machine runs, as wall time does.", "",
-         "| load | requests/s | p50 ms | p99 ms | max ms | server CPU ms/request | errors | mismatches |",
-         "|---|---|---|---|---|---|---|---|"]
+         "CPU is each side's user + system time over the run (the server's from `/proc`), per request: unlike "
+         "wall time it does not depend on what else the machine runs; requests/s is bounded by the two together "
+         "over the cores they get." + (f" The machine's load average at the end: {r['load_average']:.1f}."
+                                       if "load_average" in r else ""), "",
+         "| load | requests/s | p50 ms | p99 ms | max ms | CPU ms/request: server | client | errors | mismatches |",
+         "|---|---|---|---|---|---|---|---|---|"]
     for name, x in rows:
         L.append(f"| {name} | {x['requests_per_s']:,.0f} | {x['p50_ms']:.1f} | {x['p99_ms']:.1f} | {x['max_ms']:.1f} | "
-                 f"{x['server_cpu_ms_per_request']:.2f} | {x['errors']} | {x['mismatches']} |")
+                 f"{x['server_cpu_ms_per_request']:.2f} | {x['client_cpu_ms_per_request']:.2f} | {x['errors']} | "
+                 f"{x['mismatches']} |")
     return L
 
 

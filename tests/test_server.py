@@ -23,7 +23,7 @@ from schemathesis import GenerationMode
 
 from conftest import POLICIES, ROOT
 from yibao.server.app import MAX_BODY_BYTES, MAX_CASES, create_app
-from yibao.server.catalog import Catalog
+from yibao.server.registry import Catalog
 
 D24 = "渝医保发〔2023〕24号"
 D46 = "九龙坡医保发〔2023〕46号"
@@ -284,6 +284,16 @@ def test_yibao_serve_command_serves(tmp_path):
     finally:
         proc.terminate()
         proc.wait(60)
+
+
+def test_yibao_serve_on_a_port_in_use_says_so():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        run = subprocess.run(YIBAO + ["--policies", str(POLICIES), "serve", "--port", str(taken.getsockname()[1])],
+                             capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert run.returncode == 2 and "cannot listen on 127.0.0.1:" in run.stderr
+    assert "Traceback" not in run.stderr
 
 
 # ---- OpenAPI, fuzzed ------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from .. import __version__ as _version
 from .. import strict_json
 from ..diagnostics import did_you_mean
 from ..errors import BAD_INPUT, Fail
-from .catalog import Catalog, Notice, describe
+from .registry import Catalog, Notice, describe
 from .openapi import document
 
 log = logging.getLogger("yibao.server")

@@ -29,5 +29,8 @@ def run(args) -> int:
     if not 0 <= args.port <= 65535:
         raise Fail(BAD_INPUT, f"--port {args.port} is not a port (0–65535)")
     app = create_app(policies=args.policies)  # every notice checked and compiled before the first request
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", server_header=False)
+    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="info", server_header=False))
+    server.run()
+    if not server.started:  # uvicorn has said why (the address in use, a host that does not resolve)
+        raise Fail(BAD_INPUT, f"cannot listen on {args.host}:{args.port}")
     return OK

@@ -8,7 +8,7 @@ from __future__ import annotations
 from .. import ir
 from ..backends.python import output_kind
 from ..cases import case_schema
-from .catalog import Catalog, Notice
+from .registry import Catalog, Notice
 
 MONEY_OUT = {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$"}
 ERROR = {
