@@ -30,7 +30,10 @@ def run(args) -> int:
         raise Fail(BAD_INPUT, f"--port {args.port} is not a port (0–65535)")
     app = create_app(policies=args.policies)  # every notice checked and compiled before the first request
     server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="info", server_header=False))
-    server.run()
+    try:
+        server.run()
+    except SystemExit:  # uvicorn's start-up failure: exit 3 there, which here would read as undecidable
+        pass
     if not server.started:  # uvicorn has said why (the address in use, a host that does not resolve)
         raise Fail(BAD_INPUT, f"cannot listen on {args.host}:{args.port}")
     return OK
