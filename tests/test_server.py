@@ -204,6 +204,25 @@ def test_413_a_body_over_the_limit(client):
     assert _error(client.post(_eval_path(D24), content=body), 413)["code"] == "too_large"
 
 
+def test_408_a_body_that_does_not_arrive(base, monkeypatch):
+    """A client that stops sending its body is answered 408 in the error shape, not waited for forever."""
+    from yibao.server import app
+    monkeypatch.setattr(app, "BODY_SECONDS", 0.5)
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=60) as s:
+        s.sendall(f"POST {_eval_path(D24)} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+                  "Content-Length: 100\r\n\r\n{\"tier\"".encode())
+        answer = b""
+        while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408")
+    assert json.loads(body)["error"]["code"] == "timeout"
+
+
 def test_500_is_logged_in_the_error_shape(catalog, caplog):
     """A bug (here: an evaluator that breaks) answers 500 in the contract's shape, logged, no traceback."""
     class Broken:
