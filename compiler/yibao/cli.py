@@ -139,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     diff_mod.add_parser(sub)
     from .workbench import drafting
     drafting.add_parser(sub)
+    from .workbench import lsp
+    lsp.add_parser(sub)
     from .server import command as serve
     serve.add_parser(sub)
     return p
