@@ -25,7 +25,7 @@ class DateOutOfRange extends Undecidable {
 }
 // The case lies where the notice does not speak; the message is written from its parts when read.
 class OutsideDomain extends Undecidable {
-  constructor(parts) { super(""); this._parts = parts; this._message = null; }
+  constructor(parts) { super(); this._parts = parts; this._message = null; }  // no own message: the getter writes it
   get message() {
     if (this._message === null) this._message = _write(this._parts);
     return this._message;
