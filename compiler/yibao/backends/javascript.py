@@ -135,11 +135,15 @@ class _Generator:
             return _js_str(value)
         raise Unsupported(f"a constant {value!r}, which the JavaScript backend does not write")
 
-    def cite(self, definition: str, rule: str, citation, document: str) -> int:
+    def cite(self, definition: str, rule: str, citation, document: str, value=None) -> int:
+        """A CITES entry: what --explain says of a rule, and `reads`, the definitions its value reads
+        (through domain guards), whose own rules explain the figure one step further."""
         entry = {"definition": ir.public_name(definition), "rule": rule, "document": document}
         if citation is not None:
             entry.update(clause=citation.clause, quote=citation.quote)
-        self.cites.append("{" + ", ".join(f"{k}: {_js_str(v)}" for k, v in entry.items()) + "}")
+        reads = [] if value is None else list(dict.fromkeys(self.p.domains.get(r, r) for r in _refs(value)))
+        fields = [f"{k}: {_js_str(v)}" for k, v in entry.items()]
+        self.cites.append("{" + ", ".join(fields + [f"reads: [{', '.join(map(_js_str, reads))}]"]) + "}")
         return len(self.cites) - 1
 
     # ---- expressions ----
@@ -209,14 +213,14 @@ class _Generator:
                  f"  let v = c.m.get({key});",
                  "  if (v !== undefined) return v;"]
         if d.expr is not None:
-            step = self.cite(d.name, d.name, d.citation, d.document)
+            step = self.cite(d.name, d.name, d.citation, d.document, d.expr)
             if d.citation:
                 lines.append(f"  // §{_comment(d.citation.clause)} “{_comment(d.citation.quote)}”")
             lines += [f"  _fire(c, {key}, {step});", f"  v = {self.expr(d.expr)};"]
         elif d.rules is not None:
             first, closed = True, False
             for r in d.rules:
-                step = self.cite(d.name, r.id, r.citation, r.document)
+                step = self.cite(d.name, r.id, r.citation, r.document, r.value)
                 cite = f"  // {_comment(r.id)}" + (f" · §{_comment(r.citation.clause)} “{_comment(r.citation.quote)}”"
                                                    if r.citation else "")
                 head = "{" if r.guard is None and first else "} else {" if r.guard is None else \
@@ -252,7 +256,7 @@ class _Generator:
                 else:
                     conds.append(f"k{i}.has({_code(next(iter(cell)))})" if len(cell) == 1 else f"_overlaps({self.literal(cell)}, k{i})")
             cond = " && ".join(conds) or "true"
-            step = self.cite(d.name, row.id, row.citation, row.document)
+            step = self.cite(d.name, row.id, row.citation, row.document, row.value)
             cite = f"  // §{_comment(row.citation.clause)} “{_comment(row.citation.quote)}”" if row.citation else ""
             value = self.expr(row.value)
             if t.hit == "best":
@@ -267,7 +271,7 @@ class _Generator:
                 lines += [f"  if ({cond}) {{{cite}",
                           f"    if (w !== -1) throw new Undecidable({_js_str('two rows of `' + d.name + '` apply')});",
                           f"    v = {value}; w = {step};", "  }"]
-        otherwise = self.cite(d.name, f"{d.name}[otherwise]", d.citation, d.document)
+        otherwise = self.cite(d.name, f"{d.name}[otherwise]", d.citation, d.document, t.default)
         if unpriced:
             lines += ["  if (w !== -1 && (" + " || ".join(f"u{i}.size" for i in unpriced) + ")) {",
                       f"    const x = {self.expr(t.default)};", f"    if (x > v) {{ v = x; w = {otherwise}; }}", "  }"]
@@ -337,10 +341,9 @@ class _Generator:
                 "// decision → [function, output kind]", f"{export}const DECISIONS = new Map(["]
         for name in p.decisions:
             out.append(f"  [{_js_str(name)}, [{self.funcs[name]}, {_js_str(output_kind(p.definitions[name].type))}]],")
-        out += ["]);", "// decision → the definitions whose rules explain it (its own first)",
+        out += ["]);", "// decision → the definition whose rules are its own (a guarded decision's raw value)",
                 f"{export}const EXPLAIN = new Map(["]
-        for name in p.decisions:
-            out.append(f"  [{_js_str(name)}, [{', '.join(_js_str(n) for n in self.explainers(name))}]],")
+        out += [f"  [{_js_str(name)}, {_js_str(p.domains.get(name, name))}]," for name in p.decisions]
         out += ["]);", "// decision → the name of its exported function",
                 f"{export}const FUNCTIONS = new Map([{', '.join(f'[{_js_str(n)}, {_js_str(public[n])}]' for n in p.decisions)}]);",
                 "",
@@ -372,7 +375,8 @@ class _Generator:
                 "}",
                 "",
                 "// Every decision with what decides it: {results: {name: value}, reasons: {name: why it cannot",
-                "// be decided}, steps: {name: [the fired rules' CITES entries]}}. A bad case throws CaseError.",
+                "// be decided}, steps: {name: [CITES entries: the rule that fired, then the rules of what its",
+                "// value reads]}}. A bad case throws CaseError.",
                 f"{export}function explain(raw) {{",
                 "  const c = decode(raw);",
                 "  c.t = new Map();",
@@ -385,9 +389,10 @@ class _Generator:
                 "      reasons[name] = e.message;",
                 "      continue;",
                 "    }",
-                "    const own = EXPLAIN.get(name).filter((d) => c.t.has(d)).map((d) => CITES[c.t.get(d)]);",
-                "    const cited = own.filter((s) => s.clause !== undefined);",
-                "    steps[name] = own.length && own[0].clause !== undefined ? [own[0]] : cited;",
+                "    const own = CITES[c.t.get(EXPLAIN.get(name))];",
+                "    const fired = [own, ...own.reads.filter((d) => c.t.has(d)).map((d) => CITES[c.t.get(d)])];",
+                "    const quotes = new Set();  // each quote once: a figure and the rule that reads it often cite one sentence",
+                "    steps[name] = fired.filter((s) => s.clause !== undefined && !quotes.has(s.quote) && quotes.add(s.quote));",
                 "  }",
                 "  return {results, reasons, steps};",
                 "}"]
@@ -401,18 +406,6 @@ class _Generator:
         if module:
             out += self.main()
         return out
-
-    def explainers(self, name: str) -> list[str]:
-        """The definition that holds a decision's own rules (through its domain guard), then those it reads."""
-        own = self.p.domains.get(name, name)
-        d = self.p.definitions[own]
-        refs = []
-        for e in ir.definition_exprs(d):
-            for r in _refs(e):
-                r = self.p.domains.get(r, r)
-                if r != own and r not in refs:
-                    refs.append(r)
-        return [own] + refs
 
     def main(self) -> list[str]:
         return ["",

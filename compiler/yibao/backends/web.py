@@ -59,8 +59,8 @@ def _choice(name: str, description, enum: ir.EnumInfo, default, many: bool) -> s
 
 def _field(program: ir.Program, f: ir.FactInfo) -> str:
     t = f.type
-    if isinstance(t, tuple):
-        return _choice(f.name, f.description, program.enums[t[1]], f.default, t[0] == "set")
+    if isinstance(t, tuple):  # one of an enum: the enum's own name (参保档次) reads better than its members
+        return _choice(f.name, _fact_label(program, f), program.enums[t[1]], f.default, t[0] == "set")
     ident = f"f-{f.name}"
     err = f'<p class="field-error" id="err-{_e(f.name)}" role="alert"></p>'
     common = f'id="{_e(ident)}" name="{_e(f.name)}" aria-describedby="err-{_e(f.name)}"'
@@ -84,6 +84,13 @@ def _field(program: ir.Program, f: ir.FactInfo) -> str:
     return f'<div class="field" data-fact="{_e(f.name)}" data-kind="{_e(kind)}">{label}{control}{err}</div>'
 
 
+def _fact_label(program: ir.Program, f: ir.FactInfo) -> str:
+    t = f.type
+    if isinstance(t, tuple) and t[0] == "enum" and program.enums[t[1]].description:
+        return program.enums[t[1]].description
+    return f.description or f.name
+
+
 def _decisions(program: ir.Program) -> list[dict]:
     out = []
     for name in program.decisions:
@@ -99,7 +106,7 @@ def page(program: ir.Program, *, title: str | None = None) -> str:
     """The complete calculator page for a notice, as one self-contained HTML string."""
     p = program
     heading = title or p.title or p.document
-    labels = {name: f.description or name for name, f in p.facts.items()}
+    labels = {name: _fact_label(p, f) for name, f in p.facts.items()}
     about = " · ".join(_e(x) for x in (p.document, p.jurisdiction, f"{p.coverage} 参保年度",
                                         f"实施 {p.implements}" if p.implements else None) if x)
     fields = "\n".join(_field(p, f) for f in p.facts.values())
