@@ -195,3 +195,24 @@ def test_policy_text_cannot_break_out_of_the_module():
     assert "<" not in literal and "\u2028" not in literal and "\ud800" not in literal
     assert json.loads(literal.replace("\\ud800", "")) == hostile.replace("\ud800", "")
     assert "<" not in _comment(hostile) and "\n" not in _comment("a\nb\u2028c")
+
+
+def test_compile_targets_write_each_calculator(tmp_path, capsys):
+    from yibao.cli import main
+    notice = "渝医保发〔2023〕24号"
+    base = ["--policies", str(ROOT / "policies"), "compile", notice]
+    for target, name in (("js", "calc.mjs"), ("web", "calc.html"), ("python", "calc.py")):
+        assert main(base + ["--target", target, "-o", str(tmp_path / name)]) == 0
+    assert (tmp_path / "calc.mjs").read_text(encoding="utf-8") == generate(program(notice))
+    assert (tmp_path / "calc.html").read_text(encoding="utf-8").startswith("<!doctype html>")
+    assert "def evaluate(case" in (tmp_path / "calc.py").read_text(encoding="utf-8")
+
+
+def test_a_notice_the_backend_cannot_carry_fails_to_compile_saying_why(tmp_path, capsys):
+    from test_bounded_unknowns import DRAFT, TEXT
+    from helpers import HEADER, scratch
+    from yibao.cli import main
+    d = scratch(tmp_path, HEADER + DRAFT, text=TEXT)
+    assert main(["--policies", str(d), "compile", str(d / "t.policy"), "--target", "js"]) == 1
+    err = capsys.readouterr().err
+    assert "bounded unknown" in err and "Traceback" not in err

@@ -126,3 +126,17 @@ def test_undecidable_answers_and_bad_input_are_explained(browser, tmp_path):
     assert tab.locator("#result-list li.decided").count() > 0 and tab.locator("#err-inpatient_reimbursement").inner_text() == ""
     assert json.loads(tab.locator("#json").text_content())["case"]["inpatient_reimbursement"] == "1234.50"
     assert problems == []
+
+
+def test_policy_text_stays_text_in_the_page(tmp_path):
+    """A description or quote holding markup is escaped in the form and inert in the script."""
+    from helpers import HEADER, TEXT, scratch
+    from yibao.policies import PolicySet
+    body = ('decision 资助额 : money "</script><img src=x onerror=alert(1)>"\n'
+            '  = 342 元 §一 "低保对象按照个人缴费标准的 90%给予资助（342 元）"\n')
+    d = scratch(tmp_path, HEADER + body, text=TEXT)
+    prog, diags = PolicySet(d).check(str(d / "t.policy"))
+    assert prog is not None, [x.render() for x in diags]
+    html = page(prog)
+    assert "<img" not in html and html.count("</script") == 1
+    assert "\\u003c/script\\u003e\\u003cimg" in html  # it is there, as data the page shows as text
