@@ -178,6 +178,10 @@ class _Generator:
             raise Unsupported(f"`{op}` on a rate, which the JavaScript backend does not write")
         if op in ("eq", "ne") and any(isinstance(getattr(x, "type", None), tuple) and x.type[0] == "set" for x in a):
             return f"({'' if op == 'eq' else '!'}_setEq({self.expr(a[0])}, {self.expr(a[1])}))"
+        if op in ("eq", "ne", "member") and any(isinstance(getattr(x, "type", None), tuple) for x in a):
+            # a whole number beside an enum or a set of one is a code (a Number), not a BigInt
+            a = tuple(ir.Const(x.value, ("enum", "?")) if isinstance(x, ir.Const) and type(x.value) is int else x
+                      for x in a)
         if op in _OPS:
             return f"({self.expr(a[0])} {_OPS[op]} {self.expr(a[1])})"
         if op == "not":
