@@ -45,11 +45,11 @@ function shown(decision, value) {
   return String(value);
 }
 
-// Why a decision is not decided, in the notice's words where the notice gives them.
-function reason(message) {
-  const missing = /^needs `([^`]+)`, which the case does not give$/.exec(message);
-  if (missing) return "尚缺：" + (PAGE.facts[missing[1]] || missing[1]) + "（" + missing[1] + "）";
-  return message;
+// Why a decision is not decided: the missing fact by its label, else the notice's own reason.
+const LEADS = {outside: "本通知不适用：", unknown: "通知未规定：", undecidable: "无法确定："};
+function reason(why) {
+  if (why.kind === "missing") return "尚缺：" + (PAGE.facts[why.fact] || why.fact) + "（" + why.fact + "）";
+  return LEADS[why.kind] + why.message;
 }
 
 function clearErrors() {
