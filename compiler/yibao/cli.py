@@ -16,7 +16,9 @@ import sys
 from pathlib import Path
 
 from .diagnostics import PolicyError
-from .errors import BAD_INPUT, BROKEN_PIPE, INTERNAL_ERROR, INTERRUPTED, OK, OUTPUT_ERROR, POLICY_ERROR, Fail
+from .errors import (BAD_INPUT, BROKEN_PIPE, INTERNAL_ERROR, INTERRUPTED, OK, OUTPUT_ERROR, POLICY_ERROR,
+                     UNDECIDABLE, Fail)
+from .backends.targets import TARGETS
 from .policies import default_directory, load_notice, policy_set
 
 
@@ -115,12 +117,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="json (default), or text for a reader (with --explain)")
     e.set_defaults(run=cmd_eval)
 
-    c = sub.add_parser("compile", help="write a standalone Python calculator",
+    c = sub.add_parser("compile", help="write a standalone calculator (Python, JavaScript or a web page)",
                        description="Write the notice as a standalone Python module (standard library only) with one\n"
-                       "function per decision, evaluate(case) and a JSON-in/JSON-out main().",
+                       "function per decision, evaluate(case) and a JSON-in/JSON-out main(); --target js writes the same\n"
+                       "as an ES module (node calc.mjs < cases.jsonl), --target web one self-contained HTML page.",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("notice", metavar="NOTICE")
     c.add_argument("-o", "--output", metavar="FILE", help="where to write (default: standard output)")
+    c.add_argument("--target", choices=TARGETS, default="python",
+                   help="python: a module (default); js: an ES module for node or a browser; web: one HTML calculator page")
     c.set_defaults(run=cmd_compile)
 
     k = sub.add_parser("check", help="parse, type-check and verify policies",
@@ -214,9 +219,13 @@ def _emit(result: dict, fmt: str):
 
 # ---- compile ---------------------------------------------------------------------------
 def cmd_compile(args) -> int:
-    from .backends.python import generate
+    from .backends.javascript import Unsupported
+    from .backends.targets import source as target_source
     program = load_program(args)
-    source = generate(program)
+    try:
+        source = target_source(args.target, program)
+    except Unsupported as exc:
+        raise Fail(POLICY_ERROR, f"{program.document}: --target {args.target}: {exc}") from None
     if args.output:
         try:
             Path(args.output).write_text(source, encoding="utf-8")
