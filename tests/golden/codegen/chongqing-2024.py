@@ -198,6 +198,8 @@ def _int_value(field: str, value, minimum: int | None) -> int:
 
 
 def _date_in(field: str, raw) -> _dt.date:
+    if raw.__class__ is _dt.date:  # a Python caller's date (not a datetime: that has an hour too)
+        return raw
     if not isinstance(raw, str) or not _DATE.fullmatch(raw):
         raise CaseError(field, f"expected a date YYYY-MM-DD, got {_show(raw)}")
     try:
@@ -230,6 +232,9 @@ def decode_case(raw, spec: dict) -> dict:
     case = {}
     for field, value in raw.items():
         entry = spec.get(field)
+        if entry is None and field == "id":  # not a fact: passed through to the result unchanged
+            case["id"] = _id_value(value)
+            continue
         if entry is None:
             close = [f for f in spec if f.startswith(field[:3])] if isinstance(field, str) and field else []
             raise CaseError(field, "unknown field" + (f" (did you mean `{close[0]}`?)" if close else "")
@@ -264,6 +269,13 @@ def decode_case(raw, spec: dict) -> dict:
         if field not in case and default is not _ABSENT:
             case[field] = default
     return case
+
+
+def _id_value(value):
+    value = value if isinstance(value, str) else _whole(value)
+    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_INT):
+        return value
+    raise CaseError("id", f"expected a string or a whole number of at most {MAX_INT}, got {_show(value)}")
 
 
 class _Absent:
@@ -375,95 +387,6 @@ def _python_value(kind: str, value):
     if kind == "money":
         return _Decimal(money_out(value))
     return value
-
-
-def _fast_decoder(spec: dict):
-    """decode_case(raw, spec) made fast for the cases a roll repeats: one lookup per field and caches
-    for dates and identity lists. Anything unusual goes to decode_case itself, so its errors and
-    results are the same."""
-    defaults = {name: default for name, (_, _, default) in spec.items() if default is not _ABSENT}
-    decoders = {}
-    for name, (kind, aliases, _) in spec.items():
-        if kind == "enum":
-            decoders[name] = _enum_decoder(aliases)
-        elif kind == "set":
-            decoders[name] = _set_decoder(aliases)
-        elif kind == "date":
-            decoders[name] = _date_decoder(name)
-        elif kind == "money":
-            decoders[name] = (lambda field: lambda value: _money_in(field, value))(name)
-        else:
-            decoders[name] = {"bool": _bool_in, "int": _int_in, "count": _count_in}[kind]
-
-    def decode(raw):
-        try:
-            c = defaults.copy()
-            for field, value in raw.items():
-                c[field] = decoders[field](value)
-            return c
-        except Exception:
-            return decode_case(raw, spec)
-    return decode
-
-
-def _enum_decoder(aliases):
-    def decode_enum(value):
-        if value.__class__ is str or value.__class__ is int:
-            return aliases[value]
-        raise TypeError(value)
-    return decode_enum
-
-
-def _set_decoder(aliases):
-    seen = {}
-
-    def decode_set(value):
-        if value.__class__ is not list:
-            raise TypeError(value)
-        for item in value:
-            if not (item.__class__ is str or item.__class__ is int):
-                raise TypeError(item)
-        key = tuple(value)
-        codes = seen.get(key)
-        if codes is None:
-            codes = frozenset([aliases[item] for item in value])
-            if len(seen) < 4096:
-                seen[key] = codes
-        return codes
-    return decode_set
-
-
-def _date_decoder(field):
-    seen = {}
-
-    def decode_date(value):
-        if value.__class__ is not str:
-            raise TypeError(value)
-        day = seen.get(value)
-        if day is None:
-            day = _date_in(field, value)
-            if len(seen) < 65536:
-                seen[value] = day
-        return day
-    return decode_date
-
-
-def _bool_in(value):
-    if value.__class__ is bool:
-        return value
-    raise TypeError(value)
-
-
-def _int_in(value):
-    if value.__class__ is int and -MAX_INT <= value <= MAX_INT:
-        return value
-    raise TypeError(value)
-
-
-def _count_in(value):
-    if value.__class__ is int and 0 <= value <= MAX_INT:
-        return value
-    raise TypeError(value)
 
 # ==== strict_json (yibao/strict_json.py) ==================================================
 """Strict JSON for cases: what a hostile line cannot use to crash a reader or change an answer.
@@ -627,6 +550,331 @@ def read(binary):
         raise JSONError(f"not UTF-8 text (byte {exc.start + 1})") from None
     return loads(text)
 
+# ==== fastpath (yibao/fastpath.py) ==================================================
+"""The fast path of a roll: the ordinary lines a roll is made of, read and written without the
+general machinery, with answers and text byte for byte those of the general path.
+
+Standard library only: `yibao compile` copies this file into every standalone calculator after
+runtime.py and strict_json.py. Anything unusual (a bad value, a float, a duplicate key, an escape)
+makes a fast function give up (None, or an exception its caller catches), and the general path
+(strict_json.loads, runtime.decode_case) then reads the line, so errors stay its own.
+"""
+
+import datetime as _dt
+import json as _json
+
+
+try:  # faster JSON where installed; the standalone module never needs it
+    from orjson import loads as _scan_json
+except ImportError:
+    _scan_json = None
+
+_SCAN = _json.JSONDecoder().scan_once  # C scanner; no hooks: the checks below stand in for them
+_FAST_CHARS = 4096  # a longer line goes to the general path (its own length and depth limits)
+
+
+def _fast_json(text: str):
+    """A JSONL line → the object it holds, or None where the general path must read it. What strict
+    JSON forbids cannot pass: floats, NaN and big numbers fail the decoders after this; a duplicate key
+    shows as more colons than keys; escapes (the only way to an unpaired surrogate) are not taken."""
+    if len(text) > _FAST_CHARS or "\\" in text:
+        return None
+    try:
+        if _scan_json is not None:
+            obj = _scan_json(text)
+        else:
+            obj, end = _SCAN(text, 0)
+            if end != len(text) and not text[end:].isspace():
+                return None
+    except Exception:  # noqa: BLE001 — any reason at all: the general path says which
+        return None
+    if obj.__class__ is not dict or text.count(":") != len(obj):
+        return None
+    return obj
+
+
+def _fast_decoder(spec: dict, strict: bool = False):
+    """decode_case(raw, spec) made fast for the cases a roll repeats: one lookup per field and caches
+    for dates and identity lists. Anything unusual goes to decode_case itself (strict: raises, for the
+    line path, whose caller falls back to the general path), so its errors and results are the same."""
+    defaults = {name: default for name, (_, _, default) in spec.items() if default is not _ABSENT}
+    decoders = {}
+    for name, (kind, aliases, _) in spec.items():
+        if kind == "enum":
+            decoders[name] = _enum_decoder(aliases)
+        elif kind == "set":
+            decoders[name] = _set_decoder(aliases)
+        elif kind == "date":
+            decoders[name] = _date_decoder(name)
+        elif kind == "money":
+            decoders[name] = _money_decoder(name)
+        else:
+            decoders[name] = {"bool": _bool_in, "int": _int_in, "count": _count_in}[kind]
+    if "id" not in spec:  # interface.md: `id` is not a fact; passed through to the result
+        decoders["id"] = _id_in
+
+    def decode(raw):
+        try:
+            c = defaults.copy()
+            for field, value in raw.items():
+                c[field] = decoders[field](value)
+            return c
+        except Exception:
+            if strict:
+                raise
+            return decode_case(raw, spec)
+    return decode
+
+
+def _enum_decoder(aliases):
+    def decode_enum(value):
+        if value.__class__ is str or value.__class__ is int:
+            return aliases[value]
+        raise TypeError(value)
+    return decode_enum
+
+
+def _set_decoder(aliases):
+    seen = {}
+
+    def decode_set(value):
+        if value.__class__ is not list:
+            raise TypeError(value)
+        for item in value:
+            if not (item.__class__ is str or item.__class__ is int):
+                raise TypeError(item)
+        key = tuple(value)
+        codes = seen.get(key)
+        if codes is None:
+            codes = frozenset([aliases[item] for item in value])
+            if len(seen) < 4096:
+                seen[key] = codes
+        return codes
+    return decode_set
+
+
+def _date_decoder(field):
+    seen = {}
+
+    def decode_date(value):
+        if value.__class__ is not str:
+            raise TypeError(value)
+        day = seen.get(value)
+        if day is None:
+            day = _date_in(field, value)
+            if len(seen) < 65536:
+                seen[value] = day
+        return day
+    return decode_date
+
+
+def _money_decoder(field):
+    def decode_money(value):  # a float or a Decimal (maybe a long number) goes the general way
+        if value.__class__ is int or value.__class__ is str:
+            return _money_in(field, value)
+        raise TypeError(value)
+    return decode_money
+
+
+def _bool_in(value):
+    if value.__class__ is bool:
+        return value
+    raise TypeError(value)
+
+
+def _int_in(value):
+    if value.__class__ is int and -MAX_INT <= value <= MAX_INT:
+        return value
+    raise TypeError(value)
+
+
+def _count_in(value):
+    if value.__class__ is int and 0 <= value <= MAX_INT:
+        return value
+    raise TypeError(value)
+
+
+def _id_in(value):
+    if value.__class__ is str or (value.__class__ is int and -MAX_INT <= value <= MAX_INT):
+        return value
+    raise TypeError(value)
+
+
+# ---- results out: the JSON text of a value, as json.dumps(output_value(kind, v)) writes it -----------
+_MONEY_JSON: dict = {}
+_DATE_JSON: dict = {}
+_OTHER_JSON: dict = {}
+
+
+def _money_json(fen: int) -> str:
+    text = _MONEY_JSON.get(fen)
+    if text is None:
+        text = '"' + money_out(fen) + '"'
+        if len(_MONEY_JSON) < 65536:
+            _MONEY_JSON[fen] = text
+    return text
+
+
+def _date_json(day: _dt.date) -> str:
+    text = _DATE_JSON.get(day)
+    if text is None:
+        text = '"' + day.isoformat() + '"'
+        if len(_DATE_JSON) < 65536:
+            _DATE_JSON[day] = text
+    return text
+
+
+def _value_json(kind: str, value) -> str:
+    """Any other kind (an enum code, a bool, a count, a set): cached where the value can be a key."""
+    try:
+        key = (kind, value.__class__, value)
+        text = _OTHER_JSON.get(key)
+    except TypeError:  # unhashable
+        return _json.dumps(output_value(kind, value), ensure_ascii=False)
+    if text is None:
+        text = _json.dumps(output_value(kind, value), ensure_ascii=False)
+        if len(_OTHER_JSON) < 4096:
+            _OTHER_JSON[key] = text
+    return text
+
+
+def _id_json(value) -> str:
+    return _json.dumps(value, ensure_ascii=False)
+
+# ==== calcmain (yibao/calcmain.py) ==================================================
+"""The command line of a generated calculator: `python calc.py --help`.
+
+Standard library only: `yibao compile` copies this file into every standalone calculator, whose
+main() calls _main(the module, argv). One output line per input line, as `yibao eval --cases`.
+"""
+
+import io
+import json
+import sys
+
+
+_EPILOG = """\
+input: one case a line (JSON Lines), or one JSON document (pretty-printed is fine).
+output: one JSON line per input line, in order; a line that is not a case, or a decision asked
+  for with --decision that the case cannot decide, gives {"error": ..., "exit": 2 or 3} (also on
+  standard error) and the lines after it still run; a blank line gives a blank line.
+  A case may carry an "id" (a string or an integer): it is copied into its result.
+exit status: 0; 2 if a line was bad; 3 if a decision could not be made; 74 if output failed.
+
+examples:
+  python calc.py < roll.jsonl > results.jsonl
+  python calc.py case.json
+  echo '{"id": 7, "tier": 1, "payment_date": "2023-11-01"}' | python calc.py --decision amount_due
+
+in Python:
+  import calc
+  calc.evaluate({"tier": 1, "payment_date": "2023-11-01"})       # Decimal, date, codes
+  calc.evaluate_json({"tier": 1, "payment_date": "2023-11-01"})  # the JSON strings printed here
+"""
+
+
+def _main(calc, argv=None) -> int:
+    import argparse
+    import os
+    parser = argparse.ArgumentParser(
+        description=f"{calc.DOCUMENT} {calc.TITLE}: cases in, decisions out "
+                    f"({', '.join(calc.DECISIONS)}).",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("file", nargs="?", default="-", help="the cases (default: standard input)")
+    parser.add_argument("--decision", action="append", metavar="NAME",
+                        help="only this decision (repeatable)")
+    args = parser.parse_args(argv)
+    for name in args.decision or ():
+        if name not in calc.DECISIONS:
+            print(f"{calc.DOCUMENT} does not state `{name}`; it states {', '.join(calc.DECISIONS)}", file=sys.stderr)
+            return 3
+    if sys.stdout is None or (args.file == "-" and sys.stdin is None):
+        print("standard input or output is closed", file=sys.stderr)
+        return 74 if sys.stdout is None else 2
+    try:
+        binary = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")
+    except OSError as exc:
+        print(f"cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    status, write, wanted = 0, sys.stdout.write, args.decision
+    fast, result_json = calc._line_case, calc._result_json
+    try:
+        for number, line in _cases(binary):
+            c = fast(line) if wanted is None and line.__class__ is str else None
+            if c is not None:
+                write(result_json(c) + "\n")
+                continue
+            text, code = _one(calc, number, line, wanted)
+            status = max(status, code) if status != 2 else status
+            write(text + "\n")
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:  # the reader went away (| head), a full disk: never a traceback
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        if not isinstance(exc, BrokenPipeError):
+            print(f"cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 141 if isinstance(exc, BrokenPipeError) else 74
+    return status
+
+
+def _one(calc, number, line, wanted):
+    """(JSON text, exit code) of one line by the general path: its result, or its error."""
+    try:
+        if line.__class__ is JSONError:
+            raise line
+        if not line.strip():
+            return "", 0
+        raw = loads(line)
+        if wanted is None:
+            return calc._result_json(calc.decode(raw)), 0
+        return json.dumps(calc.evaluate_json(raw, wanted), ensure_ascii=False), 0
+    except (JSONError, CaseError) as exc:
+        message, code = f"line {number}: {exc}", 2
+    except Undecidable as exc:
+        message, code = f"line {number}: {exc}", 3
+    if sys.stderr is not None:  # closed: print would write to standard output
+        print(message, file=sys.stderr)
+    return json.dumps({"error": message, "exit": code}, ensure_ascii=False), code
+
+
+def _cases(binary):
+    """(line number, text) of the input: JSON Lines; or, where the first line is not JSON on its own
+    but the whole input is one JSON value (a pretty-printed case), that value's text as line 1."""
+    head = next(lines(binary), None)  # lines() reads lazily: the stream stands after line 1
+    if head is None:
+        return
+    offset, text = head
+    if text.__class__ is str and text.strip() and not _is_json(text):
+        data = text.encode("utf-8") + binary.read(MAX_TEXT_CHARS + 1)
+        if len(data) > MAX_TEXT_CHARS and not data.endswith(b"\n"):
+            data += binary.readline(MAX_TEXT_CHARS + 1)  # the rest of the line the read cut
+        try:
+            whole = data.decode("utf-8")
+            if _is_json(whole):
+                yield 1, whole
+                return
+        except UnicodeDecodeError:
+            pass
+        offset = 0
+        for offset, item in lines(io.BytesIO(data)):
+            yield offset, item
+    else:
+        yield offset, text
+    for number, item in lines(binary):
+        yield offset + number, item
+
+
+def _is_json(text: str) -> bool:
+    try:
+        loads(text)
+    except JSONError:
+        return False
+    return True
+
 # ==== 渝医保发〔2023〕24号 ==================================================
 DOCUMENT = '渝医保发〔2023〕24号'
 TITLE = '关于做好2023年城乡居民基本医疗保障工作的通知'
@@ -747,7 +995,24 @@ def _d_payment_window(c):
     v = c.get('@payment_window', _M)
     if v is not _M:
         return v
-    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'payment_window', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))),), lambda: _dx7061796d656e745f77696e646f7723726177(c))
+    u = None
+    try:
+        if (c['payment_date'] > _C6):
+            _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'payment_window', ' under it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    try:
+        if (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))):
+            _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    if u is not None:
+        raise u
+    v = _dx7061796d656e745f77696e646f7723726177(c)
     c['@payment_window'] = v
     return v
 
@@ -756,7 +1021,24 @@ def _d_self_borne_fiscal_subsidy(c):
     v = c.get('@self_borne_fiscal_subsidy', _M)
     if v is not _M:
         return v
-    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'self_borne_fiscal_subsidy', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))),), lambda: 0)
+    u = None
+    try:
+        if (c['payment_date'] > _C6):
+            _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'self_borne_fiscal_subsidy', ' under it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    try:
+        if (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))):
+            _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    if u is not None:
+        raise u
+    v = 0
     c['@self_borne_fiscal_subsidy'] = v
     return v
 
@@ -771,7 +1053,24 @@ def _d_contribution(c):
     v = c.get('@contribution', _M)
     if v is not _M:
         return v
-    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'contribution', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))),), lambda: _dx636f6e747269627574696f6e23726177(c))
+    u = None
+    try:
+        if (c['payment_date'] > _C6):
+            _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'contribution', ' under it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    try:
+        if (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))):
+            _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    if u is not None:
+        raise u
+    v = _dx636f6e747269627574696f6e23726177(c)
     c['@contribution'] = v
     return v
 
@@ -790,7 +1089,24 @@ def _d_assistance(c):
     v = c.get('@assistance', _M)
     if v is not _M:
         return v
-    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'assistance', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))),), lambda: _dx617373697374616e636523726177(c))
+    u = None
+    try:
+        if (c['payment_date'] > _C6):
+            _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'assistance', ' under it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    try:
+        if (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))):
+            _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    if u is not None:
+        raise u
+    v = _dx617373697374616e636523726177(c)
     c['@assistance'] = v
     return v
 
@@ -805,7 +1121,24 @@ def _d_amount_due(c):
     v = c.get('@amount_due', _M)
     if v is not _M:
         return v
-    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'amount_due', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))),), lambda: _dx616d6f756e745f64756523726177(c))
+    u = None
+    try:
+        if (c['payment_date'] > _C6):
+            _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'amount_due', ' under it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    try:
+        if (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))):
+            _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    if u is not None:
+        raise u
+    v = _dx616d6f756e745f64756523726177(c)
     c['@amount_due'] = v
     return v
 
@@ -836,7 +1169,31 @@ def _d_benefit_start(c):
     v = c.get('@benefit_start', _M)
     if v is not _M:
         return v
-    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'benefit_start', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))), (lambda: (_dx62656e656669745f737461727423726177(c) > _C6), lambda: _outside(('the waiting period ends after ', ('date', lambda: _C6), ': a payment on ', ('date', lambda: c['payment_date']), ' brings no benefits in coverage year ', ('int', lambda: 2024), ' under ', '渝医保发〔2023〕24号',))),), lambda: _dx62656e656669745f737461727423726177(c))
+    u = None
+    try:
+        if (c['payment_date'] > _C6):
+            _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'benefit_start', ' under it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    try:
+        if (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))):
+            _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    try:
+        if (_dx62656e656669745f737461727423726177(c) > _C6):
+            _outside(('the waiting period ends after ', ('date', lambda: _C6), ': a payment on ', ('date', lambda: c['payment_date']), ' brings no benefits in coverage year ', ('int', lambda: 2024), ' under ', '渝医保发〔2023〕24号',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    if u is not None:
+        raise u
+    v = _dx62656e656669745f737461727423726177(c)
     c['@benefit_start'] = v
     return v
 
@@ -845,7 +1202,31 @@ def _d_benefit_end(c):
     v = c.get('@benefit_end', _M)
     if v is not _M:
         return v
-    v = _in_domain(((lambda: (c['payment_date'] > _C6), lambda: _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'benefit_end', ' under it',))), (lambda: (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))), lambda: _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))), (lambda: (_dx62656e656669745f737461727423726177(c) > _C6), lambda: _outside(('the waiting period ends after ', ('date', lambda: _C6), ': a payment on ', ('date', lambda: c['payment_date']), ' brings no benefits in coverage year ', ('int', lambda: 2024), ' under ', '渝医保发〔2023〕24号',))),), lambda: _C6)
+    u = None
+    try:
+        if (c['payment_date'] > _C6):
+            _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'benefit_end', ' under it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    try:
+        if (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))):
+            _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    try:
+        if (_dx62656e656669745f737461727423726177(c) > _C6):
+            _outside(('the waiting period ends after ', ('date', lambda: _C6), ': a payment on ', ('date', lambda: c['payment_date']), ' brings no benefits in coverage year ', ('int', lambda: 2024), ' under ', '渝医保发〔2023〕24号',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    if u is not None:
+        raise u
+    v = _C6
     c['@benefit_end'] = v
     return v
 
@@ -878,11 +1259,11 @@ FACTS = {
     'inpatient_reimbursement': ('money', {}, _ABSENT),
 }
 _decode_facts = _fast_decoder(FACTS)  # a JSON case → runtime values, as decode_case(case, FACTS)
+_decode_line = _fast_decoder(FACTS, strict=True)  # the same, raising where decode_case would be needed
 
 
-def decode(case):
-    """A JSON case → runtime values; CaseError if it breaks the interface or a constraint."""
-    c = _decode_facts(case)
+def _constraints(c):
+    """The policy's constraints on decoded facts (facts that contradict each other): CaseError."""
     try:
         bad = ((('continuous' in c) and c['continuous']) and (c['lapsed_years'] > 0))
     except (KeyError, Undecidable):
@@ -902,6 +1283,11 @@ def decode(case):
     if bad:  # 连续年数为零
         raise CaseError('continuous_years', '`continuous_years` includes this coverage year, so it is at least 1')
     return c
+
+
+def decode(case):
+    """A case (dict) → runtime values; CaseError if it breaks the interface or a constraint."""
+    return _constraints(_decode_facts(case))
 
 
 # decision → (function, output kind)
@@ -946,139 +1332,187 @@ FUNCTIONS = {
 }
 
 
-def evaluate(case, decisions=None):
-    """A JSON case (dict) → a JSON-ready dict of every decision the case has the facts for.
+def _result_json(c):
+    """A decoded case → its result as one line of JSON text (without the newline)."""
+    s = ', "id": ' + _id_json(c['id']) if 'id' in c else ''
+    try:
+        v = _d_payment_window(c)
+    except (Undecidable, KeyError):
+        pass
+    else:
+        s += ', "payment_window": ' + _value_json('enum', v)
+    s += ', "fiscal_subsidy_standard": "670.00"'
+    try:
+        v = _d_self_borne_fiscal_subsidy(c)
+    except (Undecidable, KeyError):
+        pass
+    else:
+        s += ', "self_borne_fiscal_subsidy": ' + _money_json(v)
+    try:
+        v = _d_contribution(c)
+    except (Undecidable, KeyError):
+        pass
+    else:
+        s += ', "contribution": ' + _money_json(v)
+    try:
+        v = _d_assistance(c)
+    except (Undecidable, KeyError):
+        pass
+    else:
+        s += ', "assistance": ' + _money_json(v)
+    try:
+        v = _d_amount_due(c)
+    except (Undecidable, KeyError):
+        pass
+    else:
+        s += ', "amount_due": ' + _money_json(v)
+    try:
+        v = _d_benefit_start(c)
+    except (Undecidable, KeyError):
+        pass
+    else:
+        s += ', "benefit_start": ' + _date_json(v)
+    try:
+        v = _d_benefit_end(c)
+    except (Undecidable, KeyError):
+        pass
+    else:
+        s += ', "benefit_end": ' + _date_json(v)
+    s += ', "critical_illness_deductible": "17833.00", "prenatal_exam_limit": "300.00", "natural_delivery_subsidy": "600.00"'
+    try:
+        v = _d_cesarean_benefit(c)
+    except (Undecidable, KeyError):
+        pass
+    else:
+        s += ', "cesarean_benefit": ' + _money_json(v)
+    return '{' + s[2:] + '}'
 
-    With `decisions` (a name or a list of names), only those, and an undecidable one raises
-    Undecidable (as does a name the notice does not state). A bad case raises CaseError.
-    """
+
+def _line_case(text):
+    """A JSONL line → its decoded case where it is an ordinary one, else None: the general path
+    (strict_json.loads, decode) then reads it and says what is wrong."""
+    raw = _fast_json(text)
+    if raw is None:
+        return None
+    try:
+        return _constraints(_decode_line(raw))
+    except Exception:  # noqa: BLE001 — whatever it is, the general path names it
+        return None
+
+
+def _decisions(case, decisions, value):
     c = decode(case)
-    out = {}
+    out = {'id': c['id']} if 'id' in c else {}
     if decisions is None:
         for name, (fn, kind) in DECISIONS.items():
             try:
-                out[name] = output_value(kind, _decide(fn, c))
-            except Undecidable:
+                out[name] = value(kind, fn(c))
+            except (Undecidable, KeyError):
                 pass
         return out
     for name in [decisions] if isinstance(decisions, str) else decisions:
         if name not in DECISIONS:
             raise Undecidable(f'{DOCUMENT} does not state {name!r}; it states ' + ', '.join(DECISIONS))
         fn, kind = DECISIONS[name]
-        out[name] = output_value(kind, _decide(fn, c))
+        out[name] = value(kind, _decide(fn, c))
     return out
 
 
+def evaluate(case, decisions=None):
+    """A case (dict) → {decision: Python value} for every decision the case has the facts for:
+    Decimal for money, datetime.date for dates, the code (str) for a choice, as the per-decision
+    functions return them. The case's `id`, if it has one, comes first, unchanged.
+
+    With `decisions` (a name or a list of names), only those, and an undecidable one raises
+    Undecidable (as does a name the notice does not state). A bad case raises CaseError.
+    """
+    return _decisions(case, decisions, _python_value)
+
+
+def evaluate_json(case, decisions=None):
+    """As evaluate(), in the interface's JSON shape: money "342.00", dates "2024-01-01"."""
+    return _decisions(case, decisions, output_value)
+
+
 def payment_window(case):
-    '缴费时段: one JSON-like case dict → the decision (Decimal for money).'
+    '缴费时段: a case (dict) → the decision (Decimal for money, date for dates).'
     fn, kind = DECISIONS['payment_window']
     return _python_value(kind, _decide(fn, decode(case)))
 
 
 def fiscal_subsidy_standard(case):
-    '人均财政补助标准（参保年度）: one JSON-like case dict → the decision (Decimal for money).'
+    '人均财政补助标准（参保年度）: a case (dict) → the decision (Decimal for money, date for dates).'
     fn, kind = DECISIONS['fiscal_subsidy_standard']
     return _python_value(kind, _decide(fn, decode(case)))
 
 
 def self_borne_fiscal_subsidy(case):
-    '个人承担的财政补助部分: one JSON-like case dict → the decision (Decimal for money).'
+    '个人承担的财政补助部分: a case (dict) → the decision (Decimal for money, date for dates).'
     fn, kind = DECISIONS['self_borne_fiscal_subsidy']
     return _python_value(kind, _decide(fn, decode(case)))
 
 
 def contribution(case):
-    '应缴费用（资助前）: one JSON-like case dict → the decision (Decimal for money).'
+    '应缴费用（资助前）: a case (dict) → the decision (Decimal for money, date for dates).'
     fn, kind = DECISIONS['contribution']
     return _python_value(kind, _decide(fn, decode(case)))
 
 
 def assistance(case):
-    '资助金额: one JSON-like case dict → the decision (Decimal for money).'
+    '资助金额: a case (dict) → the decision (Decimal for money, date for dates).'
     fn, kind = DECISIONS['assistance']
     return _python_value(kind, _decide(fn, decode(case)))
 
 
 def amount_due(case):
-    '个人实缴金额: one JSON-like case dict → the decision (Decimal for money).'
+    '个人实缴金额: a case (dict) → the decision (Decimal for money, date for dates).'
     fn, kind = DECISIONS['amount_due']
     return _python_value(kind, _decide(fn, decode(case)))
 
 
 def benefit_start(case):
-    '待遇享受开始日: one JSON-like case dict → the decision (Decimal for money).'
+    '待遇享受开始日: a case (dict) → the decision (Decimal for money, date for dates).'
     fn, kind = DECISIONS['benefit_start']
     return _python_value(kind, _decide(fn, decode(case)))
 
 
 def benefit_end(case):
-    '待遇享受截止日: one JSON-like case dict → the decision (Decimal for money).'
+    '待遇享受截止日: a case (dict) → the decision (Decimal for money, date for dates).'
     fn, kind = DECISIONS['benefit_end']
     return _python_value(kind, _decide(fn, decode(case)))
 
 
 def critical_illness_deductible(case):
-    '大病保险起付线: one JSON-like case dict → the decision (Decimal for money).'
+    '大病保险起付线: a case (dict) → the decision (Decimal for money, date for dates).'
     fn, kind = DECISIONS['critical_illness_deductible']
     return _python_value(kind, _decide(fn, decode(case)))
 
 
 def prenatal_exam_limit(case):
-    '产前检查费补助限额: one JSON-like case dict → the decision (Decimal for money).'
+    '产前检查费补助限额: a case (dict) → the decision (Decimal for money, date for dates).'
     fn, kind = DECISIONS['prenatal_exam_limit']
     return _python_value(kind, _decide(fn, decode(case)))
 
 
 def natural_delivery_subsidy(case):
-    '住院顺产分娩定额补助: one JSON-like case dict → the decision (Decimal for money).'
+    '住院顺产分娩定额补助: a case (dict) → the decision (Decimal for money, date for dates).'
     fn, kind = DECISIONS['natural_delivery_subsidy']
     return _python_value(kind, _decide(fn, decode(case)))
 
 
 def cesarean_benefit(case):
-    '剖宫产报销额: one JSON-like case dict → the decision (Decimal for money).'
+    '剖宫产报销额: a case (dict) → the decision (Decimal for money, date for dates).'
     fn, kind = DECISIONS['cesarean_benefit']
     return _python_value(kind, _decide(fn, decode(case)))
 
 
+__all__ = ['DOCUMENT', 'evaluate', 'evaluate_json', 'payment_window', 'fiscal_subsidy_standard', 'self_borne_fiscal_subsidy', 'contribution', 'assistance', 'amount_due', 'benefit_start', 'benefit_end', 'critical_illness_deductible', 'prenatal_exam_limit', 'natural_delivery_subsidy', 'cesarean_benefit']
+
+
 def main(argv=None):
-    """JSON in, JSON out: one case a line on standard input (JSONL), one result a line out, in
-    order. A line that is not a case gives {"error": …, "exit": 2} and the rest still run; a
-    blank line gives a blank line. Exit status: 0, or 2 if a line was bad, 74 if output failed."""
-    import json, os, sys
-    if sys.stdin is None or sys.stdout is None:
-        print('standard input or output is closed', file=sys.stderr)
-        return 74 if sys.stdout is None else 2
-    status = 0
-    write = sys.stdout.write
-    try:
-        for number, line in lines(sys.stdin.buffer):
-            try:
-                if line.__class__ is JSONError:
-                    raise line
-                if not line.strip():
-                    write('\n')
-                    continue
-                result = json.dumps(evaluate(loads(line)), ensure_ascii=False)
-            except (JSONError, CaseError) as exc:
-                message = f'line {number}: {exc}'
-                if sys.stderr is not None:  # closed: print would write to standard output
-                    print(message, file=sys.stderr)
-                result = json.dumps({'error': message, 'exit': 2}, ensure_ascii=False)
-                status = 2
-            write(result + '\n')
-        sys.stdout.flush()
-    except KeyboardInterrupt:
-        return 130
-    except OSError as exc:  # the reader went away (| head), a full disk: never a traceback
-        try:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
-        if not isinstance(exc, BrokenPipeError):
-            print(f'cannot write the output: {exc.strerror or exc}', file=sys.stderr)
-        return 141 if isinstance(exc, BrokenPipeError) else 74
-    return status
+    """The command line: `python calc.py --help`."""
+    import sys
+    return _main(sys.modules[__name__], argv)
 
 
 if __name__ == '__main__':
