@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as _dt
 import json as _json
 
-from .runtime import _ABSENT, MAX_INT, _date_in, _money_in, decode_case, money_out, output_value
+from .runtime import _ABSENT, MAX_INT, Undecidable, _date_in, _money_in, decode_case, money_out, output_value
+
+_M = object()  # no value; a generated module sets its own _M below this file, which _ask then returns
 
 try:  # faster JSON where installed; the standalone module never needs it
     from orjson import loads as _scan_json
@@ -185,6 +187,14 @@ def _value_json(kind: str, value) -> str:
         if len(_OTHER_JSON) < 4096:
             _OTHER_JSON[key] = text
     return text
+
+
+def _ask(fn, c):
+    """A decision by its own function (the general path): its value, or _M where undecidable."""
+    try:
+        return fn(c)
+    except (Undecidable, KeyError):
+        return _M
 
 
 def _id_json(value) -> str:

@@ -4,39 +4,9 @@ module's own command line stream a roll through. The command line itself is calc
 """
 from __future__ import annotations
 
-import json
-
-from .. import ir
 from ..pynames import public_names
-from ..runtime import output_value
-
-
-def output_kind(t) -> str:
-    if isinstance(t, tuple):
-        return t[0]
-    return t
-
-
-def fact_spec(program: ir.Program) -> dict:
-    """The spec runtime.decode_case checks a case against."""
-    from ..runtime import _ABSENT
-    spec = {}
-    for name, f in program.facts.items():
-        t = f.type
-        if isinstance(t, tuple):
-            kind, aliases = t[0], program.enums[t[1]].aliases()
-        else:
-            kind, aliases = ("count" if f.non_negative else t), {}
-        spec[name] = (kind, aliases, _ABSENT if f.default is ir.NO_DEFAULT else f.default)
-    return spec
-
-
-def _comment(text: str) -> str:
-    """Policy text for a `#` comment: one line, anything unprintable (a NUL, a lone surrogate) escaped."""
-    text = " ".join(str(text).split())
-    if not text.isprintable():
-        text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
-    return text
+from .pycommon import _comment, fact_spec, output_kind
+from .pyfused import result_json
 
 
 def interface(g) -> list[str]:
@@ -140,33 +110,4 @@ def interface(g) -> list[str]:
             "", "",
             "if __name__ == '__main__':",
             "    raise SystemExit(main())"]
-    return out
-
-
-def result_json(g, targets: dict) -> list[str]:
-    """_result_json(c): every decision in order, each into the line as its JSON text (money and dates
-    from caches, constants pre-encoded), with no dict in between: the text json.dumps(evaluate_json(
-    case), ensure_ascii=False) would write, which the tests hold it to."""
-    p = g.p
-    out = ["", "def _result_json(c):",
-           '    """A decoded case → its result as one line of JSON text (without the newline)."""',
-           "    s = ', \"id\": ' + _id_json(c['id']) if 'id' in c else ''"]
-    pending = ""  # constant members, written in one piece
-    for name in p.decisions:
-        kind = output_kind(p.definitions[name].type)
-        key = json.dumps(name, ensure_ascii=False)
-        if name in g.consts:
-            pending += f", {key}: " + json.dumps(output_value(kind, g._folded[name]), ensure_ascii=False)
-            continue
-        if pending:
-            out.append(f"    s += {pending!r}")
-            pending = ""
-        call = targets[name] if not targets[name].startswith("lambda") else f"_resolved({g.funcs[name]}(c))"
-        call = call if call.startswith("_resolved") else f"{call}(c)"
-        encode = {"money": "_money_json(v)", "date": "_date_json(v)"}.get(kind, f"_value_json({kind!r}, v)")
-        out += ["    try:", f"        v = {call}", "    except (Undecidable, KeyError):", "        pass",
-                "    else:", f"        s += {', ' + key + ': '!r} + {encode}"]
-    if pending:
-        out.append(f"    s += {pending!r}")
-    out += ["    return '{' + s[2:] + '}'"]
     return out
