@@ -118,3 +118,29 @@ def test_stream_writes_one_line_per_input_line_in_order():
     assert json.loads(got[4])["id"] == 7
     assert "appears twice" in json.loads(got[5])["error"]
     assert got[4] == json.dumps(ev.module.evaluate_json(json.loads(lines[4])), ensure_ascii=False)
+
+
+@pytest.fixture(scope="module")
+def reversed_modules():
+    """Each notice's module generated with its decisions in reverse order, so that a decision the line
+    function reaches has often been computed already, as what an earlier one reads."""
+    import copy
+    import types
+    from yibao.backends.python import generate
+    out = {}
+    for notice in NOTICES:
+        prog = copy.copy(program(notice))
+        prog.definitions = dict(reversed(list(prog.definitions.items())))
+        module = types.ModuleType("reversed_calc")
+        exec(compile(generate(prog), "<reversed>", "exec"), module.__dict__)
+        out[notice] = module
+    return out
+
+
+@pytest.mark.parametrize("notice", NOTICES)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_fused_line_in_any_decision_order(notice, data, reversed_modules):
+    module = reversed_modules[notice]
+    raw = data.draw(cases(notice))
+    assert module._result_json(module.decode(raw)) == json.dumps(module.evaluate_json(raw), ensure_ascii=False), raw

@@ -53,7 +53,8 @@ def result_json(g, targets: dict) -> list[str]:
         general = targets[name] if not targets[name].startswith("lambda") else f"({targets[name]})"
         # its own body: what fails here fails the lazy way too (its inputs are the lazy values), so an
         # undecidable answer is final; anything else (an unset local) asks the decision itself
-        own = ["        try:"] + ["    " + x for x in deps.pop()] + [
+        body = deps.pop() if deps and emitted[-1] == name else []  # [] where an earlier decision read it
+        own = ["        try:"] + ["    " + x for x in body] + [
             f"            v = {value}", "        except (Undecidable, KeyError):", "            v = _M",
             "        except Exception:  # noqa: BLE001", f"            v = _ask({general}, c)"]
         encode = {"money": "(_MONEY_JSON.get(v) or _money_json(v))", "date": "(_DATE_JSON.get(v) or _date_json(v))"
