@@ -140,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     diff_mod.add_parser(sub)
     from .workbench import drafting
     drafting.add_parser(sub)
+    from .workbench import lsp
+    lsp.add_parser(sub)
     return p
 
 

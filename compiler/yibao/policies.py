@@ -18,6 +18,7 @@ from .errors import BAD_INPUT, Fail
 from .from_tree import parse_module
 from .limits import depth_diagnostics
 from .parse import read_source, unreadable
+from .source import SourceFile
 from .staleness import stale_inheritance, todos
 from .texts import NoticeTexts
 
@@ -58,12 +59,12 @@ class PolicySet:
     def _read(self, path: Path):
         key = str(path)
         try:
-            file = read_source(path)
+            file = self._source(path)
         except PolicyError as exc:
             self.failed[key] = exc
             return
         try:
-            module = parse_module(file)
+            module = self._parse(file)
         except PolicyError as exc:
             self.failed[key] = exc
             m = _NOTICE_HEADER.search(file.text)
@@ -77,6 +78,13 @@ class PolicySet:
         elif module.library:
             self.libraries.setdefault(module.library.name, module)
             self.copies.setdefault("library " + module.library.name, []).append(key)
+
+    def _source(self, path: Path) -> SourceFile:
+        """A policy file's text (the language server gives an editor's unsaved text instead)."""
+        return read_source(path)
+
+    def _parse(self, file: SourceFile) -> A.Module:
+        return parse_module(file)
 
     def resolve(self, notice: str) -> str:
         """A document number or a path → the policy file's path (ValueError if neither)."""
