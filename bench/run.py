@@ -478,6 +478,9 @@ def markdown(r) -> str:
     L += ["", "## Known gaps", ""] + [f"- {n}" for n in GAPS]
     if r.get("notes"):
         L += ["", "## Notes", ""] + [f"- {n}" for n in r["notes"]]
+    if r.get("rolls"):
+        import columnar as columnar_bench
+        L += columnar_bench.markdown(r["rolls"])
     return "\n".join(L) + "\n"
 
 
@@ -531,7 +534,7 @@ def main(argv=None):
     ap.add_argument("--notice", help="override the notice (default: 九龙坡 if present, else 24号)")
     ap.add_argument("--write", action="store_true",
                     help="write bench/results.json and docs/benchmarks.md (else into a temporary directory)")
-    ap.add_argument("--skip", default="", help="comma-separated parts to skip: a,b,c,d,e,profile")
+    ap.add_argument("--skip", default="", help="comma-separated parts to skip: a,b,c,d,e,f,profile")
     ap.add_argument("--render", action="store_true", help="only render bench/results.json again (printed; into docs/benchmarks.md with --write)")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
@@ -573,6 +576,10 @@ def main(argv=None):
     if "e" not in skip:
         log("(e) columnar")
         r["columnar"] = columnar(program, sizes["columnar"], 3, yard)
+    if "f" not in skip:  # bench/columnar.py: the kernel near the NumPy limit, Parquet in → out, memory
+        log("(f) columnar kernel and rolls")
+        import columnar as columnar_bench
+        r["rolls"] = columnar_bench.measure(program, notice, q, run_child, yibao_cmd)
     log("profile")
     r["profile"] = profile_stream(program, sizes["profile"])
     results, page = (HERE / "results.json", ROOT / "docs" / "benchmarks.md") if args.write else (
