@@ -14,6 +14,7 @@ temporary directory (tracked files are never touched), and prints the summary. M
   (d) compiling every policy in policies/ from cold (parse + check + generate, fresh interpreter);
   (e) the columnar NumPy path (yibao.backends.numpy) vs OpenFisca (bench/openfisca_jiulongpo.py) on the
       same columns, 10M cases (1M with --quick);
+  (load) `yibao serve` under bench/load.py: 10k requests (2k with --quick), 16 in flight;
 and a cProfile of the streaming path, so that a missed target says where the time goes.
 The yardsticks encode 九龙坡医保发〔2023〕46号: without that policy the run falls back to
 渝医保发〔2023〕24号 and skips every yardstick comparison (timings are then shown for context only).
@@ -468,6 +469,9 @@ def markdown(r) -> str:
         if "openfisca_s" in e:
             L.append(f"| OpenFisca (`bench/openfisca_jiulongpo.run`) | {e['openfisca_s']:.3f} | {fmt_rate(e['openfisca_cases_per_s'])} |")
             L += ["", f"Mismatches against OpenFisca per decision: {e['mismatches']}."]
+    if r.get("load"):
+        import load
+        L += load.markdown(r["load"])
     p = r["profile"]
     L += ["", "## Where the time goes (cProfile of the streaming path)", "",
           f"`Evaluator.stream` over {p['cases']:,} cases in-process ({p['total_s']:.2f} s under the profiler); "
@@ -534,7 +538,7 @@ def main(argv=None):
     ap.add_argument("--notice", help="override the notice (default: 九龙坡 if present, else 24号)")
     ap.add_argument("--write", action="store_true",
                     help="write bench/results.json and docs/benchmarks.md (else into a temporary directory)")
-    ap.add_argument("--skip", default="", help="comma-separated parts to skip: a,b,c,d,e,f,profile")
+    ap.add_argument("--skip", default="", help="comma-separated parts to skip: a,b,c,d,e,f,load,profile")
     ap.add_argument("--render", action="store_true", help="only render bench/results.json again (printed; into docs/benchmarks.md with --write)")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
@@ -580,6 +584,10 @@ def main(argv=None):
         log("(f) columnar kernel and rolls")
         import columnar as columnar_bench
         r["rolls"] = columnar_bench.measure(program, notice, q, run_child, yibao_cmd)
+    if "load" not in skip:
+        log("load: yibao serve")
+        import load
+        r["load"] = load.measure(notice, requests=2_000 if q else 10_000)
     log("profile")
     r["profile"] = profile_stream(program, sizes["profile"])
     results, page = (HERE / "results.json", ROOT / "docs" / "benchmarks.md") if args.write else (
@@ -592,6 +600,7 @@ def main(argv=None):
     print(summary)
     bad = yard and (r["end_to_end"].get("mismatches") or r["in_process"].get("mismatches")
                     or any((r.get("columnar") or {}).get("mismatches", {}).values()))
+    bad = bad or any(x["errors"] or x["mismatches"] for x in (r.get("load") or {}).values() if isinstance(x, dict))
     return 1 if bad else 0
 
 

@@ -16,8 +16,7 @@ import sys
 from pathlib import Path
 
 from .diagnostics import PolicyError
-from .errors import (BAD_INPUT, BROKEN_PIPE, INTERNAL_ERROR, INTERRUPTED, OK, OUTPUT_ERROR, POLICY_ERROR,
-                     UNDECIDABLE, Fail)
+from .errors import BAD_INPUT, BROKEN_PIPE, INTERNAL_ERROR, INTERRUPTED, OK, OUTPUT_ERROR, POLICY_ERROR, Fail
 from .policies import default_directory, load_notice, policy_set
 
 
@@ -144,6 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     drafting.add_parser(sub)
     from .workbench import lsp
     lsp.add_parser(sub)
+    from .server import command as serve
+    serve.add_parser(sub)
     return p
 
 
@@ -158,11 +159,7 @@ def cmd_eval(args) -> int:
     program = load_program(args)
     ev = Evaluator(program)
     wanted = args.decision
-    if wanted:
-        missing = [d for d in wanted if d not in program.decisions]
-        if missing:
-            raise Fail(UNDECIDABLE, f"{program.document} does not state `{missing[0]}`; it states "
-                       + ", ".join(program.decisions))
+    ev.check_wanted(wanted)
     if args.output:
         if args.cases is None or args.cases == "-":
             raise Fail(BAD_INPUT, "--output goes with --cases ROLL (a .jsonl, .csv or .parquet file)")
