@@ -24,7 +24,7 @@ fields = st.sampled_from(list(SPEC) + ["colour"])
 
 def test_the_schema_lists_every_fact_and_forbids_others():
     s = case_schema(P)
-    assert set(s["properties"]) == set(P.facts) and s["additionalProperties"] is False
+    assert set(s["properties"]) == set(P.facts) | {"id"} and s["additionalProperties"] is False
     assert {1, 2, "一档", "二档"} <= set(s["properties"]["tier"]["enum"])
 
 

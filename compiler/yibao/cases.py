@@ -40,6 +40,9 @@ def case_schema(program: ir.Program) -> dict:
         if f.default is not ir.NO_DEFAULT:
             s["default"] = _json_default(f.default)
         props[name] = s
+    if "id" not in props:  # interface.md: not a fact; passed through unchanged to the result
+        props["id"] = {"description": "passed through unchanged to the result, to join results to cases",
+                       "anyOf": [{"type": "string"}, {"type": "integer", "minimum": -MAX_INT, "maximum": MAX_INT}]}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"A case for {program.document}",
@@ -69,7 +72,7 @@ def schema_errors(program: ir.Program, raw, v=None) -> list[CaseError]:
         path = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p)
                        for i, p in enumerate(err.absolute_path))
         if err.validator == "additionalProperties":
-            extra = sorted(set(raw) - set(program.facts)) if isinstance(raw, dict) else []
+            extra = sorted(set(raw) - set(program.facts) - {"id"}) if isinstance(raw, dict) else []
             for f in extra:
                 errors.append(CaseError(f, "unknown field; the fields are " + ", ".join(program.facts)))
             continue

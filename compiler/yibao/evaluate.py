@@ -9,7 +9,7 @@ from . import ir
 from . import strict_json
 from .backends.python import generate, output_kind
 from .errors import BAD_INPUT, OK, UNDECIDABLE, Fail
-from .runtime import CaseError, money_out, output_value
+from .runtime import CaseError, output_value
 
 
 def load_generated(program: ir.Program) -> types.ModuleType:
@@ -53,7 +53,7 @@ class Evaluator:
 
     def decide(self, c: dict, wanted=None) -> dict:
         """Decoded case → {decision: output value}; with `wanted`, Undecidable propagates."""
-        out = {}
+        out = {"id": c["id"]} if "id" in c else {}  # interface.md: passed through unchanged
         for name in wanted or self.decisions:
             fn, kind = self.decisions[name]
             try:
@@ -84,21 +84,25 @@ class Evaluator:
                               field=getattr(exc, "fact", None))
         if explain:
             from .explain import explanation
-            result["explanation"] = explanation(self.program, c, list(result))
+            result["explanation"] = explanation(self.program, c, [k for k in result if k in self.decisions])
         return result, None
 
     def stream(self, infile, out, wanted, explain, path, fmt="json") -> int:
         """One result line per input line, in order; a bad line gets an error object and a message.
 
         `infile` is binary: each line is decoded on its own, so a line that is not UTF-8, too long or
-        malformed is one error line and the stream goes on."""
+        malformed is one error line and the stream goes on. An ordinary line takes the generated
+        module's fused path (_line_case, _result_json); any other, this general one."""
         status = OK
         loads, JSONError, dumps = strict_json.loads, strict_json.JSONError, json.dumps
         write = out.write
-        decode = self.decode
-        plan = None if (explain or wanted) else self._plan()
-        skip = (self.Undecidable, KeyError)
+        plain = not (explain or wanted)
+        fast, result_json = self.module._line_case, self.module._result_json
         for number, line in strict_json.lines(infile):
+            c = fast(line) if plain and line.__class__ is str else None
+            if c is not None:
+                write(result_json(c) + "\n")
+                continue
             try:
                 if line.__class__ is JSONError:
                     raise line
@@ -110,73 +114,28 @@ class Evaluator:
                 status = BAD_INPUT
                 self._fail(out, f"{path}:{number}: malformed JSON: {exc}", BAD_INPUT)
                 continue
-            if plan is None:
-                result, error = self.one(raw, wanted, explain, where=f"{path}:{number}")
-                if error:
-                    status = max(status, error.code) if status != BAD_INPUT else status
-                    self._fail(out, str(error), error.code)
-                    continue
-                write(dumps(result, ensure_ascii=False) + "\n")
-                continue
-            try:
-                c = decode(raw)
-            except CaseError as exc:
-                status = BAD_INPUT
-                self._fail(out, f"{path}:{number}: {exc}", BAD_INPUT)
-                continue
-            # the JSON object written directly: constant members pre-encoded, the rest by kind
-            parts = []
-            for fragment, fn, encode in plan:
-                if fn is None:
-                    parts.append(fragment)
-                    continue
+            if plain:
                 try:
-                    value = fn(c)
-                except skip:
+                    c = self.decode(raw)
+                except CaseError as exc:
+                    status = BAD_INPUT
+                    self._fail(out, f"{path}:{number}: {exc}", BAD_INPUT)
                     continue
-                parts.append(fragment + encode(value))
-            write("{" + ", ".join(parts) + "}\n")
+                write(result_json(c) + "\n")
+                continue
+            result, error = self.one(raw, wanted, explain, where=f"{path}:{number}")
+            if error:
+                status = max(status, error.code) if status != BAD_INPUT else status
+                self._fail(out, str(error), error.code)
+                continue
+            write(dumps(result, ensure_ascii=False) + "\n")
         return status
-
-    def _plan(self) -> list:
-        """(fragment, function, encoder) per decision, in output order; fn None: fragment is the member."""
-        constants = getattr(self.module, "CONSTANTS", {})
-        plan = []
-        for name, (fn, kind) in self.decisions.items():
-            key = json.dumps(name, ensure_ascii=False) + ": "
-            if name in constants:
-                plan.append((key + _encoder(kind)(constants[name]), None, None))
-            else:
-                plan.append((key, fn, _encoder(kind)))
-        return plan
 
     @staticmethod
     def _fail(out, message: str, code: int):
         if sys.stderr is not None:  # closed (`2>&-`): print would fall back to standard output
             print(f"yibao: {message}", file=sys.stderr)
         out.write(json.dumps({"error": message, "exit": code}, ensure_ascii=False) + "\n")
-
-
-def _encoder(kind):
-    """A decision's runtime value → its JSON text, exactly as json.dumps(output_value(...)) writes it."""
-    if kind == "money":
-        return lambda fen: '"' + money_out(fen) + '"'
-    if kind == "date":
-        return lambda day: '"' + day.isoformat() + '"'
-    seen = {}
-
-    def encode(value):
-        key = (value.__class__, value)
-        try:
-            return seen[key]
-        except KeyError:
-            text = json.dumps(output_value(kind, value), ensure_ascii=False)
-            if len(seen) < 1024:
-                seen[key] = text
-            return text
-        except TypeError:  # unhashable (a set as a list)
-            return json.dumps(output_value(kind, value), ensure_ascii=False)
-    return encode
 
 
 def _which(wanted, c, ev) -> str:

@@ -7,7 +7,7 @@ import builtins
 import keyword
 import unicodedata
 
-from . import bounded, runtime, strict_json
+from . import bounded, calcmain, fastpath, runtime, strict_json
 
 
 def _ident(prefix: str, name: str, _index: int = 0) -> str:
@@ -24,10 +24,11 @@ def _ident(prefix: str, name: str, _index: int = 0) -> str:
 
 
 # Names a public decision function may not take: what the module defines or imports (the runtime,
-# the strict JSON reader, the bounded values, the interface backends.python writes), Python's builtins and keywords.
+# the strict JSON reader, the fast line path, the command line, the bounded values, the interface backends.python writes), Python's builtins and keywords.
 _INTERFACE = {"DOCUMENT", "TITLE", "COVERAGE_YEAR", "FACTS", "DECISIONS", "CONSTANTS", "FUNCTIONS",
-              "evaluate", "main", "decode", "annotations"}
-RESERVED = frozenset().union(vars(runtime), vars(strict_json), vars(bounded), dir(builtins), _INTERFACE,
+              "evaluate", "evaluate_json", "main", "decode", "annotations", "__all__"}
+RESERVED = frozenset().union(vars(runtime), vars(strict_json), vars(fastpath), vars(calcmain), vars(bounded),
+                             dir(builtins), _INTERFACE,
                              keyword.kwlist, keyword.softkwlist)
 
 

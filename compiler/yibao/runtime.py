@@ -194,6 +194,8 @@ def _int_value(field: str, value, minimum: int | None) -> int:
 
 
 def _date_in(field: str, raw) -> _dt.date:
+    if raw.__class__ is _dt.date:  # a Python caller's date (not a datetime: that has an hour too)
+        return raw
     if not isinstance(raw, str) or not _DATE.fullmatch(raw):
         raise CaseError(field, f"expected a date YYYY-MM-DD, got {_show(raw)}")
     try:
@@ -226,6 +228,9 @@ def decode_case(raw, spec: dict) -> dict:
     case = {}
     for field, value in raw.items():
         entry = spec.get(field)
+        if entry is None and field == "id":  # not a fact: passed through to the result unchanged
+            case["id"] = _id_value(value)
+            continue
         if entry is None:
             close = [f for f in spec if f.startswith(field[:3])] if isinstance(field, str) and field else []
             raise CaseError(field, "unknown field" + (f" (did you mean `{close[0]}`?)" if close else "")
@@ -260,6 +265,13 @@ def decode_case(raw, spec: dict) -> dict:
         if field not in case and default is not _ABSENT:
             case[field] = default
     return case
+
+
+def _id_value(value):
+    value = value if isinstance(value, str) else _whole(value)
+    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_INT):
+        return value
+    raise CaseError("id", f"expected a string or a whole number of at most {MAX_INT}, got {_show(value)}")
 
 
 class _Absent:
@@ -371,92 +383,3 @@ def _python_value(kind: str, value):
     if kind == "money":
         return _Decimal(money_out(value))
     return value
-
-
-def _fast_decoder(spec: dict):
-    """decode_case(raw, spec) made fast for the cases a roll repeats: one lookup per field and caches
-    for dates and identity lists. Anything unusual goes to decode_case itself, so its errors and
-    results are the same."""
-    defaults = {name: default for name, (_, _, default) in spec.items() if default is not _ABSENT}
-    decoders = {}
-    for name, (kind, aliases, _) in spec.items():
-        if kind == "enum":
-            decoders[name] = _enum_decoder(aliases)
-        elif kind == "set":
-            decoders[name] = _set_decoder(aliases)
-        elif kind == "date":
-            decoders[name] = _date_decoder(name)
-        elif kind == "money":
-            decoders[name] = (lambda field: lambda value: _money_in(field, value))(name)
-        else:
-            decoders[name] = {"bool": _bool_in, "int": _int_in, "count": _count_in}[kind]
-
-    def decode(raw):
-        try:
-            c = defaults.copy()
-            for field, value in raw.items():
-                c[field] = decoders[field](value)
-            return c
-        except Exception:
-            return decode_case(raw, spec)
-    return decode
-
-
-def _enum_decoder(aliases):
-    def decode_enum(value):
-        if value.__class__ is str or value.__class__ is int:
-            return aliases[value]
-        raise TypeError(value)
-    return decode_enum
-
-
-def _set_decoder(aliases):
-    seen = {}
-
-    def decode_set(value):
-        if value.__class__ is not list:
-            raise TypeError(value)
-        for item in value:
-            if not (item.__class__ is str or item.__class__ is int):
-                raise TypeError(item)
-        key = tuple(value)
-        codes = seen.get(key)
-        if codes is None:
-            codes = frozenset([aliases[item] for item in value])
-            if len(seen) < 4096:
-                seen[key] = codes
-        return codes
-    return decode_set
-
-
-def _date_decoder(field):
-    seen = {}
-
-    def decode_date(value):
-        if value.__class__ is not str:
-            raise TypeError(value)
-        day = seen.get(value)
-        if day is None:
-            day = _date_in(field, value)
-            if len(seen) < 65536:
-                seen[value] = day
-        return day
-    return decode_date
-
-
-def _bool_in(value):
-    if value.__class__ is bool:
-        return value
-    raise TypeError(value)
-
-
-def _int_in(value):
-    if value.__class__ is int and -MAX_INT <= value <= MAX_INT:
-        return value
-    raise TypeError(value)
-
-
-def _count_in(value):
-    if value.__class__ is int and 0 <= value <= MAX_INT:
-        return value
-    raise TypeError(value)

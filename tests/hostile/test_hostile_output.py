@@ -136,7 +136,8 @@ for name, call in [("int key", lambda: calc.evaluate({1: 2})), ("nope", lambda: 
         out[name] = "accepted"
     except (calc.CaseError, calc.Undecidable) as exc:
         out[name] = type(exc).__name__ + ": " + str(exc)
-out["one name"] = calc.evaluate(c, decisions="assistance")
+out["one name"] = calc.evaluate_json(c, decisions="assistance")
+out["python"] = repr(calc.evaluate(c, decisions="assistance"))
 print(json.dumps(out, ensure_ascii=False))
 """
     r = process(["-I", "-c", script, calc.parent])
@@ -145,6 +146,7 @@ print(json.dumps(out, ensure_ascii=False))
     assert out["nope"].startswith("Undecidable:") and "does not state 'nope'" in out["nope"]
     assert out["year 10000"].startswith("CaseError") and out["float money"].startswith("CaseError")
     assert out["one name"] == {"assistance": "0.00"}
+    assert out["python"] == "{'assistance': Decimal('0.00')}"
 
 
 # ---- 2. the parser cache ---------------------------------------------------------------------------------------

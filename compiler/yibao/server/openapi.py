@@ -70,6 +70,8 @@ def _result_schema(program: ir.Program) -> dict:
         else:
             s = {"type": "string"}
         props[name] = s
+    props.setdefault("id", {"description": "the case's `id`, passed through unchanged (interface.md)",
+                            "anyOf": [{"type": "string"}, {"type": "integer"}]})
     props["explanation"] = {"description": "with explain=true: per decision, the rules that fired, "
                             "with clause and quote (as `yibao eval --explain`)"}
     return {"type": "object", "properties": props, "additionalProperties": False,

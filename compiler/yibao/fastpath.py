@@ -1,0 +1,201 @@
+"""The fast path of a roll: the ordinary lines a roll is made of, read and written without the
+general machinery, with answers and text byte for byte those of the general path.
+
+Standard library only: `yibao compile` copies this file into every standalone calculator after
+runtime.py and strict_json.py. Anything unusual (a bad value, a float, a duplicate key, an escape)
+makes a fast function give up (None, or an exception its caller catches), and the general path
+(strict_json.loads, runtime.decode_case) then reads the line, so errors stay its own.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json as _json
+
+from .runtime import _ABSENT, MAX_INT, Undecidable, _date_in, _money_in, decode_case, money_out, output_value
+
+_M = object()  # no value; a generated module sets its own _M below this file, which _ask then returns
+
+try:  # faster JSON where installed; the standalone module never needs it
+    from orjson import loads as _scan_json
+except ImportError:
+    _scan_json = None
+
+_SCAN = _json.JSONDecoder().scan_once  # C scanner; no hooks: the checks below stand in for them
+_FAST_CHARS = 4096  # a longer line goes to the general path (its own length and depth limits)
+
+
+def _fast_json(text: str):
+    """A JSONL line → the object it holds, or None where the general path must read it. What strict
+    JSON forbids cannot pass: floats, NaN and big numbers fail the decoders after this; a duplicate key
+    shows as more colons than keys; escapes (the only way to an unpaired surrogate) are not taken."""
+    if len(text) > _FAST_CHARS or "\\" in text:
+        return None
+    try:
+        if _scan_json is not None:
+            obj = _scan_json(text)
+        else:
+            obj, end = _SCAN(text, 0)
+            if end != len(text) and not text[end:].isspace():
+                return None
+    except Exception:  # noqa: BLE001 — any reason at all: the general path says which
+        return None
+    if obj.__class__ is not dict or text.count(":") != len(obj):
+        return None
+    return obj
+
+
+def _fast_decoder(spec: dict, strict: bool = False):
+    """decode_case(raw, spec) made fast for the cases a roll repeats: one lookup per field and caches
+    for dates and identity lists. Anything unusual goes to decode_case itself (strict: raises, for the
+    line path, whose caller falls back to the general path), so its errors and results are the same."""
+    defaults = {name: default for name, (_, _, default) in spec.items() if default is not _ABSENT}
+    decoders = {}
+    for name, (kind, aliases, _) in spec.items():
+        if kind == "enum":
+            decoders[name] = _enum_decoder(aliases)
+        elif kind == "set":
+            decoders[name] = _set_decoder(aliases)
+        elif kind == "date":
+            decoders[name] = _date_decoder(name)
+        elif kind == "money":
+            decoders[name] = _money_decoder(name)
+        else:
+            decoders[name] = {"bool": _bool_in, "int": _int_in, "count": _count_in}[kind]
+    if "id" not in spec:  # interface.md: `id` is not a fact; passed through to the result
+        decoders["id"] = _id_in
+
+    def decode(raw):
+        try:
+            c = defaults.copy()
+            for field, value in raw.items():
+                c[field] = decoders[field](value)
+            return c
+        except Exception:
+            if strict:
+                raise
+            return decode_case(raw, spec)
+    return decode
+
+
+def _enum_decoder(aliases):
+    def decode_enum(value):
+        if value.__class__ is str or value.__class__ is int:
+            return aliases[value]
+        raise TypeError(value)
+    return decode_enum
+
+
+def _set_decoder(aliases):
+    seen = {}
+
+    def decode_set(value):
+        if value.__class__ is not list:
+            raise TypeError(value)
+        for item in value:
+            if not (item.__class__ is str or item.__class__ is int):
+                raise TypeError(item)
+        key = tuple(value)
+        codes = seen.get(key)
+        if codes is None:
+            codes = frozenset([aliases[item] for item in value])
+            if len(seen) < 4096:
+                seen[key] = codes
+        return codes
+    return decode_set
+
+
+def _date_decoder(field):
+    seen = {}
+
+    def decode_date(value):
+        if value.__class__ is not str:
+            raise TypeError(value)
+        day = seen.get(value)
+        if day is None:
+            day = _date_in(field, value)
+            if len(seen) < 65536:
+                seen[value] = day
+        return day
+    return decode_date
+
+
+def _money_decoder(field):
+    def decode_money(value):  # a float or a Decimal (maybe a long number) goes the general way
+        if value.__class__ is int or value.__class__ is str:
+            return _money_in(field, value)
+        raise TypeError(value)
+    return decode_money
+
+
+def _bool_in(value):
+    if value.__class__ is bool:
+        return value
+    raise TypeError(value)
+
+
+def _int_in(value):
+    if value.__class__ is int and -MAX_INT <= value <= MAX_INT:
+        return value
+    raise TypeError(value)
+
+
+def _count_in(value):
+    if value.__class__ is int and 0 <= value <= MAX_INT:
+        return value
+    raise TypeError(value)
+
+
+def _id_in(value):
+    if value.__class__ is str or (value.__class__ is int and -MAX_INT <= value <= MAX_INT):
+        return value
+    raise TypeError(value)
+
+
+# ---- results out: the JSON text of a value, as json.dumps(output_value(kind, v)) writes it -----------
+_MONEY_JSON: dict = {}
+_DATE_JSON: dict = {}
+_OTHER_JSON: dict = {}
+
+
+def _money_json(fen: int) -> str:
+    text = _MONEY_JSON.get(fen)
+    if text is None:
+        text = '"' + money_out(fen) + '"'
+        if len(_MONEY_JSON) < 65536:
+            _MONEY_JSON[fen] = text
+    return text
+
+
+def _date_json(day: _dt.date) -> str:
+    text = _DATE_JSON.get(day)
+    if text is None:
+        text = '"' + day.isoformat() + '"'
+        if len(_DATE_JSON) < 65536:
+            _DATE_JSON[day] = text
+    return text
+
+
+def _value_json(kind: str, value) -> str:
+    """Any other kind (an enum code, a bool, a count, a set): cached where the value can be a key."""
+    try:
+        key = (kind, value.__class__, value)
+        text = _OTHER_JSON.get(key)
+    except TypeError:  # unhashable
+        return _json.dumps(output_value(kind, value), ensure_ascii=False)
+    if text is None:
+        text = _json.dumps(output_value(kind, value), ensure_ascii=False)
+        if len(_OTHER_JSON) < 4096:
+            _OTHER_JSON[key] = text
+    return text
+
+
+def _ask(fn, c):
+    """A decision by its own function (the general path): its value, or _M where undecidable."""
+    try:
+        return fn(c)
+    except (Undecidable, KeyError):
+        return _M
+
+
+def _id_json(value) -> str:
+    return _json.dumps(value, ensure_ascii=False)
