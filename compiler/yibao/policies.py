@@ -9,24 +9,24 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import ast as A
-from . import ir
-from .check import Checker, Namespace
 from .diagnostics import Diagnostic, PolicyError, did_you_mean
 from .errors import BAD_INPUT, Fail
-from .from_tree import parse_module
-from .limits import depth_diagnostics
-from .parse import read_source, unreadable
-from .staleness import stale_inheritance, todos
-from .texts import NoticeTexts
+from .sources import SourceIndex
+
+if TYPE_CHECKING:
+    from . import ast as A
+    from . import ir
+    from .check import Checker, Namespace
 
 # the document number of a notice file that does not parse, so a child can say what is wrong with it
 _NOTICE_HEADER = re.compile(r"^\s*notice\s+([^\W\d_]+〔\d{4}〕\d+号)", re.MULTILINE)
 
 
 def default_directory() -> Path:
-    """$YIBAO_POLICIES, else the nearest `policies/` from the working directory up."""
+    """$YIBAO_POLICIES, else the nearest `policies/` from the working directory up, else the
+    policies installed with yibao (the wheel carries the repository's `policies/`)."""
     env = os.environ.get("YIBAO_POLICIES")
     if env:
         return Path(env)
@@ -34,7 +34,14 @@ def default_directory() -> Path:
     for d in (here, *here.parents):
         if (d / "policies").is_dir():
             return d / "policies"
-    return here / "policies"
+    installed = installed_directory()
+    return installed if installed.is_dir() else here / "policies"
+
+
+def installed_directory() -> Path:
+    """The policies inside the package: a link to the repository's `policies/` in a checkout, copied
+    into the wheel when it is built (pyproject.toml's package data)."""
+    return Path(__file__).resolve().parent / "_policies"
 
 
 @dataclass
@@ -43,40 +50,59 @@ class PolicySet:
     extra: list[Path] = field(default_factory=list)
 
     def __post_init__(self):
-        self.modules: dict[str, A.Module] = {}  # path → module
-        self.failed: dict[str, PolicyError] = {}
-        self.notices: dict[str, str] = {}  # document number → path
-        self.libraries: dict[str, A.Module] = {}
-        self.copies: dict[str, list[str]] = {}  # document number or library name → every path declaring it
-        self.broken_notices: dict[str, str] = {}  # document number → a path that declares it but does not parse
-        self.texts = NoticeTexts(self.directory / "texts")
-        files = sorted(f for f in self.directory.rglob("*.policy") if f.is_file()) if self.directory.is_dir() else []
-        for f in files + [p for p in self.extra if p.resolve() not in {x.resolve() for x in files}]:
-            self._read(f)
+        # headers only: the files are parsed when something asks for a module (a warm `yibao eval`
+        # never does, it finds the notice's calculator in the cache by the sources' hash)
+        self.index = SourceIndex(self.directory, self.extra)
+        self._parsed = False
         self._namespaces: dict[str, Namespace] = {}
 
+    def _parse(self):
+        if self._parsed:
+            return
+        from .texts import NoticeTexts
+        self._parsed = True
+        self._modules: dict[str, A.Module] = {}  # path → module
+        self._failed: dict[str, PolicyError] = {}
+        self._notices: dict[str, str] = {}  # document number → path
+        self._libraries: dict[str, A.Module] = {}
+        self._copy_paths: dict[str, list[str]] = {}  # document number or library name → every path declaring it
+        self._broken: dict[str, str] = {}  # document number → a path that declares it but does not parse
+        self._texts = NoticeTexts(self.directory / "texts")
+        for h in self.index.headers:
+            self._read(Path(h.path))
+
+    modules = property(lambda self: self._parse() or self._modules)
+    failed = property(lambda self: self._parse() or self._failed)
+    notices = property(lambda self: self._parse() or self._notices)
+    libraries = property(lambda self: self._parse() or self._libraries)
+    copies = property(lambda self: self._parse() or self._copy_paths)
+    broken_notices = property(lambda self: self._parse() or self._broken)
+    texts = property(lambda self: self._parse() or self._texts)
+
     def _read(self, path: Path):
+        from .from_tree import parse_module
+        from .parse import read_source
         key = str(path)
         try:
             file = read_source(path)
         except PolicyError as exc:
-            self.failed[key] = exc
+            self._failed[key] = exc
             return
         try:
             module = parse_module(file)
         except PolicyError as exc:
-            self.failed[key] = exc
+            self._failed[key] = exc
             m = _NOTICE_HEADER.search(file.text)
             if m:
-                self.broken_notices.setdefault(m.group(1), key)
+                self._broken.setdefault(m.group(1), key)
             return
-        self.modules[key] = module
+        self._modules[key] = module
         if module.header:
-            self.notices.setdefault(module.header.document, key)
-            self.copies.setdefault(module.header.document, []).append(key)
+            self._notices.setdefault(module.header.document, key)
+            self._copy_paths.setdefault(module.header.document, []).append(key)
         elif module.library:
-            self.libraries.setdefault(module.library.name, module)
-            self.copies.setdefault("library " + module.library.name, []).append(key)
+            self._libraries.setdefault(module.library.name, module)
+            self._copy_paths.setdefault("library " + module.library.name, []).append(key)
 
     def resolve(self, notice: str) -> str:
         """A document number or a path → the policy file's path (ValueError if neither)."""
@@ -91,6 +117,7 @@ class PolicySet:
             for key in list(self.modules) + list(self.failed):
                 if Path(key).resolve() == p.resolve():
                     return key
+            self._parse()
             self._read(p)
             return str(p)
         hint = did_you_mean(notice, self.notices)
@@ -99,6 +126,9 @@ class PolicySet:
 
     def check(self, notice: str) -> tuple[ir.Program | None, list[Diagnostic]]:
         """Check one notice with everything it uses and implements: (program or None, diagnostics)."""
+        from .check import Checker
+        from .limits import depth_diagnostics
+        from .staleness import stale_inheritance, todos
         path = self.resolve(notice)
         if path in self.failed:
             return None, list(self.failed[path].diagnostics)
@@ -132,6 +162,7 @@ class PolicySet:
                           "declared here and elsewhere", notes=[f"also declared in {p}" for p in others],
                           hint="keep one policy per notice: remove or rename the stale copy")
         if doc and doc in self.texts.unreadable:
+            from .parse import unreadable
             checker.diagnostics.append(unreadable(self.texts.unreadable[doc]))
         for name in self._libraries_used(path, set()):
             paths = self.copies.get("library " + name, [])
@@ -145,6 +176,7 @@ class PolicySet:
         if path in seen or path not in self.modules:
             return set()
         seen.add(path)
+        from . import ast as A
         module = self.modules[path]
         names = {item.name for item in module.items if isinstance(item, A.Use)}
         h = module.header
@@ -209,7 +241,15 @@ def policy_set(directory: Path | None = None, extra: list[Path] = ()) -> PolicyS
 
 
 def load_notice(ps: PolicySet, notice: str):
-    """A checked program, or Fail(2) for an unknown notice, or the policy's errors (exit 1)."""
+    """A checked program, or Fail(2) for an unknown notice, or the policy's errors (exit 1).
+
+    A notice whose sources the cache has seen comes back as its calculator (warm.CachedProgram),
+    parsed and checked only if something asks for more than its decisions."""
+    from .warm import cached
+    return cached(ps, notice, lambda: _load(ps, notice))
+
+
+def _load(ps: PolicySet, notice: str):
     try:
         path = ps.resolve(notice)
     except ValueError as exc:

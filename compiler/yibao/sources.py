@@ -1,0 +1,108 @@
+"""A policy directory read without parsing: each file's header found by pattern (the notice it
+declares and what that implements, or the library it is, and the libraries it uses), so that the
+files one notice needs can be named, and hashed for the cache, before anything is parsed.
+
+The patterns only ever narrow what is parsed or decide a cache key; where a file does not read
+plainly (no header found, or two), the key takes its whole text, so a surprise costs a cache miss,
+never a stale answer.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_NOTICE = re.compile(r"^[ \t]*notice[ \t]+([^\s{]+)", re.MULTILINE)
+_IMPLEMENTS = re.compile(r"^[ \t]*implements[ \t]+([^\s{}]+)([ \t]+external)?", re.MULTILINE)
+_LIBRARY = re.compile(r"^[ \t]*library[ \t]+([^\s\"{]+)", re.MULTILINE)
+_USE = re.compile(r"^[ \t]*use[ \t]+([^\s#]+)", re.MULTILINE)
+
+
+@dataclass
+class Header:
+    path: str
+    data: bytes
+    notice: str | None = None
+    implements: str | None = None
+    library: str | None = None
+    uses: tuple[str, ...] = ()
+    plain: bool = True  # one notice or one library header found
+
+    @classmethod
+    def read(cls, path: Path) -> "Header":
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return cls(str(path), f"unreadable: {exc}".encode(), plain=False)
+        text = data.decode("utf-8", "replace")
+        notices, libraries = _NOTICE.findall(text), _LIBRARY.findall(text)
+        implements = _IMPLEMENTS.search(text)
+        return cls(str(path), data, notices[0] if notices else None,
+                   implements.group(1) if implements and not implements.group(2) else None,
+                   libraries[0] if libraries else None, tuple(_USE.findall(text)),
+                   len(notices) + len(libraries) == 1)
+
+
+class SourceIndex:
+    """The `*.policy` files of a directory (and extra files), each with its header."""
+
+    def __init__(self, directory: Path, extra=()):
+        self.directory = directory
+        files = policy_files(directory)
+        seen = {f.resolve() for f in files}
+        files += [Path(p) for p in extra if Path(p).resolve() not in seen]
+        self.headers = [Header.read(f) for f in files]
+        self.by_notice: dict[str, Header] = {}
+        for h in self.headers:
+            if h.notice:
+                self.by_notice.setdefault(h.notice, h)  # the first in path order, as PolicySet does
+
+    def find(self, notice: str) -> Header | None:
+        """The file of a document number or a policy file's path (None if neither is here)."""
+        if notice in self.by_notice:
+            return self.by_notice[notice]
+        p = Path(notice)
+        if p.is_file():
+            target = p.resolve()
+            for h in self.headers:
+                if Path(h.path).resolve() == target:
+                    return h
+            h = Header.read(p)
+            self.headers.append(h)
+            return h
+        return None
+
+    def needed(self, start: Header) -> list[Header]:
+        """The notice's file, the notices it implements (transitively) and every library file they use."""
+        chain, h = [], start
+        while h is not None and h not in chain:
+            chain.append(h)
+            h = self.by_notice.get(h.implements) if h.implements else None
+        used = {u for h in chain for u in h.uses}
+        return chain + [h for h in self.headers if h.library in used and h not in chain]
+
+    def key_parts(self, start: Header) -> list[bytes]:
+        """What a notice's checked program depends on: the whole text of every file it needs, of every
+        notice text, and of any file whose header does not read plainly; of the others only what they
+        declare (a second copy of a document number is an error in every notice it touches)."""
+        needed = {id(h) for h in self.needed(start)}
+        parts = [b"start", start.path.encode("utf-8", "surrogateescape")]
+        for h in self.headers:
+            parts.append(h.path.encode("utf-8", "surrogateescape"))
+            if id(h) in needed or not h.plain:
+                parts.append(h.data)
+            else:
+                parts.append(f"{h.notice}|{h.implements}|{h.library}".encode())
+        texts = self.directory / "texts"
+        for f in sorted(texts.glob("*.txt")) if texts.is_dir() else ():
+            parts.append(f.name.encode("utf-8", "surrogateescape"))
+            try:
+                parts.append(f.read_bytes())
+            except OSError as exc:
+                parts.append(f"unreadable: {exc}".encode())
+        return parts
+
+
+def policy_files(directory: Path) -> list[Path]:
+    """Every `*.policy` file under the directory, in path order."""
+    return sorted(f for f in directory.rglob("*.policy") if f.is_file()) if directory.is_dir() else []
