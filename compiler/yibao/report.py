@@ -52,7 +52,8 @@ def collect(ps: PolicySet, files: list[Path]) -> dict[str, list[Diagnostic]]:
 
 
 def check_report(ps: PolicySet, files: list[Path], fmt: str, strict: bool, out) -> int:
-    by_file = collect(ps, files)
+    from . import checked
+    by_file = checked.collect(ps, files, collect)  # the cache's, where the sources are unchanged
     all_diags = [d for ds in by_file.values() for d in ds]
     errors = sum(d.severity == "error" for d in all_diags)
     warnings = len(all_diags) - errors

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .source import MAX_SOURCE_BYTES
+
 _NOTICE = re.compile(r"^[ \t]*notice[ \t]+([^\s{]+)", re.MULTILINE)
 _IMPLEMENTS = re.compile(r"^[ \t]*implements[ \t]+([^\s{}]+)([ \t]+external)?", re.MULTILINE)
 _LIBRARY = re.compile(r"^[ \t]*library[ \t]+([^\s\"{]+)", re.MULTILINE)
@@ -31,7 +33,8 @@ class Header:
     @classmethod
     def read(cls, path: Path) -> "Header":
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as f:
+                data = f.read(MAX_SOURCE_BYTES + 1)  # a larger file is an error anyway (source.py)
         except OSError as exc:
             return cls(str(path), f"unreadable: {exc}".encode(), plain=False)
         text = data.decode("utf-8", "replace")
@@ -73,13 +76,18 @@ class SourceIndex:
         return None
 
     def needed(self, start: Header) -> list[Header]:
-        """The notice's file, the notices it implements (transitively) and every library file they use."""
-        chain, h = [], start
-        while h is not None and h not in chain:
-            chain.append(h)
-            h = self.by_notice.get(h.implements) if h.implements else None
-        used = {u for h in chain for u in h.uses}
-        return chain + [h for h in self.headers if h.library in used and h not in chain]
+        """The notice's file, every file declaring a notice it implements (transitively: the one that
+        parses is the one used) and every library file they use."""
+        out, todo = [], [start]
+        while todo:
+            h = todo.pop()
+            if any(h is x for x in out):
+                continue
+            out.append(h)
+            if h.implements:
+                todo += [x for x in self.headers if x.notice == h.implements]
+        used = {u for h in out for u in h.uses}
+        return out + [h for h in self.headers if h.library in used and not any(h is x for x in out)]
 
     def key_parts(self, start: Header) -> list[bytes]:
         """What a notice's checked program depends on: the whole text of every file it needs, of every
@@ -93,6 +101,17 @@ class SourceIndex:
                 parts.append(h.data)
             else:
                 parts.append(f"{h.notice}|{h.implements}|{h.library}".encode())
+        return parts + self._texts()
+
+    def all_parts(self) -> list[bytes]:
+        """What a check of the whole directory depends on: every file's path and text, and the texts."""
+        parts = [b"all"]
+        for h in self.headers:
+            parts += [h.path.encode("utf-8", "surrogateescape"), h.data]
+        return parts + self._texts()
+
+    def _texts(self) -> list[bytes]:
+        parts = []
         texts = self.directory / "texts"
         for f in sorted(texts.glob("*.txt")) if texts.is_dir() else ():
             parts.append(f.name.encode("utf-8", "surrogateescape"))
