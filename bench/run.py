@@ -39,6 +39,7 @@ sys.path.insert(0, str(HERE))
 
 import cases as gen  # noqa: E402
 import handwritten  # noqa: E402
+import startup  # noqa: E402
 
 YARDSTICK_NOTICE = "九龙坡医保发〔2023〕46号"
 FALLBACK_NOTICE = "渝医保发〔2023〕24号"
@@ -405,6 +406,8 @@ def markdown(r) -> str:
         if "openfisca_s" in e:
             L.append(f"| OpenFisca (`bench/openfisca_jiulongpo.run`) | {e['openfisca_s']:.3f} | {fmt_rate(e['openfisca_cases_per_s'])} |")
             L += ["", f"Mismatches against OpenFisca per decision: {e['mismatches']}."]
+    if r.get("startup"):
+        L += [""] + startup.markdown(r["startup"])
     p = r["profile"]
     L += ["", "## Where the time goes (cProfile of the streaming path)", "",
           f"`Evaluator.stream` over {p['cases']:,} cases in-process ({p['total_s']:.2f} s under the profiler); "
@@ -457,7 +460,7 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="smaller sizes (1M columnar cases, 200k memory case)")
     ap.add_argument("--notice", help="override the notice (default: 九龙坡 if present, else 24号)")
     ap.add_argument("--no-docs", action="store_true", help="write bench/results.json only")
-    ap.add_argument("--skip", default="", help="comma-separated parts to skip: a,b,c,d,e,profile")
+    ap.add_argument("--skip", default="", help="comma-separated parts to skip: a,b,c,d,e,startup,profile")
     ap.add_argument("--render", action="store_true", help="only re-render docs/benchmarks.md from bench/results.json")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
@@ -496,6 +499,9 @@ def main(argv=None):
     if "e" not in skip:
         log("(e) columnar")
         r["columnar"] = columnar(program, sizes["columnar"], 3, yard)
+    if "startup" not in skip:
+        log("start-up and check")
+        r["startup"] = startup.measure()
     log("profile")
     r["profile"] = profile_stream(program, sizes["profile"])
     (HERE / "results.json").write_text(json.dumps(r, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import PolicyError
 from .errors import (BAD_INPUT, BROKEN_PIPE, INTERNAL_ERROR, INTERRUPTED, OK, OUTPUT_ERROR, POLICY_ERROR,
                      UNDECIDABLE, Fail)
 from .policies import default_directory, load_notice, policy_set
@@ -88,10 +87,6 @@ def main(argv: list[str] | None = None) -> int:
     except Fail as exc:
         _say(str(exc))
         return exc.code
-    except PolicyError as exc:
-        for d in exc.diagnostics:
-            print(d.render(), file=sys.stderr)
-        return POLICY_ERROR
     except BrokenPipeError:  # `yibao eval … | head`: the reader has what it wanted
         _silence_stdout()
         return BROKEN_PIPE
@@ -107,6 +102,11 @@ def main(argv: list[str] | None = None) -> int:
         _say("internal error: nested too deeply (please report the policy or case)")
         return INTERNAL_ERROR
     except Exception as exc:  # a bug: one line, not a traceback, and not mistaken for bad input
+        from .diagnostics import PolicyError  # (not imported before: a warm eval never needs it)
+        if isinstance(exc, PolicyError):
+            for d in exc.diagnostics:
+                print(d.render(), file=sys.stderr)
+            return POLICY_ERROR
         _say(f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} (please report)")
         return INTERNAL_ERROR
 

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic, PolicyError, did_you_mean
 from .errors import BAD_INPUT, Fail
 from .sources import SourceIndex
 
@@ -19,6 +17,7 @@ if TYPE_CHECKING:
     from . import ast as A
     from . import ir
     from .check import Checker, Namespace
+    from .diagnostics import Diagnostic, PolicyError
 
 # the document number of a notice file that does not parse, so a child can say what is wrong with it
 _NOTICE_HEADER = re.compile(r"^\s*notice\s+([^\W\d_]+〔\d{4}〕\d+号)", re.MULTILINE)
@@ -44,12 +43,11 @@ def installed_directory() -> Path:
     return Path(__file__).resolve().parent / "_policies"
 
 
-@dataclass
 class PolicySet:
-    directory: Path
-    extra: list[Path] = field(default_factory=list)
+    """The policies of a directory (and extra files): found by header, parsed when first needed."""
 
-    def __post_init__(self):
+    def __init__(self, directory: Path, extra=()):
+        self.directory, self.extra = directory, list(extra)
         # headers only: the files are parsed when something asks for a module (a warm `yibao eval`
         # never does, it finds the notice's calculator in the cache by the sources' hash)
         self.index = SourceIndex(self.directory, self.extra)
@@ -80,6 +78,7 @@ class PolicySet:
     texts = property(lambda self: self._parse() or self._texts)
 
     def _read(self, path: Path):
+        from .diagnostics import PolicyError
         from .from_tree import parse_module
         from .parse import read_source
         key = str(path)
@@ -120,6 +119,7 @@ class PolicySet:
             self._parse()
             self._read(p)
             return str(p)
+        from .diagnostics import did_you_mean
         hint = did_you_mean(notice, self.notices)
         raise ValueError(f"no policy for notice {notice}" + (f"; {hint}" if hint else "")
                          + f" (known: {', '.join(sorted(self.notices)) or 'none'} in {self.directory})")
@@ -146,6 +146,7 @@ class PolicySet:
         return program, diags
 
     def load(self, notice: str) -> ir.Program:
+        from .diagnostics import PolicyError
         program, diags = self.check(notice)
         if program is None:
             raise PolicyError(diags)
@@ -250,6 +251,7 @@ def load_notice(ps: PolicySet, notice: str):
 
 
 def _load(ps: PolicySet, notice: str):
+    from .diagnostics import PolicyError
     try:
         path = ps.resolve(notice)
     except ValueError as exc:

@@ -9,10 +9,9 @@ never a stale answer.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
-from .source import MAX_SOURCE_BYTES
+MAX_SOURCE_BYTES = 1_000_000  # a policy or a notice's text (the largest policy here is ≈14 kB)
 
 _NOTICE = re.compile(r"^[ \t]*notice[ \t]+([^\s{]+)", re.MULTILINE)
 _IMPLEMENTS = re.compile(r"^[ \t]*implements[ \t]+([^\s{}]+)([ \t]+external)?", re.MULTILINE)
@@ -20,15 +19,14 @@ _LIBRARY = re.compile(r"^[ \t]*library[ \t]+([^\s\"{]+)", re.MULTILINE)
 _USE = re.compile(r"^[ \t]*use[ \t]+([^\s#]+)", re.MULTILINE)
 
 
-@dataclass
 class Header:
-    path: str
-    data: bytes
-    notice: str | None = None
-    implements: str | None = None
-    library: str | None = None
-    uses: tuple[str, ...] = ()
-    plain: bool = True  # one notice or one library header found
+    """A file's path and bytes, and what its header lines declare."""
+    __slots__ = ("path", "data", "notice", "implements", "library", "uses", "plain")
+
+    def __init__(self, path: str, data: bytes, notice=None, implements=None, library=None, uses=(), plain=True):
+        self.path, self.data, self.notice, self.implements = path, data, notice, implements
+        self.library, self.uses = library, uses
+        self.plain = plain  # one notice or one library header found
 
     @classmethod
     def read(cls, path: Path) -> "Header":
