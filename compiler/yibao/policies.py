@@ -51,14 +51,15 @@ class PolicySet:
         # headers only: the files are parsed when something asks for a module (a warm `yibao eval`
         # never does, it finds the notice's calculator in the cache by the sources' hash)
         self.index = SourceIndex(self.directory, self.extra)
-        self._parsed = False
+        self._parsed = False  # every file read (else only those one check needed, in `_done`)
+        self._done: set[str] | None = None
         self._namespaces: dict[str, Namespace] = {}
 
-    def _parse(self):
-        if self._parsed:
+    def _begin(self):
+        if self._done is not None:
             return
         from .texts import NoticeTexts
-        self._parsed = True
+        self._done = set()
         self._modules: dict[str, A.Module] = {}  # path → module
         self._failed: dict[str, PolicyError] = {}
         self._notices: dict[str, str] = {}  # document number → path
@@ -66,8 +67,30 @@ class PolicySet:
         self._copy_paths: dict[str, list[str]] = {}  # document number or library name → every path declaring it
         self._broken: dict[str, str] = {}  # document number → a path that declares it but does not parse
         self._texts = NoticeTexts(self.directory / "texts")
+
+    def _parse(self, only=None):
+        """Read every file (in path order, so the first of two copies wins), or the headers `only`."""
+        if self._parsed:
+            return
+        self._begin()
         for h in self.index.headers:
-            self._read(Path(h.path))
+            if h.path not in self._done and (only is None or any(h is x for x in only)):
+                self._done.add(h.path)
+                self._read(Path(h.path))
+        self._parsed = only is None
+
+    def _parse_for(self, notice: str) -> str | None:
+        """Read only what one notice needs (its file, the notices it implements, their libraries) and
+        return its path; None where the headers do not say plainly what that is (then read them all)."""
+        if self._parsed or not all(h.plain for h in self.index.headers):
+            return None
+        header = self.index.find(notice)
+        if header is None:
+            return None
+        self._parse(only=self.index.needed(header))
+        if notice in self._notices:  # the first copy that parses, as with every file read
+            return self._notices[notice]
+        return None if header.notice == notice else header.path  # (none parses: `resolve` says so)
 
     modules = property(lambda self: self._parse() or self._modules)
     failed = property(lambda self: self._parse() or self._failed)
@@ -129,17 +152,18 @@ class PolicySet:
         from .check import Checker
         from .limits import depth_diagnostics
         from .staleness import stale_inheritance, todos
-        path = self.resolve(notice)
-        if path in self.failed:
-            return None, list(self.failed[path].diagnostics)
-        checker = Checker(self.texts)
+        # the dictionaries, not the properties, from here on: they would read every file
+        path = self._parse_for(notice) or self.resolve(notice)
+        if path in self._failed:
+            return None, list(self._failed[path].diagnostics)
+        checker = Checker(self._texts)
         self._copies(path, checker)
         ns = self._namespace(path, checker, [])
         program = checker.program(ns, path) if ns else None
         if program is not None and not any(d.severity == "error" for d in checker.diagnostics):
             checker.diagnostics.extend(depth_diagnostics(program))
         if ns is not None:  # words of another year, and a draft's TODOs
-            checker.diagnostics += stale_inheritance(ns) + todos(self.modules[path])
+            checker.diagnostics += stale_inheritance(ns) + todos(self._modules[path])
         diags = _dedupe(checker.diagnostics)
         if any(d.severity == "error" for d in diags):
             program = None
@@ -155,38 +179,38 @@ class PolicySet:
     def _copies(self, path: str, checker: Checker):
         """E606 where a document number or a library name is declared by two files (a stale copy must
         not silently win), and E109 where the notice's text cannot be read."""
-        module = self.modules[path]
+        module = self._modules[path]
         doc = module.header.document if module.header else None
-        if doc and len(self.copies.get(doc, ())) > 1:
-            others = [p for p in self.copies[doc] if p != path]
+        if doc and len(self._copy_paths.get(doc, ())) > 1:
+            others = [p for p in self._copy_paths[doc] if p != path]
             checker.error("E606", f"{doc} is declared by {len(others) + 1} policy files", module.header.span,
                           "declared here and elsewhere", notes=[f"also declared in {p}" for p in others],
                           hint="keep one policy per notice: remove or rename the stale copy")
-        if doc and doc in self.texts.unreadable:
+        if doc and doc in self._texts.unreadable:
             from .parse import unreadable
-            checker.diagnostics.append(unreadable(self.texts.unreadable[doc]))
+            checker.diagnostics.append(unreadable(self._texts.unreadable[doc]))
         for name in self._libraries_used(path, set()):
-            paths = self.copies.get("library " + name, [])
+            paths = self._copy_paths.get("library " + name, [])
             for p in paths[1:]:
-                lib = self.modules[p]
+                lib = self._modules[p]
                 checker.error("E606", f"two libraries are named `{name}`", lib.library.span if lib.library else None,
                               "a second library of this name", notes=[f"the first is {paths[0]}"],
                               hint="a library's name must be unique in the policy directory")
 
     def _libraries_used(self, path: str, seen: set) -> set[str]:
-        if path in seen or path not in self.modules:
+        if path in seen or path not in self._modules:
             return set()
         seen.add(path)
         from . import ast as A
-        module = self.modules[path]
+        module = self._modules[path]
         names = {item.name for item in module.items if isinstance(item, A.Use)}
         h = module.header
-        if h and h.implements and not h.implements_external and h.implements in self.notices:
-            names |= self._libraries_used(self.notices[h.implements], seen)
+        if h and h.implements and not h.implements_external and h.implements in self._notices:
+            names |= self._libraries_used(self._notices[h.implements], seen)
         return names
 
     def _namespace(self, path: str, checker: Checker, chain: list[str]) -> Namespace | None:
-        module = self.modules[path]
+        module = self._modules[path]
         header = module.header
         if header is None:
             checker.error("E107", "a notice policy starts with `notice DOCUMENT { … }`",
@@ -195,21 +219,21 @@ class PolicySet:
         _check_header(checker, header)
         parent = None
         if header.implements and not header.implements_external:
-            target = self.notices.get(header.implements) or self.broken_notices.get(header.implements)
+            target = self._notices.get(header.implements) or self._broken.get(header.implements)
             if target is None:
                 checker.error("E604", f"{header.implements} is not encoded here", header.span,
                               "implements an unknown notice",
                               hint="mark a notice that is not in the repository `implements DOC external`")
             elif target in chain or target == path:
                 checker.error("E605", "notices implement each other in a circle", header.span)
-            elif target in self.failed:
+            elif target in self._failed:
                 checker.error("E604", f"{header.implements} is encoded in {target}, which has errors",
                               header.span, "implements a notice that does not check", hint=f"fix {target} first")
-                checker.diagnostics.extend(self.failed[target].diagnostics)
+                checker.diagnostics.extend(self._failed[target].diagnostics)
                 return None
             else:
                 parent = self._namespace(target, checker, chain + [path])
-        return checker.namespace(module, header.document, path, parent, self.libraries)
+        return checker.namespace(module, header.document, path, parent, self._libraries)
 
     def all_paths(self) -> list[str]:
         return sorted(set(self.modules) | set(self.failed))

@@ -76,7 +76,7 @@ class SourceIndex:
     def needed(self, start: Header) -> list[Header]:
         """The notice's file, every file declaring a notice it implements (transitively: the one that
         parses is the one used) and every library file they use."""
-        out, todo = [], [start]
+        out, todo = [], [start] + [x for x in self.headers if start.notice and x.notice == start.notice]
         while todo:
             h = todo.pop()
             if any(h is x for x in out):
