@@ -147,3 +147,15 @@ def test_yibao_cache_0_writes_nothing(tmp_path, policies):
     assert r.returncode == 0 and not entries(cache, "calculator") and not (cache / "yibao" / "grammar.lark-cache").exists()
     assert yibao("--policies", policies, "eval", JLP, "--case", "-", cache=cache, stdin=CASE).returncode == 0
     assert entries(cache, "calculator")  # the control
+
+
+def test_after_an_edit_only_that_notice_is_analysed_again(tmp_path, policies):
+    cache = tmp_path / "cache"
+    assert yibao("--policies", policies, "check", cache=cache).returncode == 0
+    assert len(entries(cache, "analysis")) == 5  # one per notice
+    path = policies / "fengyan-2024.policy"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    warm = yibao("--policies", policies, "check", "--format", "json", cache=cache)
+    assert len(entries(cache, "analysis")) == 6  # fengyan's alone is new
+    cold = yibao("--policies", policies, "check", "--format", "json", cache=cache, YIBAO_CACHE="0")
+    assert (warm.returncode, warm.stdout) == (cold.returncode, cold.stdout)

@@ -19,6 +19,7 @@ RULE_HELP = {
 
 def collect(ps: PolicySet, files: list[Path]) -> dict[str, list[Diagnostic]]:
     """file → its diagnostics (each reported once, against the file it is in)."""
+    from . import checked
     from .analysis import analyze
     by_file: dict[str, list[Diagnostic]] = {str(f): [] for f in files}
     seen = set()
@@ -44,8 +45,8 @@ def collect(ps: PolicySet, files: list[Path]) -> dict[str, list[Diagnostic]]:
         if module.header is None:
             continue  # a library: checked through the notices that use it
         program, diags = ps.check(resolved)
-        if program is not None:
-            diags = diags + analyze(program)
+        if program is not None:  # (the analyses from the cache where the notice's sources are unchanged)
+            diags = diags + checked.analyze(ps, resolved, program, analyze)
         for d in rehome(ps, resolved, diags):  # each at the line that must change
             add(d, key)
     return by_file
