@@ -68,7 +68,7 @@ class PolicySet:
         self._broken: dict[str, str] = {}  # document number → a path that declares it but does not parse
         self._texts = NoticeTexts(self.directory / "texts")
 
-    def _parse(self, only=None):
+    def _read_files(self, only=None):
         """Read every file (in path order, so the first of two copies wins), or the headers `only`."""
         if self._parsed:
             return
@@ -87,18 +87,18 @@ class PolicySet:
         header = self.index.find(notice)
         if header is None:
             return None
-        self._parse(only=self.index.needed(header))
+        self._read_files(only=self.index.needed(header))
         if notice in self._notices:  # the first copy that parses, as with every file read
             return self._notices[notice]
         return None if header.notice == notice else header.path  # (none parses: `resolve` says so)
 
-    modules = property(lambda self: self._parse() or self._modules)
-    failed = property(lambda self: self._parse() or self._failed)
-    notices = property(lambda self: self._parse() or self._notices)
-    libraries = property(lambda self: self._parse() or self._libraries)
-    copies = property(lambda self: self._parse() or self._copy_paths)
-    broken_notices = property(lambda self: self._parse() or self._broken)
-    texts = property(lambda self: self._parse() or self._texts)
+    modules = property(lambda self: self._read_files() or self._modules)
+    failed = property(lambda self: self._read_files() or self._failed)
+    notices = property(lambda self: self._read_files() or self._notices)
+    libraries = property(lambda self: self._read_files() or self._libraries)
+    copies = property(lambda self: self._read_files() or self._copy_paths)
+    broken_notices = property(lambda self: self._read_files() or self._broken)
+    texts = property(lambda self: self._read_files() or self._texts)
 
     def _read(self, path: Path):
         from .diagnostics import PolicyError
@@ -139,7 +139,7 @@ class PolicySet:
             for key in list(self.modules) + list(self.failed):
                 if Path(key).resolve() == p.resolve():
                     return key
-            self._parse()
+            self._read_files()
             self._read(p)
             return str(p)
         from .diagnostics import did_you_mean
