@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -35,9 +36,14 @@ def installed(tmp_path_factory):
     """(the venv's bin directory, an environment to run it in, a working directory outside the checkout)."""
     tmp = tmp_path_factory.mktemp("wheel")
     env = {k: v for k, v in os.environ.items() if k not in ("YIBAO_POLICIES", "PYTHONPATH")}
+    # built from a copy: nothing is written into the checkout, and no stale build/ is packed
+    src = tmp / "src"
+    shutil.copytree(ROOT, src, symlinks=True, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "build", "dist", "site", "*.egg-info", "__pycache__", ".pytest_cache", ".hypothesis",
+        "node_modules"))
     # no build isolation: the test extra brings setuptools, so no index is needed to build
     _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-          "-w", tmp / "dist", ROOT], ROOT, env)
+          "-w", tmp / "dist", src], src, env)
     wheel = next((tmp / "dist").glob("yibao-*.whl"))
     venv = tmp / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", venv], tmp, env)
