@@ -37,6 +37,17 @@ def policies(tmp_path):
     return d
 
 
+@pytest.fixture
+def two(tmp_path):
+    """A smaller directory for the checks (each analysis takes seconds): 24号 and 峰岩, which implements it."""
+    d = tmp_path / "two"
+    shutil.copytree(POLICIES / "lib", d / "lib")
+    shutil.copytree(POLICIES / "texts", d / "texts")
+    for name in ("chongqing-2024.policy", "fengyan-2024.policy"):
+        shutil.copy(POLICIES / name, d / name)
+    return d
+
+
 def test_a_warm_eval_answers_as_a_cold_one_and_skips_the_parser(tmp_path, policies):
     cache = tmp_path / "cache"
     cold = yibao("--policies", policies, "eval", JLP, "--case", "-", cache=cache, stdin=CASE)
@@ -93,10 +104,12 @@ def test_a_changed_figure_changes_the_answer(tmp_path, policies):
     assert (after.returncode, json.loads(after.stdout or "null")) == (0, {"contribution": "726.00"}), after.stderr
 
 
-def test_a_warm_check_reports_exactly_what_a_cold_one_does(tmp_path, policies):
-    cache = tmp_path / "cache"
-    path = policies / "jiulongpo-2024.policy"
-    path.write_text(path.read_text(encoding="utf-8").replace("2024-09-30", "2024-09-31", 1), encoding="utf-8")
+def test_a_warm_check_reports_exactly_what_a_cold_one_does(tmp_path, two):
+    cache, policies = tmp_path / "cache", two
+    path = policies / "chongqing-2024.policy"
+    text = path.read_text(encoding="utf-8")
+    assert "= 380 元" in text
+    path.write_text(text.replace("= 380 元", "= 381 元", 1), encoding="utf-8")  # a figure the quote does not print
     runs = [yibao("--policies", policies, "check", "--format", fmt, cache=cache, **env)
             for fmt in ("text", "json") for env in ({"YIBAO_CACHE": "0"}, {}, {})]
     assert len(entries(cache, "check")) == 1  # one entry serves every format
@@ -110,7 +123,7 @@ def _plant(path, marker, mode):
         def __reduce__(self):
             return (open, (str(marker), "w"))
     import hashlib
-    payload = pickle.dumps({"key": path.stem.split("-", 1)[1], "by_file": Plant()})
+    payload = pickle.dumps({"key": path.stem.split("-", 1)[1], "code": Plant()})
     path.write_bytes(b"yibao-cache 1\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
     path.chmod(mode)
 
@@ -118,13 +131,14 @@ def _plant(path, marker, mode):
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX only")
 def test_an_entry_others_can_write_is_never_loaded(tmp_path, policies):
     cache, marker = tmp_path / "cache", tmp_path / "ran"
-    assert yibao("--policies", policies, "check", cache=cache).returncode == 0
-    [entry] = entries(cache, "check")
+    ask = ("--policies", policies, "eval", JLP, "--case", "-")
+    assert yibao(*ask, cache=cache, stdin=CASE).returncode == 0
+    [entry] = entries(cache, "calculator")
     _plant(entry, marker, 0o666)
-    assert yibao("--policies", policies, "check", cache=cache).returncode == 0 and not marker.exists()
+    assert yibao(*ask, cache=cache, stdin=CASE).returncode == 0 and not marker.exists()
     # the control: the same file, ours alone, is loaded (so the test above could fail)
     _plant(entry, marker, 0o600)
-    yibao("--policies", policies, "check", cache=cache)
+    yibao(*ask, cache=cache, stdin=CASE)
     assert marker.exists()
 
 
@@ -149,13 +163,13 @@ def test_yibao_cache_0_writes_nothing(tmp_path, policies):
     assert entries(cache, "calculator")  # the control
 
 
-def test_after_an_edit_only_that_notice_is_analysed_again(tmp_path, policies):
-    cache = tmp_path / "cache"
+def test_after_an_edit_only_that_notice_is_analysed_again(tmp_path, two):
+    cache, policies = tmp_path / "cache", two
     assert yibao("--policies", policies, "check", cache=cache).returncode == 0
-    assert len(entries(cache, "analysis")) == 5  # one per notice
+    assert len(entries(cache, "analysis")) == 2  # one per notice
     path = policies / "fengyan-2024.policy"
     path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     warm = yibao("--policies", policies, "check", "--format", "json", cache=cache)
-    assert len(entries(cache, "analysis")) == 6  # fengyan's alone is new
+    assert len(entries(cache, "analysis")) == 3  # fengyan's alone is new
     cold = yibao("--policies", policies, "check", "--format", "json", cache=cache, YIBAO_CACHE="0")
     assert (warm.returncode, warm.stdout) == (cold.returncode, cold.stdout)

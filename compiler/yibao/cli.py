@@ -19,7 +19,7 @@ from pathlib import Path
 from . import __version__
 from .errors import (BAD_INPUT, BROKEN_PIPE, INTERNAL_ERROR, INTERRUPTED, OK, OUTPUT_ERROR, POLICY_ERROR,
                      UNDECIDABLE, Fail)
-from .policies import default_directory, load_notice, policy_set
+from .policies import default_directory, load_calculator, load_notice, policy_set
 
 
 _EPILOG = """\
@@ -213,10 +213,15 @@ def load_program(args):
     return load_notice(policy_set(args.policies), args.notice)
 
 
+def load_cached(args):
+    """The notice's calculator, from the cache where its sources are unchanged (warm.py)."""
+    return load_calculator(policy_set(args.policies), args.notice)
+
+
 # ---- eval ------------------------------------------------------------------------------
 def cmd_eval(args) -> int:
     from .evaluate import Evaluator
-    program = load_program(args)
+    program = load_cached(args)
     ev = Evaluator(program)
     wanted = args.decision
     if wanted:
@@ -274,7 +279,7 @@ def _emit(result: dict, fmt: str):
 # ---- compile ---------------------------------------------------------------------------
 def cmd_compile(args) -> int:
     from .warm import source as generated_source
-    program = load_program(args)
+    program = load_cached(args)
     source = generated_source(program)
     if args.output:
         try:

@@ -266,10 +266,15 @@ def policy_set(directory: Path | None = None, extra: list[Path] = ()) -> PolicyS
 
 
 def load_notice(ps: PolicySet, notice: str):
-    """A checked program, or Fail(2) for an unknown notice, or the policy's errors (exit 1).
+    """A checked program, or Fail(2) for an unknown notice, or the policy's errors (exit 1)."""
+    from .warm import mark
+    return mark(ps, notice, _load(ps, notice))
 
-    A notice whose sources the cache has seen comes back as its calculator (warm.CachedProgram),
-    parsed and checked only if something asks for more than its decisions."""
+
+def load_calculator(ps: PolicySet, notice: str):
+    """What `yibao eval` and `yibao compile` need: a notice whose sources the cache has seen comes back
+    as its generated calculator (warm.CachedProgram: its document, decisions and code), parsed and
+    checked only if something asks it for more; any other, as load_notice."""
     from .warm import cached
     return cached(ps, notice, lambda: _load(ps, notice))
 

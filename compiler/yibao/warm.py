@@ -32,20 +32,27 @@ class CachedProgram:
 
 
 def cached(ps, notice: str, load):
-    """The notice's CachedProgram if the cache holds its sources' key, else `load()`, marked with the
-    key so that its calculator is stored when it is generated."""
-    if not cache.enabled():
-        return load()
-    header = ps.index.find(notice)
-    if header is None:
-        return load()  # not a notice here: `load` says so, with its suggestions
-    k = cache.key(*ps.index.key_parts(header))
-    entry = cache.load(_KIND, k)
+    """The notice's CachedProgram if the cache holds its sources' key, else `load()`, marked."""
+    k = _key(ps, notice)
+    entry = cache.load(_KIND, k) if k else None
     if isinstance(entry, dict) and entry.get("key") == k:
         return CachedProgram(entry, load)
-    program = load()
-    program.__dict__["_cache_key"] = k
+    return mark(ps, notice, load(), k)
+
+
+def mark(ps, notice: str, program, k: str | None = None):
+    """The program, marked with its sources' key so that its calculator is stored once generated."""
+    k = k or _key(ps, notice)
+    if k:
+        program.__dict__["_cache_key"] = k
     return program
+
+
+def _key(ps, notice: str) -> str | None:
+    if not cache.enabled():
+        return None
+    header = ps.index.find(notice)
+    return cache.key(*ps.index.key_parts(header)) if header is not None else None
 
 
 def source(program) -> str:
