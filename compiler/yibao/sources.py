@@ -13,10 +13,13 @@ from pathlib import Path
 
 MAX_SOURCE_BYTES = 1_000_000  # a policy or a notice's text (the largest policy here is ≈14 kB)
 
-_NOTICE = re.compile(r"^[ \t]*notice[ \t]+([^\s{]+)", re.MULTILINE)
-_IMPLEMENTS = re.compile(r"^[ \t]*implements[ \t]+([^\s{}]+)([ \t]+external)?", re.MULTILINE)
-_LIBRARY = re.compile(r"^[ \t]*library[ \t]+([^\s\"{]+)", re.MULTILINE)
-_USE = re.compile(r"^[ \t]*use[ \t]+([^\s#]+)", re.MULTILINE)
+# Generous on purpose: a `use` or `library` word anywhere (a comment, a note) only adds a file to
+# parse and hash; a missed one would leave a needed file out, so nothing is anchored but the header.
+_NOTICE = re.compile(r"^[ \t]*notice\s+([^\s{]+)\s*\{([^}]*)\}", re.MULTILINE)
+_NOTICE_WORD = re.compile(r"(?<![\w.])notice\s+[^\s{]+\s*\{")
+_IMPLEMENTS = re.compile(r"\bimplements\s+([^\s{}]+)(\s+external\b)?")
+_LIBRARY = re.compile(r"(?<![\w.])library\s+([^\s\"{]+)")
+_USE = re.compile(r"(?<![\w.])use\s+([^\s#]+)")
 
 
 class Header:
@@ -37,11 +40,13 @@ class Header:
             return cls(str(path), f"unreadable: {exc}".encode(), plain=False)
         text = data.decode("utf-8", "replace")
         notices, libraries = _NOTICE.findall(text), _LIBRARY.findall(text)
-        implements = _IMPLEMENTS.search(text)
-        return cls(str(path), data, notices[0] if notices else None,
+        implements = _IMPLEMENTS.search(notices[0][1]) if notices else None
+        # plain: one header, all of it read (a `}` inside a header string could hide its `implements`)
+        plain = len(notices) + len(libraries) == 1 and len(_NOTICE_WORD.findall(text)) == len(notices) \
+            and (implements is not None or not notices or "implements" not in text)
+        return cls(str(path), data, notices[0][0] if notices else None,
                    implements.group(1) if implements and not implements.group(2) else None,
-                   libraries[0] if libraries else None, tuple(_USE.findall(text)),
-                   len(notices) + len(libraries) == 1)
+                   libraries[0] if libraries else None, tuple(_USE.findall(text)), plain)
 
 
 class SourceIndex:
