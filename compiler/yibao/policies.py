@@ -8,11 +8,11 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import BAD_INPUT, Fail
 from .sources import SourceIndex
 
+TYPE_CHECKING = False  # (typing itself is not imported: a warm `yibao eval` never needs it)
 if TYPE_CHECKING:
     from . import ast as A
     from . import ir
