@@ -35,3 +35,23 @@ def test_a_notice_needs_its_parents_and_their_libraries_only():
     ix = SourceIndex(POLICIES)
     needed = {Path(h.path).name for h in ix.needed(ix.find("九龙坡医保发〔2023〕46号"))}
     assert needed == {"jiulongpo-2024.policy", "chongqing-2024.policy", "resident.policy"}
+
+
+def test_a_policy_set_that_reads_buffers_is_neither_indexed_nor_cached(tmp_path, monkeypatch):
+    """The language server reads an editor's unsaved text: the files on disk (what the index reads and
+    the cache keys hash) do not describe it, so every file is read and nothing comes from the cache."""
+    from yibao import checked, warm
+    from yibao.policies import PolicySet
+    from yibao.source import SourceFile
+
+    class Buffers(PolicySet):
+        def _source(self, path):
+            return SourceFile(str(path), Path(path).read_text(encoding="utf-8"))
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    ps = Buffers(POLICIES)
+    assert not ps.from_disk and PolicySet(POLICIES).from_disk
+    assert warm._key(ps, "九龙坡医保发〔2023〕46号") is None
+    ps.check("九龙坡医保发〔2023〕46号")
+    assert ps._parsed  # every file read, not the three the index names
+    assert checked.collect(ps, [], lambda ps, files: "ran") == "ran"

@@ -12,7 +12,7 @@ _KIND, _ANALYSIS = "check", "analysis"
 
 def collect(ps, files, run):
     """`run(ps, files)`'s file → diagnostics, from the cache when the same sources were checked."""
-    if not cache.enabled():
+    if not cache.enabled() or not ps.from_disk:
         return run(ps, files)
     k = cache.key(*ps.index.all_parts(), b"files", *(str(f).encode("utf-8", "surrogateescape") for f in files),
                   b"directory", str(ps.directory).encode("utf-8", "surrogateescape"))
@@ -26,7 +26,7 @@ def collect(ps, files, run):
 
 def analyze(ps, path: str, program, run) -> list:
     """`run(program)`'s findings for the notice at `path`, from the cache when its sources are unchanged."""
-    header = ps.index.find(path) if cache.enabled() else None
+    header = ps.index.find(path) if cache.enabled() and ps.from_disk else None
     if header is None:
         return run(program)
     k = cache.key(b"analysis", *ps.index.key_parts(header))

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from . import ir
     from .check import Checker, Namespace
     from .diagnostics import Diagnostic, PolicyError
+    from .source import SourceFile
 
 # the document number of a notice file that does not parse, so a child can say what is wrong with it
 _NOTICE_HEADER = re.compile(r"^\s*notice\s+([^\W\d_]+〔\d{4}〕\d+号)", re.MULTILINE)
@@ -82,7 +83,7 @@ class PolicySet:
     def _parse_for(self, notice: str) -> str | None:
         """Read only what one notice needs (its file, the notices it implements, their libraries) and
         return its path; None where the headers do not say plainly what that is (then read them all)."""
-        if self._parsed or not all(h.plain for h in self.index.headers):
+        if self._parsed or not self.from_disk or not all(h.plain for h in self.index.headers):
             return None
         header = self.index.find(notice)
         if header is None:
@@ -102,16 +103,14 @@ class PolicySet:
 
     def _read(self, path: Path):
         from .diagnostics import PolicyError
-        from .from_tree import parse_module
-        from .parse import read_source
         key = str(path)
         try:
-            file = read_source(path)
+            file = self._source(path)
         except PolicyError as exc:
             self._failed[key] = exc
             return
         try:
-            module = parse_module(file)
+            module = self._parse(file)
         except PolicyError as exc:
             self._failed[key] = exc
             m = _NOTICE_HEADER.search(file.text)
@@ -125,6 +124,21 @@ class PolicySet:
         elif module.library:
             self._libraries.setdefault(module.library.name, module)
             self._copy_paths.setdefault("library " + module.library.name, []).append(key)
+
+    def _source(self, path: Path) -> SourceFile:
+        """A policy file's text (the language server gives an editor's unsaved text instead)."""
+        from .parse import read_source
+        return read_source(path)
+
+    def _parse(self, file: SourceFile) -> A.Module:
+        from .from_tree import parse_module
+        return parse_module(file)
+
+    @property
+    def from_disk(self) -> bool:
+        """Every policy is read from its file, so the header index and the cache keys (which hash
+        the files) describe what is checked; not so where a subclass reads an editor's buffers."""
+        return type(self)._source is PolicySet._source
 
     def resolve(self, notice: str) -> str:
         """A document number or a path → the policy file's path (ValueError if neither)."""

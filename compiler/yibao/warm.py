@@ -49,7 +49,7 @@ def mark(ps, notice: str, program, k: str | None = None):
 
 
 def _key(ps, notice: str) -> str | None:
-    if not cache.enabled():
+    if not cache.enabled() or not ps.from_disk:
         return None
     header = ps.index.find(notice)
     return cache.key(*ps.index.key_parts(header)) if header is not None else None
