@@ -48,7 +48,7 @@ def test_notices_as_a_table_align_chinese_columns(capsys, monkeypatch):
     assert "渝医保发〔2022〕25号 (external)" in out
 
 
-@pytest.mark.parametrize("command", ["eval", "compile", "check", "schema", "diff", "new", "notices"])
+@pytest.mark.parametrize("command", ["eval", "compile", "check", "schema", "diff", "new", "notices", "lsp"])
 def test_every_command_s_help_has_an_example(command, capsys):
     parser = build_parser()
     with pytest.raises(SystemExit):

@@ -69,3 +69,31 @@ def test_syntax_errors_name_the_position(source, code, line, column):
     d = exc.value.diagnostics[0]
     assert (d.code, d.span.line, d.span.column) == (code, line, column)
     assert d.render().startswith(f"x.policy:{line}:{column}: error[{code}]")
+
+
+@pytest.mark.parametrize("source,code,line,column,words", [
+    # a unit misspelt, in a definition and deep in a rule with a guard
+    ("let a = 380 元\nlet b = 755 圆", "E103", 2, 13, ["`圆` is not a unit", "个月"]),
+    ("decision d : money {\n  rule r overrides q §一 \"q\" when true then 755 圆\n}", "E103", 2, 48, ["not a unit"]),
+    # a clause without §: before the quote of a definition, and as a rule's label
+    ("let a = 380 元 一 \"q\"", "E103", 1, 15, ["without `§`", "write `§一`"]),
+    ("decision d : money {\n  rule 三（一） \"q\" when true then 1 元\n}", "E101", 2, 9, ["without `§`", "write `§三（…`"]),
+    # a quote not closed on its line
+    ("let a = 380 元 §一 \"q\nlet b = 1 元", "E101", 1, 18, ["not closed"]),
+    # Chinese punctuation where ASCII is meant
+    ("let a = max(1 元，2 元)", "E101", 1, 16, ["Chinese `，`", "write `,`"]),
+    ("let a = max（1 元, 2 元)", "E101", 1, 12, ["write `(`"]),
+    ("fact x ： money", "E101", 1, 8, ["write `:`"]),
+    # a curly quote glued to the clause swallows the quote: the end comes too early
+    ("let a = 380 元 §一“q”", "E102", 1, 15, ["curly quote", "straight quotes"]),
+])
+def test_common_slips_are_named(source, code, line, column, words):
+    with pytest.raises(PolicyError) as exc:
+        parse_text(source, "x.policy")
+    d = exc.value.diagnostics[0]
+    text = d.render()
+    assert (d.code, d.span.line, d.span.column) == (code, line, column), text
+    assert text.startswith(f"x.policy:{line}:{column}: error[{code}]")
+    assert "^" in text.splitlines()[3]
+    for w in words:
+        assert w in text, text

@@ -78,33 +78,89 @@ def _junit(capsys, policies, *extra):
 
 
 def test_junit_structure(capsys, broken):
+    """A suite per policy file, a test case per check phase; the planted E401 fails the figures
+    phase of its file, and the analyses of that file are skipped (they need a checked program)."""
     code, out = _junit(capsys, broken)
     assert code == 1
     root = ET.fromstring(out.encode("utf-8"))
     assert root.tag == "testsuites"
-    suites = root.findall("testsuite")
-    assert len(suites) == 1
-    suite = suites[0]
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert len(suites) == len(list(broken.rglob("*.policy")))
+    assert sum(int(s.get("tests")) for s in suites.values()) == int(root.get("tests"))
+    suite = next(s for n, s in suites.items() if n.endswith("chongqing-2024.policy"))
     cases = suite.findall("testcase")
-    assert int(suite.get("tests")) == len(cases) == int(root.get("tests"))
+    assert int(suite.get("tests")) == len(cases)
     failed = [c for c in cases if c.find("failure") is not None]
-    assert int(suite.get("failures")) == len(failed) == 1
+    assert int(suite.get("failures")) == len(failed) == int(root.get("failures")) == 1
+    assert failed[0].get("name").startswith("figures and citations: E401 at ")
     failure = failed[0].find("failure")
-    assert failure.get("type") == "E401"
-    assert "390" in failure.get("message")
-    assert failed[0].get("name").endswith("chongqing-2024.policy")
-    assert all(c.get("classname") == "yibao.check" for c in cases)
+    assert failure.get("type") == "E401" and "390" in failure.get("message")
+    phases = {c.get("name").split(":")[0] for c in cases}
+    assert phases == {"syntax", "names", "types", "figures and citations", "tables and rules", "inheritance",
+                      "invariants"}
+    skipped = {c.get("name") for c in cases if c.find("skipped") is not None}
+    assert skipped == {"tables and rules", "invariants"}
+    assert all(c.get("classname") == "yibao.check.chongqing-2024" for c in cases)
+
+
+def test_junit_one_failure_per_error_and_skips_after_a_parse_error(capsys, tmp_path):
+    d = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies", d)
+    p = d / "chongqing-2024.policy"
+    s = p.read_text(encoding="utf-8")
+    p.write_text(s.replace("let 居民一档标准 = 380 元", "let 居民一档标准 = 380 元 printed 390", 1)
+                 .replace("let 居民二档标准 = 755 元", "let 居民二档标准 = 755 元 printed 756", 1), encoding="utf-8")
+    (d / "bad.policy").write_text("let a = = 1\n", encoding="utf-8")
+    code, out = _junit(capsys, d)
+    assert code == 1
+    root = ET.fromstring(out.encode("utf-8"))
+    suite = next(s for s in root.findall("testsuite") if s.get("name").endswith("chongqing-2024.policy"))
+    e401 = [c for c in suite.findall("testcase") if (c.find("failure") is not None
+                                                     and c.find("failure").get("type") == "E401")]
+    assert len(e401) == 2  # one failing test case for each error
+    assert {c.get("name") for c in e401} == {"figures and citations: E401 at 16:28",
+                                             "figures and citations: E401 at 17:28"}
+    bad = next(s for s in root.findall("testsuite") if s.get("name").endswith("bad.policy"))
+    cases = {c.get("name"): c for c in bad.findall("testcase")}
+    assert cases["syntax: E103 at 1:9"].find("failure").get("type") == "E103"
+    assert all(c.find("skipped") is not None for n, c in cases.items() if not n.startswith("syntax"))
+    assert bad.get("skipped") == "6"
 
 
 def test_junit_strict_fails_on_warnings(capsys, dead):
-    broken = dead
-    code, out = _junit(capsys, broken)
+    code, out = _junit(capsys, dead)
     assert code == 0
-    assert ET.fromstring(out.encode()).find("testsuite").get("failures") == "0"
-    code, out = _junit(capsys, broken, "--strict")
+    root = ET.fromstring(out.encode())
+    assert root.get("failures") == "0"
+    assert any("W501" in (c.findtext("system-out") or "") for c in root.iter("testcase"))
+    code, out = _junit(capsys, dead, "--strict")
     assert code == 1
-    failure = ET.fromstring(out.encode()).find("testsuite/testcase/failure")
+    failure = ET.fromstring(out.encode()).find(".//testcase/failure")
     assert failure is not None and failure.get("type") == "W501"
+
+
+def test_sarif_has_one_rule_per_code_with_help_into_the_error_reference(capsys, broken):
+    from yibao import codes
+    _, out, _ = run(capsys, "--policies", str(broken), "check", "--format", "sarif")
+    run_ = json.loads(out)["runs"][0]
+    rules = run_["tool"]["driver"]["rules"]
+    assert len({r["id"] for r in rules}) == len(rules)
+    for result in run_["results"]:
+        rule = rules[result["ruleIndex"]]
+        assert rule["id"] == result["ruleId"]
+    e401 = next(r for r in rules if r["id"] == "E401")
+    assert e401["helpUri"] == codes.HELP_BASE + "#e401"
+    assert e401["name"] == "printed-figure"
+    assert e401["shortDescription"]["text"] == "E401: a printed figure differs"  # the reference's heading
+    assert e401["fullDescription"]["text"]
+
+
+def test_every_code_the_compiler_reports_has_a_description():
+    import re
+    from yibao import codes
+    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "compiler" / "yibao").rglob("*.py"))
+    used = set(re.findall(r'"([EW]\d{3})"', source))
+    assert used and used <= set(codes.CODES), used - set(codes.CODES)
 
 
 @pytest.mark.parametrize("which", ["broken", "dead"])

@@ -59,6 +59,9 @@ _EXAMPLES = {
     "new": """example:
   yibao new --from 渝医保发〔2025〕42号 --coverage 2027 -o policies/chongqing-2027.policy
 """,
+    "lsp": """example:
+  yibao lsp                             # started by the editor: see docs/how-to/editor.md
+""",
     "notices": """examples:
   yibao notices
   yibao notices --format json | python -c 'import json, sys; print(len(json.load(sys.stdin)))'
@@ -67,7 +70,7 @@ _EXAMPLES = {
 
 # commands registered by other modules: imported only when that command (or the full --help) is
 # wanted, so `yibao eval` does not pay for them; each module has add_parser(subparsers)
-_MODULES = {"diff": ".workbench.diff", "new": ".workbench.drafting"}
+_MODULES = {"diff": ".workbench.diff", "new": ".workbench.drafting", "lsp": ".workbench.lsp"}
 _CORE = ("eval", "compile", "check", "schema", "notices")
 
 

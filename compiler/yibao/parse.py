@@ -7,6 +7,7 @@ from importlib import resources
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from . import slips
 from .cache import private_cache_dir
 from .diagnostics import Diagnostic, PolicyError
 from .source import SourceFile, Span, UnreadableSource
@@ -61,14 +62,17 @@ def _syntax_diagnostic(file: SourceFile, exc: UnexpectedInput) -> Diagnostic:
     line, column = max(exc.line, 1), max(exc.column, 1)
     if isinstance(exc, UnexpectedCharacters):
         char = file.text[exc.pos_in_stream] if exc.pos_in_stream < len(file.text) else ""
-        hint = ""
-        if char in "“”":
-            hint = "strings use straight double quotes \"…\""
-        elif char == "§" or char == "\"":
-            hint = "a citation is §clause \"quote\", with no space after §"
+        label, hint = slips.char_slip(file.text, exc.pos_in_stream) or ("not valid here", "")
         return Diagnostic("E101", f"unexpected character {char!r}", Span(file, line, column, line, column + 1),
-                          "not valid here", hint=hint)
+                          label, hint=hint)
     if isinstance(exc, UnexpectedEOF) or getattr(getattr(exc, "token", None), "type", None) == "$END":
+        early = slips.end_slip(file.text)
+        if early:
+            offset, hint = early
+            line = file.text.count("\n", 0, offset) + 1
+            column = offset - (file.text.rfind("\n", 0, offset) + 1) + 1
+            return Diagnostic("E102", "the file ends too early", Span(file, line, column, line, column + 1),
+                              "the declaration's quote is lost here", hint=hint)
         lines = file.text.splitlines()
         last = max((i for i, l in enumerate(lines, 1) if l.strip()), default=1)
         end = len(lines[last - 1]) + 1 if lines else 1
@@ -76,15 +80,21 @@ def _syntax_diagnostic(file: SourceFile, exc: UnexpectedInput) -> Diagnostic:
                           "a block or declaration is not finished here", hint="is a `}` missing?")
     assert isinstance(exc, UnexpectedToken)
     tok: Token = exc.token
-    expected = sorted({_TOKEN_WORDS.get(e, f"`{_literal(e)}`") for e in exc.expected})
-    got = "the end of the file" if tok.type == "$END" else f"`{tok}`"
     width = max(len(str(tok)), 1)
+    span = Span(file, line, column, line, column + width)
+    slip = slips.token_slip(file.text, tok.start_pos, str(tok), tok.type, set(exc.expected))
+    if slip:
+        message, label, hint, at = slip
+        if at != tok.start_pos:  # the caret under the word that needs the fix
+            word = file.text[at:].split(None, 1)[0]
+            column = at - (file.text.rfind("\n", 0, at) + 1) + 1
+            span = Span(file, line, column, line, column + len(word))
+        return Diagnostic("E103", message, span, label, hint=hint)
+    expected = sorted({_TOKEN_WORDS.get(e, f"`{_literal(e)}`") for e in exc.expected})
     hint = ""
-    if "CLAUSE" in exc.expected and tok.type == "STRING":
-        hint = "a citation starts with § and the clause number, e.g. §三（一） \"quote\""
-    elif tok.type == "NUMBER" and "UNIT" in exc.expected:
+    if tok.type == "NUMBER" and "UNIT" in exc.expected:
         hint = "write money as `380 元`, a rate as `90%`"
-    return Diagnostic("E103", f"unexpected {got}", Span(file, line, column, line, column + width),
+    return Diagnostic("E103", f"unexpected `{tok}`", span,
                       "expected " + _join(expected[:6]) + (" …" if len(expected) > 6 else ""), hint=hint)
 
 

@@ -5,18 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import __version__
+from . import __version__, codes
 from .diagnostics import Diagnostic
 from .policies import PolicySet
 
-RULE_HELP = {
-    "E1": "syntax", "E2": "names", "E3": "types", "E4": "printed figures and citations",
-    "E5": "tables and rules", "E6": "inheritance and overrides", "W": "warnings",
-}
 
-
-def collect(ps: PolicySet, files: list[Path]) -> dict[str, list[Diagnostic]]:
-    """file → its diagnostics (each reported once, against the file it is in)."""
+def collect(ps: PolicySet, files: list[Path], analyses: bool = True) -> dict[str, list[Diagnostic]]:
+    """file → its diagnostics (each reported once, against the file it is in); the static analyses
+    (seconds, where the rest takes a fraction of one) only with `analyses`."""
     from . import checked
     from .analysis import analyze
     from .context import rehome  # (here: a check answered from the cache needs none of it)
@@ -44,7 +40,7 @@ def collect(ps: PolicySet, files: list[Path]) -> dict[str, list[Diagnostic]]:
         if module.header is None:
             continue  # a library: checked through the notices that use it
         program, diags = ps.check(resolved)
-        if program is not None:  # (the analyses from the cache where the notice's sources are unchanged)
+        if program is not None and analyses:  # (from the cache where the notice's sources are unchanged)
             diags = diags + checked.analyze(ps, resolved, program, analyze)
         for d in rehome(ps, resolved, diags):  # each at the line that must change
             add(d, key)
@@ -65,7 +61,8 @@ def check_report(ps: PolicySet, files: list[Path], fmt: str, strict: bool, out) 
         json.dump(sarif(by_file), out, ensure_ascii=False, indent=2)
         out.write("\n")
     elif fmt == "junit":
-        out.write(junit(by_file, strict))
+        failed = {str(Path(k).resolve()) for k in ps.failed}
+        out.write(junit(by_file, strict, {f for f in by_file if str(Path(f).resolve()) in failed}))
     else:
         for d in all_diags:
             out.write(d.render() + "\n\n")
@@ -74,13 +71,14 @@ def check_report(ps: PolicySet, files: list[Path], fmt: str, strict: bool, out) 
 
 
 def sarif(by_file: dict[str, list[Diagnostic]]) -> dict:
-    rules = {}
+    """A SARIF 2.1.0 log: one rule per diagnostic code met, each result pointing at its rule."""
+    rules: dict[str, int] = {}  # code → index in the driver's rules
     results = []
     for f, diags in by_file.items():
         for d in diags:
-            rules.setdefault(d.code, {"id": d.code, "name": _family(d.code),
-                                      "shortDescription": {"text": _family(d.code)}})
-            result = {"ruleId": d.code, "level": "warning" if d.severity == "warning" else "error",
+            index = rules.setdefault(d.code, len(rules))
+            result = {"ruleId": d.code, "ruleIndex": index,
+                      "level": "warning" if d.severity == "warning" else "error",
                       "message": {"text": d.message + "".join(f"\nnote: {n}" for n in d.notes)
                                   + (f"\nhelp: {d.hint}" if d.hint else "")}}
             if d.span:
@@ -95,32 +93,64 @@ def sarif(by_file: dict[str, list[Diagnostic]]) -> dict:
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{"tool": {"driver": {"name": "yibao", "version": __version__,
-                                      "informationUri": "https://github.com/yibao/yibao",
-                                      "rules": list(rules.values())}},
+                                      "informationUri": codes.HELP_BASE,
+                                      "rules": [_rule(code) for code in rules]}},
                   "results": results}],
     }
 
 
-def _family(code: str) -> str:
-    return RULE_HELP.get(code[:2], RULE_HELP.get(code[:1], "check"))
+def _rule(code: str) -> dict:
+    return {"id": code, "name": codes.name(code),
+            "shortDescription": {"text": f"{code}: {codes.title(code)}"},
+            "fullDescription": {"text": codes.description(code)},
+            "helpUri": codes.help_uri(code),
+            "defaultConfiguration": {"level": "warning" if code.startswith("W") else "error"},
+            "properties": {"tags": [codes.phase(code)]}}
 
 
-def junit(by_file: dict[str, list[Diagnostic]], strict: bool) -> str:
-    """One test case per policy file; it fails with its errors (and warnings, with --strict)."""
-    from xml.sax.saxutils import escape, quoteattr  # (urllib and email come with it: only for JUnit)
-    cases, failures = [], 0
+def junit(by_file: dict[str, list[Diagnostic]], strict: bool, broken: set[str] = frozenset()) -> str:
+    """One test suite per policy file and a test case per check phase in it. A phase with errors
+    (and warnings, with --strict) has one failing test case per diagnostic, as a test case holds one
+    failure; other warnings go to system-out. A file that does not parse skips the later phases, one
+    with errors skips the analyses (they need a checked program)."""
+    from xml.sax.saxutils import escape, quoteattr  # (urllib and email come with it: JUnit only)
+    suites, totals = [], [0, 0]
     for f, diags in by_file.items():
-        bad = [d for d in diags if d.severity == "error" or strict]
-        body = ""
-        if bad:
-            failures += 1
-            text = "\n\n".join(d.render() for d in diags)
-            body = (f'<failure message={quoteattr(bad[0].message)} type="{bad[0].code}">'
-                    f"{escape(text)}</failure>")
-        elif diags:
-            body = f"<system-out>{escape(chr(10).join(d.render() for d in diags))}</system-out>"
-        cases.append(f'    <testcase classname="yibao.check" name={quoteattr(f)}>{body}</testcase>')
+        by_phase: dict[str, list[Diagnostic]] = {p: [] for p in codes.PHASES.values()}
+        for d in diags:
+            by_phase.setdefault(codes.phase(d.code), []).append(d)
+        has_error = any(d.severity == "error" for d in diags)
+        cases, failures, skipped = [], 0, 0
+        for ph, found in by_phase.items():
+            bad = [d for d in found if d.severity == "error" or strict]
+            out = "\n\n".join(d.render() for d in found if d not in bad)
+            out = f"<system-out>{escape(out)}</system-out>" if out else ""
+            for d in bad:
+                failures += 1
+                where = f" at {d.span.line}:{d.span.column}" if d.span else ""
+                cases.append(_case(f, f"{ph}: {d.code}{where}", f'<failure message={quoteattr(d.message)} '
+                                   f'type="{d.code}">{escape(d.render())}</failure>' + out))
+                out = ""
+            if bad:
+                continue
+            why = ("the policy does not parse" if f in broken and ph != codes.PHASES["1"] else
+                   "the policy has errors; the analyses need a checked program" if has_error and ph in _ANALYSES
+                   else "")
+            skipped += bool(why)
+            cases.append(_case(f, ph, (f"<skipped message={quoteattr(why)}/>" if why else "") + out))
+        suites.append(f'  <testsuite name={quoteattr(f)} tests="{len(cases)}" failures="{failures}" errors="0" '
+                      f'skipped="{skipped}">\n' + "\n".join(cases) + "\n  </testsuite>")
+        totals[0] += len(cases)
+        totals[1] += failures
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<testsuites name="yibao check" tests="{len(cases)}" failures="{failures}" errors="0">\n'
-            f'  <testsuite name="yibao check" tests="{len(cases)}" failures="{failures}" errors="0" skipped="0">\n'
-            + "\n".join(cases) + "\n  </testsuite>\n</testsuites>\n")
+            f'<testsuites name="yibao check" tests="{totals[0]}" failures="{totals[1]}" errors="0">\n'
+            + "\n".join(suites) + "\n</testsuites>\n")
+
+
+def _case(file: str, name: str, body: str) -> str:
+    from xml.sax.saxutils import quoteattr
+    return f'    <testcase classname={quoteattr("yibao.check." + Path(file).stem)} name={quoteattr(name)}>{body}</testcase>'
+
+
+# phases that run only on a program that checks without errors
+_ANALYSES = {codes.PHASES["5"], codes.PHASES["7"]}
