@@ -418,6 +418,9 @@ def markdown(r) -> str:
     L += ["", "## Known gaps", ""] + [f"- {n}" for n in GAPS]
     if r.get("notes"):
         L += ["", "## Notes", ""] + [f"- {n}" for n in r["notes"]]
+    if r.get("rolls"):
+        import columnar as columnar_bench
+        L += columnar_bench.markdown(r["rolls"])
     return "\n".join(L) + "\n"
 
 
@@ -460,7 +463,7 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="smaller sizes (1M columnar cases, 200k memory case)")
     ap.add_argument("--notice", help="override the notice (default: 九龙坡 if present, else 24号)")
     ap.add_argument("--no-docs", action="store_true", help="write bench/results.json only")
-    ap.add_argument("--skip", default="", help="comma-separated parts to skip: a,b,c,d,e,startup,profile")
+    ap.add_argument("--skip", default="", help="comma-separated parts to skip: a,b,c,d,e,f,startup,profile")
     ap.add_argument("--render", action="store_true", help="only re-render docs/benchmarks.md from bench/results.json")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
@@ -499,6 +502,10 @@ def main(argv=None):
     if "e" not in skip:
         log("(e) columnar")
         r["columnar"] = columnar(program, sizes["columnar"], 3, yard)
+    if "f" not in skip:  # bench/columnar.py: the kernel near the NumPy limit, Parquet in → out, memory
+        log("(f) columnar kernel and rolls")
+        import columnar as columnar_bench
+        r["rolls"] = columnar_bench.measure(program, notice, q, run_child, yibao_cmd)
     if "startup" not in skip:
         log("start-up and check")
         r["startup"] = startup.measure()

@@ -167,6 +167,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     src = e.add_mutually_exclusive_group(required=True)
     src.add_argument("--case", metavar="FILE", help="one case, a JSON object ('-' reads standard input)")
     src.add_argument("--cases", metavar="FILE.jsonl", help="one case a line; one result a line, in order, streamed")
+    e.add_argument("--output", metavar="RESULTS", help="with --cases ROLL: a roll as .jsonl, .csv or .parquet in, the "
+                   "results in one of those (by extension) out, through the columnar backend (needs yibao[columnar])")
     e.add_argument("--decision", metavar="NAME", action="append", help="only this decision (repeatable)")
     e.add_argument("--explain", action="store_true", help="add the rules that fired, with clause and quote")
     e.add_argument("--format", choices=("json", "text"), default="json",
@@ -232,6 +234,11 @@ def cmd_eval(args) -> int:
         if missing:
             raise Fail(UNDECIDABLE, f"{program.document} does not state `{missing[0]}`; it states "
                        + ", ".join(program.decisions))
+    if args.output:
+        if args.cases is None or args.cases == "-":
+            raise Fail(BAD_INPUT, "--output goes with --cases ROLL (a .jsonl, .csv or .parquet file)")
+        from .batch import eval_roll
+        return eval_roll(program, args.cases, args.output, wanted, args.explain)
     if args.case is not None:
         raw = _read_json(args.case)
         result, error = ev.one(raw, wanted, args.explain, where=args.case if args.case != "-" else "<stdin>")

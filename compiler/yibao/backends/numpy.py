@@ -28,6 +28,7 @@ from .. import __version__, ir
 from .interpreter import Interpreter
 from ..runtime import Undecidable
 from ..pynames import public_names
+from .numpy_runtime import _INTERFACE, _RUNTIME, BENCH_GROUPS, BENCH_IDENTITIES, bench_columns  # noqa: F401 (re-exported)
 from .python import _NOT_STATIC, _comment, _ident, _static, output_kind
 
 
@@ -53,6 +54,8 @@ def load(program: ir.Program):
 
 _CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
         "add": "+", "sub": "-", "mul": "*"}
+_NONE = -(2 ** 62)  # a folded table's "no row matches"
+_UNKNOWN = object()  # a folded table's entry the notice leaves unknown
 _FILL = {"date": "_NAT", "bool": "False", "enum": "-1"}  # np.select defaults by output kind (else 0)
 
 
@@ -79,6 +82,8 @@ class _Gen:
         self.facts = {name: _ident("f_", name, i) for i, name in enumerate(program.facts)}
         self.unsupported: dict[str, str] = {}
         self.tables: list[str] = []  # folded tables, hoisted above the functions
+        self.domains: dict[str, str] = {}  # a domain's checks (code) → its shared helper
+        self.helpers: list[str] = []
 
     # ---- module ----
     def module(self) -> str:
@@ -109,7 +114,7 @@ class _Gen:
             except Unsupported as exc:
                 self.unsupported[name] = str(exc)
                 body += ["", f"# {_comment(name)}: not vectorized ({_comment(exc)})"]
-        out += ["", "# ---- tables folded into arrays ----"] + self.tables + body
+        out += ["", "# ---- tables folded into arrays ----"] + self.tables + body + self.helpers
         out += ["", "", "# decision → (function, output kind, enum of the output or None)", "DECISIONS = {"]
         for name in p.decisions:
             if name in self.unsupported:
@@ -117,7 +122,8 @@ class _Gen:
             t = p.definitions[name].type
             enum = t[1] if isinstance(t, tuple) else None
             out.append(f"    {name!r}: ({self.funcs[name]}, {output_kind(t)!r}, {enum!r}),")
-        out += ["}", f"UNSUPPORTED = {sorted(n for n in p.decisions if n in self.unsupported)!r}", "", _INTERFACE]
+        out += ["}", f"UNSUPPORTED = {sorted(n for n in p.decisions if n in self.unsupported)!r}"]
+        out += self.constraints() + ["", _INTERFACE]
         public = public_names(p.decisions)
         for name in p.decisions:
             fn = public[name]
@@ -128,6 +134,24 @@ class _Gen:
                     f"    {(_comment(d.description or name) + ': columns → (values, decided).')!r}",
                     f"    return evaluate(columns, [{name!r}])[{name!r}]", ""]
         return "\n".join(out) + "\n"
+
+    def constraints(self) -> list[str]:
+        """Facts that contradict each other, as masks: a row is bad where a constraint is decided and holds
+        (the scalar decode() ignores an undecidable one, so must this)."""
+        out, entries = [], []
+        for i, k in enumerate(self.p.constraints):
+            self.pre, self.bound = [], set()
+            try:
+                bad, ok = self.expr(k.when)
+            except Unsupported as exc:  # the row path still rejects such rows: the batch path asks it
+                out += ["", f"# constraint {_comment(k.name)}: not vectorized ({_comment(exc)})"]
+                entries.append(f"    ({k.facts!r}, None),")
+                continue
+            out += ["", "", f"def _k_{i}(c):", f"    {_comment(k.name)!r}", *self.pre,
+                    f"    return _full(c, {bad}) & _full(c, {ok or '_T'})"]
+            entries.append(f"    ({k.facts!r}, _k_{i}),")
+        return out + ["", "", "# constraint → (the facts it names, mask of the rows breaking it, or None: not vectorized)",
+                      "CONSTRAINTS = [", *entries, "]"]
 
     @staticmethod
     def fact_kind(t, non_negative=False):
@@ -253,14 +277,18 @@ class _Gen:
         return lines
 
     def table_lookup(self, d: ir.Definition) -> list[str] | None:
-        """Enum keys (at most one set key, `best` hit) and constant values: the rows folded into
-        arrays indexed by the eq keys' combination (and the set key's member), gathered per case."""
+        """Enum keys (at most one set key, `best` hit) and constant or unknown values: the rows folded into
+        arrays indexed by the eq keys' combination and the set key's whole bitmask (or member by member where
+        that table would be too large), gathered per case: one gather instead of a mask per row."""
         t = d.table
         members = [i for i, k in enumerate(t.keys) if k.mode == "member"]
         if len(members) > 1 or (members and t.hit != "best") or not t.rows:
             return None
         values = []
         for row in t.rows:
+            if isinstance(row.value, ir.Unknown) and row.value.low is None and row.value.high is None:
+                values.append(_UNKNOWN)  # an entry the notice leaves unknown: its row, matched, is undecided
+                continue
             v = row.value.value if isinstance(row.value, ir.Const) else self.fold(row.value)
             if v is _NOT_STATIC or not isinstance(v, int) or isinstance(v, bool):
                 return None
@@ -270,9 +298,18 @@ class _Gen:
         sizes = [len(self.p.enums[t.keys[i].enum].codes()) for i in eq]
         m = members[0] if members else None
         m_codes = self.p.enums[t.keys[m].enum].codes() if m is not None else []
-        sentinel = -(2 ** 62)
-        value_rows, always, twice = [], [], []
-        for combo in itertools.product(*(self.p.enums[t.keys[i].enum].codes() for i in eq)):
+        combos = list(itertools.product(*(self.p.enums[t.keys[i].enum].codes() for i in eq)))
+        dense = m is not None and len(m_codes) <= 20 and len(combos) << len(m_codes) <= 1 << 22
+        if m is not None and not dense and _UNKNOWN in values:
+            return None
+
+        def pick(hits):  # (value, unknown) of the matching rows' values by the hit policy
+            known = [h for h in hits if h is not _UNKNOWN]
+            if t.hit == "first":
+                return (_NONE if not hits or hits[0] is _UNKNOWN else hits[0]), bool(hits) and hits[0] is _UNKNOWN
+            return max(known, default=_NONE), len(known) < len(hits)
+        always, always_unk, by_member, by_member_unk, twice = [], [], [], [], []
+        for combo in combos:
             def hits(code, any_member):
                 out = []
                 for row, value in zip(t.rows, values):
@@ -283,11 +320,18 @@ class _Gen:
                         out.append(value)
                 return out
             h = hits(None, True)
-            always.append(sentinel if not h else (max(h) if t.hit == "best" else h[0]))
+            v, u = pick(h)
+            always.append(v)
+            always_unk.append(u)
             twice.append(t.hit == "unique" and len(h) > 1)
-            value_rows.append([max(hits(code, False), default=sentinel) for code in m_codes])
+            cells = [pick(hits(code, False)) for code in m_codes]
+            by_member.append([v for v, _ in cells])
+            by_member_unk.append([u for _, u in cells])
         var = _ident("_T_", d.name, len(self.tables))
+        unknown = any(always_unk) or any(map(any, by_member_unk))
         self.tables.append(f"{var}_ALWAYS = np.array({always!r}, dtype=np.int64)  # {_comment(d.name)}")
+        if unknown:
+            self.tables.append(f"{var}_ALWAYS_UNK = np.array({always_unk!r}, dtype=bool)")
         lines = [f"    # the rows of `{_comment(d.name)}` folded into {var}_* ({t.hit} hit)"]
         key_oks = []
         index = "0"
@@ -299,14 +343,33 @@ class _Gen:
             index = f"k{i}" if index == "0" else f"{index} + {stride} * k{i}"
             stride *= sizes[j]
         lines.append(f"    combo = np.broadcast_to({index}, (c['@n'],))")
-        lines.append(f"    v = {var}_ALWAYS[combo]")
-        if m is not None:
-            self.tables.append(f"{var}_BY_MEMBER = np.array({value_rows!r}, dtype=np.int64)")
+        u = None
+        if m is None:
+            lines.append(f"    v = {var}_ALWAYS[combo]")
+            if unknown:
+                lines.append(f"    u = {var}_ALWAYS_UNK[combo]")
+                u = "u"
+        else:
+            self.tables.append(f"{var}_BY_MEMBER = np.array({by_member!r}, dtype=np.int64)")
             k, ok = self.expr(t.keys[m].expr)
             key_oks.append(ok)
-            lines.append(f"    v = _best_over_bits(v, combo, np.broadcast_to(np.asarray({k}, dtype=np.int64), (c['@n'],)), {var}_BY_MEMBER)")
-        lines.append(f"    has = v != {sentinel}")
+            bits = f"np.asarray({k}, dtype=np.int64)"
+            if dense:
+                self.tables.append(f"{var}_BY_MEMBER_UNK = np.array({by_member_unk!r}, dtype=bool)")
+                unk = f"{var}_ALWAYS_UNK, {var}_BY_MEMBER_UNK" if unknown else "None, None"
+                lines += [f"    best, unk = _by_mask({var!r}, {var}_ALWAYS, {var}_BY_MEMBER, {unk})",
+                          f"    at = combo * {1 << len(m_codes)} + {bits}",
+                          "    v = best.take(at)"]
+                if unknown:
+                    lines.append("    u = unk.take(at)")
+                    u = "u"
+            else:
+                lines += [f"    v = {var}_ALWAYS[combo]",
+                          f"    v = _best_over_bits(v, combo, np.broadcast_to({bits}, (c['@n'],)), {var}_BY_MEMBER)"]
+        lines.append(f"    has = v != {_NONE}" if u is None else f"    has = (v != {_NONE}) | u")
         ok = [*key_oks]
+        if u is not None:
+            ok.append("~u")
         if any(twice):
             self.tables.append(f"{var}_TWICE = np.array({twice!r})")
             ok.append(f"~{var}_TWICE[combo]")
@@ -347,6 +410,27 @@ class _Gen:
             self.pre.append(f"    {var}, {var}_ok = {self.funcs[name]}(c)")
         return var, f"{var}_ok"
 
+    def domain(self, checks) -> str | None:
+        """The mask of a guarded decision's domain, as a shared helper: the decisions of one notice share
+        their domain checks, and each helper computes its mask once per batch (memoized in the context)."""
+        saved = self.pre, self.bound
+        self.pre, self.bound = [], set()
+        oks = []
+        for cond, _ in checks:
+            c, cok = self.expr(cond)
+            oks.append(f"~{c}" if cok is None else f"({cok} & ~{c})")
+        code, pre = _and(*oks), self.pre
+        self.pre, self.bound = saved
+        if code is None:
+            return None
+        key = "\n".join(pre + [code])
+        if key not in self.domains:
+            name = f"_domain_{len(self.domains)}"
+            self.domains[key] = name
+            self.helpers += ["", "", f"def {name}(c):", f"    r = c.get({'@' + name!r})", "    if r is None:",
+                             *("    " + line for line in pre), f"        r = c[{'@' + name!r}] = {code}", "    return r"]
+        return f"{self.domains[key]}(c)"
+
     def expr(self, e) -> tuple[str, str | None]:
         if isinstance(e, ir.Const):
             return self.scalar(e.value, e.type), None
@@ -368,11 +452,7 @@ class _Gen:
             return self.scalar(value, e.type), None
         if isinstance(e, ir.Domains):  # in the domain where every check is decided and none holds
             v, vok = self.expr(e.value)
-            oks = [vok]
-            for cond, _ in e.checks:
-                c, cok = self.expr(cond)
-                oks.append(f"~{c}" if cok is None else f"({cok} & ~{c})")
-            return v, _and(*oks)
+            return v, _and(vok, self.domain(e.checks))
         if isinstance(e, ir.IfE):
             c, cok = self.expr(e.cond)
             a, aok = self.expr(e.then)
@@ -434,226 +514,5 @@ class _Gen:
 
 
 # what a columnar module defines itself: a public decision function never takes these names
-_COLUMNAR_NAMES = {"np", "context", "decode", "encode", "evaluate", "rebits", "recode", "bench_columns",
-                   "BENCH_GROUPS", "BENCH_IDENTITIES", "DECISIONS", "UNSUPPORTED", "FACTS"}
-
-_RUNTIME = '''
-# ---- columnar runtime ------------------------------------------------------------
-_T, _F = np.True_, np.False_  # numpy bools, so that ~ is logical
-_NAT = np.datetime64("NaT", "D")
-_ONE_DAY = np.timedelta64(1, "D")
-
-
-def _n(c):
-    return c["@n"]
-
-
-def _full(c, v):
-    """A scalar or column → a column of the case count."""
-    v = np.asarray(v)
-    return v if v.shape == (c["@n"],) else np.broadcast_to(v, (c["@n"],))
-
-
-def _select(c, fires, values, fill):
-    """values[i] where fires[i] (the fires are disjoint: first match wins was applied), else fill."""
-    dtype = np.result_type(*[np.asarray(v) for v in values], np.asarray(fill))
-    out = np.full(c["@n"], fill, dtype=dtype)
-    for fire, value in zip(fires, values):
-        if fire is _F:
-            continue
-        np.copyto(out, value, where=_full(c, fire))
-    return out
-
-
-def _any_ok(c, fires, oks):
-    out = _F
-    for fire, ok in zip(fires, oks):
-        out = out | (fire & ok)
-    return _full(c, out)
-
-
-def _in(bits, index):
-    """Bit `index` of `bits` (either may be a column): enum membership in a set."""
-    return ((np.int64(bits) if isinstance(bits, int) else bits) >> index) & 1 != 0
-
-
-def _best_over_bits(best, combo, bits, table):
-    """max(best, table[combo, i] for every bit i set in bits), visiting only the set bits."""
-    best = np.array(best, dtype=np.int64)
-    rows = np.flatnonzero(bits)
-    left, combo = bits[rows], combo[rows]
-    while rows.size:
-        low = left & -left
-        bit = np.log2(low.astype(np.float64)).astype(np.int64)  # exact for a power of two
-        best[rows] = np.maximum(best[rows], table[combo, bit])
-        left = left ^ low
-        keep = left != 0
-        rows, left, combo = rows[keep], left[keep], combo[keep]
-    return best
-
-
-def _pct(fen, num, den):
-    """num/den of an amount in fen, rounded half up (away from zero) only where not whole."""
-    v = np.asarray(fen, dtype=np.int64) * num
-    up = (2 * v + den) // (2 * den)
-    down = -((-2 * v + den) // (2 * den))
-    return np.where(v >= 0, up, down)
-
-
-def _days(n):
-    return np.asarray(n, dtype=np.int64).astype("timedelta64[D]")
-
-
-def _year_start(y):
-    return (np.asarray(y, dtype=np.int64) - 1970).astype("datetime64[Y]").astype("datetime64[D]")
-
-
-def _year_end(y):
-    return _year_start(np.asarray(y, dtype=np.int64) + 1) - _ONE_DAY
-
-
-def _per_day(d, fn):
-    """fn over a date column, computed once per distinct day of its span and gathered (NumPy's
-    calendar conversions are slow per element; cases span a few hundred days)."""
-    d = np.asarray(d, dtype="datetime64[D]")
-    if d.ndim == 0 or d.size < 4096:
-        return fn(d)
-    known = ~np.isnat(d)
-    if not known.any():
-        return d.copy()
-    lo, hi = d[known].min(), d[known].max()
-    span = int((hi - lo).astype(np.int64)) + 1
-    if span > d.size:
-        return fn(d)
-    table = fn(np.arange(lo, hi + _ONE_DAY))
-    out = table[np.where(known, (d - lo).astype(np.int64), 0)]
-    return np.where(known, out, _NAT) if not known.all() else out
-
-
-def _first_of_next_month(d):
-    return _per_day(d, lambda d: (d.astype("datetime64[M]") + 1).astype("datetime64[D]"))
-
-
-def _date_plus_months(d, n):
-    """The same day n months later; the month's last day where that day does not exist."""
-    if np.ndim(n) == 0:
-        return _per_day(d, lambda d: _plus_months(d, n))
-    return _plus_months(d, n)
-
-
-def _plus_months(d, n):
-    month = d.astype("datetime64[M]")
-    day = (d - month.astype("datetime64[D]")).astype(np.int64)
-    target = month + np.asarray(n, dtype=np.int64).astype("timedelta64[M]")
-    first = target.astype("datetime64[D]")
-    last = ((target + 1).astype("datetime64[D]") - first).astype(np.int64) - 1
-    return first + np.minimum(day, last).astype("timedelta64[D]")
-'''
-
-_INTERFACE = '''
-_KIND_DTYPE = {"money": np.int64, "int": np.int64, "count": np.int64, "days": np.int64,
-               "months": np.int64, "date": "datetime64[D]", "bool": bool, "enum": np.int64,
-               "set": np.int64}
-
-
-def context(columns, n=None):
-    """Columns (see the module header) → the evaluation context: fact → (values, given)."""
-    if n is None:
-        n = len(next(iter(columns.values())))
-    c = {"@n": n}
-    for name, (kind, enum, default) in FACTS.items():
-        if name not in columns:
-            c[name] = (default, _T) if default is not None else (np.zeros((), _KIND_DTYPE.get(kind, np.int64)), _F)
-            continue
-        v = np.asarray(columns[name], dtype=_KIND_DTYPE.get(kind))
-        if kind == "date":
-            given = ~np.isnat(v)
-        elif kind == "enum":
-            given = v >= 0
-        else:
-            given = np.asarray(columns[name + "?"], bool) if name + "?" in columns else _T
-        if given is not _T and given.all():
-            given = _T  # a scalar mask keeps every `ok` computation of this fact scalar
-        if default is not None and given is not _T:
-            v, given = np.where(given, v, default), _T
-        c[name] = (v, given)
-    return c
-
-
-def evaluate(columns, decisions=None, n=None):
-    """Columns → {decision: (values, decided)} for every vectorized decision (or those asked for)."""
-    c = context(columns, n)
-    out = {}
-    for name in decisions or DECISIONS:
-        values, decided = DECISIONS[name][0](c)
-        out[name] = (_full(c, values), _full(c, decided))
-    return out
-
-
-def decode(name, values):
-    """A decision's column as interface codes where it is an enumeration (else unchanged)."""
-    enum = DECISIONS[name][2]
-    if enum is None:
-        return values
-    return np.asarray(ENUMS[enum], dtype=object)[values]
-
-
-def encode(enum, codes):
-    """Interface codes (or values) → member indices of `enum`; unknown → -1."""
-    index = {code: i for i, code in enumerate(ENUMS[enum])}
-    return np.array([index.get(code, -1) for code in codes], dtype=np.int64)
-
-
-def recode(enum, values, order):
-    """Indices into `order` (a tuple of codes; -1 = none) → indices into ENUMS[enum]."""
-    index = {code: i for i, code in enumerate(ENUMS[enum])}
-    table = np.array([index.get(code, -1) for code in order] + [-1], dtype=np.int64)
-    return table[np.asarray(values, dtype=np.int64)]
-
-
-def rebits(enum, mask, order):
-    """A bitmask over `order` (a tuple of codes) → a bitmask over ENUMS[enum] (codes not there drop)."""
-    index = {code: i for i, code in enumerate(ENUMS[enum])}
-    mask = np.asarray(mask, dtype=np.int64)
-    if tuple(order) == tuple(ENUMS[enum]):
-        return mask
-    out = np.zeros(mask.shape, np.int64)
-    for bit, code in enumerate(order):
-        if code in index:
-            out |= ((mask >> bit) & 1) << index[code]
-    return out
-'''
-
-
-# ---- bench/cases.py columns → this module's columns -----------------------------------------
-# The generator's conventions (interface.md order): group index, tier as the code itself,
-# identities bitmask in the interface table's order.
-BENCH_GROUPS = ("resident", "student", "newborn")
-BENCH_IDENTITIES = (
-    "destitute", "dibao", "dibao_marginal", "relapsed_poverty", "unstable_poverty_exit", "poverty_risk",
-    "sudden_hardship", "poverty_exited", "orphan", "veteran_care", "demobilized_veteran", "martyr_family",
-    "severe_disability", "family_planning_reward", "family_planning_special", "family_planning_complication",
-    "infertile_couple", "needy_student", "low_income_elderly",
-)
-
-
-def bench_columns(module, cols: dict) -> dict:
-    """bench/cases.columns() output → columns for a generated columnar module."""
-    import numpy as np
-    facts = module.FACTS
-    out = {}
-    for name, values in cols.items():
-        if name not in facts:
-            continue
-        kind, enum, _ = facts[name]
-        if name == "group" and kind == "enum":
-            out[name] = module.recode(enum, values, BENCH_GROUPS)
-        elif name == "tier" and kind == "enum":
-            codes = module.ENUMS[enum]
-            out[name] = module.recode(enum, np.asarray(values, np.int64) - 1, tuple(c for c in (1, 2)))\
-                if codes and isinstance(codes[0], int) else module.recode(enum, values, codes)
-        elif name == "identities" and kind == "set":
-            out[name] = module.rebits(enum, values, BENCH_IDENTITIES)
-        else:
-            out[name] = values
-    return out
+_COLUMNAR_NAMES = {"np", "context", "decode", "encode", "evaluate", "rebits", "recode", "CHUNK", "bench_columns",
+                   "BENCH_GROUPS", "BENCH_IDENTITIES", "DECISIONS", "UNSUPPORTED", "FACTS", "CONSTRAINTS"}

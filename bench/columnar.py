@@ -1,0 +1,150 @@
+"""Columnar measurements, called from bench/run.py (one run, ratios and throughput; never in tests):
+
+  kernel      the generated columnar functions on ready columns, whole arrays vs the module's chunks (64k rows),
+              beside the hand-written NumPy yardstick (bench/handwritten_numpy.py) on the same columns;
+  parquet     `yibao eval NOTICE --cases roll.parquet --output results.parquet` in process (read by record
+              batches, decode, decide, encode, write), cases/s, and a cProfile of it;
+  memory      max RSS of that command as a child process at two roll sizes (flat = batch-bounded).
+
+    python bench/columnar.py [--cases N]      # prints the JSON
+"""
+from __future__ import annotations
+
+import cProfile
+import io
+import json
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import cases as gen  # noqa: E402
+
+CACHE = Path(tempfile.gettempdir()) / "yibao-bench"
+KEYS = ("contribution", "assistance", "amount_due", "benefit_start")
+
+
+def kernel(program, n, repeat=3, seed=2024):
+    """Cases/s of the four yardstick decisions over n cases: the generated code on whole columns and in
+    its chunks, and the hand-written NumPy yardstick (bench/handwritten_numpy.py) in the same run."""
+    import numpy as np
+    import handwritten_numpy
+    from yibao.backends import numpy as to_numpy
+    mod = to_numpy.load(program)
+    cols = gen.columns(n, seed)
+    columns = to_numpy.bench_columns(mod, cols)
+    wanted = [k for k in KEYS if k in mod.DECISIONS]
+    got, want = {}, {}
+
+    def timed(fn, out):
+        t = time.perf_counter()
+        out.update(fn())
+        return time.perf_counter() - t
+    w = min(timed(lambda: mod.evaluate(columns, wanted, chunk=n), got) for _ in range(repeat))  # temporaries of n rows
+    c = min(timed(lambda: mod.evaluate(columns, wanted), got) for _ in range(repeat))  # the module's own chunks
+    h = min(timed(lambda: handwritten_numpy.evaluate(cols), want) for _ in range(repeat))
+    mismatches = {}
+    for k in wanted:  # where yibao decides, the yardstick gives the same value; where it does not, NaT
+        values, decided = got[k]
+        if k == "benefit_start":
+            mismatches[k] = int(np.count_nonzero(np.where(decided, values, np.datetime64("NaT", "D")) != want[k])
+                                - np.count_nonzero(np.isnat(want[k]) & ~decided))
+        else:
+            mismatches[k] = int(np.count_nonzero(decided & (values != want[k])))
+    return {"cases": n, "decisions": wanted, "whole_s": w, "whole_cases_per_s": n / w,
+            "chunked_s": c, "chunked_cases_per_s": n / c, "chunk_rows": mod.CHUNK,
+            "handwritten_numpy_s": h, "handwritten_numpy_cases_per_s": n / h, "ratio_chunked": c / h,
+            "mismatches": mismatches}
+
+
+def parquet_roll(n, seed=2024) -> Path:
+    """A seeded Parquet roll of n cases (bench/cases.py's cases; cached), written 100k rows at a time."""
+    import itertools
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"roll-{n}-{seed}.parquet"
+    if path.exists():
+        return path
+    schema = pa.schema([("group", pa.string()), ("tier", pa.int64()), ("identities", pa.list_(pa.string())),
+                        ("payment_date", pa.string()), ("birth_date", pa.string()), ("freshman", pa.bool_()),
+                        ("continuous", pa.bool_())])
+    tmp = path.with_suffix(".tmp")
+    cases = gen.generate(n, seed)
+    with pq.ParquetWriter(tmp, schema) as w:
+        while part := list(itertools.islice(cases, 100_000)):
+            w.write_table(pa.table({f.name: pa.array([c.get(f.name) for c in part], f.type) for f in schema}, schema=schema))
+    tmp.rename(path)
+    return path
+
+
+def parquet(program, n, repeat=2, profile_top=12):
+    """Cases/s of Parquet roll in → Parquet results out, in process, and where the time goes."""
+    from yibao.batch import eval_roll
+    roll = parquet_roll(n)
+    out = CACHE / "results.parquet"
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        eval_roll(program, str(roll), str(out))
+        times.append(time.perf_counter() - t)
+    prof = cProfile.Profile()
+    prof.enable()
+    eval_roll(program, str(roll), str(out))
+    prof.disable()
+    text = io.StringIO()
+    pstats.Stats(prof, stream=text).sort_stats("tottime").print_stats(profile_top)
+    best = min(times)
+    return {"cases": n, "s": best, "cases_per_s": n / best, "profile": text.getvalue()}
+
+
+def memory(notice, sizes, run_child, yibao_cmd):
+    """Max RSS of `yibao eval --cases roll.parquet --output results.parquet` at each roll size."""
+    rows = []
+    for n in sizes:
+        roll = parquet_roll(n)
+        _, rss = run_child(yibao_cmd() + ["eval", notice, "--cases", str(roll), "--output", str(CACHE / "mem.parquet")])
+        rows.append({"cases": n, "max_rss_kib": rss})
+    known = [r["max_rss_kib"] for r in rows if r["max_rss_kib"]]
+    return {"rows": rows, "flat": (max(known) < 1.3 * min(known)) if len(known) > 1 else None}
+
+
+def measure(program, notice, quick, run_child, yibao_cmd):
+    """Everything above, sized for a full run (10M kernel, 1M Parquet) or --quick."""
+    res = {"kernel": kernel(program, 1_000_000 if quick else 10_000_000)}
+    res["parquet"] = parquet(program, 200_000 if quick else 1_000_000)
+    # sizes of several batches each (262,144 rows a batch), so that a flat line means bounded by the batch
+    res["memory"] = memory(notice, (600_000, 1_800_000) if quick else (1_000_000, 4_000_000), run_child, yibao_cmd)
+    return res
+
+
+def markdown(res) -> list[str]:
+    k, p, m = res["kernel"], res["parquet"], res["memory"]
+    rss = ", ".join(f"{r['cases']:,}: {r['max_rss_kib'] / 1024:.0f} MiB" for r in m["rows"] if r["max_rss_kib"])
+    return ["", "## Columnar and rolls (bench/columnar.py)", "",
+            "| measure | cases/s/core | target |", "|---|---|---|",
+            f"| kernel, {k['cases']:,} cases, whole columns | {k['whole_cases_per_s']:,.0f} | ≥ 15M |",
+            f"| kernel, chunks of {k['chunk_rows']:,} rows | {k['chunked_cases_per_s']:,.0f} | ≥ 15M |",
+            f"| hand-written NumPy (bench/handwritten_numpy.py), same cases | {k['handwritten_numpy_cases_per_s']:,.0f} | "
+            f"yibao takes {k['ratio_chunked']:.2f}× its time; mismatches {sum(k['mismatches'].values())} |",
+            f"| Parquet roll in → Parquet results out, {p['cases']:,} cases | {p['cases_per_s']:,.0f} | ≥ 5M |",
+            f"| max RSS of that command: {rss} | | flat: {'yes' if m['flat'] else 'no' if m['flat'] is False else 'n/a'} |",
+            "", "Where the Parquet path's time goes (cProfile, by own time):", "", "```",
+            p["profile"].strip()[-3000:], "```"]
+
+
+if __name__ == "__main__":
+    import argparse
+    sys.path.insert(0, str(HERE.parent / "compiler"))
+    from yibao.policies import PolicySet
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=1_000_000)
+    ap.add_argument("--notice", default="九龙坡医保发〔2023〕46号")
+    a = ap.parse_args()
+    prog = PolicySet(HERE.parent / "policies").load(a.notice)
+    out = {"kernel": kernel(prog, a.cases), "parquet": parquet(prog, min(a.cases, 1_000_000))}
+    print(json.dumps(out, indent=1, ensure_ascii=False))

@@ -1,0 +1,277 @@
+"""The code every generated columnar module carries (its runtime and its interface), and the
+conversion of the benchmark generator's columns; backends/numpy.py generates the rest."""
+from __future__ import annotations
+
+_RUNTIME = '''
+# ---- columnar runtime ------------------------------------------------------------
+_T, _F = np.True_, np.False_  # numpy bools, so that ~ is logical
+_NAT = np.datetime64("NaT", "D")
+_ONE_DAY = np.timedelta64(1, "D")
+
+
+def _n(c):
+    return c["@n"]
+
+
+def _full(c, v):
+    """A scalar or column → a column of the case count."""
+    v = np.asarray(v)
+    return v if v.shape == (c["@n"],) else np.broadcast_to(v, (c["@n"],))
+
+
+def _select(c, fires, values, fill):
+    """values[i] where fires[i] (the fires are disjoint: first match wins was applied), else fill.
+    The constant values are one gather by a byte per row (which rule fired); the others are copied in."""
+    values = [np.asarray(v) for v in values]
+    dtype = np.result_type(*values, np.asarray(fill))
+    constant = [i for i, v in enumerate(values) if v.ndim == 0 and fires[i] is not _F]
+    if 1 < len(constant) < 255:
+        which = np.zeros(c["@n"], np.uint8)
+        for j, i in enumerate(constant, 1):
+            np.copyto(which, j, where=_full(c, fires[i]))
+        out = np.array([fill] + [values[i] for i in constant], dtype=dtype).take(which)
+        rest = [i for i, v in enumerate(values) if v.ndim]
+    else:
+        out = np.full(c["@n"], fill, dtype=dtype)
+        rest = range(len(values))
+    for i in rest:
+        if fires[i] is not _F:
+            np.copyto(out, values[i], where=_full(c, fires[i]))
+    return out
+
+
+def _any_ok(c, fires, oks):
+    out = _F
+    for fire, ok in zip(fires, oks):
+        out = out | (fire & ok)
+    return _full(c, out)
+
+
+def _in(bits, index):
+    """Bit `index` of `bits` (either may be a column): enum membership in a set."""
+    return ((np.int64(bits) if isinstance(bits, int) else bits) >> index) & 1 != 0
+
+
+def _best_over_bits(best, combo, bits, table):
+    """max(best, table[combo, i] for every bit i set in bits), visiting only the set bits."""
+    best = np.array(best, dtype=np.int64)
+    rows = np.flatnonzero(bits)
+    left, combo = bits[rows], combo[rows]
+    while rows.size:
+        low = left & -left
+        bit = np.log2(low.astype(np.float64)).astype(np.int64)  # exact for a power of two
+        best[rows] = np.maximum(best[rows], table[combo, bit])
+        left = left ^ low
+        keep = left != 0
+        rows, left, combo = rows[keep], left[keep], combo[keep]
+    return best
+
+
+_BY_MASK = {}
+
+
+def _by_mask(name, always, by_member, always_unk, by_member_unk):
+    """A best-hit table over a set key, per key combination and per whole bitmask of the set (built once,
+    on first use): the best of the always-matching rows and of every member's rows, and whether any of
+    them is unknown. A case's value is then one gather."""
+    got = _BY_MASK.get(name)
+    if got is None:
+        combos, width = by_member.shape
+        best = np.empty((combos, 1 << width), np.int64)
+        unk = np.zeros((combos, 1 << width), bool)
+        best[:, 0] = always
+        if always_unk is not None:
+            unk[:, 0] = always_unk
+        for bit in range(width):  # the masks with this bit as their highest: those without it, plus it
+            low, high = 1 << bit, 2 << bit
+            np.maximum(best[:, :low], by_member[:, bit][:, None], out=best[:, low:high])
+            if by_member_unk is not None:
+                np.logical_or(unk[:, :low], by_member_unk[:, bit][:, None], out=unk[:, low:high])
+        got = _BY_MASK[name] = (best.ravel(), unk.ravel())
+    return got
+
+
+def _pct(fen, num, den):
+    """num/den of an amount in fen, rounded half up (away from zero) only where not whole."""
+    v = np.asarray(fen, dtype=np.int64) * num
+    up = (2 * v + den) // (2 * den)
+    down = -((-2 * v + den) // (2 * den))
+    return np.where(v >= 0, up, down)
+
+
+def _days(n):
+    return np.asarray(n, dtype=np.int64).astype("timedelta64[D]")
+
+
+def _year_start(y):
+    return (np.asarray(y, dtype=np.int64) - 1970).astype("datetime64[Y]").astype("datetime64[D]")
+
+
+def _year_end(y):
+    return _year_start(np.asarray(y, dtype=np.int64) + 1) - _ONE_DAY
+
+
+def _per_day(d, fn):
+    """fn over a date column, computed once per distinct day of its span and gathered (NumPy's
+    calendar conversions are slow per element; cases span a few hundred days)."""
+    d = np.asarray(d, dtype="datetime64[D]")
+    if d.ndim == 0 or d.size < 4096:
+        return fn(d)
+    known = ~np.isnat(d)
+    if not known.any():
+        return d.copy()
+    lo, hi = d[known].min(), d[known].max()
+    span = int((hi - lo).astype(np.int64)) + 1
+    if span > d.size:
+        return fn(d)
+    table = fn(np.arange(lo, hi + _ONE_DAY))
+    out = table[np.where(known, (d - lo).astype(np.int64), 0)]
+    return np.where(known, out, _NAT) if not known.all() else out
+
+
+def _first_of_next_month(d):
+    return _per_day(d, lambda d: (d.astype("datetime64[M]") + 1).astype("datetime64[D]"))
+
+
+def _date_plus_months(d, n):
+    """The same day n months later; the month's last day where that day does not exist."""
+    if np.ndim(n) == 0:
+        return _per_day(d, lambda d: _plus_months(d, n))
+    return _plus_months(d, n)
+
+
+def _plus_months(d, n):
+    month = d.astype("datetime64[M]")
+    day = (d - month.astype("datetime64[D]")).astype(np.int64)
+    target = month + np.asarray(n, dtype=np.int64).astype("timedelta64[M]")
+    first = target.astype("datetime64[D]")
+    last = ((target + 1).astype("datetime64[D]") - first).astype(np.int64) - 1
+    return first + np.minimum(day, last).astype("timedelta64[D]")
+'''
+
+_INTERFACE = '''
+_KIND_DTYPE = {"money": np.int64, "int": np.int64, "count": np.int64, "days": np.int64,
+               "months": np.int64, "date": "datetime64[D]", "bool": bool, "enum": np.int64,
+               "set": np.int64}
+
+
+def context(columns, n=None):
+    """Columns (see the module header) → the evaluation context: fact → (values, given)."""
+    if n is None:
+        n = len(next(iter(columns.values())))
+    c = {"@n": n}
+    for name, (kind, enum, default) in FACTS.items():
+        if name not in columns:
+            # a 0-d array, never a Python scalar: `~(0 == 0)` would be -2, not False
+            c[name] = (np.asarray(default, _KIND_DTYPE.get(kind)), _T) if default is not None else (
+                np.zeros((), _KIND_DTYPE.get(kind, np.int64)), _F)
+            continue
+        v = np.asarray(columns[name], dtype=_KIND_DTYPE.get(kind))
+        if kind == "date":
+            given = ~np.isnat(v)
+        elif kind == "enum":
+            given = v >= 0
+        else:
+            given = np.asarray(columns[name + "?"], bool) if name + "?" in columns else _T
+        if given is not _T and given.all():
+            given = _T  # a scalar mask keeps every `ok` computation of this fact scalar
+        if default is not None and given is not _T:
+            v, given = np.where(given, v, default), _T
+        c[name] = (v, given)
+    return c
+
+
+CHUNK = 1 << 16  # rows per pass: every temporary stays in cache, none grows with the roll
+
+
+def evaluate(columns, decisions=None, n=None, chunk=CHUNK):
+    """Columns → {decision: (values, decided)} for every vectorized decision (or those asked for),
+    computed chunk by chunk into one output array per decision."""
+    if n is None:
+        n = len(next(iter(columns.values())))
+    names = list(DECISIONS if decisions is None else decisions)
+    out = {}
+    for start in range(0, max(n, 1), chunk):
+        stop = min(n, start + chunk)
+        part = {k: (v[start:stop] if np.ndim(v) else v) for k, v in columns.items()}
+        c = context(part, stop - start)
+        for name in names:
+            values, decided = DECISIONS[name][0](c)
+            values, decided = _full(c, values), _full(c, decided)
+            if n <= chunk:
+                out[name] = (values, decided)
+                continue
+            if name not in out:
+                out[name] = (np.empty(n, values.dtype), np.empty(n, bool))
+            out[name][0][start:stop] = values
+            out[name][1][start:stop] = decided
+    return out
+
+
+def decode(name, values):
+    """A decision's column as interface codes where it is an enumeration (else unchanged)."""
+    enum = DECISIONS[name][2]
+    if enum is None:
+        return values
+    return np.asarray(ENUMS[enum], dtype=object)[values]
+
+
+def encode(enum, codes):
+    """Interface codes (or values) → member indices of `enum`; unknown → -1."""
+    index = {code: i for i, code in enumerate(ENUMS[enum])}
+    return np.array([index.get(code, -1) for code in codes], dtype=np.int64)
+
+
+def recode(enum, values, order):
+    """Indices into `order` (a tuple of codes; -1 = none) → indices into ENUMS[enum]."""
+    index = {code: i for i, code in enumerate(ENUMS[enum])}
+    table = np.array([index.get(code, -1) for code in order] + [-1], dtype=np.int64)
+    return table[np.asarray(values, dtype=np.int64)]
+
+
+def rebits(enum, mask, order):
+    """A bitmask over `order` (a tuple of codes) → a bitmask over ENUMS[enum] (codes not there drop)."""
+    index = {code: i for i, code in enumerate(ENUMS[enum])}
+    mask = np.asarray(mask, dtype=np.int64)
+    if tuple(order) == tuple(ENUMS[enum]):
+        return mask
+    out = np.zeros(mask.shape, np.int64)
+    for bit, code in enumerate(order):
+        if code in index:
+            out |= ((mask >> bit) & 1) << index[code]
+    return out
+'''
+
+
+# ---- bench/cases.py columns → this module's columns -----------------------------------------
+# The generator's conventions (interface.md order): group index, tier as the code itself,
+# identities bitmask in the interface table's order.
+BENCH_GROUPS = ("resident", "student", "newborn")
+BENCH_IDENTITIES = (
+    "destitute", "dibao", "dibao_marginal", "relapsed_poverty", "unstable_poverty_exit", "poverty_risk",
+    "sudden_hardship", "poverty_exited", "orphan", "veteran_care", "demobilized_veteran", "martyr_family",
+    "severe_disability", "family_planning_reward", "family_planning_special", "family_planning_complication",
+    "infertile_couple", "needy_student", "low_income_elderly",
+)
+
+
+def bench_columns(module, cols: dict) -> dict:
+    """bench/cases.columns() output → columns for a generated columnar module."""
+    import numpy as np
+    facts = module.FACTS
+    out = {}
+    for name, values in cols.items():
+        if name not in facts:
+            continue
+        kind, enum, _ = facts[name]
+        if name == "group" and kind == "enum":
+            out[name] = module.recode(enum, values, BENCH_GROUPS)
+        elif name == "tier" and kind == "enum":
+            codes = module.ENUMS[enum]
+            out[name] = module.recode(enum, np.asarray(values, np.int64) - 1, tuple(c for c in (1, 2)))\
+                if codes and isinstance(codes[0], int) else module.recode(enum, values, codes)
+        elif name == "identities" and kind == "set":
+            out[name] = module.rebits(enum, values, BENCH_IDENTITIES)
+        else:
+            out[name] = values
+    return out

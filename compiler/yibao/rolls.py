@@ -1,0 +1,337 @@
+"""Rolls in and results out: JSONL, CSV or Parquet (by extension), read and written by record batches.
+
+A roll's columns are case fields plus `id`. Each batch is handed on as *encoded columns*: per field the
+row → distinct-value indices (-1: null, i.e. the field is absent) and the distinct values as JSON-like
+Python values, so a field's spelling is decoded once per distinct value, exactly as a JSON case's would
+be (batch.py). CSV has no types: a cell is read as JSON would read it where that is plain (`true`,
+`false`, an integer), `identities` and other list fields are `;`-separated, `id` stays text, an empty
+cell is absent. Parquet keeps its types (a date column becomes its ISO text; a list column a list).
+Needs pyarrow (the `columnar` extra) except for JSONL in.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from . import strict_json
+from .errors import BAD_INPUT, Fail
+
+FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+LIST_FIELDS = frozenset({"identities"})  # list fields a CSV cell splits on `;` without a program at hand
+BATCH_ROWS = 1 << 18  # rows a batch: per-batch costs amortized, memory still bounded (tens of MB)
+_INT = re.compile(r"-?[0-9]+")
+_JOIN = "\x1f"  # joins a list cell into one dictionary key (no code or label contains it)
+_EMPTY = "\x1e"  # an empty list cell as a dictionary key
+
+
+def roll_format(path: str) -> str:
+    for suffix, fmt in FORMATS.items():
+        if str(path).lower().endswith(suffix):
+            return fmt
+    raise Fail(BAD_INPUT, f"{path}: a roll is .jsonl, .csv or .parquet (by its extension)")
+
+
+def need_pyarrow():
+    try:
+        import pyarrow  # noqa: F401
+        import numpy  # noqa: F401
+    except ImportError:
+        raise Fail(BAD_INPUT, "rolls in CSV or Parquet, and --output, need pyarrow and numpy: "
+                   "pip install 'yibao[columnar]'") from None
+
+
+# ---- a cell → the JSON value a case would give ----------------------------------------------------
+def csv_cell(name: str, text, list_fields=LIST_FIELDS):
+    """A CSV cell (text, None when empty) as JSON would give it."""
+    if text is None or text == "":
+        return None
+    if name == "id":
+        return text
+    if name in list_fields:
+        return [item.strip() for item in text.split(";") if item.strip()]
+    if text in ("true", "false"):
+        return text == "true"
+    if _INT.fullmatch(text):
+        return int(text)
+    return text
+
+
+def arrow_cell(name: str, value):
+    """A Parquet cell (as pyarrow gives it in Python) as JSON would give it."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value == _EMPTY:
+        return []
+    if isinstance(value, str) and value.endswith(_JOIN):  # a list cell, joined to be a dictionary key
+        return value.split(_JOIN)[:-1]
+    return value
+
+
+# ---- reading ---------------------------------------------------------------------------------------
+@dataclass
+class Chunk:
+    """One batch of a roll. columns: field → (indices int64 with -1 for null, distinct JSON values)."""
+    first: int  # 0-based index of the chunk's first row in the roll
+    n: int
+    columns: dict
+    ids: object = None  # the id column as a pyarrow Array, or None
+    errors: dict = field(default_factory=dict)  # row in chunk → message (a line that is not JSON)
+    lines: list | None = None  # JSONL: the line number of each row
+
+    def where(self, path: str, i: int) -> str:
+        return f"{path}:{self.lines[i]}" if self.lines is not None else f"{path}: row {self.first + i + 1}"
+
+
+def read_roll(path: str, batch_rows: int = BATCH_ROWS, list_fields=LIST_FIELDS) -> Iterator[Chunk]:
+    fmt = roll_format(path)
+    if fmt == "jsonl":
+        yield from _read_jsonl(path, batch_rows)
+        return
+    need_pyarrow()
+    if fmt == "parquet":
+        yield from _read_parquet(path, batch_rows)
+    else:
+        yield from _read_csv(path, batch_rows, list_fields)
+
+
+def roll_rows(path: str) -> int | None:
+    """The row count where the file says it cheaply (Parquet), for a progress bar's total."""
+    if roll_format(path) != "parquet":
+        return None
+    import pyarrow.parquet as pq
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+def _open(path):
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise Fail(BAD_INPUT, f"cannot read {path}: {exc.strerror}") from None
+
+
+def _read_jsonl(path, batch_rows):
+    rows, numbers, errors, first = [], [], {}, 0
+    with _open(path) as f:
+        for number, line in strict_json.lines(f):
+            try:
+                if line.__class__ is strict_json.JSONError:
+                    raise line
+                raw = strict_json.loads(line)
+            except strict_json.JSONError as exc:
+                if line.__class__ is str and not line.strip():
+                    continue  # a blank line is no row
+                errors[len(rows)] = f"{path}:{number}: malformed JSON: {exc}"
+                raw = {}
+            rows.append(raw)
+            numbers.append(number)
+            if len(rows) == batch_rows:
+                yield _chunk_of_dicts(rows, numbers, errors, first)
+                first += len(rows)
+                rows, numbers, errors = [], [], {}
+    if rows:
+        yield _chunk_of_dicts(rows, numbers, errors, first)
+
+
+def value_key(value):
+    """A JSON value as a dict key (its type too: 1 and 1.0 and True differ to a decoder)."""
+    return (value.__class__, tuple(value) if isinstance(value, list) else value)
+
+
+def _chunk_of_dicts(rows, numbers, errors, first):
+    """JSON objects → encoded columns (a row that is not an object keeps its value under '')."""
+    import numpy as np
+    n = len(rows)
+    columns, ids = {}, None
+    for i, raw in enumerate(rows):
+        items = raw.items() if isinstance(raw, dict) else (("", raw),)
+        for name, value in items:
+            col = columns.get(name)
+            if col is None:
+                col = columns[name] = (np.full(n, -1, np.int64), [], {})
+            index, values, seen = col
+            try:
+                k = value_key(value)
+                j = seen.get(k)
+            except TypeError:  # an object or a list of lists: keep it as its own value
+                k, j = None, None
+            if j is None:
+                j = len(values)
+                values.append(value)
+                if k is not None:
+                    seen[k] = j
+            index[i] = j
+    if "id" in columns:
+        index, values, _ = columns["id"]
+        ids = [values[j] if j >= 0 else None for j in index]
+    return Chunk(first, n, {name: (index, values) for name, (index, values, _) in columns.items()},
+                 ids, errors, numbers)
+
+
+def encode_batch(batch, cell, list_fields=()):
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    columns, ids = {}, None
+    for name, arr in zip(batch.schema.names, batch.columns):
+        if name == "id":
+            ids = arr
+        if pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type):
+            # a list cell as one key: its items joined and ended by _JOIN (null stays null)
+            joined = pc.binary_join_element_wise(pc.binary_join(arr.cast(pa.list_(pa.string())), _JOIN), "", _JOIN)
+            arr = pc.if_else(pc.equal(pc.list_value_length(arr), 0), _EMPTY, joined)
+        if not pa.types.is_dictionary(arr.type):
+            arr = pc.dictionary_encode(arr)
+        index = arr.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+        values = [cell(name, v) for v in arr.dictionary.to_pylist()]
+        columns[name] = (index, values)
+    return columns, ids
+
+
+def _read_parquet(path, batch_rows):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    try:
+        f = pq.ParquetFile(path, read_dictionary=None)
+        strings = [fld.name for fld in f.schema_arrow if pa.types.is_string(fld.type) and fld.name != "id"]
+        f = pq.ParquetFile(path, read_dictionary=strings)  # strings arrive dictionary-encoded: no hashing
+    except (OSError, pa.ArrowException) as exc:
+        raise Fail(BAD_INPUT, f"{path}: not a Parquet file ({exc})") from None
+    first = 0
+    for batch in f.iter_batches(batch_size=batch_rows):
+        columns, ids = encode_batch(batch, arrow_cell)
+        yield Chunk(first, batch.num_rows, columns, ids)
+        first += batch.num_rows
+
+
+def _read_csv(path, batch_rows, list_fields):
+    import csv
+
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            names = next(csv.reader(f), [])
+        reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 22),
+                               convert_options=pcsv.ConvertOptions(
+                                   column_types={name: pa.dictionary(pa.int32(), pa.string()) for name in names},
+                                   strings_can_be_null=True, null_values=[""]))
+    except (OSError, UnicodeDecodeError, pa.ArrowException) as exc:
+        raise Fail(BAD_INPUT, f"{path}: not a CSV roll ({exc})") from None
+    first = 0
+    cell = (lambda name, text: csv_cell(name, text, list_fields))  # noqa: E731
+    try:
+        for batch in reader:
+            for start in range(0, batch.num_rows, batch_rows):
+                part = batch.slice(start, batch_rows)
+                columns, ids = encode_batch(part, cell)
+                yield Chunk(first, part.num_rows, columns, ids)
+                first += part.num_rows
+    except pa.ArrowException as exc:
+        raise Fail(BAD_INPUT, f"{path}: after row {first}: not a CSV roll ({exc})") from None
+
+
+def iter_cases(path: str, list_fields=LIST_FIELDS) -> Iterator[dict]:
+    """The roll's cases as dicts, in row order (null/empty cells left out). A JSONL line that is not
+    JSON is bad input (exit 2, naming the line)."""
+    for chunk in read_roll(path, list_fields=list_fields):
+        for i in range(chunk.n):
+            if i in chunk.errors:
+                raise Fail(BAD_INPUT, chunk.errors[i])
+            case = {}
+            for name, (index, values) in chunk.columns.items():
+                j = index[i]
+                if j >= 0 and values[j] is not None:
+                    case[name] = values[j]
+            yield case[""] if list(case) == [""] else case
+
+
+# ---- writing -----------------------------------------------------------------------------------
+class ResultWriter:
+    """Results table by table into JSONL, CSV or Parquet (by extension). A JSONL line holds the members
+    that are not null, in column order, as `yibao eval --cases` writes them; CSV and Parquet keep every
+    column (null where undecidable)."""
+
+    def __init__(self, path: str):
+        self.path, self.format = path, roll_format(path)
+        self.sink, self.schema = None, None
+
+    def write(self, table):
+        import pyarrow as pa
+        if self.format == "jsonl":
+            self._jsonl(table)
+            return
+        if self.format == "csv":  # CSV has no dictionaries: their values instead
+            table = pa.table({name: (col.cast(col.type.value_type) if pa.types.is_dictionary(col.type) else col)
+                              for name, col in zip(table.column_names, table.columns)})
+        if self.sink is None:
+            self.schema = table.schema
+            self.sink = self._open(table.schema)
+        elif table.schema != self.schema:
+            table = table.cast(self.schema)  # an id column null in one batch, say
+        self.sink.write_table(table) if self.format == "parquet" else self.sink.write(table)
+
+    def _open(self, schema):
+        try:
+            if self.format == "parquet":
+                import pyarrow.parquet as pq
+                return pq.ParquetWriter(self.path, schema)
+            import pyarrow.csv as pcsv
+            return pcsv.CSVWriter(self.path, schema)
+        except OSError as exc:
+            from .errors import OUTPUT_ERROR
+            raise Fail(OUTPUT_ERROR, f"cannot write {self.path}: {exc.strerror or exc}") from None
+
+    def _jsonl(self, table):
+        import json
+        if self.sink is None:
+            try:
+                self.sink = open(self.path, "w", encoding="utf-8")
+            except OSError as exc:
+                from .errors import OUTPUT_ERROR
+                raise Fail(OUTPUT_ERROR, f"cannot write {self.path}: {exc.strerror or exc}") from None
+        names = table.column_names
+        columns = [col.to_pylist() for col in table.columns]
+        dumps, write = json.dumps, self.sink.write
+        for row in zip(*columns):
+            write(dumps({k: v for k, v in zip(names, row) if v is not None}, ensure_ascii=False) + "\n")
+
+    def close(self):
+        if self.sink is not None:
+            self.sink.close()
+
+
+def write_cases(path: str, cases, list_fields=LIST_FIELDS):
+    """Case dicts → a roll file (by extension): the other way of iter_cases, for tests, the benchmark
+    and people building a roll. A Parquet column takes the type its values have (all must agree)."""
+    cases = list(cases)
+    fmt = roll_format(path)
+    if fmt == "jsonl":
+        import json
+        with open(path, "w", encoding="utf-8") as f:
+            for case in cases:
+                f.write(json.dumps(case, ensure_ascii=False) + "\n")
+        return
+    need_pyarrow()
+    import pyarrow as pa
+    names = list(dict.fromkeys(name for case in cases for name in case))
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+        pq.write_table(pa.table({name: pa.array([case.get(name) for case in cases]) for name in names}), path)
+        return
+    import csv
+
+    def text(name, value):
+        if value is None:
+            return ""
+        if isinstance(value, list):
+            return ";".join(map(str, value))
+        return ("true" if value else "false") if isinstance(value, bool) else str(value)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(names)
+        for case in cases:
+            w.writerow([text(name, case.get(name)) for name in names])
