@@ -11,6 +11,7 @@ Writes bench/results.json and docs/benchmarks.md. Measures
   (d) compiling every policy in policies/ from cold (parse + check + generate, fresh interpreter);
   (e) the columnar NumPy path (yibao.backends.numpy) vs OpenFisca (bench/openfisca_jiulongpo.py) on the
       same columns, 10M cases (1M with --quick);
+  (load) `yibao serve` under bench/load.py: 10k requests (2k with --quick), 16 in flight;
 and a cProfile of the streaming path, so that a missed target says where the time goes.
 The yardsticks encode 九龙坡医保发〔2023〕46号: without that policy the run falls back to
 渝医保发〔2023〕24号 and skips every yardstick comparison (timings are then shown for context only).
@@ -406,6 +407,9 @@ def markdown(r) -> str:
         if "openfisca_s" in e:
             L.append(f"| OpenFisca (`bench/openfisca_jiulongpo.run`) | {e['openfisca_s']:.3f} | {fmt_rate(e['openfisca_cases_per_s'])} |")
             L += ["", f"Mismatches against OpenFisca per decision: {e['mismatches']}."]
+    if r.get("load"):
+        import load
+        L += load.markdown(r["load"])
     if r.get("startup"):
         L += [""] + startup.markdown(r["startup"])
     p = r["profile"]
@@ -463,7 +467,7 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="smaller sizes (1M columnar cases, 200k memory case)")
     ap.add_argument("--notice", help="override the notice (default: 九龙坡 if present, else 24号)")
     ap.add_argument("--no-docs", action="store_true", help="write bench/results.json only")
-    ap.add_argument("--skip", default="", help="comma-separated parts to skip: a,b,c,d,e,f,startup,profile")
+    ap.add_argument("--skip", default="", help="comma-separated parts to skip: a,b,c,d,e,f,load,startup,profile")
     ap.add_argument("--render", action="store_true", help="only re-render docs/benchmarks.md from bench/results.json")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
@@ -506,6 +510,10 @@ def main(argv=None):
         log("(f) columnar kernel and rolls")
         import columnar as columnar_bench
         r["rolls"] = columnar_bench.measure(program, notice, q, run_child, yibao_cmd)
+    if "load" not in skip:
+        log("load: yibao serve")
+        import load
+        r["load"] = load.measure(notice, requests=2_000 if q else 10_000)
     if "startup" not in skip:
         log("start-up and check")
         r["startup"] = startup.measure()
@@ -519,6 +527,7 @@ def main(argv=None):
     print(summary)
     bad = yard and (r["end_to_end"].get("mismatches") or r["in_process"].get("mismatches")
                     or any((r.get("columnar") or {}).get("mismatches", {}).values()))
+    bad = bad or any(x["errors"] or x["mismatches"] for x in (r.get("load") or {}).values() if isinstance(x, dict))
     return 1 if bad else 0
 
 

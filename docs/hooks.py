@@ -5,21 +5,29 @@
   by year, data with totals, and the notice's conformance cases run in-process with pass/fail;
 - `notices/index.md`, listing them; the nav entry `notices/index.md` grows one child per notice;
 - the CLI reference's `<!-- yibao:cli-help -->` marker, replaced by `yibao … --help` of every command;
-- `css/pygments.css`, the highlighting styles for ```yibao blocks (codehilite + yibao.lexer).
+- `css/pygments.css`, the highlighting styles for ```yibao blocks (codehilite + yibao.lexer);
+- beside a notice's declarations, the notice's text with every quoted passage marked (notice_text.py);
+- diagnostic codes in prose linked to the error reference, errors.md (reference_pages.py).
+The conformance tables are conformance_pages.py; table-cell escaping is markdown_cells.py.
 
 Nothing is written into docs/: the pages are mkdocs `File.generated` objects, so `--strict` sees them
 like any other page and a clean checkout builds.
 """
 from __future__ import annotations
 
-import io
 import json
 import posixpath
+import re
 import traceback
-from contextlib import redirect_stdout
 from pathlib import Path
 
 from mkdocs.structure.files import File
+
+# docs/ is on sys.path while mkdocs loads this hook
+import notice_text
+from conformance_pages import Conformance
+from markdown_cells import _cell, _code, _indent
+from reference_pages import cli_help, link_codes
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "policies"
@@ -110,56 +118,14 @@ def on_files(files, config, **kwargs):
     return files
 
 
+def on_page_content(html, page, config, files, **kwargs):
+    return notice_text.wrap(html)
+
+
 def on_page_markdown(markdown, page, config, files, **kwargs):
     if "<!-- yibao:cli-help -->" in markdown:
         markdown = markdown.replace("<!-- yibao:cli-help -->", cli_help())
-    return markdown
-
-
-# ---- the CLI reference ---------------------------------------------------------------------
-def cli_help() -> str:
-    import argparse
-    from yibao.cli import build_parser
-
-    parser = build_parser()
-    out = ["### `yibao --help`", "", "```text", _help(parser), "```", ""]
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                out += [f"### `yibao {name} --help` {{#{name}}}", "", "```text", _help(sub), "```", ""]
-    return "\n".join(out)
-
-
-def _help(parser) -> str:
-    import os
-    old = os.environ.get("COLUMNS")
-    os.environ["COLUMNS"] = "100"
-    try:
-        buf = io.StringIO()
-        with redirect_stdout(buf):
-            parser.print_help()
-        return buf.getvalue().rstrip()
-    finally:
-        if old is None:
-            os.environ.pop("COLUMNS", None)
-        else:
-            os.environ["COLUMNS"] = old
-
-
-# ---- notice pages -------------------------------------------------------------------------------
-def _cell(text) -> str:
-    if text is None:
-        return ""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
-
-
-def _code(text) -> str:
-    text = _cell(text)
-    return f"`{text}`" if text else ""
-
-
-def _indent(text: str, n: int = 4) -> str:
-    return "\n".join((" " * n + line) if line else line for line in text.splitlines())
+    return link_codes(markdown, page.file.src_uri)
 
 
 def source_of(span, whole_lines=False) -> str:
@@ -182,11 +148,15 @@ def _dedent(text: str) -> str:
     return textwrap.dedent(text)
 
 
-class _Context:
+class _Context(Conformance):
     def __init__(self, pages):
         from yibao.policies import PolicySet
         self.pages = pages
         self.ps = PolicySet(POLICIES)
+        self.marks = None  # the notice text's marks while a notice page is written
+        self.marks_document = None
+        self.memo: dict = {}  # document → its conformance results (conformance_pages.py)
+        self.label = ""  # the declaration being written, for the text's links back
         self.page_of_doc: dict[str, str] = {}
         self.children: dict[str, list[str]] = {}
         for page, path in pages:
@@ -215,8 +185,8 @@ class _Context:
     def index(self) -> str:
         out = ["# Notices", "",
                "One page per policy in `policies/`, generated from the policy itself when the site is built: "
-               "every definition, rule and table beside the clause of the notice it cites, and the notice's "
-               "conformance cases with whether they pass.", "",
+               "every definition, rule and table beside the clause of the notice it cites, next to the notice's "
+               "own text with each quote marked, and the notice's conformance cases with whether they pass.", "",
                "| notice | title | coverage year | implements | conformance |", "|---|---|---|---|---|"]
         libs = []
         for page, path in self.pages:
@@ -238,88 +208,6 @@ class _Context:
             out += ["", "## Libraries", "", "Vocabularies that notices `use`:", "", *libs]
         return "\n".join(out) + "\n"
 
-    def case_summary(self, doc: str) -> str:
-        results = self.run_cases(doc)
-        if results is None:
-            return "no cases"
-        if isinstance(results, str):
-            return results
-        passed = sum(ok for *_, ok, _ in results)
-        return f"{passed}/{len(results)} pass"
-
-    # ---- conformance ----
-    _memo: dict = {}
-
-    def run_cases(self, doc: str):
-        """[(name, input, expected, unknown, ok, message)], None without a cases file, str if it cannot run."""
-        if doc in self._memo:
-            return self._memo[doc]
-        entry = self.cases.get(doc)
-        if entry is None:
-            result = None
-        elif isinstance(entry[1], Exception):
-            result = f"the cases file does not load: {entry[1]}"
-        else:
-            result = self._run(doc, entry[1])
-        self._memo[doc] = result
-        return result
-
-    def _run(self, doc, cases):
-        from yibao import named
-        from yibao.evaluate import Evaluator
-        from yibao.backends.interpreter import Interpreter
-        from yibao.runtime import Undecidable, output_value
-        from yibao.backends.python import output_kind
-        try:
-            program = self.ps.load(doc)
-            ev = Evaluator(program)
-        except Exception as exc:
-            return f"the notice does not check: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-        out = []
-        for case in cases:
-            problems = []
-            try:
-                c = ev.decode(case.get("input", {}))
-                interp = Interpreter(program)
-                for name, want in (case.get("expected") or {}).items():
-                    if name not in program.decisions:
-                        problems.append(f"{doc} does not state `{name}`")
-                        continue
-                    kind = output_kind(program.definitions[name].type)
-                    try:
-                        got_i = output_value(kind, interp.decide(name, dict(c), {}))
-                    except Undecidable as exc:
-                        got_i = f"undecidable ({exc})"
-                    fn, kind2 = ev.decisions[name]
-                    try:
-                        got_c = output_value(kind2, fn(dict(c)))
-                    except (ev.Undecidable, KeyError) as exc:
-                        got_c = f"undecidable ({exc})"
-                    if (got_i, got_c) != (str(want), str(want)):
-                        problems.append(f"`{name}`: expected {want}, interpreter {got_i}, compiled {got_c}")
-                for name, want in (case.get("values") or {}).items():
-                    if problem := named.mismatch(program, ev.module, name, want, c):
-                        problems.append(problem)
-                for name in case.get("unknown") or []:
-                    if not named.is_decision(name):
-                        if problem := named.known(program, ev.module, name, c):
-                            problems.append(problem)
-                        continue
-                    if name not in program.decisions:
-                        continue
-                    try:
-                        v = interp.decide(name, dict(c), {})
-                        problems.append(f"`{name}` should be undecidable, got {v}")
-                    except Undecidable:
-                        pass
-            except Exception as exc:
-                problems.append(f"{type(exc).__name__}: {exc}")
-            out.append((case.get("name", ""), case.get("input", {}),
-                        {**(case.get("expected") or {}),  # named values beside the decisions; a set as its codes
-                         **{k: ", ".join(v) if isinstance(v, list) else v for k, v in (case.get("values") or {}).items()}},
-                        case.get("unknown") or [], not problems, "; ".join(problems)))
-        return out
-
     # ---- one policy ----
     def page(self, page: str, path: Path) -> str:
         key = str(path)
@@ -331,7 +219,18 @@ class _Context:
         module = self.ps.modules[key]
         if module.header is None:
             return self.library_page(page, module, rel)
-        return self.notice_page(page, module, rel)
+        text = POLICIES / "texts" / f"{module.header.document}.txt"
+        if not text.is_file():
+            return self.notice_page(page, module, rel)
+        from yibao.source import SourceFile
+        self.marks = notice_text.Marks(SourceFile.read(text).text)
+        self.marks_document = module.header.document
+        try:
+            content = notice_text.place(self.notice_page(page, module, rel), module.header.document, self.marks)
+        finally:
+            self.marks = None
+        # the width goes to the rules and the text; the marked text is the page's map, so no toc
+        return "---\nhide:\n  - navigation\n  - toc\n---\n\n" + content
 
     def library_page(self, page, module, rel) -> str:
         lib = module.library
@@ -365,7 +264,7 @@ class _Context:
         else:
             impl = "none: a notice of its own"
         children = self.children.get(doc, [])
-        out += ["| | |", "|---|---|",
+        out += ["| field | value |", "|---|---|",
                 f"| document number | {doc} |",
                 f"| title | {_cell(h.title)} |",
                 f"| issued by | {_cell('、'.join(h.issuers))} |",
@@ -400,8 +299,14 @@ class _Context:
                 out.append(f"| `{n}` | {_cell(show_type(d.type))} | {by} |")
             out += ["", f"{len(own)} stated here, {len(inherited)} inherited.", ""]
         out += ["## The policy, clause by clause", "",
-                "Each declaration as written in the policy, with the clause it cites and the notice's words.", ""]
+                "Each declaration as written in the policy, with the clause it cites and the notice's words"
+                + (": a quote links to its passage, marked in the notice's text beside, which links back."
+                   if self.marks else "."), ""]
+        if self.marks:
+            out += [notice_text.START, ""]
         out += self.items(page, module, doc)
+        if self.marks:
+            out += [notice_text.END, ""]
         out += self.conformance(doc)
         return "\n".join(out) + "\n"
 
@@ -428,6 +333,7 @@ class _Context:
         if getattr(item, "override", False):
             kind = "override " + kind
         desc = getattr(item, "description", None)
+        self.label = item.name
         out = [f"#### {kind} `{item.name}`" + (f" — {desc}" if desc else ""), ""]
         src = _dedent(source_of(item.span, whole_lines=True))
         if isinstance(item, (A.TableDecl, A.DataDecl)):  # the rows follow as a Markdown table
@@ -451,7 +357,7 @@ class _Context:
             out.append("")
         elif isinstance(item, A.Definition):
             if item.rules is None:
-                out += _citations([("", item.citation, item.value.printed if item.value else None)])
+                out += self.citations([("", item.citation, item.value.printed if item.value else None)])
             else:
                 out += self.rules(item.rules)
         elif isinstance(item, A.Extend):
@@ -462,7 +368,7 @@ class _Context:
                     "|---|---|---|---|---|---|---|"]
             for pv in item.values:
                 out.append(f"| {pv.year} | {_code(source_of(pv.value.expr.span))} | {values.get(pv.year, '')} | "
-                           f"{_printed(pv.value.printed)} | " + _cite_cells(pv.citation) + " |")
+                           f"{_printed(pv.value.printed)} | " + self.cite_cells(pv.citation) + " |")
             out.append("")
         elif isinstance(item, A.TableDecl):
             keys = [source_of(k.span) for k in item.keys]
@@ -477,12 +383,12 @@ class _Context:
                 for c in row.cells:
                     cells.append("*any*" if c.kind == "any" else _cell("、".join(c.names)))
                 out.append("| " + " | ".join(cells) + f" | {_code(source_of(row.value.expr.span))} | "
-                           f"{_printed(row.value.printed)} | " + _cite_cells(row.citation) + " |")
+                           f"{_printed(row.value.printed)} | " + self.cite_cells(row.citation) + " |")
             out.append("")
             extra = [("hit policy", item.hit_citation, None), ("otherwise", item.default_citation, None)]
             extra = [e for e in extra if e[1]]
             if extra:
-                out += _citations(extra)
+                out += self.citations(extra)
         elif isinstance(item, A.DataDecl):
             cols = [c.name for c in item.columns]
             out += ["| " + " | ".join(_cell(c) for c in cols) + " |", "|" + "---|" * len(cols)]
@@ -495,9 +401,32 @@ class _Context:
                     cells[0] = "**total (printed, checked)**"
                 out.append("| " + " | ".join(cells) + " |")
             out.append("")
-            out += _citations([("data", item.citation, None)] + [(f"total {t.column}", t.citation, None)
+            out += self.citations([("data", item.citation, None)] + [(f"total {t.column}", t.citation, None)
                                                                 for t in item.totals])
         return out
+
+    def cite_cells(self, c, rule: str | None = None) -> str:
+        """The clause, quote and note cells; on a notice page the quote links to its marked passage."""
+        cells = _cite_cells(c)
+        if c is None or self.marks is None or c.document not in (None, self.marks_document):
+            return cells
+        label = self.label + (f" ({rule})" if rule else "")
+        found = self.marks.cite(c.quote, label)
+        if found is None:
+            return cells
+        anchor, href = found
+        clause, _, rest = cells.partition(" | ")
+        quote, _, note = rest.partition(" | ")
+        return f'<span id="{anchor}"></span>{clause} | [{quote}]({href}) | {note}'
+
+    def citations(self, entries) -> list[str]:
+        rows = [(what, c, printed) for what, c, printed in entries if c is not None or printed is not None]
+        if not rows:
+            return []
+        out = ["| | clause | the notice says | note | printed |", "|---|---|---|---|---|"]
+        for what, c, printed in rows:
+            out.append(f"| {_cell(what)} | " + self.cite_cells(c) + f" | {_printed(printed)} |")
+        return out + [""]
 
     def param_values(self, name: str) -> dict:
         """year → the checked value of a parameter, from the first notice that checks and sees it."""
@@ -528,33 +457,11 @@ class _Context:
             when = {"when": _code(source_of(r.guard.span)) if r.guard is not None else "",
                     "always": "*always*", "otherwise": "*otherwise*"}[r.kind]
             out.append(f"| {_cell(label)} | {when} | {_code(source_of(r.value.expr.span))} | "
-                       f"{_printed(r.value.printed)} | " + _cite_cells(r.citation) + " |")
+                       f"{_printed(r.value.printed)} | " + self.cite_cells(r.citation, r.label) + " |")
         return out + [""]
-
-    # ---- conformance ----
-    def conformance(self, doc) -> list[str]:
-        out = ["## Conformance cases", ""]
-        results = self.run_cases(doc)
-        if results is None:
-            return out + [f"No cases yet: `conformance/cases/{doc}.yaml` does not exist.", ""]
-        if isinstance(results, str):
-            return out + [f"!!! danger \"The cases cannot run\"\n\n    {results}", ""]
-        passed = sum(r[4] for r in results)
-        out += [f"`conformance/cases/{doc}.yaml`, run when this page was built through both the "
-                f"interpreter and the generated calculator: **{passed} of {len(results)} pass**.", "",
-                "| | case | input | expected | undecidable |", "|---|---|---|---|---|"]
-        for name, inp, expected, unknown, ok, message in results:
-            mark = "✅" if ok else "❌"
-            exp = "<br>".join(f"`{k}`: {_cell(v)}" for k, v in expected.items())
-            unk = ", ".join(f"`{u}`" for u in unknown)
-            text = _cell(name) + ("" if ok else f"<br>**fails:** {_cell(message)}")
-            out.append(f"| {mark} | {text} | {_code(json.dumps(inp, ensure_ascii=False, default=str))} | {exp} | {unk} |")
-        return out + [""]
-
 
 def _section_comments(module) -> list[tuple[int, str]]:
     """`# ---- 一、严格落实筹资标准 ----` comment lines, as (line, title)."""
-    import re
     out = []
     span = module.span or next((it.span for it in module.items if it.span), None)
     for i, line in enumerate(span.file.text.splitlines() if span else [], 1):
@@ -584,13 +491,3 @@ def _cite_cells(c) -> str:
     clause = "§" + c.clause + (f" of {c.document}" if c.document else "")
     note = " ".join(x for x in (c.note, c.derived and f"derived: {c.derived}") if x)
     return f"{_cell(clause)} | {_cell(c.quote)} | {_cell(note)}"
-
-
-def _citations(entries) -> list[str]:
-    rows = [(what, c, printed) for what, c, printed in entries if c is not None or printed is not None]
-    if not rows:
-        return []
-    out = ["| | clause | the notice says | note | printed |", "|---|---|---|---|---|"]
-    for what, c, printed in rows:
-        out.append(f"| {_cell(what)} | " + _cite_cells(c) + f" | {_printed(printed)} |")
-    return out + [""]

@@ -123,14 +123,54 @@ def test_block_compiles(page: Path, body: str, tmp_path: Path):
     assert not diags, f"{page.name}: the block does not check:\n{rendered}"
 
 
-def test_every_error_code_the_checker_emits_is_documented():
-    """The language reference's error table lists every code in the compiler's source."""
+def _emitted_codes() -> set[str]:
+    """Every diagnostic code in the compiler's source (quoted, as `Diagnostic(` and `error(` take them)."""
     codes = set()
-    for f in (ROOT / "compiler" / "yibao").glob("*.py"):
-        codes |= set(re.findall(r"\"([EW]\d{3})\"", f.read_text(encoding="utf-8")))
-    reference = (DOCS / "language.md").read_text(encoding="utf-8")
-    missing = sorted(c for c in codes if f"`{c}`" not in reference)
-    assert not missing, "error codes not in docs/language.md: " + ", ".join(missing)
+    for f in (ROOT / "compiler" / "yibao").rglob("*.py"):
+        codes |= set(re.findall(r"[\"']([EW]\d{3})[\"']", f.read_text(encoding="utf-8")))
+    return codes
+
+
+def _error_sections() -> dict[str, str]:
+    """docs/errors.md's sections by code: `### E401: … {#e401}` up to the next heading."""
+    text = (DOCS / "errors.md").read_text(encoding="utf-8")
+    parts = re.split(r"^(#{2,3} .*)$", text, flags=re.M)
+    out = {}
+    for heading, body in zip(parts[1::2], parts[2::2]):
+        m = re.match(r"### ([EW]\d{3}): .* \{#([ew]\d{3})\}$", heading)
+        if m:
+            assert m.group(2) == m.group(1).lower(), f"{heading}: the anchor must be the code in lower case"
+            out[m.group(1)] = body
+    return out
+
+
+def test_every_error_code_the_checker_emits_has_a_section_in_the_error_reference():
+    codes, sections = _emitted_codes(), _error_sections()
+    assert len(codes) > 50  # the grep finds the codes at all
+    missing = sorted(codes - set(sections))
+    assert not missing, "codes the checker emits with no section in docs/errors.md: " + ", ".join(missing)
+    stale = sorted(set(sections) - codes)
+    assert not stale, "docs/errors.md documents codes nothing emits: " + ", ".join(stale)
+
+
+def test_the_error_reference_titles_are_the_code_table_s():
+    """SARIF's rule descriptions (codes.py) and the sections they link to name each code alike."""
+    from yibao import codes
+    text = (DOCS / "errors.md").read_text(encoding="utf-8")
+    titles = dict(re.findall(r"^### ([EW]\d{3}): (.*) \{#[ew]\d{3}\}$", text, re.M))
+    assert titles.keys() == codes.CODES.keys()
+    differ = {c: (t, codes.CODES[c][1]) for c, t in titles.items() if t != codes.CODES[c][1]}
+    assert not differ, differ
+
+
+def test_every_error_section_has_an_example_and_a_fix():
+    for code, body in _error_sections().items():
+        assert "**Fix:**" in body, f"{code}: no fix"
+        example = re.search(r"```yibao\n# error (\w+)\n", body)
+        if example:  # checked by test_block_compiles: it must raise the code
+            assert example.group(1) == code, f"{code}'s example is for {example.group(1)}"
+        else:  # a file that cannot be read, say: the report as printed
+            assert f"error[{code}]" in body or f"warning[{code}]" in body, f"{code}: no example"
 
 
 def test_the_nav_names_pages_that_exist_or_are_generated():
@@ -169,7 +209,7 @@ def test_notice_pages_are_generated_for_every_policy():
                                      for f in POLICIES.rglob("*.policy")}
     ctx = hooks._Context(pages)
     for page, path in pages:
-        text = ctx.page(page, path)
+        text = re.sub(r"\A---\n.*?\n---\n\n", "", ctx.page(page, path), flags=re.S)  # front matter
         assert text.startswith("# ")
         module = ctx.ps.modules.get(str(path))
         if module is not None and module.header is not None:

@@ -17,8 +17,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import (BAD_INPUT, BROKEN_PIPE, INTERNAL_ERROR, INTERRUPTED, OK, OUTPUT_ERROR, POLICY_ERROR,
-                     UNDECIDABLE, Fail)
+from .errors import BAD_INPUT, BROKEN_PIPE, INTERNAL_ERROR, INTERRUPTED, OK, OUTPUT_ERROR, POLICY_ERROR, Fail
 from .policies import default_directory, load_calculator, load_notice, policy_set
 
 
@@ -70,7 +69,8 @@ _EXAMPLES = {
 
 # commands registered by other modules: imported only when that command (or the full --help) is
 # wanted, so `yibao eval` does not pay for them; each module has add_parser(subparsers)
-_MODULES = {"diff": ".workbench.diff", "new": ".workbench.drafting", "lsp": ".workbench.lsp"}
+_MODULES = {"diff": ".workbench.diff", "new": ".workbench.drafting", "lsp": ".workbench.lsp",
+            "serve": ".server.command"}
 _CORE = ("eval", "compile", "check", "schema", "notices")
 
 
@@ -229,11 +229,7 @@ def cmd_eval(args) -> int:
     program = load_cached(args)
     ev = Evaluator(program)
     wanted = args.decision
-    if wanted:
-        missing = [d for d in wanted if d not in program.decisions]
-        if missing:
-            raise Fail(UNDECIDABLE, f"{program.document} does not state `{missing[0]}`; it states "
-                       + ", ".join(program.decisions))
+    ev.check_wanted(wanted)
     if args.output:
         if args.cases is None or args.cases == "-":
             raise Fail(BAD_INPUT, "--output goes with --cases ROLL (a .jsonl, .csv or .parquet file)")

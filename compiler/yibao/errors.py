@@ -10,8 +10,9 @@ INTERNAL_ERROR, OUTPUT_ERROR, INTERRUPTED, BROKEN_PIPE = 70, 74, 130, 141
 
 
 class Fail(Exception):
-    """Stop the command: `code` is the exit code, the message one line for standard error."""
+    """Stop the command: `code` is the exit code, the message one line for standard error; `field`
+    the case field or decision at fault, where one is (the Web API's error body names it)."""
 
-    def __init__(self, code: int, message: str):
+    def __init__(self, code: int, message: str, field: str | None = None):
         super().__init__(message)
-        self.code = code
+        self.code, self.field = code, field

@@ -35,6 +35,13 @@ class Evaluator:
         self.Undecidable, self.MissingFact = self.module.Undecidable, self.module.MissingFact
         self._decoder = None
 
+    def check_wanted(self, wanted):
+        """Fail(3) where a decision asked for is not one the notice states."""
+        missing = [d for d in wanted or () if d not in self.program.decisions]
+        if missing:
+            raise Fail(UNDECIDABLE, f"{self.program.document} does not state `{missing[0]}`; it states "
+                       + ", ".join(self.program.decisions), field="decision")
+
     def decode(self, raw) -> dict:
         """A JSON case → runtime values: the generated fast decoder; the schema only for a rejected case."""
         try:
@@ -71,13 +78,14 @@ class Evaluator:
         try:
             c = self.decode(raw)
         except CaseError as exc:
-            return None, Fail(BAD_INPUT, f"{where}: {exc}")
+            return None, Fail(BAD_INPUT, f"{where}: {exc}", field=exc.field)
         try:
             result = self.decide(c, wanted)
         except self.module.OutsideDomain as exc:  # the reason names the decision
             return None, Fail(UNDECIDABLE, f"{where}: {exc.message}")
         except self.Undecidable as exc:
-            return None, Fail(UNDECIDABLE, f"{where}: {_which(wanted, c, self)}{exc.message}")
+            return None, Fail(UNDECIDABLE, f"{where}: {_which(wanted, c, self)}{exc.message}",
+                              field=getattr(exc, "fact", None))
         if explain:
             from .explain import explanation
             result["explanation"] = explanation(self.program, c, list(result))
