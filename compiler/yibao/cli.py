@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .backends.targets import TARGETS
 from .errors import BAD_INPUT, BROKEN_PIPE, INTERNAL_ERROR, INTERRUPTED, OK, OUTPUT_ERROR, POLICY_ERROR, Fail
 from .policies import default_directory, load_calculator, load_notice, policy_set
 
@@ -175,12 +176,15 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                    help="json (default), or text for a reader (with --explain)")
     e.set_defaults(run=cmd_eval)
 
-    c = sub.add_parser("compile", help="write a standalone Python calculator",
+    c = sub.add_parser("compile", help="write a standalone calculator (Python, JavaScript or a web page)",
                        description="Write the notice as a standalone Python module (standard library only) with one\n"
-                       "function per decision, evaluate(case) and a JSON-in/JSON-out main().",
+                       "function per decision, evaluate(case) and a JSON-in/JSON-out main(); --target js writes the same\n"
+                       "as an ES module (node calc.mjs < cases.jsonl), --target web one self-contained HTML page.",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("notice", metavar="NOTICE")
     c.add_argument("-o", "--output", metavar="FILE", help="where to write (default: standard output)")
+    c.add_argument("--target", choices=TARGETS, default="python",
+                   help="python: a module (default); js: an ES module for node or a browser; web: one HTML calculator page")
     c.set_defaults(run=cmd_compile)
 
     k = sub.add_parser("check", help="parse, type-check and verify policies",
@@ -284,9 +288,18 @@ def _emit(result: dict, fmt: str):
 
 # ---- compile ---------------------------------------------------------------------------
 def cmd_compile(args) -> int:
-    from .warm import source as generated_source
-    program = load_cached(args)
-    source = generated_source(program)
+    if args.target == "python":  # from the cache where the notice's sources are unchanged (warm.py)
+        from .warm import source as generated_source
+        program = load_cached(args)
+        source = generated_source(program)
+    else:
+        from .backends.javascript import Unsupported
+        from .backends.targets import source as target_source
+        program = load_program(args)
+        try:
+            source = target_source(args.target, program)
+        except Unsupported as exc:
+            raise Fail(POLICY_ERROR, f"{program.document}: --target {args.target}: {exc}") from None
     if args.output:
         try:
             Path(args.output).write_text(source, encoding="utf-8")

@@ -59,8 +59,7 @@ def _from_fail(fail: Fail, index: int | None = None) -> ApiError:
 
 def create_app(catalog: Catalog | None = None, policies: Path | None = None) -> Starlette:
     catalog = catalog or Catalog(policies)
-    web = _has_web()
-    spec = document(catalog, MAX_CASES, _version, calculators=web)
+    spec = document(catalog, MAX_CASES, _version)
     index_page = _index(catalog)
 
     def notice_of(request: Request) -> Notice:
@@ -99,8 +98,6 @@ def create_app(catalog: Catalog | None = None, policies: Path | None = None) -> 
 
     async def calculator(request: Request):
         notice = notice_of(request)
-        if not web:
-            raise ApiError(404, "not_found", "this installation has no calculator pages (yibao.backends.web)")
         return HTMLResponse(await anyio.to_thread.run_sync(notice.page))
 
     routes = [Route("/notices", notices), Route("/notices/{document}/schema", schema),
@@ -112,11 +109,6 @@ def create_app(catalog: Catalog | None = None, policies: Path | None = None) -> 
         HTTPException: _http_error,
         Exception: _internal_error,
     })
-
-
-def _has_web() -> bool:
-    from importlib.util import find_spec
-    return find_spec("yibao.backends.web") is not None
 
 
 def _query(request: Request) -> tuple[list[str] | None, bool]:

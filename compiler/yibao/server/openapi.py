@@ -76,7 +76,7 @@ def _result_schema(program: ir.Program) -> dict:
             "description": f"every decision of {program.document} the case has the facts for"}
 
 
-def _operations(n: Notice, max_cases: int, calculators: bool) -> tuple[dict, dict]:
+def _operations(n: Notice, max_cases: int) -> tuple[dict, dict]:
     doc, s = n.program.document, n.slug
     case = case_schema(n.program)
     case.pop("$schema", None)
@@ -105,15 +105,14 @@ def _operations(n: Notice, max_cases: int, calculators: bool) -> tuple[dict, dic
                  "properties": {"results": {"type": "array", "items": _ref(f"Result.{s}")}}}]},
                 "one result, or `{\"results\": [...]}` in the order of `cases`"),
             **_errors(400, 408, 413, 422, 500)}}}
-    ops = {f"/notices/{doc}/schema": schema_op, f"/notices/{doc}/eval": eval_op}
-    if calculators:
-        ops[f"/calculator/{doc}"] = {"get": {
-            "operationId": f"calculator_{s}", "summary": f"the calculator page of {doc}",
-            "responses": {"200": _HTML, **_errors(500)}}}
+    ops = {f"/notices/{doc}/schema": schema_op, f"/notices/{doc}/eval": eval_op,
+           f"/calculator/{doc}": {"get": {
+               "operationId": f"calculator_{s}", "summary": f"the calculator page of {doc}",
+               "responses": {"200": _HTML, **_errors(500)}}}}
     return ops, case
 
 
-def _any_notice(max_cases: int, calculators: bool) -> dict:
+def _any_notice(max_cases: int) -> dict:
     """The same routes for any document number: what a number with no policy here gets (404). The
     notices' own paths above are literal, so they match first."""
     param = [{"name": "document", "in": "path", "required": True, "schema": {"type": "string"},
@@ -129,15 +128,14 @@ def _any_notice(max_cases: int, calculators: bool) -> dict:
                 "schema": {"type": "object"}}}},
             "responses": {"200": _json({"type": "object"}, "one result, or `{\"results\": [...]}`"),
                           **_errors(400, 404, 408, 413, 422, 500)}}},
+        "/calculator/{document}": {"get": {"operationId": "calculator", "summary": "a calculator page",
+                                           "parameters": param, "responses": html}},
     }
-    if calculators:
-        ops["/calculator/{document}"] = {"get": {"operationId": "calculator", "summary": "a calculator page",
-                                                 "parameters": param, "responses": html}}
     return ops
 
 
-def document(catalog: Catalog, max_cases: int, version: str, calculators: bool) -> dict:
-    """The OpenAPI document; the calculator pages only where yibao.backends.web is installed."""
+def document(catalog: Catalog, max_cases: int, version: str) -> dict:
+    """The OpenAPI document: every notice's operations, and the same routes for any document number."""
     paths = {
         "/notices": {"get": {"operationId": "notices", "summary": "the notices this server answers for",
                              "responses": {"200": _json({"type": "object", "required": ["notices"], "properties": {
@@ -146,10 +144,10 @@ def document(catalog: Catalog, max_cases: int, version: str, calculators: bool) 
         "/": {"get": {"operationId": "index", "summary": "the notices, each with a link to its calculator page",
                       "responses": {"200": _HTML}}},
     }
-    paths.update(_any_notice(max_cases, calculators))
+    paths.update(_any_notice(max_cases))
     schemas = {"Error": ERROR, "Notice": NOTICE}
     for n in catalog.notices.values():
-        ops, case = _operations(n, max_cases, calculators)
+        ops, case = _operations(n, max_cases)
         paths.update(ops)
         schemas[f"Case.{n.slug}"] = case
         schemas[f"Result.{n.slug}"] = _result_schema(n.program)
