@@ -43,6 +43,7 @@ sys.path.insert(0, str(HERE))
 
 import cases as gen  # noqa: E402
 import handwritten  # noqa: E402
+import startup  # noqa: E402
 
 YARDSTICK_NOTICE = "九龙坡医保发〔2023〕46号"
 FALLBACK_NOTICE = "渝医保发〔2023〕24号"
@@ -472,6 +473,8 @@ def markdown(r) -> str:
     if r.get("load"):
         import load
         L += load.markdown(r["load"])
+    if r.get("startup"):
+        L += [""] + startup.markdown(r["startup"])
     p = r["profile"]
     L += ["", "## Where the time goes (cProfile of the streaming path)", "",
           f"`Evaluator.stream` over {p['cases']:,} cases in-process ({p['total_s']:.2f} s under the profiler); "
@@ -538,7 +541,7 @@ def main(argv=None):
     ap.add_argument("--notice", help="override the notice (default: 九龙坡 if present, else 24号)")
     ap.add_argument("--write", action="store_true",
                     help="write bench/results.json and docs/benchmarks.md (else into a temporary directory)")
-    ap.add_argument("--skip", default="", help="comma-separated parts to skip: a,b,c,d,e,f,load,profile")
+    ap.add_argument("--skip", default="", help="comma-separated parts to skip: a,b,c,d,e,f,load,startup,profile")
     ap.add_argument("--render", action="store_true", help="only render bench/results.json again (printed; into docs/benchmarks.md with --write)")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
@@ -588,6 +591,9 @@ def main(argv=None):
         log("load: yibao serve")
         import load
         r["load"] = load.measure(notice, requests=2_000 if q else 10_000)
+    if "startup" not in skip:
+        log("start-up and check")
+        r["startup"] = startup.measure()
     log("profile")
     r["profile"] = profile_stream(program, sizes["profile"])
     results, page = (HERE / "results.json", ROOT / "docs" / "benchmarks.md") if args.write else (

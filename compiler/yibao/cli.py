@@ -1,4 +1,4 @@
-"""The `yibao` command: eval, compile, check, schema (diff and new live in workbench/).
+"""The `yibao` command: eval, compile, check, schema, notices (diff and new live in workbench/).
 
 Exit codes (interface.md): 0 ok · 1 a policy is wrong · 2 bad input · 3 a requested decision the
 notice does not state or cannot decide; beyond the contract, 74 the output could not be written
@@ -9,17 +9,17 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import json
 import os
 import sys
 from pathlib import Path
 
-from .diagnostics import PolicyError
-from .errors import (BAD_INPUT, BROKEN_PIPE, INTERNAL_ERROR, INTERRUPTED, OK, OUTPUT_ERROR, POLICY_ERROR,
-                     UNDECIDABLE, Fail)
+from . import __version__
 from .backends.targets import TARGETS
-from .policies import default_directory, load_notice, policy_set
+from .errors import BAD_INPUT, BROKEN_PIPE, INTERNAL_ERROR, INTERRUPTED, OK, OUTPUT_ERROR, POLICY_ERROR, Fail
+from .policies import default_directory, load_calculator, load_notice, policy_set
 
 
 _EPILOG = """\
@@ -31,14 +31,52 @@ examples:
   yibao compile 渝医保发〔2023〕24号 -o calc.py && python -I calc.py < case.json
   yibao check --strict
   yibao diff 渝医保发〔2023〕24号 渝医保发〔2025〕42号
+  yibao notices --format json
 
 NOTICE is a document number exactly as printed, or a policy file's path.
+Policies are found in --policies DIR, else $YIBAO_POLICIES, else the nearest ./policies (this
+directory or one above it), else the policies installed with yibao.
 exit codes: 0 ok · 1 a policy is wrong · 2 bad input · 3 a decision cannot be made
 """
 
+# an example for each command's --help (set on the commands other modules register too)
+_EXAMPLES = {
+    "eval": _EPILOG,
+    "compile": """example:
+  yibao compile 九龙坡医保发〔2023〕46号 -o jlp.py
+  python -I jlp.py < case.json          # standard library only: runs anywhere with Python 3.11+
+""",
+    "check": """examples:
+  yibao check --strict                  # every policy in policies/; warnings fail too
+  yibao check policies/jiulongpo-2024.policy --format sarif > check.sarif
+""",
+    "schema": """example:
+  yibao schema 渝医保发〔2023〕24号 > case.schema.json
+""",
+    "diff": """example:
+  yibao diff 渝医保发〔2023〕24号 渝医保发〔2025〕42号 --format markdown
+""",
+    "new": """example:
+  yibao new --from 渝医保发〔2025〕42号 --coverage 2027 -o policies/chongqing-2027.policy
+""",
+    "lsp": """example:
+  yibao lsp                             # started by the editor: see docs/how-to/editor.md
+""",
+    "notices": """examples:
+  yibao notices
+  yibao notices --format json | python -c 'import json, sys; print(len(json.load(sys.stdin)))'
+""",
+}
+
+# commands registered by other modules: imported only when that command (or the full --help) is
+# wanted, so `yibao eval` does not pay for them; each module has add_parser(subparsers)
+_MODULES = {"diff": ".workbench.diff", "new": ".workbench.drafting", "lsp": ".workbench.lsp",
+            "serve": ".server.command"}
+_CORE = ("eval", "compile", "check", "schema", "notices")
+
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(_command(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
@@ -53,10 +91,6 @@ def main(argv: list[str] | None = None) -> int:
     except Fail as exc:
         _say(str(exc))
         return exc.code
-    except PolicyError as exc:
-        for d in exc.diagnostics:
-            print(d.render(), file=sys.stderr)
-        return POLICY_ERROR
     except BrokenPipeError:  # `yibao eval … | head`: the reader has what it wanted
         _silence_stdout()
         return BROKEN_PIPE
@@ -72,6 +106,11 @@ def main(argv: list[str] | None = None) -> int:
         _say("internal error: nested too deeply (please report the policy or case)")
         return INTERNAL_ERROR
     except Exception as exc:  # a bug: one line, not a traceback, and not mistaken for bad input
+        from .diagnostics import PolicyError  # (not imported before: a warm eval never needs it)
+        if isinstance(exc, PolicyError):
+            for d in exc.diagnostics:
+                print(d.render(), file=sys.stderr)
+            return POLICY_ERROR
         _say(f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} (please report)")
         return INTERNAL_ERROR
 
@@ -93,18 +132,38 @@ def _silence_stdout():
         pass
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command(argv: list[str]) -> str | None:
+    """The command word of an argument list (None: a global option such as --help, or no command)."""
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--policies":
+            i += 2
+            continue
+        if a.startswith("-"):
+            if a.startswith("--policies="):
+                i += 1
+                continue
+            return None
+        return a if a in _CORE or a in _MODULES else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with `only`, that command's module alone is imported."""
     p = argparse.ArgumentParser(
         prog="yibao", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_EPILOG,
         description="Chongqing resident medical-insurance notices as checked, executable policy.")
+    p.add_argument("--version", action="version", version=f"yibao {__version__}")
     p.add_argument("--policies", metavar="DIR", type=Path,
-                   help="the policy directory (default: $YIBAO_POLICIES, else the nearest ./policies)")
+                   help="the policy directory (default: $YIBAO_POLICIES, else the nearest ./policies, "
+                   "else the policies installed with yibao)")
     sub = p.add_subparsers(title="commands", metavar="COMMAND", dest="command")
 
     e = sub.add_parser("eval", help="evaluate cases against a notice", formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Evaluate one case (--case) or a JSONL stream of cases (--cases) and print JSON.\n"
                        "A result holds every decision the case has the facts for; --decision asks for\n"
-                       "particular ones and exits 3 if one cannot be decided.", epilog=_EPILOG)
+                       "particular ones and exits 3 if one cannot be decided.")
     e.add_argument("notice", metavar="NOTICE")
     src = e.add_mutually_exclusive_group(required=True)
     src.add_argument("--case", metavar="FILE", help="one case, a JSON object ('-' reads standard input)")
@@ -142,14 +201,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("notice", metavar="NOTICE")
     s.set_defaults(run=cmd_schema)
 
-    from .workbench import diff as diff_mod
-    diff_mod.add_parser(sub)
-    from .workbench import drafting
-    drafting.add_parser(sub)
-    from .workbench import lsp
-    lsp.add_parser(sub)
-    from .server import command as serve
-    serve.add_parser(sub)
+    n = sub.add_parser("notices", help="list the notices yibao knows",
+                       description="List the notices in the policy directory: document number, jurisdiction,\n"
+                       "coverage year, the notice it implements, and title (a table, or JSON for scripts).")
+    n.add_argument("--format", choices=("table", "json"), default="table")
+    n.set_defaults(run=cmd_notices)
+
+    for name, module in _MODULES.items():
+        if only is None or only == name:
+            importlib.import_module(module, __package__).add_parser(sub)
+    for name, parser in sub.choices.items():
+        if name in _EXAMPLES:
+            parser.epilog = _EXAMPLES[name]
+            parser.formatter_class = argparse.RawDescriptionHelpFormatter
     return p
 
 
@@ -158,10 +222,15 @@ def load_program(args):
     return load_notice(policy_set(args.policies), args.notice)
 
 
+def load_cached(args):
+    """The notice's calculator, from the cache where its sources are unchanged (warm.py)."""
+    return load_calculator(policy_set(args.policies), args.notice)
+
+
 # ---- eval ------------------------------------------------------------------------------
 def cmd_eval(args) -> int:
     from .evaluate import Evaluator
-    program = load_program(args)
+    program = load_cached(args)
     ev = Evaluator(program)
     wanted = args.decision
     ev.check_wanted(wanted)
@@ -219,13 +288,18 @@ def _emit(result: dict, fmt: str):
 
 # ---- compile ---------------------------------------------------------------------------
 def cmd_compile(args) -> int:
-    from .backends.javascript import Unsupported
-    from .backends.targets import source as target_source
-    program = load_program(args)
-    try:
-        source = target_source(args.target, program)
-    except Unsupported as exc:
-        raise Fail(POLICY_ERROR, f"{program.document}: --target {args.target}: {exc}") from None
+    if args.target == "python":  # from the cache where the notice's sources are unchanged (warm.py)
+        from .warm import source as generated_source
+        program = load_cached(args)
+        source = generated_source(program)
+    else:
+        from .backends.javascript import Unsupported
+        from .backends.targets import source as target_source
+        program = load_program(args)
+        try:
+            source = target_source(args.target, program)
+        except Unsupported as exc:
+            raise Fail(POLICY_ERROR, f"{program.document}: --target {args.target}: {exc}") from None
     if args.output:
         try:
             Path(args.output).write_text(source, encoding="utf-8")
@@ -257,6 +331,16 @@ def cmd_check(args) -> int:
 def cmd_schema(args) -> int:
     from .cases import case_schema
     print(json.dumps(case_schema(load_program(args)), ensure_ascii=False, indent=2))
+    return OK
+
+
+def cmd_notices(args) -> int:
+    from .catalog import notices, table
+    rows = notices(policy_set(args.policies))
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(table(rows))
     return OK
 
 

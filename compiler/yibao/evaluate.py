@@ -5,20 +5,23 @@ import json
 import sys
 import types
 
-from . import ir
 from . import strict_json
-from .backends.python import generate, output_kind
 from .errors import BAD_INPUT, OK, UNDECIDABLE, Fail
 from .runtime import CaseError, output_value
 
+TYPE_CHECKING = False  # (typing itself is not imported: a warm `yibao eval` never needs it)
+if TYPE_CHECKING:
+    from . import ir
+
 
 def load_generated(program: ir.Program) -> types.ModuleType:
-    """exec the generated source as a module: the very code `yibao compile` writes out."""
-    source = generate(program)
+    """exec the generated source as a module: the very code `yibao compile` writes out (from the
+    cache when the notice's sources are unchanged: warm.py)."""
+    from . import warm
     module = types.ModuleType(f"yibao_generated_{abs(hash(program.document))}")
-    module.__file__ = f"<yibao {program.document}>"
+    module.__file__ = warm.filename(program)
     sys.modules[module.__name__] = module  # dataclasses and pickling look modules up by name
-    exec(compile(source, module.__file__, "exec"), module.__dict__)
+    exec(warm.code(program), module.__dict__)
     return module
 
 
@@ -149,6 +152,7 @@ def _which(wanted, c, ev) -> str:
 
 def json_value(program: ir.Program, name: str, value):
     """A fact's or definition's runtime value as JSON, for explanations."""
+    from .backends.python import output_kind
     if name in program.facts:
         t = program.facts[name].type
     elif name in program.definitions:

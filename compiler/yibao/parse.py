@@ -1,16 +1,14 @@
 """Source text → Lark tree, with Lark's errors turned into diagnostics."""
 from __future__ import annotations
 
-import os
-import stat
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from . import slips
+from .cache import private_cache_dir
 from .diagnostics import Diagnostic, PolicyError
 from .source import SourceFile, Span, UnreadableSource
 
@@ -32,30 +30,6 @@ def parser() -> Lark:
     cache = private_cache_dir()
     return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=True,
                 cache=str(cache / "grammar.lark-cache") if cache else False)
-
-
-def private_cache_dir() -> Path | None:
-    """$XDG_CACHE_HOME/yibao (or ~/.cache/yibao), created 0700; None unless it and the cache file in
-    it are owned by this user and writable by no one else (then the tables are built every time)."""
-    if not hasattr(os, "getuid") or os.environ.get("YIBAO_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if not os.path.isabs(base):
-        return None
-    d = Path(base) / "yibao"
-    try:
-        d.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for p in (d, d / "grammar.lark-cache"):
-            try:
-                st = os.lstat(p)
-            except FileNotFoundError:
-                continue
-            if st.st_uid != os.getuid() or st.st_mode & 0o022 or stat.S_ISLNK(st.st_mode) \
-                    or (p == d and (not stat.S_ISDIR(st.st_mode) or st.st_mode & 0o077)):
-                return None
-    except OSError:
-        return None
-    return d
 
 
 def keywords() -> frozenset[str]:

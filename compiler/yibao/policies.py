@@ -7,27 +7,26 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import ast as A
-from . import ir
-from .check import Checker, Namespace
-from .diagnostics import Diagnostic, PolicyError, did_you_mean
 from .errors import BAD_INPUT, Fail
-from .from_tree import parse_module
-from .limits import depth_diagnostics
-from .parse import read_source, unreadable
-from .source import SourceFile
-from .staleness import stale_inheritance, todos
-from .texts import NoticeTexts
+from .sources import SourceIndex
+
+TYPE_CHECKING = False  # (typing itself is not imported: a warm `yibao eval` never needs it)
+if TYPE_CHECKING:
+    from . import ast as A
+    from . import ir
+    from .check import Checker, Namespace
+    from .diagnostics import Diagnostic, PolicyError
+    from .source import SourceFile
 
 # the document number of a notice file that does not parse, so a child can say what is wrong with it
 _NOTICE_HEADER = re.compile(r"^\s*notice\s+([^\W\d_]+〔\d{4}〕\d+号)", re.MULTILINE)
 
 
 def default_directory() -> Path:
-    """$YIBAO_POLICIES, else the nearest `policies/` from the working directory up."""
+    """$YIBAO_POLICIES, else the nearest `policies/` from the working directory up, else the
+    policies installed with yibao (the wheel carries the repository's `policies/`)."""
     env = os.environ.get("YIBAO_POLICIES")
     if env:
         return Path(env)
@@ -35,56 +34,111 @@ def default_directory() -> Path:
     for d in (here, *here.parents):
         if (d / "policies").is_dir():
             return d / "policies"
-    return here / "policies"
+    installed = installed_directory()
+    return installed if installed.is_dir() else here / "policies"
 
 
-@dataclass
+def installed_directory() -> Path:
+    """The policies inside the package: a link to the repository's `policies/` in a checkout, copied
+    into the wheel when it is built (pyproject.toml's package data)."""
+    return Path(__file__).resolve().parent / "_policies"
+
+
 class PolicySet:
-    directory: Path
-    extra: list[Path] = field(default_factory=list)
+    """The policies of a directory (and extra files): found by header, parsed when first needed."""
 
-    def __post_init__(self):
-        self.modules: dict[str, A.Module] = {}  # path → module
-        self.failed: dict[str, PolicyError] = {}
-        self.notices: dict[str, str] = {}  # document number → path
-        self.libraries: dict[str, A.Module] = {}
-        self.copies: dict[str, list[str]] = {}  # document number or library name → every path declaring it
-        self.broken_notices: dict[str, str] = {}  # document number → a path that declares it but does not parse
-        self.texts = NoticeTexts(self.directory / "texts")
-        files = sorted(f for f in self.directory.rglob("*.policy") if f.is_file()) if self.directory.is_dir() else []
-        for f in files + [p for p in self.extra if p.resolve() not in {x.resolve() for x in files}]:
-            self._read(f)
+    def __init__(self, directory: Path, extra=()):
+        self.directory, self.extra = directory, list(extra)
+        # headers only: the files are parsed when something asks for a module (a warm `yibao eval`
+        # never does, it finds the notice's calculator in the cache by the sources' hash)
+        self.index = SourceIndex(self.directory, self.extra)
+        self._parsed = False  # every file read (else only those one check needed, in `_done`)
+        self._done: set[str] | None = None
         self._namespaces: dict[str, Namespace] = {}
 
+    def _begin(self):
+        if self._done is not None:
+            return
+        from .texts import NoticeTexts
+        self._done = set()
+        self._modules: dict[str, A.Module] = {}  # path → module
+        self._failed: dict[str, PolicyError] = {}
+        self._notices: dict[str, str] = {}  # document number → path
+        self._libraries: dict[str, A.Module] = {}
+        self._copy_paths: dict[str, list[str]] = {}  # document number or library name → every path declaring it
+        self._broken: dict[str, str] = {}  # document number → a path that declares it but does not parse
+        self._texts = NoticeTexts(self.directory / "texts")
+
+    def _read_files(self, only=None):
+        """Read every file (in path order, so the first of two copies wins), or the headers `only`."""
+        if self._parsed:
+            return
+        self._begin()
+        for h in self.index.headers:
+            if h.path not in self._done and (only is None or any(h is x for x in only)):
+                self._done.add(h.path)
+                self._read(Path(h.path))
+        self._parsed = only is None
+
+    def _parse_for(self, notice: str) -> str | None:
+        """Read only what one notice needs (its file, the notices it implements, their libraries) and
+        return its path; None where the headers do not say plainly what that is (then read them all)."""
+        if self._parsed or not self.from_disk or not all(h.plain for h in self.index.headers):
+            return None
+        header = self.index.find(notice)
+        if header is None:
+            return None
+        self._read_files(only=self.index.needed(header))
+        if notice in self._notices:  # the first copy that parses, as with every file read
+            return self._notices[notice]
+        return None if header.notice == notice else header.path  # (none parses: `resolve` says so)
+
+    modules = property(lambda self: self._read_files() or self._modules)
+    failed = property(lambda self: self._read_files() or self._failed)
+    notices = property(lambda self: self._read_files() or self._notices)
+    libraries = property(lambda self: self._read_files() or self._libraries)
+    copies = property(lambda self: self._read_files() or self._copy_paths)
+    broken_notices = property(lambda self: self._read_files() or self._broken)
+    texts = property(lambda self: self._read_files() or self._texts)
+
     def _read(self, path: Path):
+        from .diagnostics import PolicyError
         key = str(path)
         try:
             file = self._source(path)
         except PolicyError as exc:
-            self.failed[key] = exc
+            self._failed[key] = exc
             return
         try:
             module = self._parse(file)
         except PolicyError as exc:
-            self.failed[key] = exc
+            self._failed[key] = exc
             m = _NOTICE_HEADER.search(file.text)
             if m:
-                self.broken_notices.setdefault(m.group(1), key)
+                self._broken.setdefault(m.group(1), key)
             return
-        self.modules[key] = module
+        self._modules[key] = module
         if module.header:
-            self.notices.setdefault(module.header.document, key)
-            self.copies.setdefault(module.header.document, []).append(key)
+            self._notices.setdefault(module.header.document, key)
+            self._copy_paths.setdefault(module.header.document, []).append(key)
         elif module.library:
-            self.libraries.setdefault(module.library.name, module)
-            self.copies.setdefault("library " + module.library.name, []).append(key)
+            self._libraries.setdefault(module.library.name, module)
+            self._copy_paths.setdefault("library " + module.library.name, []).append(key)
 
     def _source(self, path: Path) -> SourceFile:
         """A policy file's text (the language server gives an editor's unsaved text instead)."""
+        from .parse import read_source
         return read_source(path)
 
     def _parse(self, file: SourceFile) -> A.Module:
+        from .from_tree import parse_module
         return parse_module(file)
+
+    @property
+    def from_disk(self) -> bool:
+        """Every policy is read from its file, so the header index and the cache keys (which hash
+        the files) describe what is checked; not so where a subclass reads an editor's buffers."""
+        return type(self)._source is PolicySet._source
 
     def resolve(self, notice: str) -> str:
         """A document number or a path → the policy file's path (ValueError if neither)."""
@@ -99,31 +153,38 @@ class PolicySet:
             for key in list(self.modules) + list(self.failed):
                 if Path(key).resolve() == p.resolve():
                     return key
+            self._read_files()
             self._read(p)
             return str(p)
+        from .diagnostics import did_you_mean
         hint = did_you_mean(notice, self.notices)
         raise ValueError(f"no policy for notice {notice}" + (f"; {hint}" if hint else "")
                          + f" (known: {', '.join(sorted(self.notices)) or 'none'} in {self.directory})")
 
     def check(self, notice: str) -> tuple[ir.Program | None, list[Diagnostic]]:
         """Check one notice with everything it uses and implements: (program or None, diagnostics)."""
-        path = self.resolve(notice)
-        if path in self.failed:
-            return None, list(self.failed[path].diagnostics)
-        checker = Checker(self.texts)
+        from .check import Checker
+        from .limits import depth_diagnostics
+        from .staleness import stale_inheritance, todos
+        # the dictionaries, not the properties, from here on: they would read every file
+        path = self._parse_for(notice) or self.resolve(notice)
+        if path in self._failed:
+            return None, list(self._failed[path].diagnostics)
+        checker = Checker(self._texts)
         self._copies(path, checker)
         ns = self._namespace(path, checker, [])
         program = checker.program(ns, path) if ns else None
         if program is not None and not any(d.severity == "error" for d in checker.diagnostics):
             checker.diagnostics.extend(depth_diagnostics(program))
         if ns is not None:  # words of another year, and a draft's TODOs
-            checker.diagnostics += stale_inheritance(ns) + todos(self.modules[path])
+            checker.diagnostics += stale_inheritance(ns) + todos(self._modules[path])
         diags = _dedupe(checker.diagnostics)
         if any(d.severity == "error" for d in diags):
             program = None
         return program, diags
 
     def load(self, notice: str) -> ir.Program:
+        from .diagnostics import PolicyError
         program, diags = self.check(notice)
         if program is None:
             raise PolicyError(diags)
@@ -132,36 +193,38 @@ class PolicySet:
     def _copies(self, path: str, checker: Checker):
         """E606 where a document number or a library name is declared by two files (a stale copy must
         not silently win), and E109 where the notice's text cannot be read."""
-        module = self.modules[path]
+        module = self._modules[path]
         doc = module.header.document if module.header else None
-        if doc and len(self.copies.get(doc, ())) > 1:
-            others = [p for p in self.copies[doc] if p != path]
+        if doc and len(self._copy_paths.get(doc, ())) > 1:
+            others = [p for p in self._copy_paths[doc] if p != path]
             checker.error("E606", f"{doc} is declared by {len(others) + 1} policy files", module.header.span,
                           "declared here and elsewhere", notes=[f"also declared in {p}" for p in others],
                           hint="keep one policy per notice: remove or rename the stale copy")
-        if doc and doc in self.texts.unreadable:
-            checker.diagnostics.append(unreadable(self.texts.unreadable[doc]))
+        if doc and doc in self._texts.unreadable:
+            from .parse import unreadable
+            checker.diagnostics.append(unreadable(self._texts.unreadable[doc]))
         for name in self._libraries_used(path, set()):
-            paths = self.copies.get("library " + name, [])
+            paths = self._copy_paths.get("library " + name, [])
             for p in paths[1:]:
-                lib = self.modules[p]
+                lib = self._modules[p]
                 checker.error("E606", f"two libraries are named `{name}`", lib.library.span if lib.library else None,
                               "a second library of this name", notes=[f"the first is {paths[0]}"],
                               hint="a library's name must be unique in the policy directory")
 
     def _libraries_used(self, path: str, seen: set) -> set[str]:
-        if path in seen or path not in self.modules:
+        if path in seen or path not in self._modules:
             return set()
         seen.add(path)
-        module = self.modules[path]
+        from . import ast as A
+        module = self._modules[path]
         names = {item.name for item in module.items if isinstance(item, A.Use)}
         h = module.header
-        if h and h.implements and not h.implements_external and h.implements in self.notices:
-            names |= self._libraries_used(self.notices[h.implements], seen)
+        if h and h.implements and not h.implements_external and h.implements in self._notices:
+            names |= self._libraries_used(self._notices[h.implements], seen)
         return names
 
     def _namespace(self, path: str, checker: Checker, chain: list[str]) -> Namespace | None:
-        module = self.modules[path]
+        module = self._modules[path]
         header = module.header
         if header is None:
             checker.error("E107", "a notice policy starts with `notice DOCUMENT { … }`",
@@ -170,21 +233,21 @@ class PolicySet:
         _check_header(checker, header)
         parent = None
         if header.implements and not header.implements_external:
-            target = self.notices.get(header.implements) or self.broken_notices.get(header.implements)
+            target = self._notices.get(header.implements) or self._broken.get(header.implements)
             if target is None:
                 checker.error("E604", f"{header.implements} is not encoded here", header.span,
                               "implements an unknown notice",
                               hint="mark a notice that is not in the repository `implements DOC external`")
             elif target in chain or target == path:
                 checker.error("E605", "notices implement each other in a circle", header.span)
-            elif target in self.failed:
+            elif target in self._failed:
                 checker.error("E604", f"{header.implements} is encoded in {target}, which has errors",
                               header.span, "implements a notice that does not check", hint=f"fix {target} first")
-                checker.diagnostics.extend(self.failed[target].diagnostics)
+                checker.diagnostics.extend(self._failed[target].diagnostics)
                 return None
             else:
                 parent = self._namespace(target, checker, chain + [path])
-        return checker.namespace(module, header.document, path, parent, self.libraries)
+        return checker.namespace(module, header.document, path, parent, self._libraries)
 
     def all_paths(self) -> list[str]:
         return sorted(set(self.modules) | set(self.failed))
@@ -218,6 +281,20 @@ def policy_set(directory: Path | None = None, extra: list[Path] = ()) -> PolicyS
 
 def load_notice(ps: PolicySet, notice: str):
     """A checked program, or Fail(2) for an unknown notice, or the policy's errors (exit 1)."""
+    from .warm import mark
+    return mark(ps, notice, _load(ps, notice))
+
+
+def load_calculator(ps: PolicySet, notice: str):
+    """What `yibao eval` and `yibao compile` need: a notice whose sources the cache has seen comes back
+    as its generated calculator (warm.CachedProgram: its document, decisions and code), parsed and
+    checked only if something asks it for more; any other, as load_notice."""
+    from .warm import cached
+    return cached(ps, notice, lambda: _load(ps, notice))
+
+
+def _load(ps: PolicySet, notice: str):
+    from .diagnostics import PolicyError
     try:
         path = ps.resolve(notice)
     except ValueError as exc:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 from . import __version__, codes
 from .diagnostics import Diagnostic
-from .context import rehome
 from .policies import PolicySet
 
 
 def collect(ps: PolicySet, files: list[Path], analyses: bool = True) -> dict[str, list[Diagnostic]]:
     """file → its diagnostics (each reported once, against the file it is in); the static analyses
     (seconds, where the rest takes a fraction of one) only with `analyses`."""
+    from . import checked
     from .analysis import analyze
+    from .context import rehome  # (here: a check answered from the cache needs none of it)
     by_file: dict[str, list[Diagnostic]] = {str(f): [] for f in files}
     seen = set()
     wanted = {Path(f).resolve() for f in files}
@@ -40,15 +40,16 @@ def collect(ps: PolicySet, files: list[Path], analyses: bool = True) -> dict[str
         if module.header is None:
             continue  # a library: checked through the notices that use it
         program, diags = ps.check(resolved)
-        if program is not None and analyses:
-            diags = diags + analyze(program)
+        if program is not None and analyses:  # (from the cache where the notice's sources are unchanged)
+            diags = diags + checked.analyze(ps, resolved, program, analyze)
         for d in rehome(ps, resolved, diags):  # each at the line that must change
             add(d, key)
     return by_file
 
 
 def check_report(ps: PolicySet, files: list[Path], fmt: str, strict: bool, out) -> int:
-    by_file = collect(ps, files)
+    from . import checked
+    by_file = checked.collect(ps, files, collect)  # the cache's, where the sources are unchanged
     all_diags = [d for ds in by_file.values() for d in ds]
     errors = sum(d.severity == "error" for d in all_diags)
     warnings = len(all_diags) - errors
@@ -112,6 +113,7 @@ def junit(by_file: dict[str, list[Diagnostic]], strict: bool, broken: set[str] =
     (and warnings, with --strict) has one failing test case per diagnostic, as a test case holds one
     failure; other warnings go to system-out. A file that does not parse skips the later phases, one
     with errors skips the analyses (they need a checked program)."""
+    from xml.sax.saxutils import escape, quoteattr  # (urllib and email come with it: JUnit only)
     suites, totals = [], [0, 0]
     for f, diags in by_file.items():
         by_phase: dict[str, list[Diagnostic]] = {p: [] for p in codes.PHASES.values()}
@@ -146,6 +148,7 @@ def junit(by_file: dict[str, list[Diagnostic]], strict: bool, broken: set[str] =
 
 
 def _case(file: str, name: str, body: str) -> str:
+    from xml.sax.saxutils import quoteattr
     return f'    <testcase classname={quoteattr("yibao.check." + Path(file).stem)} name={quoteattr(name)}>{body}</testcase>'
 
 

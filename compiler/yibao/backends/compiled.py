@@ -26,8 +26,11 @@ class CompiledInterpreter(Interpreter):
         if fn is None:
             return super()._ref(name, case, memo)
         if name not in memo:
+            c = memo.get("@case")
+            if c is None:  # one copy per case: the generated functions memoise in it
+                c = memo["@case"] = dict(case)
             try:
-                memo[name] = fn(memo.setdefault("@case", dict(case)))
+                memo[name] = fn(c)
             except KeyError as exc:
                 raise rt.MissingFact(exc.args[0]) from None
             except self.module.OutsideDomain as exc:

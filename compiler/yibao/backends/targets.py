@@ -1,7 +1,9 @@
 """What `yibao compile --target` writes: the generated calculator's source for each target."""
 from __future__ import annotations
 
-from .. import ir
+TYPE_CHECKING = False  # (ir is not imported: the command line reads TARGETS on its warm path)
+if TYPE_CHECKING:
+    from .. import ir
 
 TARGETS = ("python", "js", "web")
 

@@ -1,0 +1,38 @@
+"""`yibao check`'s findings from the cache, keyed by every policy file and notice text the check
+reads, the files asked for and the compiler (cache.key): a check of unchanged policies (CI again,
+a pre-commit hook) gives the same report without parsing or analysing anything. After an edit, each
+notice's analyses (most of a cold check) are reused where that notice's own sources did not change,
+so editing one district's notice re-analyses that notice alone. docs/cli.md gives the numbers."""
+from __future__ import annotations
+
+from . import cache
+
+_KIND, _ANALYSIS = "check", "analysis"
+
+
+def collect(ps, files, run):
+    """`run(ps, files)`'s file → diagnostics, from the cache when the same sources were checked."""
+    if not cache.enabled() or not ps.from_disk:
+        return run(ps, files)
+    k = cache.key(*ps.index.all_parts(), b"files", *(str(f).encode("utf-8", "surrogateescape") for f in files),
+                  b"directory", str(ps.directory).encode("utf-8", "surrogateescape"))
+    entry = cache.load(_KIND, k)
+    if isinstance(entry, dict) and entry.get("key") == k:
+        return entry["by_file"]
+    by_file = run(ps, files)
+    cache.store(_KIND, k, {"key": k, "by_file": by_file})
+    return by_file
+
+
+def analyze(ps, path: str, program, run) -> list:
+    """`run(program)`'s findings for the notice at `path`, from the cache when its sources are unchanged."""
+    header = ps.index.find(path) if cache.enabled() and ps.from_disk else None
+    if header is None:
+        return run(program)
+    k = cache.key(b"analysis", *ps.index.key_parts(header))
+    entry = cache.load(_ANALYSIS, k)
+    if isinstance(entry, dict) and entry.get("key") == k:
+        return entry["diagnostics"]
+    diags = run(program)
+    cache.store(_ANALYSIS, k, {"key": k, "diagnostics": diags})
+    return diags
