@@ -29,7 +29,7 @@ def test_notices_as_json_give_every_notice_with_its_header(capsys, monkeypatch):
     rows = {r["document"]: r for r in json.loads(out)}
     assert code == 0 and set(rows) == set(PolicySet(POLICIES).notices)
     jlp = rows["九龙坡医保发〔2023〕46号"]
-    assert (jlp["jurisdiction"], jlp["coverage"], jlp["implements"], jlp["implements_external"]) == \
+    assert (jlp["jurisdiction"], jlp["coverage_year"], jlp["implements"], jlp["implements_external"]) == \
         ("重庆市九龙坡区", 2024, "渝医保发〔2023〕24号", False)
     assert rows["渝医保发〔2023〕24号"]["implements"] is None
     assert rows["潼医保发〔2022〕36号"]["implements_external"] is True
@@ -38,7 +38,7 @@ def test_notices_as_json_give_every_notice_with_its_header(capsys, monkeypatch):
 def test_notices_as_a_table_align_chinese_columns(capsys, monkeypatch):
     code, out, _ = run(capsys, monkeypatch, "notices")
     lines = out.splitlines()
-    assert code == 0 and lines[0].split() == ["document", "jurisdiction", "coverage", "implements", "title"]
+    assert code == 0 and lines[0].split() == ["document", "jurisdiction", "coverage_year", "implements", "title"]
     assert len(lines) == 1 + len(PolicySet(POLICIES).notices)
     # the coverage column starts at the same display column on every line (CJK counts two)
     from yibao.catalog import _width

@@ -6,7 +6,7 @@ import unicodedata
 
 from .policies import PolicySet
 
-COLUMNS = ("document", "jurisdiction", "coverage", "implements", "title")
+COLUMNS = ("document", "jurisdiction", "coverage_year", "implements", "title")
 
 
 def notices(ps: PolicySet) -> list[dict]:
@@ -15,7 +15,7 @@ def notices(ps: PolicySet) -> list[dict]:
     for document, path in sorted(ps.notices.items()):
         h = ps.modules[path].header
         out.append({
-            "document": document, "title": h.title, "jurisdiction": h.jurisdiction, "coverage": h.coverage,
+            "document": document, "title": h.title, "jurisdiction": h.jurisdiction, "coverage_year": h.coverage,
             "implements": h.implements, "implements_external": h.implements_external,
             "status": h.status, "path": path,
         })
