@@ -105,7 +105,7 @@ def python_side(notice: str, line: str) -> dict:
     out = {}
     for name in module.DECISIONS:
         try:
-            out[name] = {"value": module.evaluate(raw, [name])[name]}
+            out[name] = {"value": module.evaluate_json(raw, [name])[name]}
         except module.Undecidable as exc:
             out[name] = {"undecidable": exc.message}
     return {"decisions": out}
@@ -163,10 +163,10 @@ def test_node_main_reads_jsonl_and_names_bad_lines(tmp_path):
     assert done.returncode == 2
     assert done.stdout.split("\n")[1] == ""  # a blank line answers a blank line
     module = python_module(notice)
-    assert got[0] == module.evaluate(json.loads(lines[0]))
+    assert got[0] == module.evaluate_json(json.loads(lines[0]))
     assert got[0]["assistance"] == "342.00" and got[0]["amount_due"] == "38.00"
     assert got[1] == {"error": "line 3: field `tier`: 3 is not one of 1, 2", "exit": 2}
-    assert got[2] == module.evaluate(json.loads(lines[3]))
+    assert got[2] == module.evaluate_json(json.loads(lines[3]))
     assert "line 3: field `tier`" in done.stderr
 
 
