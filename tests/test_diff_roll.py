@@ -184,13 +184,16 @@ def test_id_joins_results_and_is_not_a_fact(tmp_path, capsys):
     assert result["people"] == 2 and amount["total"] == "40.00"  # 380 → 400 and 755 → 775
 
 
-def test_csv_roll_without_the_reader_names_it(tmp_path, capsys):
-    try:
-        import yibao.rolls  # noqa: F401
-        pytest.skip("the roll reader is installed")
-    except ImportError:
-        pass
-    csv = tmp_path / "roll.csv"
-    csv.write_text("tier,payment_date\n1,2024-01-05\n", encoding="utf-8")
-    assert main(["diff", OLD, NEW, "--roll", str(csv)]) == 2
-    assert "yibao.rolls" in capsys.readouterr().err
+def test_a_csv_roll_gives_what_the_same_jsonl_roll_gives(tmp_path, capsys):
+    jsonl, csv = tmp_path / "roll.jsonl", tmp_path / "roll.csv"
+    jsonl.write_text('{"id": "a", "tier": 1, "payment_date": "2024-01-05"}\n'
+                     '{"id": "b", "tier": 2, "identities": ["dibao", "orphan"], "payment_date": "2023-11-01"}\n',
+                     encoding="utf-8")
+    csv.write_text("id,tier,identities,payment_date\na,1,,2024-01-05\nb,2,dibao;orphan,2023-11-01\n", encoding="utf-8")
+    reports = []
+    for roll in (jsonl, csv):
+        assert main(["diff", OLD, NEW, "--roll", str(roll), "--format", "json"]) == 0
+        report = json.loads(capsys.readouterr().out)["roll"]
+        assert report.pop("path") == str(roll)
+        reports.append(report)
+    assert reports[0]["people"] == 2 and reports[0] == reports[1]
