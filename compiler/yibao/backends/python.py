@@ -271,12 +271,13 @@ class _Generator:
         if unpriced:
             lines += ["    if v is not _M and (" + " or ".join(f"u{i}" for i in unpriced) + "):",
                       f"        x = {self.expr(t.default)}", "        if x > v:", "            v = x"]
-        lines.append("    if v is _M:")
+        return lines + self.no_row(d, t)
+
+    def no_row(self, d: ir.Definition, t: ir.TableIR) -> list[str]:
+        """Where no row matched: the table's default, or NoRuleApplies."""
         if t.default is not None:
-            lines.append(f"        v = {self.expr(t.default)}")
-        else:
-            lines.append(f"        raise NoRuleApplies({ir.public_name(d.name)!r}, 'no row of the table matches')")
-        return lines
+            return ["    if v is _M:", f"        v = {self.expr(t.default)}"]
+        return ["    if v is _M:", f"        raise NoRuleApplies({ir.public_name(d.name)!r}, 'no row of the table matches')"]
 
     def default_never_best(self, t: ir.TableIR) -> bool:
         """The default is a constant no row can fall below (`otherwise 0 元` beside amounts): then an
@@ -389,12 +390,7 @@ class _Generator:
             lines.append(f"    v = {best}([{name}[{eq_key}x,] for x in k{m} if ({eq_key}x,) in {name}], default={always})")
             if any(key[-1] is None for key in table):
                 lines += [f"    w = {always}", "    if w is not _M and v < w:", "        v = w"]
-        lines.append("    if v is _M:")
-        if t.default is not None:
-            lines.append(f"        v = {self.expr(t.default)}")
-        else:
-            lines.append(f"        raise NoRuleApplies({ir.public_name(d.name)!r}, 'no row of the table matches')")
-        return lines
+        return lines + self.no_row(d, t)
 
     def hoist_table(self, name: str, table: dict) -> str:
         var = _ident("_T_", name, len(self.hoisted))
