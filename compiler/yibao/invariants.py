@@ -19,8 +19,8 @@ import random
 from . import ir
 from . import runtime as rt
 from .diagnostics import Diagnostic
-from .backends.compiled import CompiledInterpreter
 from .backends.interpreter import Interpreter
+from .casespace import engine, firsts
 from .rules_analysis import CaseGenerator, case_json, consistent, facts_read, fold
 
 EXHAUSTIVE = 4000  # cases; above it a fixed-seed sample of this many
@@ -53,21 +53,24 @@ def _year_dates(program: ir.Program) -> list[dt.date]:
 
 def _prove_one(program, gen: CaseGenerator, inv: ir.InvariantIR) -> list[Diagnostic]:
     exprs = [e for e in (inv.when, inv.holds) if e is not None]
-    exprs += [ir.Ref(n, ANY_T) for n in inv.undecided]
-    facts = facts_read(program, exprs)
-    evaluator = CompiledInterpreter(program)
-    held = tried = 0
-    for case in _cases_where(gen, facts, evaluator, inv):
-        verdict = _verdict(evaluator, inv, case)
-        if verdict is _VACUOUS:
-            continue
-        held += 1
-        if verdict is _UNCHECKED:
-            continue
-        tried += 1
-        if verdict is not _HOLDS:
-            case = _smallest(evaluator, inv, case, gen)
-            return [_failure(program, inv, case, facts, _verdict(evaluator, inv, case))]
+    undecided = [ir.Ref(n, ANY_T) for n in inv.undecided]
+    facts = facts_read(program, exprs + undecided)
+    eng = engine(program)
+    held = tried = False
+    for space in _spaces_where(gen, facts, eng, inv):
+        cols = [eng.column(space, e) for e in exprs] + [eng.atom(space, r) for r in undecided]
+        # a case's verdict depends only on its outcomes: each distinct row is judged once
+        for row, i in firsts(list(zip(*cols)) if cols else [()] * len(space)):
+            verdict = _judge(inv, row)
+            if verdict is _VACUOUS:
+                continue
+            held = True
+            if verdict is _UNCHECKED:
+                continue
+            tried = True
+            if verdict is not _HOLDS:
+                case = _smallest(eng.interp, inv, space.case(i), gen)
+                return [_failure(program, inv, case, facts, _verdict(eng.interp, inv, case))]
     if held and not tried:
         return [Diagnostic("W702", f"invariant `{inv.name}` could be tried on no case of {program.document}: "
                            "every case where it applies needs an unknown, so it is not proved", inv.span,
@@ -75,7 +78,38 @@ def _prove_one(program, gen: CaseGenerator, inv: ir.InvariantIR) -> list[Diagnos
     return []
 
 
-_VACUOUS, _UNCHECKED, _HOLDS = object(), object(), object()
+def _judge(inv: ir.InvariantIR, row):
+    """`_verdict` from the outcomes of `when`, `holds` and each undecided decision (in that order):
+    _VACUOUS, _UNCHECKED, _HOLDS, or _FAILS."""
+    k = 0
+    if inv.when is not None:
+        o = row[0]
+        k = 1
+        if o.exc is not None:
+            if isinstance(o.exc, _SKIP):
+                return _VACUOUS
+            o.get()
+        if not o.value:
+            return _VACUOUS
+    if inv.holds is not None:
+        o = row[k]
+        if o.exc is not None:
+            if isinstance(o.exc, rt.OutsideDomain):
+                return _VACUOUS
+            if isinstance(o.exc, _SKIP):
+                return _UNCHECKED
+            o.get()
+        return _HOLDS if o.value else _FAILS
+    for o in row[k:]:
+        if o.exc is not None:
+            if isinstance(o.exc, _SKIP):
+                continue
+            o.get()
+        return _FAILS
+    return _HOLDS
+
+
+_VACUOUS, _UNCHECKED, _HOLDS, _FAILS = object(), object(), object(), object()
 
 
 def _verdict(evaluator, inv: ir.InvariantIR, case: dict):
@@ -125,46 +159,51 @@ def _smallest(evaluator, inv, case: dict, gen: CaseGenerator) -> dict:
 ANY_T = ir.ANY
 
 
-def _cases_where(gen: CaseGenerator, facts, evaluator, inv: ir.InvariantIR):
+def _spaces_where(gen: CaseGenerator, facts, eng, inv: ir.InvariantIR):
     """The cases to try. With a `when`, its own facts first: every combination of theirs where it
-    holds, each completed by the other facts (so the budget goes where the invariant applies)."""
+    holds, each completed by the other facts (so the budget goes where the invariant applies); all
+    in one space, in that order."""
     if inv.when is None:
-        yield from _cases(gen, facts)
+        yield _space(gen, eng, facts)
         return
     own = facts_read(gen.program, [inv.when]) & set(facts)
     rest = set(facts) - own
+    first = _space(gen, eng, own)
     holding = []
-    for case in _cases(gen, own):
-        try:
-            if evaluator.eval_expr(inv.when, case, {}):
-                holding.append(case)
-        except _SKIP:
-            continue
+    for o, combo in zip(eng.column(first, inv.when), first.combos):
+        if o.exc is not None:
+            if isinstance(o.exc, _SKIP):
+                continue
+            o.get()
+        if o.value:
+            holding.append(combo)
     if not holding:
         return
-    each = max(EXHAUSTIVE // len(holding), 8)
-    for case in holding:
-        yield from _cases(gen, rest, fixed=case, budget=each)
+    names, combos = _combinations(gen, rest, max(EXHAUSTIVE // len(holding), 8))
+    # each holding case's own facts, then the rest's: `build` makes the cases it made with the
+    # holding case as their base
+    yield eng.space(first.names + names, first.base, [h + c for h in holding for c in combos])
 
 
-def _cases(gen: CaseGenerator, facts, fixed: dict | None = None, budget: int = 0):
+def _space(gen: CaseGenerator, eng, facts):
+    names, combos = _combinations(gen, facts, EXHAUSTIVE)
+    return eng.space(names, gen.base_case(), combos)
+
+
+def _combinations(gen: CaseGenerator, facts, budget: int):
     """Every combination of the facts' candidates, or a fixed-seed sample of them; a second date
     fact is drawn, half the time, relative to the first by the policy's own periods."""
-    budget = budget or EXHAUSTIVE
-    names = sorted(f for f in facts if f in gen.program.facts)
+    names = tuple(sorted(f for f in facts if f in gen.program.facts))
     domains = [gen.values(f) for f in names]
     total = 1
     for d in domains:
         total *= max(len(d), 1)
-    base = fixed or gen.base_case()
     if total <= budget:
-        combos = itertools.product(*domains)
-    else:
-        combos = itertools.islice(_sample(gen, names, domains), budget)
-    yield from gen.fill(base, names, combos)
+        return names, gen.combos(("product", names), lambda: itertools.product(*domains))
+    return names, gen.combos(("sample", names, budget), lambda: _sample(gen, names, domains, budget))
 
 
-def _sample(gen: CaseGenerator, names, domains):
+def _sample(gen: CaseGenerator, names, domains, count: int = EXHAUSTIVE) -> list:
     """A fixed-seed sample in which every candidate of every fact appears (each fact runs through a
     shuffled copy of its candidates, over and over), so a rare date is never left out."""
     rnd = random.Random(0)
@@ -175,17 +214,24 @@ def _sample(gen: CaseGenerator, names, domains):
         orders.append(order)
     dates = [i for i, n in enumerate(names) if gen.program.facts[n].type == ir.DATE]
     offsets = sorted(gen.offsets_days | {0})
-    for i in range(EXHAUSTIVE):
-        combo = [order[(i * (k + 1) + i // len(order)) % len(order)] for k, order in enumerate(orders)]
-        if len(dates) > 1 and rnd.random() < 0.5:
-            first, second = rnd.sample(dates, 2)
-            if isinstance(combo[first], dt.date):
-                shift = rnd.choice(offsets) + rnd.choice((-1, 0, 1))
-                try:
-                    combo[second] = combo[first] - dt.timedelta(days=shift)
-                except OverflowError:
-                    pass
-        yield tuple(combo)
+    n = min(count, EXHAUSTIVE)
+    cols = []
+    for k, order in enumerate(orders):  # (a column at a time: the draws below do not depend on it)
+        size = len(order)
+        cols.append([order[(i * (k + 1) + i // size) % size] for i in range(n)])
+    combos = list(zip(*cols)) if cols else [()] * n
+    if len(dates) > 1:
+        for i in range(n):
+            if rnd.random() < 0.5:
+                first, second = rnd.sample(dates, 2)
+                combo = combos[i]
+                if isinstance(combo[first], dt.date):
+                    shift = rnd.choice(offsets) + rnd.choice((-1, 0, 1))
+                    try:
+                        combos[i] = combo[:second] + (combo[first] - dt.timedelta(days=shift),) + combo[second + 1:]
+                    except OverflowError:
+                        pass
+    return combos
 
 
 def _shown(program, e, case) -> str:

@@ -18,13 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-import random
 
 from . import ir
 from . import runtime as rt
 from .diagnostics import Diagnostic
-from .backends.compiled import CompiledInterpreter
 from .backends.interpreter import Interpreter
+from .casefacts import ABSENT, consistent, facts_read  # noqa: F401 (diff.py and invariants import them from here)
+from .casespace import build, engine, firsts, product_or_sample
+from .exprcompile import Outcome
 
 CMP_OPS = {"eq", "ne", "lt", "le", "gt", "ge", "in_range", "member"}
 DATE_ARITH = {"date_plus_days", "date_minus_days", "date_plus_months", "date_diff"}
@@ -36,22 +37,6 @@ subexprs = ir.subexprs
 
 
 definition_exprs = ir.definition_exprs
-
-
-def facts_read(program: ir.Program, exprs, _seen=None) -> set[str]:
-    """The facts some expressions read, through the definitions they refer to."""
-    seen = set() if _seen is None else _seen
-    out: set[str] = set()
-    for e in exprs:
-        for x in subexprs(e):
-            if isinstance(x, (ir.Fact, ir.Given)):
-                out.add(x.name if isinstance(x, ir.Fact) else x.fact)
-            elif isinstance(x, ir.Ref) and x.name not in seen:
-                seen.add(x.name)
-                d = program.definitions.get(x.name)
-                if d is not None:
-                    out |= facts_read(program, definition_exprs(d), seen)
-    return out
 
 
 def fold(program: ir.Program, e):
@@ -70,6 +55,7 @@ class CaseGenerator:
         self.program = program
         self._distinct: dict = {}
         self._sets = None
+        self._combos: dict = {}
         dates, ints, money, offsets_days, offsets_months = set(extra_dates), {0, 1}, set(), set(), set()
         arith_facts: set[str] = set()
         for d in program.definitions.values():
@@ -173,61 +159,38 @@ class CaseGenerator:
 
     def cases(self, facts, limit: int = MAX_CASES, fixed: dict | None = None):
         """Cases varying the given facts over their candidates (the rest at their defaults)."""
-        facts = sorted(f for f in facts if f in self.program.facts and not (fixed and f in fixed))
-        domains = [self.values(f) for f in facts]
-        total = 1
-        for dom in domains:
-            total *= max(len(dom), 1)
-        combos = itertools.product(*domains)
-        if total > limit:
-            rnd = random.Random(0)
-            combos = (tuple(rnd.choice(dom) for dom in domains) for _ in range(limit))
+        names, base, combos = self.combinations(facts, limit, fixed)
+        yield from self.fill(base, names, combos)
+
+    def combinations(self, facts, limit: int = MAX_CASES, fixed: dict | None = None):
+        """(names, base, combinations) of `cases`: every combination of the facts' candidates, or
+        above `limit` a fixed-seed sample of that many."""
+        names = tuple(sorted(f for f in facts if f in self.program.facts and not (fixed and f in fixed)))
         base = self.base_case()
         if fixed:
             base.update(fixed)
-        yield from self.fill(base, facts, combos)
+        combos = self.combos(("cases", names, limit),
+                             lambda: product_or_sample([self.values(f) for f in names], limit))
+        return names, base, combos
+
+    def combos(self, key, make) -> list:
+        """Combinations made once per generator for each key (the analyses ask for the same ones
+        again and again: every day of a date gap, every holding case of an invariant's `when`)."""
+        if key not in self._combos:
+            self._combos[key] = list(make())
+        return self._combos[key]
+
+    def space(self, facts, limit: int = MAX_CASES, fixed: dict | None = None):
+        """`cases` as a casespace.Space, evaluated a column at a time."""
+        return engine(self.program).space(*self.combinations(facts, limit, fixed))
 
     def fill(self, base: dict, facts, combos):
         """Each combination of the facts' values on top of `base` (ABSENT leaves a fact out); a case
         the policy's constraints call contradictory is skipped."""
         for combo in combos:
-            c = dict(base)
-            for f, v in zip(facts, combo):
-                if v is ABSENT:
-                    c.pop(f, None)
-                else:
-                    c[f] = v
+            c = build(base, facts, combo)
             if consistent(self.program, c):
                 yield c
-
-
-class _Absent:
-    def __repr__(self):
-        return "ABSENT"
-
-
-ABSENT = _Absent()
-
-
-def consistent(program: ir.Program, case: dict) -> bool:
-    """No constraint of the policy calls the case's facts contradictory (a bad case is never a counterexample)."""
-    cache = program.__dict__.setdefault("_consistent", {})  # per program: the facts' values → verdict
-    facts = cache.get(None)
-    if facts is None:
-        facts = cache[None] = tuple(sorted({f for k in program.constraints for f in k.facts}))
-    key = tuple(case.get(f, ABSENT) for f in facts)
-    if key not in cache:
-        interp = Interpreter(program)
-        ok = True
-        for k in program.constraints:
-            try:
-                if interp.eval_expr(k.when, case, {}):
-                    ok = False
-                    break
-            except (rt.Undecidable, KeyError, TypeError):
-                continue
-        cache[key] = ok
-    return cache[key]
 
 
 def case_json(program: ir.Program, case: dict, facts=None) -> str:
@@ -285,20 +248,24 @@ def _overrides_of(r: ir.RuleIR) -> tuple[str, ...]:
     return r.overrides
 
 
-def _applies(interp: Interpreter, rule: ir.RuleIR, case: dict, memo: dict) -> bool:
-    if rule.guard is None:
-        return True
-    try:
-        return bool(interp.eval_expr(rule.guard, case, memo))
-    except (rt.Undecidable, TypeError, KeyError, AttributeError):
+_DECLINE = (rt.Undecidable, TypeError, KeyError, AttributeError)  # a guard or value that cannot be decided
+
+
+def _applies(o) -> bool:
+    """A guard's outcome: it holds (one that cannot be decided does not apply)."""
+    if o.exc is None:
+        return bool(o.value)
+    if isinstance(o.exc, _DECLINE):
         return False
+    raise o.get()
 
 
-def _value(interp, rule, case, memo):
-    try:
-        return interp.eval_expr(rule.value, case, memo)
-    except (rt.Undecidable, TypeError, KeyError, AttributeError):
+def _value(o):
+    if o.exc is None:
+        return o.value
+    if isinstance(o.exc, _DECLINE):
         return _UNDECIDED
+    return o.get()
 
 
 _UNDECIDED = object()
@@ -319,30 +286,42 @@ def _rules(program: ir.Program, gen: CaseGenerator, d: ir.Definition) -> list[Di
     rules = list(d.rules)
     over = _overriders(d)
     facts = facts_read(program, [r.guard for r in rules if r.guard is not None])
-    interp = CompiledInterpreter(program)  # decisions a guard reads at the generated code's speed
     reached = {r.id: False for r in rules}
     overlaps: dict[tuple[str, str], tuple[dict, object, object]] = {}
     when_rules = [r for r in rules if r.kind != "otherwise"]
-    for case in gen.cases(facts):
-        memo: dict = {}
-        applying = [r for r in when_rules if _applies(interp, r, case, memo)]
-        ids = {r.id for r in applying}
-        for r in applying:
+    space = gen.space(facts)
+    eng = engine(program)
+    always = [_ALWAYS] * len(space)
+    guards = [eng.column(space, r.guard) if r.guard is not None else always for r in when_rules]
+    # what is done with a case depends only on which guards hold and the rules' values: each
+    # distinct combination of those is tried once, at the first case that shows it
+    values = None
+    for row, i in firsts(list(zip(*guards)) if guards else [()] * len(space)):
+        applying = [r for r, o in zip(when_rules, row) if _applies(o)]
+        if len(applying) > 1:
+            values = [eng.column(space, r.value) for r in when_rules]
+            break
+    rows = list(zip(*guards, *values)) if values else list(zip(*guards)) if guards else [()] * len(space)
+    n = len(when_rules)
+    for row, i in firsts(rows):
+        applying = [(r, k) for k, (r, o) in enumerate(zip(when_rules, row)) if _applies(o)]
+        ids = {r.id for r, _ in applying}
+        for r, _ in applying:
             if not (over[r.id] & ids):
                 reached[r.id] = True
         if not applying:
             for r in rules:
                 if r.kind == "otherwise":
                     reached[r.id] = True
-        for a, b in itertools.combinations(applying, 2):
+        for (a, ka), (b, kb) in itertools.combinations(applying, 2):
             if a.id in over[b.id] or b.id in over[a.id] or (a.id, b.id) in overlaps:
                 continue
             if over[a.id] & ids or over[b.id] & ids:
                 continue  # an exception to one of them decides the case
-            va, vb = _value(interp, a, case, memo), _value(interp, b, case, memo)
+            va, vb = _value(row[n + ka]), _value(row[n + kb])
             if va is _UNDECIDED or vb is _UNDECIDED or va == vb:
                 continue
-            overlaps[(a.id, b.id)] = (case, va, vb)
+            overlaps[(a.id, b.id)] = (space.case(i), va, vb)
     out = []
     here = program.document
     for (aid, bid), (case, va, vb) in overlaps.items():
@@ -367,6 +346,9 @@ def _rules(program: ir.Program, gen: CaseGenerator, d: ir.Definition) -> list[Di
                 r.span or d.span, "unreachable rule",
                 hint="delete it, or fix its guard"))
     return out
+
+
+_ALWAYS = Outcome(True)  # a rule with no guard
 
 
 def _name(r: ir.RuleIR) -> str:
@@ -410,18 +392,25 @@ def _date_gaps(program: ir.Program, gen: CaseGenerator, d: ir.Definition) -> lis
     days = [x for x in gen.dates if lo <= x <= hi]
     others = facts_read(program, [r.guard for r in rules]) - {fact}
     interp = Interpreter(program)
-    for day in days:
-        for case in gen.cases(others, limit=500, fixed={fact: day}):
-            try:
-                interp.decide(d.name, case, {})
-            except rt.NoRuleApplies as exc:
-                if exc.name != ir.public_name(d.name):
-                    continue
-                return [Diagnostic(
-                    "W502", f"`{ir.public_name(d.name)}` decides nothing on {day.isoformat()}, between its first boundary "
-                    f"{lo.isoformat()} and its last {hi.isoformat()}: e.g. {case_json(program, case, others | {fact})}",
-                    d.span, "a gap between date ranges",
-                    hint="extend a range to cover the day, or add a rule for it (with its citation)")]
-            except (rt.Undecidable, TypeError, KeyError, AttributeError):
+    eng = engine(program)
+    facts = eng.facts_of(("decide", d.name), list(definition_exprs(d)))
+    names, base, combos = gen.combinations(others, limit=500, fixed={fact: days[0]} if days else None)
+    # every day's cases in one space, day by day (`build` sets the day where `fixed` put it)
+    space = eng.space((fact,) + names, gen.base_case(), [(day,) + c for day in days for c in combos])
+    col = eng.column_of(space, ("decide", d.name), facts, lambda case: interp.decide(d.name, case, {}),
+                        canonical=False)  # (which decision no rule of decides is asked)
+    for o, i in firsts(col):  # (one Outcome for each distinct value of the facts `d` reads)
+        exc = o.exc
+        if isinstance(exc, rt.NoRuleApplies):
+            if exc.name != ir.public_name(d.name):
                 continue
+            case = space.case(i)
+            day = case[fact]
+            return [Diagnostic(
+                "W502", f"`{ir.public_name(d.name)}` decides nothing on {day.isoformat()}, between its first boundary "
+                f"{lo.isoformat()} and its last {hi.isoformat()}: e.g. {case_json(program, case, others | {fact})}",
+                d.span, "a gap between date ranges",
+                hint="extend a range to cover the day, or add a rule for it (with its citation)")]
+        if exc is not None and not isinstance(exc, (rt.Undecidable, TypeError, KeyError, AttributeError)):
+            o.get()
     return []
