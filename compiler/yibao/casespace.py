@@ -1,18 +1,21 @@
-"""The analyses' case spaces, evaluated a column at a time (issue 11: `yibao check` cold ≤ 0.5 s).
+"""The analyses' case spaces, evaluated a column at a time (issue 11: `yibao check` cold).
 
 A space is the cases an analysis tries, in the order it tries them: a base case and the
 combinations of the varied facts' candidates (`CaseGenerator.cases`, the invariant prover's
-`_cases`), the contradictory ones dropped. An expression is evaluated on a space in two layers:
+samples), the contradictory ones dropped. An expression is evaluated on a whole space:
 
-- its *atoms* (each decision it reads, each `with` and other non-operator node) by the generated
-  code, once per distinct value of the facts the atom reads (`rules_analysis.facts_read`), memoised
-  per program: thousands of cases differ mostly in facts an atom does not read;
-- the operators, constants and facts around them by a closure (`exprcompile.py`), once per distinct
-  combination of the atoms' outcomes and the facts it reads itself.
+- each decision it reads by the generated code, memoised per program by the values of every fact
+  the decision reads; a case not seen before is worked out step by step: each definition's
+  generated function once per distinct combination of the facts it reads itself and its
+  dependencies' outcomes, with their values put where the generated code memoises them;
+- the operators, constants and facts around the decisions by a closure (`exprcompile.py`), once
+  per distinct combination of the decisions' outcomes and those facts; any other node (a `with`, a
+  parameter) by the reference interpreter, once per distinct value of the facts it reads.
 
-Each case's outcome is what the reference interpreter with the generated decisions
-(`CompiledInterpreter`) gives for that case (value, or the exception it raises): tests/test_casespace.py
-compares the two on every policy.
+Equal outcomes are one object, so an analysis can do what it does with a case once per distinct
+row of outcomes, at the first case that shows it (`firsts`), and find what the case-by-case loop
+found. Each case's outcome is what `CompiledInterpreter` gives for that case: the same value, or
+an exception of the same kind (tests/test_casespace.py, on every policy).
 """
 from __future__ import annotations
 
@@ -94,6 +97,7 @@ class Engine:
         self._facts: dict = {}
         self._atoms: dict = {}  # atom key → {values of its facts → Outcome}
         self._compiled: dict = {}  # id(expr) → (expr, atoms, facts, fn, memo)
+        self._nodes: dict = {}  # id → node, so that an id keying a memo stays that node's
 
     # ---- spaces ----
     def space(self, names, base: dict, combos) -> Space:
@@ -133,7 +137,7 @@ class Engine:
                 return col
         key = ("ref", e.name) if isinstance(e, ir.Ref) else ("node", id(e))
         if key[0] == "node":
-            self._facts.setdefault(("keep", id(e)), e)  # the id stays this node's
+            self._nodes[id(e)] = e
         facts = self.facts_of(key, [e])
         interp = self.interp
         return self.column_of(space, key, facts, lambda case: interp.eval_expr(e, case, {}))

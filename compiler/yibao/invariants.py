@@ -6,8 +6,9 @@ and a case that breaks it is reported with the rules that fired.
 - E701: a counterexample (the invariant fails for this case);
 - W702: the invariant could be tried on no case at all (every case needs an unknown): not passed.
 
-Decisions are evaluated by the generated code (compiled.py, fast); the reference interpreter
-evaluates the invariant's own expressions and explains the counterexample.
+The cases are evaluated a whole space at a time (casespace.py: decisions by the generated code,
+the invariant's own expressions as closures around them); the counterexample found is then
+shrunk and explained case by case, by the reference interpreter.
 """
 from __future__ import annotations
 

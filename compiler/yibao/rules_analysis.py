@@ -3,8 +3,9 @@
 The cases are generated from the policy's own conditions (`CaseGenerator`): every constant a guard
 compares a fact against gives candidates (a date, the day before and the day after; an int ± 1;
 money ± 1 fen), enums give their members, bools both values, a set of identities the empty set and
-each member alone. Each rule's guard is evaluated by the reference interpreter on those cases (a
-guard that cannot be decided does not apply). Findings:
+each member alone. Each rule's guard is evaluated on those cases, a whole space at a time
+(casespace.py: the decisions by the generated code, the guard as a closure around them; a guard
+that cannot be decided does not apply). Findings:
 
 - E503: two rules at one priority level (neither overrides the other) both apply to a case with
   different values;

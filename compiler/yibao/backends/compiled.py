@@ -1,7 +1,7 @@
-"""The reference interpreter with a program's decisions served by its generated module: the
-analyses (the rules analysis, the invariant prover) evaluate their own expressions with the
-interpreter, and the decisions those read at the generated code's speed, with the same answers
-(the generated module is tested equal to the interpreter)."""
+"""The reference interpreter with a program's decisions served by its generated module, with the
+same answers (the generated module is tested equal to the interpreter): the analyses' reference
+for one case (casespace.py evaluates whole spaces and is tested equal to it; the invariant prover
+shrinks and explains a counterexample with it)."""
 from __future__ import annotations
 
 from .. import ir
