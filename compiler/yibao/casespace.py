@@ -64,6 +64,26 @@ class Space:
             self._columns[fact] = col
         return col
 
+    def split_keys(self, facts: tuple) -> tuple[tuple, list]:
+        """(part, keys): which of the facts the space varies and the others' values, the same for
+        every case; and each case's values of the varied ones, in the facts' order (a combination
+        itself where it holds just those, a value where only one is varied). A memo keyed by
+        `part`, then by a key, holds each case's values of all the facts, built for wide sets of
+        facts with no tuple made per case."""
+        entry = self._keys.get(("split", facts))
+        if entry is None:
+            idx = [self.index[f] for f in facts if f in self.index]
+            part = (tuple(f for f in facts if f in self.index),
+                    tuple(self.base.get(f, ABSENT) for f in facts if f not in self.index))
+            if idx == list(range(len(self.names))):
+                keys = self.combos
+            elif not idx:
+                keys = [()] * len(self.combos)
+            else:
+                keys = list(map(operator.itemgetter(*idx), self.combos))
+            entry = self._keys[("split", facts)] = (part, keys)
+        return entry
+
     def keys(self, facts: tuple) -> list:
         """Each case's values of the facts, as a tuple (made once per space for each set of facts:
         the decisions of a notice read much the same facts)."""
@@ -119,17 +139,17 @@ class Engine:
     def column_of(self, space: Space, key, facts: tuple, fn, canonical: bool = True) -> list[Outcome]:
         """`fn(case)`'s outcome for each case of the space, computed once per distinct value of
         `facts` (all `fn` reads); with `canonical`, one Outcome per value and kind of exception."""
-        memo = self._atoms.setdefault(key, {})
         canon = self._atoms.setdefault(("values", key), {}) if canonical else None
-        keys = space.keys(facts)
-        for i in missing(keys, memo):
-            if keys[i] not in memo:
-                o = outcome(fn, space.case(i))
-                memo[keys[i]] = _canonical(canon, o) if canonical else o
-        return list(map(memo.__getitem__, keys))
+        part, keys = space.split_keys(facts)
+        memo = self._atoms.setdefault(key, {}).setdefault(part, {})
+        found, new = lookup(keys, memo)
+        for i in new:
+            o = outcome(fn, space.case(i))
+            memo[keys[i]] = _canonical(canon, o) if canonical else o
+        return filled(keys, memo, found, new)
 
     def atom(self, space: Space, e) -> list[Outcome]:
-        if isinstance(e, ir.Ref) and e.name in self.program.definitions and self._function(e.name) is not None:
+        if isinstance(e, ir.Ref) and e.name in self.interp.functions:  # (others as CompiledInterpreter: interpreted)
             return self._public(space, e.name)
         if isinstance(e, ir.With):
             col = self._with(space, e)
@@ -176,13 +196,13 @@ class Engine:
         (`_steps`), each distinct one once."""
         col = space.generated.get(name)
         if col is None:
-            keys = space.keys(self._reads(name))
-            memo = self._atoms.setdefault(("generated", name), {})
-            new = firsts_missing(keys, memo)
+            part, keys = space.split_keys(self._reads(name))
+            memo = self._atoms.setdefault(("generated", name), {}).setdefault(part, {})
+            found, new = lookup(keys, memo)
             if new:
                 sub = Space(space.base, space.names, list(map(space.combos.__getitem__, new)))
                 memo.update(zip(map(keys.__getitem__, new), self._steps(sub, name)))
-            col = space.generated[name] = list(map(memo.__getitem__, keys))
+            col = space.generated[name] = filled(keys, memo, found, new)
         return col
 
     def _steps(self, space: Space, name: str) -> list[Outcome]:
@@ -195,15 +215,15 @@ class Engine:
         rows = list(zip(*cols))
         memo = self._atoms.setdefault(("steps", name), {})
         canon = self._atoms.setdefault(("values", name), {})
-        for i in missing(rows, memo):
+        found, new = lookup(rows, memo)
+        for i in new:
             row = rows[i]
-            if row not in memo:
-                c = space.case(i)
-                for dep, o in zip(deps, row):
-                    if o.exc is None:
-                        c["@" + dep] = o.value
-                memo[row] = _canonical(canon, outcome(fn, c))
-        return list(map(memo.__getitem__, rows))
+            c = space.case(i)
+            for dep, o in zip(deps, row):
+                if o.exc is None:
+                    c["@" + dep] = o.value
+            memo[row] = _canonical(canon, outcome(fn, c))
+        return filled(rows, memo, found, new)
 
     def _reads(self, name: str) -> tuple:
         return self.facts_of(("decide", name), list(ir.definition_exprs(self.program.definitions[name])))
@@ -259,15 +279,17 @@ class Engine:
             atoms, facts, fn = compile_expr(e)
             entry = self._compiled[id(e)] = (e, atoms, tuple(facts), fn, {})
         _, atoms, facts, fn, memo = entry
+        if len(atoms) == 1 and atoms[0] is e:  # the expression is one decision (or node): its own outcomes
+            return self.atom(space, e)
         cols = [self.atom(space, a) for a in atoms]
         cols.append(space.keys(facts))
         rows = list(zip(*cols))
         canon = self._atoms.setdefault(("values", id(e)), {})
-        for i in missing(rows, memo):
+        found, new = lookup(rows, memo)
+        for i in new:
             r = rows[i]
-            if r not in memo:
-                memo[r] = _canonical(canon, outcome(fn, r[:-1], r[-1]))
-        return list(map(memo.__getitem__, rows))
+            memo[r] = _canonical(canon, outcome(fn, r[:-1], r[-1]))
+        return filled(rows, memo, found, new)
 
 
 _VALUE = operator.attrgetter("value")
@@ -284,21 +306,20 @@ def _canonical(canon: dict, o: Outcome) -> Outcome:
         return o
 
 
-def missing(rows: list, memo: dict):
-    """The indices of the rows the memo has no entry for, in order."""
+def lookup(rows: list, memo: dict) -> tuple[list, list[int]]:
+    """What the memo holds for each row (None where nothing), and the indices of the first case of
+    each distinct row it has no entry for, in order."""
     found = list(map(memo.get, rows))
     if None not in found:
-        return ()
-    return itertools.compress(range(len(rows)), map(operator.is_, found, itertools.repeat(None)))
-
-
-def firsts_missing(rows: list, memo: dict) -> list[int]:
-    """The index of the first case of each distinct row the memo has no entry for, in order."""
-    idx = list(missing(rows, memo))
-    if not idx:
-        return idx
+        return found, []
+    idx = list(itertools.compress(range(len(rows)), map(operator.is_, found, itertools.repeat(None))))
     first = dict(zip(reversed(list(map(rows.__getitem__, idx))), reversed(idx)))
-    return sorted(first.values())
+    return found, sorted(first.values())
+
+
+def filled(rows: list, memo: dict, found: list, new: list) -> list:
+    """The memo's entry for each row, once the new ones are in."""
+    return list(map(memo.__getitem__, rows)) if new else found
 
 
 def firsts(rows: list) -> list[tuple]:
