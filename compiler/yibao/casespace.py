@@ -118,6 +118,7 @@ class Engine:
         self._atoms: dict = {}  # atom key → {values of its facts → Outcome}
         self._compiled: dict = {}  # id(expr) → (expr, atoms, facts, fn, memo)
         self._nodes: dict = {}  # id → node, so that an id keying a memo stays that node's
+        self._bounded = None
 
     # ---- spaces ----
     def space(self, names, base: dict, combos) -> Space:
@@ -149,7 +150,7 @@ class Engine:
         return filled(keys, memo, found, new)
 
     def atom(self, space: Space, e) -> list[Outcome]:
-        if isinstance(e, ir.Ref) and e.name in self.interp.functions:  # (others as CompiledInterpreter: interpreted)
+        if isinstance(e, ir.Ref) and (e.name in self.interp.functions or self._plain(e.name)):
             return self._public(space, e.name)
         if isinstance(e, ir.With):
             col = self._with(space, e)
@@ -246,6 +247,15 @@ class Engine:
                     facts |= facts_read(self.program, ir.definition_exprs(self.program.definitions[r]))
             self._facts[key] = (fn, deps, tuple(sorted(facts)))
         return self._facts[key]
+
+    def _plain(self, name: str) -> bool:
+        """A definition the module does not export, evaluated by its generated function all the same
+        where the program holds no bounded unknown (a bounded value is the module's own object, which
+        compares by the module's rules; CompiledInterpreter interprets such a definition)."""
+        if self._bounded is None:
+            from .bounds import bounded_program
+            self._bounded = bounded_program(self.program)
+        return not self._bounded and name in self.program.definitions and self._function(name) is not None
 
     def _function(self, name: str):
         fn = self.interp.functions.get(name)
