@@ -5,8 +5,8 @@
 With --write, writes bench/results.json and docs/benchmarks.md; without, the same files into a
 temporary directory (tracked files are never touched), and prints the summary. Measures
   (a) `yibao eval NOTICE --cases F.jsonl` end to end vs `python bench/handwritten.py < F.jsonl`, and the
-      standalone module (`yibao compile`, run as `python -I calc.py < F.jsonl`), each with and without
-      orjson (subprocesses, wall time, min of N); the four yardstick decisions must agree line by line,
+      standalone module (`yibao compile`, run as `python -I calc.py < F.jsonl`) (subprocesses,
+      wall time, min of N); the four yardstick decisions must agree line by line,
       and the standalone module's output must be byte for byte that of `yibao eval`;
   (b) in-process: the generated functions on pre-decoded cases vs the hand-written functions on
       pre-decoded inputs (time.perf_counter, min of N);
@@ -50,7 +50,6 @@ FALLBACK_NOTICE = "渝医保发〔2023〕24号"
 KEYS = ("contribution", "assistance", "amount_due", "benefit_start")
 SEED = 2024
 TARGETS = {"end_to_end": 0.5, "standalone": 0.6, "in_process": 1.2}
-NO_ORJSON = "import sys; sys.modules['orjson'] = None; "  # the pure-stdlib fallback, in a child
 TIME_BIN = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
 CACHE = Path(tempfile.gettempdir()) / "yibao-bench"
 
@@ -122,8 +121,6 @@ def end_to_end(notice, n, repeat, compare):
     out_c = CACHE / "out-calc.jsonl"
     runs = {  # name → argv; the cases come on standard input
         "calc": [sys.executable, "-I", str(calc)],
-        "calc_stdlib": [sys.executable, "-I", "-c", NO_ORJSON + f"import runpy; runpy.run_path({str(calc)!r}, run_name='__main__')"],
-        "yibao_stdlib": [sys.executable, "-c", NO_ORJSON + f"from yibao.cli import main; sys.exit(main(['eval', {notice!r}, '--cases', '-']))"],
     }
     times = {k: [] for k in runs}
     for _ in range(repeat):
@@ -138,7 +135,6 @@ def end_to_end(notice, n, repeat, compare):
         "ratio": min(y_times) / min(h_times),
         "yibao_one_case_s": start_y, "python_start_s": start_py,
         "ratio_without_startup": (min(y_times) - start_y) / max(min(h_times) - start_py, 1e-9),
-        "orjson": _has_orjson(),
     }
     for k, ts in times.items():
         res[f"{k}_s"] = min(ts)
@@ -147,14 +143,6 @@ def end_to_end(notice, n, repeat, compare):
     if compare:
         res["mismatches"], res["unknowns_left"], res["mismatch_examples"] = _compare(path, out_y, out_h)
     return res
-
-
-def _has_orjson() -> bool:
-    try:
-        import orjson  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _one_case_file():
@@ -429,16 +417,14 @@ def markdown(r) -> str:
           f"| `yibao eval {r['notice']} --cases F.jsonl` | {a['yibao_s']:.3f} | {fmt_rate(a['yibao_cases_per_s'])} |",
           f"| `python bench/handwritten.py < F.jsonl` | {a['handwritten_s']:.3f} | {fmt_rate(a['handwritten_cases_per_s'])} |",
           *([f"| `python -I calc.py < F.jsonl` (`yibao compile`) | {a['calc_s']:.3f} | {fmt_rate(a['cases'] / a['calc_s'])} |",
-             f"| the same without orjson (standard library only) | {a['calc_stdlib_s']:.3f} | {fmt_rate(a['cases'] / a['calc_stdlib_s'])} |",
-             f"| `yibao eval` without orjson | {a['yibao_stdlib_s']:.3f} | {fmt_rate(a['cases'] / a['yibao_stdlib_s'])} |"]
+             ]
             if "calc_s" in a else []),
           "", f"Start-up: `yibao eval --case` on one case {a['yibao_one_case_s']:.3f} s, `python -c pass` "
           f"{a['python_start_s']:.3f} s. Without start-up the ratio is {a['ratio_without_startup']:.2f}×. "
           "yibao prints every decision the notice states (12), the yardstick only its four."]
     if "calc_s" in a:
-        L += ["", f"orjson {'installed' if a.get('orjson') else 'not installed'} in this run; ratios to the "
-              f"hand-written calculator: `yibao eval` {a['ratio']:.2f}× ({a['yibao_stdlib_ratio']:.2f}× without orjson), "
-              f"standalone {a['calc_ratio']:.2f}× ({a['calc_stdlib_ratio']:.2f}× without orjson). The standalone "
+        L += ["", f"Ratios to the hand-written calculator: `yibao eval` {a['ratio']:.2f}×, "
+              f"standalone {a['calc_ratio']:.2f}×. The standalone "
               f"module's output is byte for byte that of `yibao eval`: {'yes' if a['calc_same_as_yibao'] else '**no**'}."]
     if "mismatches" in a:
         L += ["", f"Outputs on {', '.join(KEYS)} (parsed JSON, line by line): **{a['mismatches']} mismatches** "
@@ -514,7 +500,7 @@ OPTIMIZATIONS = [
     "JSON Schema validator is built and run only when a case is rejected (`jsonschema` is no longer imported "
     "on the happy path).",
     "The fused line path (`backends/pyfused.py`, `fastpath.py`), used by `yibao eval --cases` and by the "
-    "standalone module alike: an ordinary line is read by the C JSON scanner (orjson where installed) with "
+    "standalone module alike: an ordinary line is read by the standard library's C JSON scanner with "
     "strict per-field decoders (a float, a long number, a duplicate key — more colons than keys —, an escape "
     "or any bad value hands the line to the general path, so errors are its own); `_result_json` computes "
     "every decision into locals in dependency order (no call and no memo dict per definition), reads a domain "

@@ -584,11 +584,6 @@ import json as _json
 
 _M = object()  # no value; a generated module sets its own _M below this file, which _ask then returns
 
-try:  # faster JSON where installed; the standalone module never needs it
-    from orjson import loads as _scan_json
-except ImportError:
-    _scan_json = None
-
 _SCAN = _json.JSONDecoder().scan_once  # C scanner; no hooks: the checks below stand in for them
 _FAST_CHARS = 4096  # a longer line goes to the general path (its own length and depth limits)
 
@@ -600,12 +595,9 @@ def _fast_json(text: str):
     if len(text) > _FAST_CHARS or "\\" in text:
         return None
     try:
-        if _scan_json is not None:
-            obj = _scan_json(text)
-        else:
-            obj, end = _SCAN(text, 0)
-            if end != len(text) and not text[end:].isspace():
-                return None
+        obj, end = _SCAN(text, 0)
+        if end != len(text) and not text[end:].isspace():
+            return None
     except Exception:  # noqa: BLE001 — any reason at all: the general path says which
         return None
     if obj.__class__ is not dict or text.count(":") != len(obj):
