@@ -36,6 +36,62 @@ def _fast_json(text: str):
     return obj
 
 
+_KEPT_MAX = 8192  # entries of each cache below; one that is full is emptied: memory stays bounded, and
+# a roll sorted by date (say) still hits
+_TEXTS: dict = {}  # one copy of each result text: many cases share one (the same window, the same figures)
+_ID_HEAD = '{"id": '
+
+
+def _keep(cache: dict, key, text: str) -> str:
+    """Keep `text` under `key`, one copy of it for every key that has it."""
+    text = _TEXTS.setdefault(text, text)
+    if len(_TEXTS) >= _KEPT_MAX:
+        _TEXTS.clear()
+    if len(cache) >= _KEPT_MAX:
+        cache.clear()
+    cache[key] = text
+    return text
+
+
+def _line_cache(line_case, decisions_json):
+    """_line_json(text): a JSONL line → its result line (the general path's text) where the line is an
+    ordinary one, else None. A result is a pure function of the line's facts, and a roll repeats
+    lines: results are kept by the line's text, less a leading `id` (put back in front)."""
+    whole, rests = {}, {}  # line → result line; the text after a leading id → the decisions' text
+
+    def line_json(text):
+        if text.startswith(_ID_HEAD) and "\\" not in text:
+            try:
+                ident, end = _SCAN(text, 7)
+            except Exception:  # noqa: BLE001 — not JSON there: the line's own path says
+                ident = None
+            if ident.__class__ is str or (ident.__class__ is int and -MAX_INT <= ident <= MAX_INT):
+                rest = text[end:]
+                s = rests.get(rest)
+                if s is None:
+                    c = line_case(text)
+                    if c is None:
+                        return None
+                    s = _keep(rests, rest, decisions_json(c))
+                # no escape in the line: json.dumps writes a string id back as it stands
+                return _ID_HEAD + ('"' + ident + '"' if ident.__class__ is str else str(ident)) + s + "}"
+        out = whole.get(text)
+        if out is None:
+            c = line_case(text)
+            if c is None:
+                return None
+            out = _keep(whole, text, _wrap_json(c, decisions_json(c)))
+        return out
+    return line_json
+
+
+def _wrap_json(c, s: str) -> str:
+    """The result line: the case's `id` first (interface.md), then the decisions' members `s`."""
+    if "id" in c:
+        return _ID_HEAD + _json.dumps(c["id"], ensure_ascii=False) + s + "}"
+    return "{" + s[2:] + "}"
+
+
 def _fast_decoder(spec: dict, strict: bool = False):
     """decode_case(raw, spec) made fast for the cases a roll repeats: one lookup per field and caches
     for dates and identity lists. Anything unusual goes to decode_case itself (strict: raises, for the
@@ -187,7 +243,3 @@ def _ask(fn, c):
         return fn(c)
     except (Undecidable, KeyError):
         return _M
-
-
-def _id_json(value) -> str:
-    return _json.dumps(value, ensure_ascii=False)

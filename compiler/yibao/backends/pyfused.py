@@ -24,10 +24,26 @@ _TEMPS = {"v", "x", "w", "u", "exc"}
 
 def result_json(g, targets: dict) -> list[str]:
     p = g.p
+    read = ir.facts_read(p, [ir.Ref(name, None) for name in p.decisions])
+    key = ", ".join(f"c.get({f!r}, _M)" for f in p.facts if f in read)
     out = ["", "def _result_json(c):",
            '    """A decoded case → its result as one line of JSON text (without the newline): the text',
-           "    json.dumps(evaluate_json(case), ensure_ascii=False) writes, computed in one pass.\"\"\"",
-           "    s = ', \"id\": ' + _id_json(c['id']) if 'id' in c else ''"]
+           '    json.dumps(evaluate_json(case), ensure_ascii=False) writes."""',
+           "    return _wrap_json(c, _decisions_json(c))",
+           "", "",
+           "_KEPT = {}  # the facts the decisions read → their text",
+           "", "",
+           "def _kept_json(c):",
+           '    """_decisions_json(c), kept by the facts it reads (the answers are pure functions of them), for',
+           '    cases the fast decoder made (a fact\'s value has one class: equal keys, equal answers)."""',
+           f"    key = ({key}{',' if key else ''})",
+           "    s = _KEPT.get(key)",
+           "    return _keep(_KEPT, key, _decisions_json(c)) if s is None else s",
+           "", "",
+           "def _decisions_json(c):",
+           '    """A decoded case → its decisions as JSON members, each `, "name": value`, computed in one pass',
+           '    (the `id` aside)."""',
+           "    s = ''"]
     emitted: list[str] = []  # definitions inlined so far, in order
     g.checks = {}  # an unset one (its first test failed) raises NameError: the decision is asked itself
     pending = ""  # constant members, written in one piece
@@ -69,7 +85,7 @@ def result_json(g, targets: dict) -> list[str]:
     if pending:
         out.append(f"    s += {pending!r}")
     g.locals, g.checks = {}, None
-    return out + ["    return '{' + s[2:] + '}'"]
+    return out + ["    return s"]
 
 
 def _local(g, name: str) -> str:
