@@ -116,22 +116,20 @@ def yibao_cmd():
 # ---- (a) end to end -------------------------------------------------------------------------
 def end_to_end(notice, n, repeat, compare):
     path = cases_file(n)
-    out_y, out_h = CACHE / "out-yibao.jsonl", CACHE / "out-hand.jsonl"
-    y_times, h_times = [], []
-    run_child(yibao_cmd() + ["eval", notice, "--case", "-"], _one_case_file())  # bytecode and module cache warm
-    for _ in range(repeat):
-        y_times.append(run_child(yibao_cmd() + ["eval", notice, "--cases", str(path)], stdout_path=out_y)[0])
-        h_times.append(run_child([sys.executable, str(HERE / "handwritten.py")], path, out_h)[0])
+    out_y, out_h, out_c = CACHE / "out-yibao.jsonl", CACHE / "out-hand.jsonl", CACHE / "out-calc.jsonl"
     calc = CACHE / "calc.py"
     subprocess.run(yibao_cmd() + ["compile", notice, "-o", str(calc)], check=True, capture_output=True, cwd=ROOT)
-    out_c = CACHE / "out-calc.jsonl"
-    runs = {  # name → argv; the cases come on standard input
-        "calc": [sys.executable, "-I", str(calc)],
+    run_child(yibao_cmd() + ["eval", notice, "--case", "-"], _one_case_file())  # bytecode and module cache warm
+    runs = {  # name → (argv, standard input, output); in turn each round, so that a ratio is of one moment
+        "yibao": (yibao_cmd() + ["eval", notice, "--cases", str(path)], None, out_y),
+        "hand": ([sys.executable, str(HERE / "handwritten.py")], path, out_h),
+        "calc": ([sys.executable, "-I", str(calc)], path, out_c),
     }
     times = {k: [] for k in runs}
     for _ in range(repeat):
-        for k, argv in runs.items():
-            times[k].append(run_child(argv, path, out_c if k == "calc" else os.devnull)[0])
+        for k, (argv, stdin, out) in runs.items():
+            times[k].append(run_child(argv, stdin, out)[0])
+    y_times, h_times = times.pop("yibao"), times.pop("hand")
     start_y = min(run_child(yibao_cmd() + ["eval", notice, "--case", "-"], _one_case_file())[0] for _ in range(repeat))
     start_py = min(run_child([sys.executable, "-c", "pass"])[0] for _ in range(repeat))
     res = {
@@ -583,7 +581,7 @@ def main(argv=None):
     log("(d) compile all policies from cold")
     r["compile"] = compile_all(3)
     log("(a) end to end")
-    r["end_to_end"] = end_to_end(notice, sizes["e2e"], sizes["repeat"], yard)
+    r["end_to_end"] = end_to_end(notice, sizes["e2e"], max(sizes["repeat"], 5), yard)  # noisy: more rounds
     log("(b) in process")
     r["in_process"] = in_process(program, sizes["inproc"], sizes["repeat"], yard)
     log("(c) memory")

@@ -98,6 +98,7 @@ def test_same_facts_in_other_words_share_a_result():
 def test_the_caches_stay_bounded(monkeypatch):
     module = evaluator(NOTICE).module
     monkeypatch.setitem(module.__dict__, "_KEPT_MAX", 8)
+    monkeypatch.setitem(module.__dict__, "_FACTS_MAX", 8)
     for day in range(1, 29):
         text = f'{{"tier": 1, "payment_date": "2024-02-{day:02d}"}}\n'
         assert module._line_json(text) == general(NOTICE, text)

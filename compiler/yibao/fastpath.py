@@ -36,18 +36,21 @@ def _fast_json(text: str):
     return obj
 
 
-_KEPT_MAX = 8192  # entries of each cache below; one that is full is emptied: memory stays bounded, and
-# a roll sorted by date (say) still hits
-_TEXTS: dict = {}  # one copy of each result text: many cases share one (the same window, the same figures)
+# The caches of results below are bounded: one that is full is emptied, so memory stays flat and a roll
+# sorted by date (say) still hits. A result text is kept once (_TEXTS) for every key that has it: on
+# bench/cases.py's 50k lines, 17k distinct cases have 3.7k distinct results.
+_KEPT_MAX = 16384  # line texts kept (a key of ≈100 characters each), and result texts
+_FACTS_MAX = 32768  # fact tuples kept (the decisions' text by the facts they read: a small tuple each)
+_TEXTS: dict = {}
 _ID_HEAD = '{"id": '
 
 
-def _keep(cache: dict, key, text: str) -> str:
-    """Keep `text` under `key`, one copy of it for every key that has it."""
+def _keep(cache: dict, key, text: str, most: int = _KEPT_MAX) -> str:
+    """Keep `text` under `key` (in a cache of at most `most` keys), one copy of it for every key."""
     text = _TEXTS.setdefault(text, text)
     if len(_TEXTS) >= _KEPT_MAX:
         _TEXTS.clear()
-    if len(cache) >= _KEPT_MAX:
+    if len(cache) >= most:
         cache.clear()
     cache[key] = text
     return text
@@ -203,6 +206,7 @@ def _id_in(value):
 _MONEY_JSON: dict = {}
 _DATE_JSON: dict = {}
 _OTHER_JSON: dict = {}
+_ENUM_JSON: dict = {}  # an enumeration's code (a str) → its JSON text
 
 
 def _money_json(fen: int) -> str:
@@ -234,6 +238,8 @@ def _value_json(kind: str, value) -> str:
         text = _json.dumps(output_value(kind, value), ensure_ascii=False)
         if len(_OTHER_JSON) < 4096:
             _OTHER_JSON[key] = text
+            if kind == "enum" and value.__class__ is str:
+                _ENUM_JSON[value] = text
     return text
 
 
