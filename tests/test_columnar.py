@@ -62,8 +62,10 @@ def _scalar(value):
     return value
 
 
+@pytest.mark.parametrize("grid", [False, True], ids=["per-row", "grid"])
 @pytest.mark.parametrize("notice", NOTICES)
-def test_columnar_equals_scalar(notice):
+def test_columnar_equals_scalar(notice, grid):
+    """Per row, and with the functions of few-valued facts run once per combination and gathered."""
     ps, present = _policies()
     if notice not in present:
         pytest.skip(f"{notice} is not encoded yet")
@@ -77,7 +79,8 @@ def test_columnar_equals_scalar(notice):
     if "tier" in columns:
         columns["tier"] = np.where(no_tier, -1, columns["tier"])
     columns["payment_date"] = np.where(no_paid, np.datetime64("NaT", "D"), columns["payment_date"])
-    results = columnar.evaluate(columns)
+    results = columnar.evaluate(columns, grid=grid, chunk=1024)  # chunks: the grid is shared across them
+    assert (columnar._GRID[0] is not None) == (grid and bool(columnar.GRID_FACTS))  # the grid did run
 
     mismatches = []
     checked = 0

@@ -29,6 +29,7 @@ from .interpreter import Interpreter
 from ..runtime import Undecidable
 from ..pynames import public_names
 from .numpy_runtime import _INTERFACE, _RUNTIME, BENCH_GROUPS, BENCH_IDENTITIES, bench_columns  # noqa: F401 (re-exported)
+from .numpy_tables import _FILL, TableGen, _and
 from .python import _NOT_STATIC, _comment, _ident, _static, output_kind
 
 
@@ -47,6 +48,7 @@ def load(program: ir.Program):
     source = generate(program)
     module = types.ModuleType(f"yibao_columnar_{abs(hash(program.document))}")
     module.__file__ = f"<yibao columnar {program.document}>"
+    module.SOURCE = source  # for tracebacks and the statement profile (backends/numpy_profile.py)
     sys.modules[module.__name__] = module
     exec(compile(source, module.__file__, "exec"), module.__dict__)
     return module
@@ -54,19 +56,9 @@ def load(program: ir.Program):
 
 _CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
         "add": "+", "sub": "-", "mul": "*"}
-_NONE = -(2 ** 62)  # a folded table's "no row matches"
-_UNKNOWN = object()  # a folded table's entry the notice leaves unknown
-_FILL = {"date": "_NAT", "bool": "False", "enum": "-1"}  # np.select defaults by output kind (else 0)
 
 
-def _and(*oks):
-    oks = [o for o in oks if o is not None]
-    if not oks:
-        return None
-    return oks[0] if len(oks) == 1 else "(" + " & ".join(oks) + ")"
-
-
-class _Gen:
+class _Gen(TableGen):
     def __init__(self, program: ir.Program):
         self.p = program
         self.enum_index = {name: {code: i for i, code in enumerate(info.codes())}
@@ -81,6 +73,11 @@ class _Gen:
                 pass
         self.facts = {name: _ident("f_", name, i) for i, name in enumerate(program.facts)}
         self.unsupported: dict[str, str] = {}
+        # what each generated function reads (facts, directly or through the definitions it calls), and
+        # which functions read only low-cardinality facts: those are computed once per combination (GRID_FACTS)
+        self.reach: dict[str, frozenset] = {}
+        self.uses: tuple[set, set] = (set(), set())
+        self.grid: dict[str, str] = {}  # fact → kind, for the tabulated functions
         self.tables: list[str] = []  # folded tables, hoisted above the functions
         self.domains: dict[str, str] = {}  # a domain's checks (code) → its shared helper
         self.helpers: list[str] = []
@@ -115,6 +112,8 @@ class _Gen:
                 self.unsupported[name] = str(exc)
                 body += ["", f"# {_comment(name)}: not vectorized ({_comment(exc)})"]
         out += ["", "# ---- tables folded into arrays ----"] + self.tables + body + self.helpers
+        out += ["", "", "# the facts of few values: the functions reading only these are computed once per combination",
+                f"GRID_FACTS = {sorted(self.grid.items())!r}"]
         out += ["", "", "# decision → (function, output kind, enum of the output or None)", "DECISIONS = {"]
         for name in p.decisions:
             if name in self.unsupported:
@@ -191,6 +190,7 @@ class _Gen:
         if d.name in self.folded:
             lines.append(f"    r = ({self.scalar(self.folded[d.name], d.type)}, _T)  # folded")
         else:
+            self.uses = (set(), set())
             self.pre: list[str] = []
             self.bound: set = set()
             if d.expr is not None:
@@ -200,7 +200,7 @@ class _Gen:
                 code = self.rules(d)
             else:
                 code = self.table(d)
-            lines += self.pre + code
+            lines += self.tabulate(d.name, f) + self.pre + code
         lines += [f"    c[{key!r}] = r", "    return r"]
         return lines
 
@@ -225,164 +225,6 @@ class _Gen:
         lines += [f"    r = (_select(c, fires, values, {fill}), _any_ok(c, fires, oks))"]
         return lines
 
-    def table(self, d: ir.Definition) -> list[str]:
-        lookup = self.table_lookup(d)
-        if lookup is not None:
-            return lookup
-        t = d.table
-        lines = []
-        key_oks = []
-        for i, k in enumerate(t.keys):
-            v, ok = self.expr(k.expr)
-            lines.append(f"    k{i} = {v}")
-            key_oks.append(ok)
-        fill = _FILL.get(output_kind(d.type), "0")
-        lines += ["    v, has, rows_ok = " + fill + ", _F, _T"]
-        if t.hit == "unique":
-            lines.append("    twice = _F")
-        for row in t.rows:
-            conds = []
-            for i, (cell, key) in enumerate(zip(row.cells, t.keys)):
-                if cell is None:
-                    continue
-                bits = sum(1 << self.enum_index[key.enum][code] for code in cell)
-                if key.mode == "eq":
-                    conds.append(f"_in({bits}, k{i})")
-                else:
-                    conds.append(f"((k{i} & {bits}) != 0)")
-            cond = " & ".join(conds) or "_T"
-            cite = f"  # §{_comment(row.citation.clause)} “{_comment(row.citation.quote)}”" if row.citation else ""
-            x, xok = self.expr(row.value)
-            lines.append(f"    m = {cond}{cite}")
-            if t.hit == "best":
-                lines += [f"    x = {x}", "    take = m & (~has | (x > v))", "    v = np.where(take, x, v)"]
-            elif t.hit == "first":
-                lines += ["    take = m & ~has", f"    v = np.where(take, {x}, v)"]
-            else:
-                lines += ["    twice = twice | (m & has)", f"    v = np.where(m, {x}, v)", "    take = m"]
-            if xok is not None:
-                # best: every matching row's value is computed; first/unique: the chosen row's
-                lines.append(f"    rows_ok = rows_ok & (~{'m' if t.hit == 'best' else 'take'} | {xok})")
-            lines.append("    has = has | m")
-        ok = [*key_oks]
-        if t.hit == "unique":
-            ok.append("~twice")
-        if t.default is not None:
-            dv, dok = self.expr(t.default)
-            lines.append(f"    v = np.where(has, v, {dv})")
-            ok.append("rows_ok" if dok is None else f"np.where(has, rows_ok, {dok})")
-        else:
-            ok += ["has", "rows_ok"]
-        lines.append(f"    r = (_full(c, v), _full(c, {_and(*ok)}))")
-        return lines
-
-    def table_lookup(self, d: ir.Definition) -> list[str] | None:
-        """Enum keys (at most one set key, `best` hit) and constant or unknown values: the rows folded into
-        arrays indexed by the eq keys' combination and the set key's whole bitmask (or member by member where
-        that table would be too large), gathered per case: one gather instead of a mask per row."""
-        t = d.table
-        members = [i for i, k in enumerate(t.keys) if k.mode == "member"]
-        if len(members) > 1 or (members and t.hit != "best") or not t.rows:
-            return None
-        values = []
-        for row in t.rows:
-            if isinstance(row.value, ir.Unknown) and row.value.low is None and row.value.high is None:
-                values.append(_UNKNOWN)  # an entry the notice leaves unknown: its row, matched, is undecided
-                continue
-            v = row.value.value if isinstance(row.value, ir.Const) else self.fold(row.value)
-            if v is _NOT_STATIC or not isinstance(v, int) or isinstance(v, bool):
-                return None
-            values.append(v)
-        import itertools
-        eq = [i for i, k in enumerate(t.keys) if k.mode == "eq"]
-        sizes = [len(self.p.enums[t.keys[i].enum].codes()) for i in eq]
-        m = members[0] if members else None
-        m_codes = self.p.enums[t.keys[m].enum].codes() if m is not None else []
-        combos = list(itertools.product(*(self.p.enums[t.keys[i].enum].codes() for i in eq)))
-        dense = m is not None and len(m_codes) <= 20 and len(combos) << len(m_codes) <= 1 << 22
-        if m is not None and not dense and _UNKNOWN in values:
-            return None
-
-        def pick(hits):  # (value, unknown) of the matching rows' values by the hit policy
-            known = [h for h in hits if h is not _UNKNOWN]
-            if t.hit == "first":
-                return (_NONE if not hits or hits[0] is _UNKNOWN else hits[0]), bool(hits) and hits[0] is _UNKNOWN
-            return max(known, default=_NONE), len(known) < len(hits)
-        always, always_unk, by_member, by_member_unk, twice = [], [], [], [], []
-        for combo in combos:
-            def hits(code, any_member):
-                out = []
-                for row, value in zip(t.rows, values):
-                    if not all(row.cells[i] is None or combo[j] in row.cells[i] for j, i in enumerate(eq)):
-                        continue
-                    if m is None or (any_member and row.cells[m] is None) or (
-                            not any_member and row.cells[m] is not None and code in row.cells[m]):
-                        out.append(value)
-                return out
-            h = hits(None, True)
-            v, u = pick(h)
-            always.append(v)
-            always_unk.append(u)
-            twice.append(t.hit == "unique" and len(h) > 1)
-            cells = [pick(hits(code, False)) for code in m_codes]
-            by_member.append([v for v, _ in cells])
-            by_member_unk.append([u for _, u in cells])
-        var = _ident("_T_", d.name, len(self.tables))
-        unknown = any(always_unk) or any(map(any, by_member_unk))
-        self.tables.append(f"{var}_ALWAYS = np.array({always!r}, dtype=np.int64)  # {_comment(d.name)}")
-        if unknown:
-            self.tables.append(f"{var}_ALWAYS_UNK = np.array({always_unk!r}, dtype=bool)")
-        lines = [f"    # the rows of `{_comment(d.name)}` folded into {var}_* ({t.hit} hit)"]
-        key_oks = []
-        index = "0"
-        stride = 1
-        for j, i in reversed(list(enumerate(eq))):
-            k, ok = self.expr(t.keys[i].expr)
-            key_oks.append(ok)
-            lines.append(f"    k{i} = np.asarray({k}, dtype=np.int64)")
-            index = f"k{i}" if index == "0" else f"{index} + {stride} * k{i}"
-            stride *= sizes[j]
-        lines.append(f"    combo = np.broadcast_to({index}, (c['@n'],))")
-        u = None
-        if m is None:
-            lines.append(f"    v = {var}_ALWAYS[combo]")
-            if unknown:
-                lines.append(f"    u = {var}_ALWAYS_UNK[combo]")
-                u = "u"
-        else:
-            self.tables.append(f"{var}_BY_MEMBER = np.array({by_member!r}, dtype=np.int64)")
-            k, ok = self.expr(t.keys[m].expr)
-            key_oks.append(ok)
-            bits = f"np.asarray({k}, dtype=np.int64)"
-            if dense:
-                self.tables.append(f"{var}_BY_MEMBER_UNK = np.array({by_member_unk!r}, dtype=bool)")
-                unk = f"{var}_ALWAYS_UNK, {var}_BY_MEMBER_UNK" if unknown else "None, None"
-                lines += [f"    best, unk = _by_mask({var!r}, {var}_ALWAYS, {var}_BY_MEMBER, {unk})",
-                          f"    at = combo * {1 << len(m_codes)} + {bits}",
-                          "    v = best.take(at)"]
-                if unknown:
-                    lines.append("    u = unk.take(at)")
-                    u = "u"
-            else:
-                lines += [f"    v = {var}_ALWAYS[combo]",
-                          f"    v = _best_over_bits(v, combo, np.broadcast_to({bits}, (c['@n'],)), {var}_BY_MEMBER)"]
-        lines.append(f"    has = v != {_NONE}" if u is None else f"    has = (v != {_NONE}) | u")
-        ok = [*key_oks]
-        if u is not None:
-            ok.append("~u")
-        if any(twice):
-            self.tables.append(f"{var}_TWICE = np.array({twice!r})")
-            ok.append(f"~{var}_TWICE[combo]")
-        if t.default is not None:
-            dv, dok = self.expr(t.default)
-            lines.append(f"    v = np.where(has, v, {dv})")
-            if dok is not None:
-                ok.append(f"(has | {dok})")
-        else:
-            ok.append("has")
-        lines.append(f"    r = (_full(c, v), _full(c, {_and(*ok) or '_T'}))")
-        return lines
-
     def fold(self, e):
         if not _static(e, self.folded):
             return _NOT_STATIC
@@ -392,7 +234,28 @@ class _Gen:
             return _NOT_STATIC
 
     # ---- expressions: (value code, ok code or None for "always decided") ----
+    def tabulate(self, name: str, fn: str, indent="    ") -> list[str]:
+        """Record what `name` reads (self.uses, just generated); where that is only facts of few values,
+        the lines that gather it from the grid (the same function run once per combination of them)."""
+        facts, refs = self.uses
+        reach = set(facts)
+        for r in refs:
+            if r not in self.reach:
+                return []
+            reach |= self.reach[r]
+        self.reach[name] = frozenset(reach)
+        kinds = {f: self.p.facts[f].type for f in reach}
+        kinds = {f: t if isinstance(t, str) else t[0] for f, t in kinds.items()}
+        grid = {**self.grid, **kinds}
+        if not reach or any(k not in ("enum", "bool", "date") for k in kinds.values()) or \
+                sum(k == "date" for k in grid.values()) > 1:  # a grid over two dates' spans would outgrow a chunk
+            return []
+        self.grid = grid
+        return [f"{indent}if '@key' in c:  # computed once per combination of its facts (GRID_FACTS), gathered",
+                f"{indent}    r = c[{'@' + name!r}] = _gather(c, {fn})", f"{indent}    return r"]
+
     def bind_fact(self, name: str) -> tuple[str, str]:
+        self.uses[0].add(name)
         var = self.facts[name]
         if var not in self.bound:
             self.bound.add(var)
@@ -404,6 +267,7 @@ class _Gen:
             return self.scalar(self.folded[name], self.p.definitions[name].type), None
         if name in self.unsupported:
             raise Unsupported(f"uses `{name}`")
+        self.uses[1].add(name)
         var = "r_" + self.funcs[name][3:]
         if var not in self.bound:
             self.bound.add(var)
@@ -413,21 +277,25 @@ class _Gen:
     def domain(self, checks) -> str | None:
         """The mask of a guarded decision's domain, as a shared helper: the decisions of one notice share
         their domain checks, and each helper computes its mask once per batch (memoized in the context)."""
-        saved = self.pre, self.bound
-        self.pre, self.bound = [], set()
+        saved, outer = (self.pre, self.bound), self.uses
+        self.pre, self.bound, self.uses = [], set(), (set(), set())
         oks = []
         for cond, _ in checks:
             c, cok = self.expr(cond)
             oks.append(f"~{c}" if cok is None else f"({cok} & ~{c})")
-        code, pre = _and(*oks), self.pre
+        code, pre, uses = _and(*oks), self.pre, self.uses
         self.pre, self.bound = saved
+        self.uses = (outer[0] | uses[0], outer[1] | uses[1])
         if code is None:
             return None
         key = "\n".join(pre + [code])
         if key not in self.domains:
             name = f"_domain_{len(self.domains)}"
             self.domains[key] = name
-            self.helpers += ["", "", f"def {name}(c):", f"    r = c.get({'@' + name!r})", "    if r is None:",
+            self.uses = uses
+            gather = self.tabulate(name, name, "        ")
+            self.uses = (outer[0] | uses[0], outer[1] | uses[1])
+            self.helpers += ["", "", f"def {name}(c):", f"    r = c.get({'@' + name!r})", "    if r is None:", *gather,
                              *("    " + line for line in pre), f"        r = c[{'@' + name!r}] = {code}", "    return r"]
         return f"{self.domains[key]}(c)"
 

@@ -182,11 +182,83 @@ def context(columns, n=None):
 
 
 CHUNK = 1 << 16  # rows per pass: every temporary stays in cache, none grows with the roll
+GRID_MAX = 1 << 17  # most combinations of GRID_FACTS worth computing once each
+_GRID = [None, None]  # (the radices of the last grid, the grid context): kept across chunks and calls
 
 
-def evaluate(columns, decisions=None, n=None, chunk=CHUNK):
+def _gather(c, fn):
+    """fn's (values, decided) or mask for each row of c: fn run once per combination of the grid facts
+    (c["@grid"]) and gathered by the row's combination (c["@key"]); a constant stays a constant."""
+    got = fn(c["@grid"])
+    key = c["@key"]
+    gather = lambda v: v if np.ndim(v) == 0 else np.asarray(v).take(key)  # noqa: E731
+    return tuple(map(gather, got)) if isinstance(got, tuple) else gather(got)
+
+
+def _digits(kind, enum, v, given, lo):
+    """A fact's column as grid digits: 0 where not given, else 1 + its value's offset in the grid."""
+    if kind == "enum":
+        return v + 1  # -1 (not given) → 0
+    if kind == "bool":
+        return np.where(given, v.astype(np.int64) + 1, 0) if given is not _T else v.astype(np.int64) + 1
+    days = v.view(np.int64) - (lo - 1)
+    return days if given is _T else np.where(given, days, 0)
+
+
+def _tabulate(c, most):
+    """Give c a key per row (mixed radix over GRID_FACTS) and the grid: a context with one row per
+    combination, where the functions that read only these facts run once (_gather). Left out where the
+    grid would have more than `most` rows; the grid is rebuilt only when a date falls outside its span."""
+    radices, cached = [], _GRID[0] or {}
+    for name, kind in GRID_FACTS:
+        if kind == "enum":
+            radices.append((name, kind, len(ENUMS[FACTS[name][1]]) + 1, 0))
+            continue
+        if kind == "bool":
+            radices.append((name, kind, 3, 0))
+            continue
+        v, given = c[name]
+        days = v.view(np.int64) if given is _T else v.view(np.int64)[given]
+        lo, hi = (int(days.min()), int(days.max())) if days.size else (0, -1)
+        _, _, size, old = cached.get(name, (0, 0, 1, 0))
+        if old <= lo and hi <= old + size - 2:
+            lo, hi = old, old + size - 2
+        radices.append((name, kind, hi - lo + 2, lo))
+    size = int(np.prod([r[2] for r in radices]))
+    if size > most:
+        return
+    spec = {r[0]: r for r in radices}
+    if spec != _GRID[0]:
+        _GRID[0], _GRID[1] = spec, _grid(radices, size)
+    key, stride = 0, 1
+    for name, kind, radix, lo in radices:
+        v, given = c[name]
+        key = key + stride * _digits(kind, FACTS[name][1], v, given, lo)
+        stride *= radix
+    c["@key"], c["@grid"] = key, _GRID[1]
+
+
+def _grid(radices, size):
+    """The context of every combination of the grid facts' digits (see _digits)."""
+    g = {"@n": size}
+    rows, stride = np.arange(size, dtype=np.int64), 1
+    for name, kind, radix, lo in radices:
+        digit = rows // stride % radix
+        given = digit > 0
+        if kind == "enum":
+            g[name] = (digit - 1, given)
+        elif kind == "bool":
+            g[name] = (digit == 2, given)
+        else:
+            g[name] = (np.where(given, digit - 1 + lo, np.iinfo(np.int64).min).view("datetime64[D]"), given)
+        stride *= radix
+    return g
+
+
+def evaluate(columns, decisions=None, n=None, chunk=CHUNK, grid=None):
     """Columns → {decision: (values, decided)} for every vectorized decision (or those asked for),
-    computed chunk by chunk into one output array per decision."""
+    computed chunk by chunk into one output array per decision. grid: whether the functions reading
+    only GRID_FACTS run once per combination of them (None: where that is fewer rows than half the roll)."""
     if n is None:
         n = len(next(iter(columns.values())))
     names = list(DECISIONS if decisions is None else decisions)
@@ -195,6 +267,8 @@ def evaluate(columns, decisions=None, n=None, chunk=CHUNK):
         stop = min(n, start + chunk)
         part = {k: (v[start:stop] if np.ndim(v) else v) for k, v in columns.items()}
         c = context(part, stop - start)
+        if GRID_FACTS and grid is not False:
+            _tabulate(c, GRID_MAX if grid else min(GRID_MAX, n // 2))
         for name in names:
             values, decided = DECISIONS[name][0](c)
             values, decided = _full(c, values), _full(c, decided)
