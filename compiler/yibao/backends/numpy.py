@@ -205,25 +205,17 @@ class _Gen(TableGen):
         return lines
 
     def rules(self, d: ir.Definition) -> list[str]:
+        """The rules in priority order as (guard, guard decided, value, value decided) for _cascade."""
         fill = _FILL.get(output_kind(d.type), "0")
-        lines = ["    pending = _T", "    fires, values, oks = [], [], []"]
+        lines = ["    rules = []"]
         for r in d.rules:
             lines.append(f"    # {r.id}" + (f" · §{_comment(r.citation.clause)} “{_comment(r.citation.quote)}”" if r.citation else ""))
-            if r.guard is None:
-                lines.append("    fire = pending")
-                lines.append("    pending = _F")
-            else:
-                g, gok = self.expr(r.guard)
-                lines.append(f"    g = {g}")
-                if gok is not None:
-                    lines.append(f"    pending = pending & {gok}  # an undecidable guard stops the cascade")
-                lines += ["    fire = pending & g", "    pending = pending & ~g"]
+            g, gok = ("_T", None) if r.guard is None else self.expr(r.guard)
             v, vok = self.expr(r.value)
-            lines += ["    fires.append(fire)", f"    values.append({v})", f"    oks.append({vok or '_T'})"]
+            lines.append(f"    rules.append(({g}, {gok or '_T'}, {v}, {vok or '_T'}))")
             if r.guard is None:
                 break
-        lines += [f"    r = (_select(c, fires, values, {fill}), _any_ok(c, fires, oks))"]
-        return lines
+        return lines + [f"    r = _cascade(c, rules, {fill})"]
 
     def fold(self, e):
         if not _static(e, self.folded):
@@ -325,14 +317,14 @@ class _Gen(TableGen):
             c, cok = self.expr(e.cond)
             a, aok = self.expr(e.then)
             b, bok = self.expr(e.orelse)
-            branch_ok = None if aok is None and bok is None else f"np.where({c}, {aok or '_T'}, {bok or '_T'})"
+            branch_ok = None if aok is None and bok is None else f"_branch_ok({c}, {aok or '_T'}, {bok or '_T'})"
             return f"np.where({c}, {a}, {b})", _and(cok, branch_ok)
         op, args = e.op, e.args
         if op in ("and", "or"):
             a, aok = self.expr(args[0])
             b, bok = self.expr(args[1])
             sym = "&" if op == "and" else "|"
-            need_b = None if bok is None else (f"(~{a} | {bok})" if op == "and" else f"({a} | {bok})")
+            need_b = None if bok is None else (f"_ok_where({a}, {bok})" if op == "and" else f"_ok_unless({a}, {bok})")
             return f"({a} {sym} {b})", _and(aok, need_b)
         if op == "pct":
             rate = args[0]

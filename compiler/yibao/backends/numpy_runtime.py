@@ -19,32 +19,51 @@ def _full(c, v):
     return v if v.shape == (c["@n"],) else np.broadcast_to(v, (c["@n"],))
 
 
-def _select(c, fires, values, fill):
-    """values[i] where fires[i] (the fires are disjoint: first match wins was applied), else fill.
-    The constant values are one gather by a byte per row (which rule fired); the others are copied in."""
-    values = [np.asarray(v) for v in values]
-    dtype = np.result_type(*values, np.asarray(fill))
-    constant = [i for i, v in enumerate(values) if v.ndim == 0 and fires[i] is not _F]
-    if 1 < len(constant) < 255:
-        which = np.zeros(c["@n"], np.uint8)
-        for j, i in enumerate(constant, 1):
-            np.copyto(which, j, where=_full(c, fires[i]))
-        out = np.array([fill] + [values[i] for i in constant], dtype=dtype).take(which)
-        rest = [i for i, v in enumerate(values) if v.ndim]
-    else:
-        out = np.full(c["@n"], fill, dtype=dtype)
-        rest = range(len(values))
-    for i in rest:
-        if fires[i] is not _F:
-            np.copyto(out, values[i], where=_full(c, fires[i]))
-    return out
+def _cascade(c, rules, fill):
+    """(values, decided) of rules [(guard, guard decided, value, value decided)] in priority order: the
+    first rule whose guard holds gives the value; the cascade stops undecided at a guard it cannot
+    decide; no rule holding is undecided. Applied last rule first, each overwriting where its guard
+    holds, so the first has the last word: a byte per row says which rule (or none, or undecided);
+    the constant values and oks are one gather by it, the columns copied in where theirs is chosen."""
+    n = c["@n"]
+    values = [np.asarray(v) for _, _, v, _ in rules]
+    oks = [np.asarray(ok) for _, _, _, ok in rules]
+    undecided = len(rules) + 1
+    which = np.zeros(n, np.uint8 if undecided < 256 else np.uint16)
+    for i in range(len(rules) - 1, -1, -1):
+        guard, guard_ok = rules[i][0], rules[i][1]
+        if guard is _T:
+            which.fill(i + 1)
+        elif guard is not _F:
+            np.copyto(which, i + 1, where=guard)
+        if guard_ok is not _T:
+            np.copyto(which, undecided, where=~guard_ok)
+    table = [fill] + [v if v.ndim == 0 else fill for v in values] + [fill]
+    out = np.array(table, np.result_type(*values, np.asarray(fill))).take(which)
+    ok = np.array([False] + [bool(k) if k.ndim == 0 else False for k in oks] + [False]).take(which)
+    for i, (v, k) in enumerate(zip(values, oks)):
+        if v.ndim or k.ndim:
+            chosen = which == i + 1
+            if v.ndim:
+                np.copyto(out, v, where=chosen)
+            if k.ndim:
+                np.copyto(ok, k, where=chosen)
+    return out, ok
 
 
-def _any_ok(c, fires, oks):
-    out = _F
-    for fire, ok in zip(fires, oks):
-        out = out | (fire & ok)
-    return _full(c, out)
+def _ok_where(cond, ok):
+    """Decided where cond does not hold or ok: `a and b` needs b only where a (scalar where ok is)."""
+    return _T if ok is _T else (~cond | ok)
+
+
+def _ok_unless(cond, ok):
+    """Decided where cond holds or ok: `a or b` needs b only where a does not."""
+    return ok if ok is _T else (cond | ok)
+
+
+def _branch_ok(cond, then_ok, else_ok):
+    """An if-expression is decided where its taken branch is."""
+    return _T if then_ok is _T and else_ok is _T else np.where(cond, then_ok, else_ok)
 
 
 def _in(bits, index):
