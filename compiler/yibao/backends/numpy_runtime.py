@@ -24,7 +24,7 @@ def _cascade(c, rules, fill):
     first rule whose guard holds gives the value; the cascade stops undecided at a guard it cannot
     decide; no rule holding is undecided. Applied last rule first, each overwriting where its guard
     holds, so the first has the last word: a byte per row says which rule (or none, or undecided);
-    the constant values and oks are one gather by it, the columns copied in where theirs is chosen."""
+    the constant values and oks are one gather by it, the columns blended in where theirs is chosen."""
     n = c["@n"]
     values = [np.asarray(v) for _, _, v, _ in rules]
     oks = [np.asarray(ok) for _, _, _, ok in rules]
@@ -35,20 +35,35 @@ def _cascade(c, rules, fill):
         if guard is _T:
             which.fill(i + 1)
         elif guard is not _F:
-            np.copyto(which, i + 1, where=guard)
+            _blend(which, guard, i + 1)
         if guard_ok is not _T:
-            np.copyto(which, undecided, where=~guard_ok)
+            _blend(which, ~guard_ok, undecided)
     table = [fill] + [v if v.ndim == 0 else fill for v in values] + [fill]
-    out = np.array(table, np.result_type(*values, np.asarray(fill))).take(which)
-    ok = np.array([False] + [bool(k) if k.ndim == 0 else False for k in oks] + [False]).take(which)
+    which_at = which.astype(np.intp)  # take() is several times slower by a narrower index
+    out = np.array(table, np.result_type(*values, np.asarray(fill))).take(which_at)
+    ok = np.array([False] + [bool(k) if k.ndim == 0 else False for k in oks] + [False]).take(which_at)
     for i, (v, k) in enumerate(zip(values, oks)):
         if v.ndim or k.ndim:
             chosen = which == i + 1
             if v.ndim:
-                np.copyto(out, v, where=chosen)
+                _blend(out, chosen, v)
             if k.ndim:
-                np.copyto(ok, k, where=chosen)
+                _blend(ok, chosen, k)
     return out, ok
+
+
+def _blend(out, mask, v):
+    """out = v where mask, in place, without branches: out += mask * (v - out) in wrapping integers
+    (np.copyto(where=) and np.where branch per element, several times slower on irregular masks)."""
+    if out.dtype == bool:
+        o, v = out.view(np.uint8), np.asarray(v, bool).view(np.uint8)
+    elif out.dtype.kind == "M":
+        o, v = out.view(np.int64), np.asarray(v, out.dtype).view(np.int64)
+    else:
+        o, v = out, np.asarray(v, out.dtype)
+    d = v - o
+    d *= np.asarray(mask, bool).view(np.uint8)
+    o += d
 
 
 def _ok_where(cond, ok):
