@@ -29,6 +29,7 @@ from .interpreter import Interpreter
 from ..runtime import Undecidable
 from ..pynames import public_names
 from .numpy_runtime import _INTERFACE, _RUNTIME, BENCH_GROUPS, BENCH_IDENTITIES, bench_columns  # noqa: F401 (re-exported)
+from .numpy_grid import GridGen
 from .numpy_tables import _FILL, TableGen, _and
 from .python import _NOT_STATIC, _comment, _ident, _static, output_kind
 
@@ -58,7 +59,7 @@ _CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
         "add": "+", "sub": "-", "mul": "*"}
 
 
-class _Gen(TableGen):
+class _Gen(TableGen, GridGen):
     def __init__(self, program: ir.Program):
         self.p = program
         self.enum_index = {name: {code: i for i, code in enumerate(info.codes())}
@@ -78,6 +79,9 @@ class _Gen(TableGen):
         self.reach: dict[str, frozenset] = {}
         self.uses: tuple[set, set] = (set(), set())
         self.grid: dict[str, str] = {}  # fact → kind, for the tabulated functions
+        self.hoisting = False  # generating a per-row function: gather the parts that read only grid facts
+        self.hoisted: dict[str, str] = {}  # a hoisted expression's code → its helper
+        self.current = ""  # the definition being generated
         self.tables: list[str] = []  # folded tables, hoisted above the functions
         self.domains: dict[str, str] = {}  # a domain's checks (code) → its shared helper
         self.helpers: list[str] = []
@@ -193,6 +197,8 @@ class _Gen(TableGen):
             self.uses = (set(), set())
             self.pre: list[str] = []
             self.bound: set = set()
+            # a function that reads other facts runs per row: its parts that read only grid facts are gathered
+            self.hoisting, self.current = not self.pure(d.expr, d.rules, d.table), d.name
             if d.expr is not None:
                 v, ok = self.expr(d.expr)
                 code = [f"    r = ({v}, {ok or '_T'})"]
@@ -201,6 +207,7 @@ class _Gen(TableGen):
             else:
                 code = self.table(d)
             lines += self.tabulate(d.name, f) + self.pre + code
+        self.hoisting = False
         lines += [f"    c[{key!r}] = r", "    return r"]
         return lines
 
@@ -226,26 +233,6 @@ class _Gen(TableGen):
             return _NOT_STATIC
 
     # ---- expressions: (value code, ok code or None for "always decided") ----
-    def tabulate(self, name: str, fn: str, indent="    ") -> list[str]:
-        """Record what `name` reads (self.uses, just generated); where that is only facts of few values,
-        the lines that gather it from the grid (the same function run once per combination of them)."""
-        facts, refs = self.uses
-        reach = set(facts)
-        for r in refs:
-            if r not in self.reach:
-                return []
-            reach |= self.reach[r]
-        self.reach[name] = frozenset(reach)
-        kinds = {f: self.p.facts[f].type for f in reach}
-        kinds = {f: t if isinstance(t, str) else t[0] for f, t in kinds.items()}
-        grid = {**self.grid, **kinds}
-        if not reach or any(k not in ("enum", "bool", "date") for k in kinds.values()) or \
-                sum(k == "date" for k in grid.values()) > 1:  # a grid over two dates' spans would outgrow a chunk
-            return []
-        self.grid = grid
-        return [f"{indent}if '@key' in c:  # computed once per combination of its facts (GRID_FACTS), gathered",
-                f"{indent}    r = c[{'@' + name!r}] = _gather(c, {fn})", f"{indent}    return r"]
-
     def bind_fact(self, name: str) -> tuple[str, str]:
         self.uses[0].add(name)
         var = self.facts[name]
@@ -267,9 +254,17 @@ class _Gen(TableGen):
         return var, f"{var}_ok"
 
     def domain(self, checks) -> str | None:
-        """The mask of a guarded decision's domain, as a shared helper: the decisions of one notice share
-        their domain checks, and each helper computes its mask once per batch (memoized in the context)."""
-        saved, outer = (self.pre, self.bound), self.uses
+        """The mask of a guarded decision's domain, as shared helpers: the decisions of one notice share
+        their domain checks, and each helper computes its mask once per batch (memoized in the context).
+        The checks reading only grid facts are a helper of their own (gathered from the grid)."""
+        pure = [k for k in checks if self.pure(k[0])]
+        if pure and len(pure) < len(checks):
+            return _and(self.domain_helper(pure), self.domain_helper([k for k in checks if k not in pure]))
+        return self.domain_helper(checks)
+
+    def domain_helper(self, checks) -> str | None:
+        saved, outer, hoisting = (self.pre, self.bound), self.uses, self.hoisting
+        self.hoisting = False
         self.pre, self.bound, self.uses = [], set(), (set(), set())
         oks = []
         for cond, _ in checks:
@@ -277,6 +272,7 @@ class _Gen(TableGen):
             oks.append(f"~{c}" if cok is None else f"({cok} & ~{c})")
         code, pre, uses = _and(*oks), self.pre, self.uses
         self.pre, self.bound = saved
+        self.hoisting = hoisting
         self.uses = (outer[0] | uses[0], outer[1] | uses[1])
         if code is None:
             return None
@@ -292,6 +288,8 @@ class _Gen(TableGen):
         return f"{self.domains[key]}(c)"
 
     def expr(self, e) -> tuple[str, str | None]:
+        if self.hoisting and self.worth_hoisting(e):
+            return self.hoist(e)
         if isinstance(e, ir.Const):
             return self.scalar(e.value, e.type), None
         if isinstance(e, ir.Fact):
