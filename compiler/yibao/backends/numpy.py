@@ -30,6 +30,7 @@ from ..runtime import Undecidable
 from ..pynames import public_names
 from .numpy_runtime import _INTERFACE, _RUNTIME, BENCH_GROUPS, BENCH_IDENTITIES, bench_columns  # noqa: F401 (re-exported)
 from .numpy_grid import GridGen
+from .numpy_gridrun import GRID_RUNTIME
 from .numpy_tables import _FILL, TableGen, _and
 from .python import _NOT_STATIC, _comment, _ident, _static, output_kind
 
@@ -126,7 +127,7 @@ class _Gen(TableGen, GridGen):
             enum = t[1] if isinstance(t, tuple) else None
             out.append(f"    {name!r}: ({self.funcs[name]}, {output_kind(t)!r}, {enum!r}),")
         out += ["}", f"UNSUPPORTED = {sorted(n for n in p.decisions if n in self.unsupported)!r}"]
-        out += self.constraints() + ["", _INTERFACE]
+        out += self.constraints() + ["", _INTERFACE, GRID_RUNTIME]
         public = public_names(p.decisions)
         for name in p.decisions:
             fn = public[name]
