@@ -43,7 +43,7 @@ def _tabulate(c, most):
         elif kind == "bool":
             radices.append((name, kind, gaps, 2 + gaps, 0))
         else:
-            days = v.view(np.int64) if not gaps else v.view(np.int64)[given]
+            days = v if not gaps else v[given]
             lo, hi = (int(days.min()), int(days.max())) if days.size else (0, 0)
             radices.append((name, kind, gaps, hi - lo + 1 + gaps, lo))
     radices = tuple(radices)
@@ -67,7 +67,7 @@ def _tabulate(c, most):
         if kind == "enum":
             digit = v + gaps  # with gaps, -1 (not given) → 0
         else:
-            digit = v.astype(np.intp) + gaps if kind == "bool" else v.view(np.int64) - (lo - gaps)
+            digit = v.astype(np.intp) + gaps if kind == "bool" else v - (lo - gaps)
             if gaps:
                 digit = np.where(given, digit, 0)
         key = key + stride * digit if stride > 1 else digit.astype(np.intp)
@@ -86,7 +86,7 @@ def _grid(radices, size):
         if kind == "bool":
             value = value == 1
         elif kind == "date":
-            value = np.where(given, value + lo, np.iinfo(np.int64).min).view("datetime64[D]")
+            value = np.where(given, value + lo, _NAT)
         g[name] = (value, given)
         stride *= radix
     return g

@@ -5,8 +5,10 @@ from __future__ import annotations
 _RUNTIME = '''
 # ---- columnar runtime ------------------------------------------------------------
 _T, _F = np.True_, np.False_  # numpy bools, so that ~ is logical
-_NAT = np.datetime64("NaT", "D")
-_ONE_DAY = np.timedelta64(1, "D")
+# a date is its day number since 1970-01-01 (int64: comparisons several times faster than datetime64's,
+# which check for NaT); not given: NaT's bits, whose comparisons mean nothing, as the value of any
+# undecided row (its `ok` is False)
+_NAT = np.int64(np.iinfo(np.int64).min)
 
 
 def _n(c):
@@ -133,22 +135,25 @@ def _pct(fen, num, den):
     return np.where(v >= 0, up, down)
 
 
-def _days(n):
-    return np.asarray(n, dtype=np.int64).astype("timedelta64[D]")
-
-
 def _year_start(y):
-    return (np.asarray(y, dtype=np.int64) - 1970).astype("datetime64[Y]").astype("datetime64[D]")
+    return (np.asarray(y, dtype=np.int64) - 1970).astype("datetime64[Y]").astype("datetime64[D]").view(np.int64)
 
 
 def _year_end(y):
-    return _year_start(np.asarray(y, dtype=np.int64) + 1) - _ONE_DAY
+    return _year_start(np.asarray(y, dtype=np.int64) + 1) - 1
+
+
+def _calendar(d, fn):
+    """fn (datetime64 → datetime64) over day numbers; datetime64 in, datetime64 out."""
+    d = np.asarray(d)
+    if d.dtype.kind == "M":
+        return _per_day(d.astype("datetime64[D]"), fn)
+    return _per_day(d.astype(np.int64, copy=False).view("datetime64[D]"), fn).view(np.int64)
 
 
 def _per_day(d, fn):
     """fn over a date column, computed once per distinct day of its span and gathered (NumPy's
     calendar conversions are slow per element; cases span a few hundred days)."""
-    d = np.asarray(d, dtype="datetime64[D]")
     if d.ndim == 0 or d.size < 4096:
         return fn(d)
     known = ~np.isnat(d)
@@ -158,20 +163,21 @@ def _per_day(d, fn):
     span = int((hi - lo).astype(np.int64)) + 1
     if span > d.size:
         return fn(d)
-    table = fn(np.arange(lo, hi + _ONE_DAY))
+    table = fn(np.arange(lo, hi + np.timedelta64(1, "D")))
     out = table[np.where(known, (d - lo).astype(np.int64), 0)]
-    return np.where(known, out, _NAT) if not known.all() else out
+    return np.where(known, out, np.datetime64("NaT", "D")) if not known.all() else out
 
 
 def _first_of_next_month(d):
-    return _per_day(d, lambda d: (d.astype("datetime64[M]") + 1).astype("datetime64[D]"))
+    return _calendar(d, lambda d: (d.astype("datetime64[M]") + 1).astype("datetime64[D]"))
 
 
 def _date_plus_months(d, n):
     """The same day n months later; the month's last day where that day does not exist."""
     if np.ndim(n) == 0:
-        return _per_day(d, lambda d: _plus_months(d, n))
-    return _plus_months(d, n)
+        return _calendar(d, lambda d: _plus_months(d, n))
+    d = np.asarray(d)
+    return _plus_months(d, n) if d.dtype.kind == "M" else _plus_months(d.view("datetime64[D]"), n).view(np.int64)
 
 
 def _plus_months(d, n):
@@ -185,7 +191,7 @@ def _plus_months(d, n):
 
 _INTERFACE = '''
 _KIND_DTYPE = {"money": np.int64, "int": np.int64, "count": np.int64, "days": np.int64,
-               "months": np.int64, "date": "datetime64[D]", "bool": bool, "enum": np.int64,
+               "months": np.int64, "date": np.int64, "bool": bool, "enum": np.int64,
                "set": np.int64}
 
 
@@ -200,12 +206,14 @@ def context(columns, n=None):
             c[name] = (np.asarray(default, _KIND_DTYPE.get(kind)), _T) if default is not None else (
                 np.zeros((), _KIND_DTYPE.get(kind, np.int64)), _F)
             continue
-        v = np.asarray(columns[name], dtype=_KIND_DTYPE.get(kind))
-        if kind == "date":
-            given = ~np.isnat(v)
-        elif kind == "enum":
-            given = v >= 0
+        if kind == "date":  # day numbers (see _NAT), no copy
+            v = np.asarray(columns[name], dtype="datetime64[D]").view(np.int64)
+            given = _T if v.size and v.min() != _NAT else v != _NAT  # a reduction first: no mask where all given
         else:
+            v = np.asarray(columns[name], dtype=_KIND_DTYPE.get(kind))
+        if kind == "enum":
+            given = _T if v.size and v.min() >= 0 else v >= 0
+        elif kind != "date":
             given = np.asarray(columns[name + "?"], bool) if name + "?" in columns else _T
         if given is not _T and given.all():
             given = _T  # a scalar mask keeps every `ok` computation of this fact scalar
@@ -224,22 +232,26 @@ def evaluate(columns, decisions=None, n=None, chunk=CHUNK, grid=None):
         n = len(next(iter(columns.values())))
     names = list(DECISIONS if decisions is None else decisions)
     out = {}
-    for start in range(0, max(n, 1), chunk):
-        stop = min(n, start + chunk)
-        part = {k: (v[start:stop] if np.ndim(v) else v) for k, v in columns.items()}
-        c = context(part, stop - start)
-        if GRID_FACTS and grid is not False:
-            _tabulate(c, GRID_MAX if grid else min(GRID_MAX, n // 2))
-        for name in names:
-            values, decided = DECISIONS[name][0](c)
-            values, decided = _full(c, values), _full(c, decided)
-            if n <= chunk:
-                out[name] = (values, decided)
-                continue
-            if name not in out:
-                out[name] = (np.empty(n, values.dtype), np.empty(n, bool))
-            out[name][0][start:stop] = values
-            out[name][1][start:stop] = decided
+    with np.errstate(over="ignore"):  # day numbers of undecided rows (NaT's bits) may wrap: they mean nothing
+        for start in range(0, max(n, 1), chunk):
+            stop = min(n, start + chunk)
+            part = {k: (v[start:stop] if np.ndim(v) else v) for k, v in columns.items()}
+            c = context(part, stop - start)
+            if GRID_FACTS and grid is not False:
+                _tabulate(c, GRID_MAX if grid else min(GRID_MAX, n // 2))
+            for name in names:
+                values, decided = DECISIONS[name][0](c)
+                values, decided = _full(c, values), _full(c, decided)
+                if n <= chunk:
+                    out[name] = (values, decided)
+                    continue
+                if name not in out:
+                    out[name] = (np.empty(n, values.dtype), np.empty(n, bool))
+                out[name][0][start:stop] = values
+                out[name][1][start:stop] = decided
+    for name in names:  # day numbers → dates
+        if DECISIONS[name][1] == "date":
+            out[name] = (out[name][0].view("datetime64[D]"), out[name][1])
     return out
 
 
