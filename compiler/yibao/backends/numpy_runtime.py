@@ -104,9 +104,10 @@ def _best_over_bits(best, combo, bits, table):
 
 
 _BY_MASK = {}
+_NONE = -(2 ** 62)  # a folded table's "no row matches"
 
 
-def _by_mask(name, always, by_member, always_unk, by_member_unk):
+def _by_mask(name, always, by_member, always_unk, by_member_unk, default=None):
     """A best-hit table over a set key, per key combination and per whole bitmask of the set (built once,
     on first use): the best of the always-matching rows and of every member's rows, and whether any of
     them is unknown. A case's value is then one gather."""
@@ -123,6 +124,8 @@ def _by_mask(name, always, by_member, always_unk, by_member_unk):
             np.maximum(best[:, :low], by_member[:, bit][:, None], out=best[:, low:high])
             if by_member_unk is not None:
                 np.logical_or(unk[:, :low], by_member_unk[:, bit][:, None], out=unk[:, low:high])
+        if default is not None:  # where no row matches
+            best[best == _NONE] = default
         got = _BY_MASK[name] = (best.ravel(), unk.ravel())
     return got
 

@@ -125,6 +125,7 @@ class TableGen:
             by_member_unk.append([u for _, u in cells])
         var = _ident("_T_", d.name, len(self.tables))
         unknown = any(always_unk) or any(map(any, by_member_unk))
+        always_at = len(self.tables)
         self.tables.append(f"{var}_ALWAYS = np.array({always!r}, dtype=np.int64)  # {_comment(d.name)}")
         if unknown:
             self.tables.append(f"{var}_ALWAYS_UNK = np.array({always_unk!r}, dtype=bool)")
@@ -140,7 +141,16 @@ class TableGen:
             stride *= sizes[j]
         lines.append(f"    combo = np.broadcast_to({index}, (c['@n'],))")
         u = None
+        # a constant default where no row matches, baked into the arrays (no mask of the rows matched)
+        baked = None
+        if t.default is not None and (m is None or dense):
+            folded = t.default.value if isinstance(t.default, ir.Const) else self.fold(t.default)
+            if isinstance(folded, int) and not isinstance(folded, bool) and folded is not _NOT_STATIC:
+                baked = folded
         if m is None:
+            if baked is not None:
+                always = [baked if v == _NONE else v for v in always]
+                self.tables[always_at] = f"{var}_ALWAYS = np.array({always!r}, dtype=np.int64)  # {_comment(d.name)}"
             lines.append(f"    v = {var}_ALWAYS[combo]")
             if unknown:
                 lines.append(f"    u = {var}_ALWAYS_UNK[combo]")
@@ -153,7 +163,7 @@ class TableGen:
             if dense:
                 self.tables.append(f"{var}_BY_MEMBER_UNK = np.array({by_member_unk!r}, dtype=bool)")
                 unk = f"{var}_ALWAYS_UNK, {var}_BY_MEMBER_UNK" if unknown else "None, None"
-                lines += [f"    best, unk = _by_mask({var!r}, {var}_ALWAYS, {var}_BY_MEMBER, {unk})",
+                lines += [f"    best, unk = _by_mask({var!r}, {var}_ALWAYS, {var}_BY_MEMBER, {unk}, {baked})",
                           f"    at = combo * {1 << len(m_codes)} + {bits}",
                           "    v = best.take(at)"]
                 if unknown:
@@ -162,14 +172,17 @@ class TableGen:
             else:
                 lines += [f"    v = {var}_ALWAYS[combo]",
                           f"    v = _best_over_bits(v, combo, np.broadcast_to({bits}, (c['@n'],)), {var}_BY_MEMBER)"]
-        lines.append(f"    has = v != {_NONE}" if u is None else f"    has = (v != {_NONE}) | u")
+        if baked is None:
+            lines.append(f"    has = v != {_NONE}" if u is None else f"    has = (v != {_NONE}) | u")
         ok = [*key_oks]
         if u is not None:
             ok.append("~u")
         if any(twice):
             self.tables.append(f"{var}_TWICE = np.array({twice!r})")
             ok.append(f"~{var}_TWICE[combo]")
-        if t.default is not None:
+        if baked is not None:
+            pass
+        elif t.default is not None:
             dv, dok = self.expr(t.default)
             lines.append(f"    v = np.where(has, v, {dv})")
             if dok is not None:
