@@ -224,11 +224,15 @@ class _Gen(TableGen, GridGen):
         for r in d.rules:
             lines.append(f"    # {r.id}" + (f" · §{_comment(r.citation.clause)} “{_comment(r.citation.quote)}”" if r.citation else ""))
             g, gok = ("_T", None) if r.guard is None else self.expr(r.guard)
-            v, vok = self.expr(r.value)
-            lines.append(f"    rules.append(({g}, {gok or '_T'}, {v}, {vok or '_T'}))")
+            if self.hoisting and not isinstance(r.value, ir.Const) and self.pure(r.value):
+                # a value of grid facts only: _cascade reads it from the grid with the constants
+                lines.append(f"    rules.append(({g}, {gok or '_T'}, {self.grid_part(r.value)[0]}, None))")
+            else:
+                v, vok = self.expr(r.value)
+                lines.append(f"    rules.append(({g}, {gok or '_T'}, {v}, {vok or '_T'}))")
             if r.guard is None:
                 break
-        return lines + [f"    r = _cascade(c, rules, {fill})"]
+        return lines + [f"    r = _cascade(c, rules, {fill}, {d.name!r})"]
 
     def fold(self, e):
         if not _static(e, self.folded):

@@ -83,6 +83,16 @@ class GridGen:
 
     def hoist(self, e) -> tuple[str, str | None]:
         """e as a helper function of its own (run on the grid, gathered per row): (value, ok) names."""
+        name, decided = self.grid_part(e)
+        var = name[1:]
+        if var not in self.bound:
+            self.bound.add(var)
+            self.pre.append(f"    {var}, {var}_ok = {name}(c)")
+        return var, (None if decided else f"{var}_ok")
+
+    def grid_part(self, e) -> tuple[str, bool]:
+        """e as a helper function of its own, memoized and gathered from the grid: its name, and
+        whether e is always decided."""
         saved = self.pre, self.bound, self.uses
         self.pre, self.bound, self.uses, self.hoisting = [], set(), (set(), set()), False
         v, ok = self.expr(e)
@@ -100,11 +110,7 @@ class GridGen:
                              f"    r = c.get({at!r})", "    if r is not None:", "        return r", *gather, *pre,
                              f"    r = c[{at!r}] = ({v}, {ok or '_T'})", "    return r"]
         self.uses = merged
-        var = name[1:]
-        if var not in self.bound:
-            self.bound.add(var)
-            self.pre.append(f"    {var}, {var}_ok = {name}(c)")
-        return var, (None if ok is None else f"{var}_ok")
+        return name, ok is None
 
 
 def _cost(e) -> int:

@@ -21,15 +21,17 @@ def _full(c, v):
     return v if v.shape == (c["@n"],) else np.broadcast_to(v, (c["@n"],))
 
 
-def _cascade(c, rules, fill):
+def _cascade(c, rules, fill, name=None):
     """(values, decided) of rules [(guard, guard decided, value, value decided)] in priority order: the
     first rule whose guard holds gives the value; the cascade stops undecided at a guard it cannot
     decide; no rule holding is undecided. Applied last rule first, each overwriting where its guard
-    holds, so the first has the last word: a byte per row says which rule (or none, or undecided);
-    the constant values and oks are one gather by it, the columns blended in where theirs is chosen."""
+    holds, so the first has the last word: a byte per row says which rule (or none, or undecided).
+    A value may be a function of grid facts only (value decided None: it returns both): on the grid,
+    it and the constants are one table [rule, combination], gathered by (which rule, the row's key);
+    the columns are blended in where theirs is chosen."""
     n = c["@n"]
-    values = [np.asarray(v) for _, _, v, _ in rules]
-    oks = [np.asarray(ok) for _, _, _, ok in rules]
+    key = c.get("@key")
+    rules = [r if not callable(r[2]) or key is not None else (r[0], r[1], *r[2](c)) for r in rules]
     undecided = len(rules) + 1
     which = np.zeros(n, np.uint8 if undecided < 256 else np.uint16)
     for i in range(len(rules) - 1, -1, -1):
@@ -40,18 +42,46 @@ def _cascade(c, rules, fill):
             _blend(which, guard, i + 1)
         if guard_ok is not _T:
             _blend(which, ~guard_ok, undecided)
-    table = [fill] + [v if v.ndim == 0 else fill for v in values] + [fill]
-    which_at = which.astype(np.intp)  # take() is several times slower by a narrower index
-    out = np.array(table, np.result_type(*values, np.asarray(fill))).take(which_at)
-    ok = np.array([False] + [bool(k) if k.ndim == 0 else False for k in oks] + [False]).take(which_at)
+    at = which.astype(np.intp)  # take() is several times slower by a narrower index
+    values = [v if callable(v) else np.asarray(v) for _, _, v, _ in rules]
+    oks = [_T if callable(v) else np.asarray(ok) for _, _, v, ok in rules]
+    if key is not None and any(map(callable, values)):
+        vt, okt = _rules_table(c["@grid"], name, values, oks, fill)
+        at *= c["@grid"]["@n"]
+        at += key
+    else:
+        vt = np.array([fill] + [v if v.ndim == 0 else fill for v in values] + [fill],
+                      np.result_type(*values, np.asarray(fill)))
+        okt = np.array([False] + [bool(k) if k.ndim == 0 else False for k in oks] + [False])
+    out, ok = vt.take(at), okt.take(at)
     for i, (v, k) in enumerate(zip(values, oks)):
-        if v.ndim or k.ndim:
+        if (not callable(v) and v.ndim) or k.ndim:
             chosen = which == i + 1
-            if v.ndim:
+            if not callable(v) and v.ndim:
                 _blend(out, chosen, v)
             if k.ndim:
                 _blend(ok, chosen, k)
     return out, ok
+
+
+def _rules_table(g, name, values, oks, fill):
+    """A cascade's values and decided masks per (rule, grid combination), flattened; built once per grid
+    for these constants. Columns given per row are left to the caller (fill, False here)."""
+    slot = tuple(("f", v) if callable(v) else ("c", v.item(), bool(k)) if v.ndim == 0 and k.ndim == 0
+                 else ("c", v.item(), None) if v.ndim == 0 else ("a",) for v, k in zip(values, oks))
+    got = g.get(("@rules", name, slot))
+    if got is None:
+        size = g["@n"]
+        cols = [_constant(v(g)) if callable(v) else  # an ok given per row is blended in: False here
+                (v if v.ndim == 0 else np.asarray(fill), bool(k) if k.ndim == 0 else False) for v, k in zip(values, oks)]
+        vt = np.empty((len(values) + 2, size), np.result_type(*(v for v, _ in cols), np.asarray(fill)))
+        okt = np.zeros((len(values) + 2, size), bool)
+        vt[0] = vt[-1] = fill
+        for i, (v, k) in enumerate(cols, 1):
+            vt[i] = v
+            okt[i] = k
+        got = g[("@rules", name, slot)] = (vt.ravel(), okt.ravel())
+    return got
 
 
 def _blend(out, mask, v):
