@@ -223,7 +223,10 @@ class _Gen(TableGen, GridGen):
         lines = ["    rules = []"]
         for r in d.rules:
             lines.append(f"    # {r.id}" + (f" · §{_comment(r.citation.clause)} “{_comment(r.citation.quote)}”" if r.citation else ""))
-            g, gok = ("_T", None) if r.guard is None else self.expr(r.guard)
+            if r.guard is not None and self.hoisting and self.pure(r.guard):  # decided on the grid (_cascade)
+                g, gok = self.grid_part(r.guard)[0], "None"
+            else:
+                g, gok = ("_T", None) if r.guard is None else self.expr(r.guard)
             if self.hoisting and not isinstance(r.value, ir.Const) and self.pure(r.value):
                 # a value of grid facts only: _cascade reads it from the grid with the constants
                 lines.append(f"    rules.append(({g}, {gok or '_T'}, {self.grid_part(r.value)[0]}, None))")

@@ -24,25 +24,34 @@ def _full(c, v):
 def _cascade(c, rules, fill, name=None):
     """(values, decided) of rules [(guard, guard decided, value, value decided)] in priority order: the
     first rule whose guard holds gives the value; the cascade stops undecided at a guard it cannot
-    decide; no rule holding is undecided. Applied last rule first, each overwriting where its guard
-    holds, so the first has the last word: a byte per row says which rule (or none, or undecided).
-    A value may be a function of grid facts only (value decided None: it returns both): on the grid,
-    it and the constants are one table [rule, combination], gathered by (which rule, the row's key);
-    the columns are blended in where theirs is chosen."""
-    n = c["@n"]
+    decide; no rule holding is undecided. A byte per row says where it ends: 2i+1 rule i holds, 2i+2
+    it stops undecided at rule i, 2n+3 no rule holds (so that earlier ends are smaller); applied last
+    rule first, each overwriting, the first has the last word.
+    A guard or value may be a function of grid facts only (its decided then None: it returns both):
+    with a grid, those guards are decided once per combination (where the cascade ends among them),
+    and the rules whose guards read other facts overwrite that per row where they come first; the
+    values and the constants are one table [rule, combination] gathered by (rule, the row's key); the
+    values given per row are blended in where theirs is chosen."""
     key = c.get("@key")
-    rules = [r if not callable(r[2]) or key is not None else (r[0], r[1], *r[2](c)) for r in rules]
-    undecided = len(rules) + 1
-    which = np.zeros(n, np.uint8 if undecided < 256 else np.uint16)
-    for i in range(len(rules) - 1, -1, -1):
+    if key is None:  # no grid: every part per row
+        rules = [((*r[0](c),) if callable(r[0]) else r[:2]) + ((*r[2](c),) if callable(r[2]) else r[2:]) for r in rules]
+    count = len(rules)
+    dtype = np.uint8 if 2 * count + 3 < 256 else np.uint16
+    later = key is not None and any(callable(r[0]) for r in rules)
+    if later:  # a rule decided per row overwrites only where the grid's end comes after it
+        which = _ends_table(c["@grid"], name, rules, dtype).take(key)
+    else:
+        which = np.full(c["@n"], 2 * count + 3, dtype)
+    for i in range(count - 1, -1, -1):
         guard, guard_ok = rules[i][0], rules[i][1]
-        if guard is _T:
-            which.fill(i + 1)
-        elif guard is not _F:
-            _blend(which, guard, i + 1)
+        if later and _on_grid(rules[i]):
+            continue
+        after = (which > 2 * i + 2) if later else _T
+        if guard is not _F:
+            _blend(which, guard & after if later else guard, 2 * i + 1)
         if guard_ok is not _T:
-            _blend(which, ~guard_ok, undecided)
-    at = which.astype(np.intp)  # take() is several times slower by a narrower index
+            _blend(which, ~guard_ok & after if later else ~guard_ok, 2 * i + 2)
+    at = (which >> 1).astype(np.intp)  # rule i's row of the tables (take() is slower by a narrower index)
     values = [v if callable(v) else np.asarray(v) for _, _, v, _ in rules]
     oks = [_T if callable(v) else np.asarray(ok) for _, _, v, ok in rules]
     if key is not None and any(map(callable, values)):
@@ -50,18 +59,42 @@ def _cascade(c, rules, fill, name=None):
         at *= c["@grid"]["@n"]
         at += key
     else:
-        vt = np.array([fill] + [v if v.ndim == 0 else fill for v in values] + [fill],
+        vt = np.array([v if v.ndim == 0 else fill for v in values] + [fill, fill],
                       np.result_type(*values, np.asarray(fill)))
-        okt = np.array([False] + [bool(k) if k.ndim == 0 else False for k in oks] + [False])
+        okt = np.array([bool(k) if k.ndim == 0 else False for k in oks] + [False, False])
     out, ok = vt.take(at), okt.take(at)
+    ok &= (which & 1).view(bool)  # an even end: stopped undecided
     for i, (v, k) in enumerate(zip(values, oks)):
         if (not callable(v) and v.ndim) or k.ndim:
-            chosen = which == i + 1
+            chosen = which == 2 * i + 1
             if not callable(v) and v.ndim:
                 _blend(out, chosen, v)
             if k.ndim:
                 _blend(ok, chosen, k)
     return out, ok
+
+
+def _on_grid(rule):
+    """A rule whose guard is decided on the grid: a function of grid facts, or a constant."""
+    return callable(rule[0]) or (np.ndim(rule[0]) == 0 and np.ndim(rule[1]) == 0)
+
+
+def _ends_table(g, name, rules, dtype):
+    """Per grid combination, where the cascade ends among its rules decided on the grid (see _cascade)."""
+    slot = tuple((r[0] if callable(r[0]) else (bool(r[0]), bool(r[1]))) if _on_grid(r) else None for r in rules)
+    got = g.get(("@ends", name, slot))
+    if got is None:
+        which = np.full(g["@n"], 2 * len(rules) + 3, dtype)
+        for i in range(len(rules) - 1, -1, -1):
+            if slot[i] is None:
+                continue
+            guard, guard_ok = _constant(slot[i](g)) if callable(slot[i]) else rules[i][:2]
+            if guard is not _F:
+                _blend(which, guard, 2 * i + 1)
+            if guard_ok is not _T:
+                _blend(which, ~guard_ok, 2 * i + 2)
+        got = g[("@ends", name, slot)] = which
+    return got
 
 
 def _rules_table(g, name, values, oks, fill):
@@ -76,8 +109,8 @@ def _rules_table(g, name, values, oks, fill):
                 (v if v.ndim == 0 else np.asarray(fill), bool(k) if k.ndim == 0 else False) for v, k in zip(values, oks)]
         vt = np.empty((len(values) + 2, size), np.result_type(*(v for v, _ in cols), np.asarray(fill)))
         okt = np.zeros((len(values) + 2, size), bool)
-        vt[0] = vt[-1] = fill
-        for i, (v, k) in enumerate(cols, 1):
+        vt[-2:] = fill
+        for i, (v, k) in enumerate(cols):
             vt[i] = v
             okt[i] = k
         got = g[("@rules", name, slot)] = (vt.ravel(), okt.ravel())
