@@ -61,18 +61,23 @@ def _tabulate(c, most):
         if len(_GRIDS) >= 8:
             _GRIDS.clear()
         g = _GRIDS[radices] = _grid(radices, size)
-    key, stride = 0, 1
+    # key = Σ digit·stride, by Horner's rule from the last fact, in place (no temporaries); a digit is the
+    # fact's value less an offset (-1 for "not given" first, the span's first day) subtracted once at the end
+    key, offset, stride = None, 0, 1
     for name, kind, gaps, radix, lo in radices:
-        v, given = c[name]
-        if kind == "enum":
-            digit = v + gaps  # with gaps, -1 (not given) → 0
-        else:
-            digit = v.astype(np.intp) + gaps if kind == "bool" else v - (lo - gaps)
-            if gaps:
-                digit = np.where(given, digit, 0)
-        key = key + stride * digit if stride > 1 else digit.astype(np.intp)
+        offset += stride * (lo - gaps if kind == "date" else -gaps)
         stride *= radix
-    c["@key"], c["@grid"] = np.asarray(key, np.intp), g
+    for name, kind, gaps, radix, lo in reversed(radices):
+        v, given = c[name]
+        if gaps and kind != "enum":  # not given: digit 0 (an enum's -1 already is)
+            v = np.where(given, v, lo - 1 if kind == "date" else -1)
+        if key is None:
+            key = np.array(np.broadcast_to(v, (c["@n"],)), np.intp)
+        else:
+            key *= radix
+            key += v
+    key -= offset
+    c["@key"], c["@grid"] = key, g
 
 
 def _grid(radices, size):
