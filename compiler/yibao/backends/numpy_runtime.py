@@ -131,6 +131,15 @@ def _blend(out, mask, v):
     o += d
 
 
+def _all(*masks):
+    """The conjunction of masks, leaving out the scalar true ones (no column op for them)."""
+    out = _T
+    for m in masks:
+        if m is not _T:
+            out = m if out is _T else out & m
+    return out
+
+
 def _ok_where(cond, ok):
     """Decided where cond does not hold or ok: `a and b` needs b only where a (scalar where ok is)."""
     return _T if ok is _T else (~cond | ok)

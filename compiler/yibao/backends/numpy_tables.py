@@ -13,10 +13,12 @@ _FILL = {"date": "_NAT", "bool": "False", "enum": "-1"}  # a cascade's or table'
 
 
 def _and(*oks):
+    """Code for the conjunction of masks (None: always true), through _all: no column op for a part that
+    is true throughout at run time (every fact given)."""
     oks = [o for o in oks if o is not None]
     if not oks:
         return None
-    return oks[0] if len(oks) == 1 else "(" + " & ".join(oks) + ")"
+    return oks[0] if len(oks) == 1 else "_all(" + ", ".join(oks) + ")"
 
 
 class TableGen:
