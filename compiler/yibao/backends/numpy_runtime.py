@@ -177,6 +177,7 @@ def _best_over_bits(best, combo, bits, table):
 
 _BY_MASK = {}
 _NONE = -(2 ** 62)  # a folded table's "no row matches"
+_UNKNOWN_V = _NONE + 1  # with a default baked in: "an entry the notice leaves unknown"
 
 
 def _by_mask(name, always, by_member, always_unk, by_member_unk, default=None):
@@ -196,8 +197,9 @@ def _by_mask(name, always, by_member, always_unk, by_member_unk, default=None):
             np.maximum(best[:, :low], by_member[:, bit][:, None], out=best[:, low:high])
             if by_member_unk is not None:
                 np.logical_or(unk[:, :low], by_member_unk[:, bit][:, None], out=unk[:, low:high])
-        if default is not None:  # where no row matches
+        if default is not None:  # where no row matches; and an unknown entry marked in the values themselves
             best[best == _NONE] = default
+            best[unk] = _UNKNOWN_V
         got = _BY_MASK[name] = (best.ravel(), unk.ravel())
     return got
 

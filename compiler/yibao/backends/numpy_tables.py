@@ -168,7 +168,9 @@ class TableGen:
                 lines += [f"    best, unk = _by_mask({var!r}, {var}_ALWAYS, {var}_BY_MEMBER, {unk}, {baked})",
                           f"    at = combo * {1 << len(m_codes)} + {bits}",
                           "    v = best.take(at)"]
-                if unknown:
+                if unknown and baked is not None:  # an unknown entry is _UNKNOWN_V in `best` (see _by_mask)
+                    key_oks.append("(v != _UNKNOWN_V)")
+                elif unknown:
                     lines.append("    u = unk.take(at)")
                     u = "u"
             else:
