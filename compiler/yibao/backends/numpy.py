@@ -80,6 +80,7 @@ class _Gen(TableGen, GridGen):
         self.reach: dict[str, frozenset] = {}
         self.uses: tuple[set, set] = (set(), set())
         self.grid: dict[str, str] = {}  # fact → kind, for the tabulated functions
+        self.tabulated: set[str] = set()  # the functions gathered from the grid
         self.hoisting = False  # generating a per-row function: gather the parts that read only grid facts
         self.hoisted: dict[str, str] = {}  # a hoisted expression's code → its helper
         self.current = ""  # the definition being generated
@@ -223,13 +224,11 @@ class _Gen(TableGen, GridGen):
         lines = ["    rules = []"]
         for r in d.rules:
             lines.append(f"    # {r.id}" + (f" · §{_comment(r.citation.clause)} “{_comment(r.citation.quote)}”" if r.citation else ""))
-            if r.guard is not None and self.hoisting and self.pure(r.guard):  # decided on the grid (_cascade)
-                g, gok = self.grid_part(r.guard)[0], "None"
-            else:
-                g, gok = ("_T", None) if r.guard is None else self.expr(r.guard)
-            if self.hoisting and not isinstance(r.value, ir.Const) and self.pure(r.value):
-                # a value of grid facts only: _cascade reads it from the grid with the constants
-                lines.append(f"    rules.append(({g}, {gok or '_T'}, {self.grid_part(r.value)[0]}, None))")
+            # a guard or value reading grid facts only, in a per-row cascade: _cascade reads it on the grid
+            g, gok = (grid_guard, "None") if (grid_guard := r.guard and self.on_grid(r.guard)) else (
+                ("_T", None) if r.guard is None else self.expr(r.guard))
+            if grid_value := self.on_grid(r.value):
+                lines.append(f"    rules.append(({g}, {gok or '_T'}, {grid_value}, None))")
             else:
                 v, vok = self.expr(r.value)
                 lines.append(f"    rules.append(({g}, {gok or '_T'}, {v}, {vok or '_T'}))")

@@ -14,7 +14,8 @@ HOIST_COST = 100  # µs a chunk, about what gathering a value and its ok costs (
 
 
 class GridGen:
-    """For _Gen, which supplies p, folded, reach, uses, grid, hoisted, helpers, pre, bound, hoisting, expr."""
+    """For _Gen, which supplies p, folded, reach, uses, grid, tabulated, hoisted, helpers, pre, bound,
+    hoisting, current and expr."""
 
     def tabulate(self, name: str, fn: str, indent="    ") -> list[str]:
         """Record what `name` reads (self.uses, just generated); where that is only facts of few values,
@@ -32,6 +33,7 @@ class GridGen:
                 sum(k == "date" for k in grid.values()) > 1:  # a grid over two dates' spans would outgrow a chunk
             return []
         self.grid = grid
+        self.tabulated.add(name)
         return [f"{indent}if '@key' in c:  # computed once per combination of its facts (GRID_FACTS), gathered",
                 f"{indent}    r = c[{'@' + name!r}] = _gather(c, {fn})", f"{indent}    return r"]
 
@@ -111,6 +113,14 @@ class GridGen:
                              f"    r = c[{at!r}] = ({v}, {ok or '_T'})", "    return r"]
         self.uses = merged
         return name, ok is None
+
+    def on_grid(self, e) -> str | None:
+        """For a per-row cascade: e (a guard or a value reading grid facts only) as a helper that runs on
+        the grid, for _cascade to read there (the helper's name); None where it cannot run on the grid."""
+        if not (self.hoisting and not isinstance(e, ir.Const) and self.pure(e)):
+            return None
+        name = self.grid_part(e)[0]
+        return name if name in self.tabulated else None
 
 
 def _cost(e) -> int:

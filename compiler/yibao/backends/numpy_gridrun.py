@@ -5,7 +5,7 @@ values in the roll, and each row gathers its combination's result by a key."""
 GRID_RUNTIME = '''
 # ---- the grid: functions of few-valued facts run once per combination ------------
 GRID_MAX = 1 << 17  # most combinations of GRID_FACTS worth computing once each
-_GRIDS = {}  # radices → the grid context, kept across chunks and calls (a few: rolls with and without gaps)
+_GRIDS = {}  # radices → the grid context, kept across chunks and calls (a few: batches with and without gaps)
 
 
 def _gather(c, fn):
@@ -58,7 +58,7 @@ def _tabulate(c, most):
     if size > most:
         return
     if g is None:
-        if len(_GRIDS) >= 8:
+        if len(_GRIDS) >= 4:
             _GRIDS.clear()
         g = _GRIDS[radices] = _grid(radices, size)
     # key = Σ digit·stride, by Horner's rule from the last fact, in place (no temporaries); a digit is the
