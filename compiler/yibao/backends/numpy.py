@@ -14,10 +14,18 @@ gives it. Every decision function takes a dict of columns and returns (values, d
 False where the scalar calculator would raise Undecidable (a missing fact, an unknown value, no rule
 applying, two rows of a unique table); the values of such rows are meaningless.
 
-Rules become a first-match-wins cascade of masks (the priority order of the checked IR), tables a
-best/first/unique hit over row masks. Undecidability is tracked with the scalar code's exact
+Rules become a first-match-wins cascade (the priority order of the checked IR; runtime _cascade: a
+byte per row says which rule ends it), tables a gather from arrays folded at generation (or a
+best/first/unique hit over row masks). Undecidability is tracked with the scalar code's exact
 laziness: `a and b` needs `b` only where `a` holds, an if-expression only its taken branch, a rule's
 guard only where no earlier rule fired.
+
+Speed (bench/columnar.py prints where the time goes, statement by statement): the rows are taken in
+chunks of 64k (temporaries stay in cache); dates are int64 day numbers inside; and the functions that
+read only facts of few values (enums, bools, one date: GRID_FACTS) run once per combination of those
+values on a small "grid" context and are gathered per row by a key (backends/numpy_grid.py), as are
+the costly parts of the other functions that read only such facts; a cascade decides its grid-only
+guards on the grid too, and reads its grid-only values and constants from one table.
 """
 from __future__ import annotations
 
