@@ -1,12 +1,14 @@
 """Columnar measurements, called from bench/run.py (one run, ratios and throughput; never in tests):
 
   kernel      the generated columnar functions on ready columns, whole arrays vs the module's chunks (64k rows),
-              beside the hand-written NumPy yardstick (bench/handwritten_numpy.py) on the same columns;
+              beside the hand-written NumPy yardstick (bench/handwritten_numpy.py) on the same columns,
+              interleaved, best of several (wall clock, and CPU time: steadier on a shared machine); and
+              where the generated kernel's time goes, statement by statement (backends/numpy_profile.py);
   parquet     `yibao eval NOTICE --cases roll.parquet --output results.parquet` in process (read by record
               batches, decode, decide, encode, write), cases/s, and a cProfile of it;
   memory      max RSS of that command as a child process at two roll sizes (flat = batch-bounded).
 
-    python bench/columnar.py [--cases N]      # prints the JSON
+    python bench/columnar.py [--cases N] [--kernel-only]      # prints the JSON
 """
 from __future__ import annotations
 
@@ -28,25 +30,30 @@ CACHE = Path(tempfile.gettempdir()) / "yibao-bench"
 KEYS = ("contribution", "assistance", "amount_due", "benefit_start")
 
 
-def kernel(program, n, repeat=3, seed=2024):
+def kernel(program, n, repeat=5, seed=2024, profile_top=20):
     """Cases/s of the four yardstick decisions over n cases: the generated code on whole columns and in
-    its chunks, and the hand-written NumPy yardstick (bench/handwritten_numpy.py) in the same run."""
+    its chunks, and the hand-written NumPy yardstick (bench/handwritten_numpy.py) in the same run (the
+    chunked and hand-written runs interleaved); then the generated kernel's statement profile."""
     import numpy as np
     import handwritten_numpy
     from yibao.backends import numpy as to_numpy
+    from yibao.backends import numpy_profile
     mod = to_numpy.load(program)
     cols = gen.columns(n, seed)
     columns = to_numpy.bench_columns(mod, cols)
     wanted = [k for k in KEYS if k in mod.DECISIONS]
     got, want = {}, {}
 
-    def timed(fn, out):
-        t = time.perf_counter()
+    def timed(fn, out):  # (wall, CPU) seconds
+        t, p = time.perf_counter(), time.process_time()
         out.update(fn())
-        return time.perf_counter() - t
-    w = min(timed(lambda: mod.evaluate(columns, wanted, chunk=n), got) for _ in range(repeat))  # temporaries of n rows
-    c = min(timed(lambda: mod.evaluate(columns, wanted), got) for _ in range(repeat))  # the module's own chunks
-    h = min(timed(lambda: handwritten_numpy.evaluate(cols), want) for _ in range(repeat))
+        return time.perf_counter() - t, time.process_time() - p
+    w = min(timed(lambda: mod.evaluate(columns, wanted, chunk=n), got)[0] for _ in range(2))  # temporaries of n rows
+    runs = [(timed(lambda: mod.evaluate(columns, wanted), got), timed(lambda: handwritten_numpy.evaluate(cols), want))
+            for _ in range(repeat)]  # the module's own chunks, and the yardstick, in turn
+    c, h = min(r[0][0] for r in runs), min(r[1][0] for r in runs)
+    c_cpu, h_cpu = min(r[0][1] for r in runs), min(r[1][1] for r in runs)
+    traced, rows = numpy_profile.profile(mod, columns, wanted, top=profile_top)
     mismatches = {}
     for k in wanted:  # where yibao decides, the yardstick gives the same value; where it does not, NaT
         values, decided = got[k]
@@ -58,7 +65,9 @@ def kernel(program, n, repeat=3, seed=2024):
     return {"cases": n, "decisions": wanted, "whole_s": w, "whole_cases_per_s": n / w,
             "chunked_s": c, "chunked_cases_per_s": n / c, "chunk_rows": mod.CHUNK,
             "handwritten_numpy_s": h, "handwritten_numpy_cases_per_s": n / h, "ratio_chunked": c / h,
-            "mismatches": mismatches}
+            "chunked_cpu_cases_per_s": n / c_cpu, "handwritten_numpy_cpu_cases_per_s": n / h_cpu,
+            "ratio_chunked_cpu": c_cpu / h_cpu, "grid_facts": [f for f, _ in mod.GRID_FACTS],
+            "mismatches": mismatches, "profile": numpy_profile.table(traced, rows)}
 
 
 def parquet_roll(n, seed=2024) -> Path:
@@ -131,9 +140,15 @@ def markdown(res) -> list[str]:
             f"| kernel, chunks of {k['chunk_rows']:,} rows | {k['chunked_cases_per_s']:,.0f} | ≥ 15M |",
             f"| hand-written NumPy (bench/handwritten_numpy.py), same cases | {k['handwritten_numpy_cases_per_s']:,.0f} | "
             f"yibao takes {k['ratio_chunked']:.2f}× its time; mismatches {sum(k['mismatches'].values())} |",
+            f"| the same two by CPU time (steadier when shared): kernel chunked | {k['chunked_cpu_cases_per_s']:,.0f} | ≥ 15M |",
+            f"| hand-written NumPy by CPU time | {k['handwritten_numpy_cpu_cases_per_s']:,.0f} | "
+            f"yibao takes {k['ratio_chunked_cpu']:.2f}× its CPU time |",
             f"| Parquet roll in → Parquet results out, {p['cases']:,} cases | {p['cases_per_s']:,.0f} | ≥ 5M |",
             f"| max RSS of that command: {rss} | | flat: {'yes' if m['flat'] else 'no' if m['flat'] is False else 'n/a'} |",
-            "", "Where the Parquet path's time goes (cProfile, by own time):", "", "```",
+            "", f"Where the kernel's time goes, statement by statement of the generated module (the functions of "
+            f"{', '.join(k['grid_facts'])} run once per combination on the grid and are gathered):", "",
+            k["profile"], "",
+            "Where the Parquet path's time goes (cProfile, by own time):", "", "```",
             p["profile"].strip()[-3000:], "```"]
 
 
@@ -144,7 +159,10 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=1_000_000)
     ap.add_argument("--notice", default="九龙坡医保发〔2023〕46号")
+    ap.add_argument("--kernel-only", action="store_true", help="leave out the Parquet roll")
     a = ap.parse_args()
     prog = PolicySet(HERE.parent / "policies").load(a.notice)
-    out = {"kernel": kernel(prog, a.cases), "parquet": parquet(prog, min(a.cases, 1_000_000))}
+    out = {"kernel": kernel(prog, a.cases)}
+    if not a.kernel_only:
+        out["parquet"] = parquet(prog, min(a.cases, 1_000_000))
     print(json.dumps(out, indent=1, ensure_ascii=False))
