@@ -52,8 +52,10 @@ def _tabulate(c, most):
         for have in reversed(list(_GRIDS)):
             if all(h[:3] == r[:3] and (h[1] != "date" or h[4] <= r[4] and r[4] + r[3] <= h[4] + h[3])
                    for h, r in zip(have, radices)):
-                radices, g = have, _GRIDS[have]
-                break
+                g = _GRIDS.get(have)  # another thread (a Dask worker's) may have cleared it meanwhile
+                if g is not None:
+                    radices = have
+                    break
     size = int(np.prod([r[3] for r in radices]))
     if size > most:
         return
