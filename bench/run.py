@@ -534,9 +534,10 @@ OPTIMIZATIONS = [
     "at once (tested). orjson was tried and removed: the standard library's C scanner was faster here.",
     "Guarded decisions are statements (`try`/`if` per check) instead of `_in_domain` with two lambdas per "
     "check; a rule with the same condition as an earlier one (one it overrides) is not generated.",
-    "Columnar (`backends/numpy.py`): the same table folding (value arrays indexed by the enum keys; the best over the "
-    "identity bitmask visits only the bits that are set), `np.copyto` cascades instead of `np.select`, calendar "
-    "idioms computed once per distinct day and gathered, and all-true `given` masks collapsed to a scalar.",
+    "Columnar (`backends/numpy.py`, `numpy_grid.py`, `numpy_tables.py`): chunks of 64k rows; dates as int64 day "
+    "numbers; functions of few-valued facts (enums, bools, one date) run once per combination on a grid and are "
+    "gathered per row by a key; rule cascades record the rule that holds in one byte per row, with table "
+    "lookups and branch-free merges; the same table folding as the Python backend.",
 ]
 
 GAPS = [
