@@ -1,26 +1,24 @@
 """A roll through the columnar backend, batch by batch: `yibao eval NOTICE --cases ROLL --output RESULTS`.
 
-Each field's distinct values are decoded once by the very decoder the row path uses (runtime.decode_case),
-so what a roll may spell, and what is bad, is the row path's word; the columnar module then decides
-whole batches. A row that is bad (or, with --decision, that a decision cannot be made for) goes through
-the row path for its exact message; it gets that message in the `error` column and its exit code in
-`exit` (its decisions null) and the other rows go on. Results: `id` (passed through), the decisions in
-the notice's order (money "342.00", ISO dates, enumeration codes; null where undecidable), error, exit.
+Each field's distinct values are decoded once by the very decoder the row path uses (rollfacts.py), so
+what a roll may spell, and what is bad, is the row path's word; the columnar module then decides
+whole batches, and rollout.py turns its columns into the results'. A row that is bad (or, with
+--decision, that a decision cannot be made for) goes through the row path for its exact message; it
+gets that message in the `error` column and its exit code in `exit` (its decisions null) and the other
+rows go on. Results: `id` (passed through), the decisions in the notice's order (money "342.00", ISO
+dates, enumeration codes; null where undecidable), error, exit.
 """
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
 from . import ir
 from .errors import BAD_INPUT, OK, Fail
-from .rolls import BATCH_ROWS, ResultWriter, need_pyarrow, value_key, read_roll, roll_rows
-from .runtime import CaseError, decode_case, money_out
+from .rollfacts import FactColumns
+from .rollout import ResultColumns, errors_columns
+from .rolls import BATCH_ROWS, ResultWriter, need_pyarrow, read_roll, roll_rows
 
-_EPOCH = dt.date(1970, 1, 1)
-_SHOWN = 10
-_SEEN = 1 << 16  # distinct values remembered per field
-_MISSING = object()  # bad rows told on standard error; the rest are in the results' error column
+_SHOWN = 10  # bad rows told on standard error; the rest are in the results' error column
 
 
 class RollEvaluator:
@@ -31,73 +29,38 @@ class RollEvaluator:
         self.np = np
         self.ev = Evaluator(program)
         self.mod = to_numpy.load(program)
-        self.spec = self.ev.module.FACTS  # field → (kind, accepted spellings, default): the row path's
+        self.facts = FactColumns(self.mod, self.ev.module.FACTS)  # the row path's spec decodes
         self.wanted = wanted
         self.names = list(wanted or self.ev.decisions)
+        self.results = ResultColumns(self.mod, {name: self.ev.decisions[name][1] for name in self.names})
         # what the columnar module cannot do, the row path does for every row
         self.row_path_only = [n for n in self.names if n not in self.mod.DECISIONS]
         self.check_every_row = any(fn is None for _, fn in self.mod.CONSTRAINTS)
-        self.seen: dict = {}
-
-    # ---- a field's distinct values → a column ----
-    def fact_column(self, name, index, values):
-        """(column in the module's representation, row ok, row gives the fact) for one encoded field."""
-        np = self.np
-        kind, enum, _ = self.mod.FACTS[name]
-        k = len(values)
-        rep = np.full(k + 1, np.datetime64("NaT", "D")) if kind == "date" else np.zeros(k + 1, bool if kind == "bool" else np.int64)
-        ok, given = np.ones(k + 1, bool), np.ones(k + 1, bool)
-        given[k] = False  # slot k (index -1): the field is absent
-        if kind == "enum":
-            rep[k] = -1
-        seen = self.seen.setdefault(name, {})  # value → its representation, or None if bad: across batches
-        for j, value in enumerate(values):
-            try:
-                key = value_key(value)
-                x = seen.get(key, _MISSING)
-            except TypeError:  # unhashable (a list of lists): bad anyway, decided afresh
-                key, x = None, _MISSING
-            if x is _MISSING:
-                x = self.represent(name, kind, enum, value)
-                if key is not None and len(seen) < _SEEN:
-                    seen[key] = x
-            if x is None:
-                ok[j] = False
-            else:
-                rep[j] = x
-        return rep[index], ok[index], given[index]
-
-    def represent(self, name, kind, enum, value):
-        """One JSON value of a field → the module's representation, by the row path's decoder (None: bad)."""
-        try:
-            x = decode_case({name: value}, self.spec)[name]
-        except CaseError:
-            return None
-        if kind == "enum":
-            return members_of(self.mod, enum)[x]
-        if kind == "set":
-            members = members_of(self.mod, enum)
-            return sum(1 << members[code] for code in x)
-        return x
 
     def columns(self, chunk):
-        """Encoded chunk → (the module's columns, rows that are bad input)."""
+        """A chunk → (the module's columns, rows that are bad input)."""
         np = self.np
         bad = np.zeros(chunk.n, bool)
         for i in chunk.errors:
             bad[i] = True
+        if chunk.batch is not None:
+            fields = ((name, col) for name, col in zip(chunk.batch.schema.names, chunk.batch.columns))
+        else:
+            fields = chunk.columns.items()
         columns = {}
-        for name, (index, values) in chunk.columns.items():
+        for name, col in fields:
             if name == "id":
                 continue
-            if name not in self.spec:  # an unknown field (or a row that is no object) where it is given
-                bad |= index >= 0
+            if name not in self.ev.module.FACTS:  # an unknown field (or a row that is no object) where it is given
+                bad |= (col.is_valid().to_numpy(zero_copy_only=False) if chunk.batch is not None else col[0] >= 0)
                 continue
-            v, ok, given = self.fact_column(name, index, values)
-            bad |= ~ok
+            v, wrong, given = (self.facts.arrow(name, col, chunk.cell) if chunk.batch is not None
+                               else self.facts.encoded(name, *col))
+            if wrong is not None:
+                bad |= wrong
             columns[name] = v
-            if self.mod.FACTS[name][0] not in ("date", "enum"):
-                columns[name + "?"] = given
+            if given is not None and self.mod.FACTS[name][0] not in ("date", "enum"):
+                columns[name + "?"] = given  # no column: every row gives it
         return columns, bad
 
     # ---- one chunk → one results table ----
@@ -126,13 +89,10 @@ class RollEvaluator:
         table = {} if chunk.ids is None else {"id": _as_array(chunk.ids)}
         for name in self.names:
             if name in out:
-                table[name] = self.encode(name, out[name], decided[name] & fine)
+                table[name] = self.results.column(name, out[name], decided[name] & fine)
             else:
                 table[name] = pa.array([by_row_path.get(i, {}).get(name) for i in range(chunk.n)])
-        table["error"] = pa.array([errors[i][0] if i in errors else None for i in range(chunk.n)] if errors else
-                                  [None] * chunk.n, pa.string())
-        table["exit"] = pa.array([errors[i][1] if i in errors else None for i in range(chunk.n)] if errors else
-                                 [None] * chunk.n, pa.int8())
+        table["error"], table["exit"] = errors_columns(chunk.n, errors)
         return pa.table(table), errors
 
     def row_path(self, chunk, rows, path):
@@ -143,44 +103,15 @@ class RollEvaluator:
             if i in chunk.errors:
                 errors[i] = (chunk.errors[i], BAD_INPUT)
                 continue
-            raw = {}
-            for name, (index, values) in chunk.columns.items():
-                if index[i] >= 0 and name != "id":
-                    raw[name] = values[index[i]]
-            raw = raw[""] if list(raw) == [""] else raw
+            raw = chunk.case(i)
+            if isinstance(raw, dict):
+                raw.pop("id", None)  # passed through, not decided on
             result, error = self.ev.one(raw, self.wanted, where=chunk.where(path, i))
             if error:
                 errors[i] = (str(error), error.code)
             else:
                 results[i] = result
         return errors, results
-
-    def encode(self, name, values, valid):
-        """A decision's column as the interface prints it (dictionary-encoded text for money and dates)."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        np = self.np
-        kind = self.ev.decisions[name][1]
-        enum = self.mod.DECISIONS[name][2]
-        if kind in ("money", "date"):
-            ints = values.view(np.int64) if kind == "date" else np.asarray(values, np.int64)
-            d = pc.dictionary_encode(pa.array(ints, mask=~valid))
-            show = money_out if kind == "money" else (lambda day: (_EPOCH + dt.timedelta(days=day)).isoformat())
-            return pa.DictionaryArray.from_arrays(d.indices, pa.array([show(v) for v in d.dictionary.to_pylist()], pa.string()))
-        if enum is not None:
-            codes = self.mod.ENUMS[enum]
-            index = np.where(valid, values, 0).astype(np.int32)
-            if all(isinstance(code, str) for code in codes):
-                return pa.DictionaryArray.from_arrays(pa.array(index, mask=~valid), pa.array(codes, pa.string()))
-            return pa.array(np.asarray(codes, np.int64)[index], mask=~valid)
-        return pa.array(np.asarray(values, bool if kind == "bool" else np.int64), mask=~valid)
-
-
-def members_of(mod, enum) -> dict:
-    cache = mod.__dict__.setdefault("_MEMBERS", {})
-    if enum not in cache:
-        cache[enum] = {code: i for i, code in enumerate(mod.ENUMS[enum])}
-    return cache[enum]
 
 
 def _as_array(ids):

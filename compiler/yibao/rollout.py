@@ -1,0 +1,92 @@
+"""The columnar module's decision columns → Arrow columns as the interface prints them.
+
+Money ("342.00") and dates (ISO) are text, so each goes out dictionary-encoded: the distinct values
+found by their offset from the least (no hash), each formatted once (remembered across batches), the
+rows as int32 indices. Enumeration codes are a dictionary over the enumeration's codes as they are.
+The types are the same in every batch (dictionary<int32, string>, int64, bool), so a writer never
+casts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from .runtime import money_out
+
+_RANGE = 1 << 22  # widest range of values given dictionary indices by offset; wider ones are hashed
+_SHOWN = 1 << 16  # formatted values remembered per decision
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _day(days: int) -> str:
+    return (_EPOCH + dt.timedelta(days=days)).isoformat()
+
+
+class ResultColumns:
+    def __init__(self, mod, kinds: dict):
+        import numpy as np
+        self.np, self.mod, self.kinds = np, mod, kinds  # kinds: decision → output kind
+        self.shown: dict = {}
+
+    def column(self, name, values, valid):
+        """One decision's values (the module's representation) and where they are decided → an Array."""
+        import pyarrow as pa
+        np = self.np
+        kind, enum = self.kinds[name], self.mod.DECISIONS[name][2]
+        every = bool(valid.all())
+        mask = None if every else ~valid
+        if kind in ("money", "date"):
+            ints = values.view(np.int64) if kind == "date" else values.astype(np.int64, copy=False)
+            return self._text(name, ints, valid, every, money_out if kind == "money" else _day)
+        if enum is not None:
+            codes = self.mod.ENUMS[enum]
+            index = (values if every else np.where(valid, values, 0)).astype(np.int32)
+            if all(isinstance(code, str) for code in codes):
+                return pa.DictionaryArray.from_arrays(pa.array(index, mask=mask), pa.array(codes, pa.string()))
+            return pa.array(np.asarray(codes, np.int64)[index], mask=mask)
+        return pa.array(np.asarray(values, bool if kind == "bool" else np.int64), mask=mask)
+
+    def _text(self, name, ints, valid, every, show):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        np = self.np
+        n = len(ints)
+        if not valid.any():
+            return pa.DictionaryArray.from_arrays(pa.nulls(n, pa.int32()), pa.array([], pa.string()))
+        decided = ints if every else ints[valid]
+        lo, hi = int(decided.min()), int(decided.max())
+        if hi - lo < _RANGE:
+            offset = ints - lo
+            if not every:
+                offset[~valid] = 0
+            present = np.bincount(decided - lo, minlength=hi - lo + 1) > 0
+            distinct = np.flatnonzero(present) + lo
+            index = (np.cumsum(present, dtype=np.int32) - 1)[offset]
+        else:
+            d = pc.dictionary_encode(pa.array(ints, mask=None if every else ~valid))
+            distinct = np.asarray(d.dictionary)
+            index = d.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int32)
+        shown = self.shown.setdefault(name, {})
+        texts = []
+        for v in distinct.tolist():
+            text = shown.get(v)
+            if text is None:
+                text = show(v)
+                if len(shown) < _SHOWN:
+                    shown[v] = text
+            texts.append(text)
+        return pa.DictionaryArray.from_arrays(pa.array(index, mask=None if every else ~valid), pa.array(texts, pa.string()))
+
+
+def errors_columns(n: int, errors: dict):
+    """The `error` (text) and `exit` (int8) columns: null but where a row is in errors {row: (message, code)}."""
+    import numpy as np
+    import pyarrow as pa
+    if not errors:
+        return pa.nulls(n, pa.string()), pa.nulls(n, pa.int8())
+    rows = np.fromiter(errors, np.int64, len(errors))
+    which = np.full(n, -1, np.int64)
+    which[rows] = np.arange(len(rows))
+    take = pa.array(which, mask=which < 0)
+    messages = pa.array([errors[i][0] for i in errors.keys()], pa.string())
+    codes = pa.array([errors[i][1] for i in errors.keys()], pa.int8())
+    return messages.take(take), codes.take(take)
