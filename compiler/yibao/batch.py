@@ -66,34 +66,48 @@ class RollEvaluator:
     # ---- one chunk → one results table ----
     def evaluate(self, chunk, path: str):
         """(results as a pyarrow Table, {row: (message, exit code)})."""
-        import pyarrow as pa
-        np = self.np
         columns, bad = self.columns(chunk)
+        found = self.decide(chunk, columns, bad)
+        errors, by_row_path = self.check(chunk, found, bad, path)
+        return self.table(chunk, found, errors, by_row_path), errors
+
+    def decide(self, chunk, columns, bad):
+        """The columnar module on a chunk's columns: {decision: (values, decided)}; `bad` gains the
+        rows a constraint rejects."""
         c = self.mod.context(columns, chunk.n)
         for _, fn in self.mod.CONSTRAINTS:
             if fn is not None:
                 bad |= fn(c)
         # the decisions in the module's own chunks (its temporaries stay small)
-        found = self.mod.evaluate(columns, [n for n in self.names if n in self.mod.DECISIONS], chunk.n)
-        out = {name: values for name, (values, _) in found.items()}
-        decided = {name: ok for name, (_, ok) in found.items()}
+        return self.mod.evaluate(columns, [n for n in self.names if n in self.mod.DECISIONS], chunk.n)
+
+    def check(self, chunk, found, bad, path):
+        """The rows the row path must answer ({row: (message, code)}, {row: result}): bad ones, those
+        a --decision cannot be made for, or every row where the module cannot do it all."""
+        np = self.np
         to_row_path = bad.copy()
         if self.wanted:
-            for name in decided:
-                to_row_path |= ~decided[name]
+            for name, (_, decided) in found.items():
+                to_row_path |= ~decided
         rows = range(chunk.n) if (self.check_every_row or self.row_path_only) else np.flatnonzero(to_row_path)
-        errors, by_row_path = self.row_path(chunk, rows, path)
+        return self.row_path(chunk, rows, path)
+
+    def table(self, chunk, found, errors, by_row_path):
+        """The results of a chunk as a pyarrow Table (a row with an error has no decisions)."""
+        import pyarrow as pa
+        np = self.np
         fine = np.ones(chunk.n, bool)
         for i in errors:
             fine[i] = False
         table = {} if chunk.ids is None else {"id": _as_array(chunk.ids)}
         for name in self.names:
-            if name in out:
-                table[name] = self.results.column(name, out[name], decided[name] & fine)
+            if name in found:
+                values, decided = found[name]
+                table[name] = self.results.column(name, values, decided & fine)
             else:
                 table[name] = pa.array([by_row_path.get(i, {}).get(name) for i in range(chunk.n)])
         table["error"], table["exit"] = errors_columns(chunk.n, errors)
-        return pa.table(table), errors
+        return pa.table(table)
 
     def row_path(self, chunk, rows, path):
         """The row path's word on these rows: {row: (message, code)} and {row: result}."""

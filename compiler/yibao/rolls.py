@@ -282,8 +282,15 @@ class ResultWriter:
     def _open(self, schema):
         try:
             if self.format == "parquet":
+                import pyarrow as pa
                 import pyarrow.parquet as pq
-                return pq.ParquetWriter(self.path, schema)
+                # the text columns come dictionary-encoded and are written so; `id` (as good as unique)
+                # would be hashed for a dictionary only to give it up. Statistics (min/max per row group)
+                # only for `id`: on the decisions' text they cost as much as the rest of the writing and
+                # no reader prunes by them
+                coded = [f.name for f in schema if pa.types.is_dictionary(f.type)]
+                return pq.ParquetWriter(self.path, schema, use_dictionary=coded or False,
+                                        write_statistics=["id"] if "id" in schema.names else False)
             import pyarrow.csv as pcsv
             return pcsv.CSVWriter(self.path, schema)
         except OSError as exc:
