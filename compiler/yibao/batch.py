@@ -139,21 +139,26 @@ def _as_array(ids):
 
 
 def eval_roll(program: ir.Program, cases: str, output: str, wanted=None, explain=False,
-              batch_rows: int = BATCH_ROWS) -> int:
+              batch_rows: int = BATCH_ROWS, parts: dict | None = None) -> int:
     """The command: read the roll batch by batch, write each batch's results; exit 2 if a row was bad
-    input, else 3 if a --decision could not be made for a row, else 0."""
+    input, else 3 if a --decision could not be made for a row, else 0. parts (for the benchmark), if
+    given, gains the seconds each part took: start, read, facts, kernel, row path, results, write."""
     if explain:
         raise Fail(BAD_INPUT, "--explain is for --case or a JSONL stream to standard output, not --output")
     need_pyarrow()
     ResultWriter(output)  # the output's extension is checked before any work
-    roll = RollEvaluator(program, wanted)
+    timed = _timer(parts)
+    roll = timed("start", RollEvaluator, program, wanted)
     writer = ResultWriter(output)
     bar = _progress(roll_rows(cases))
     status, told = OK, 0
+    chunks = read_roll(cases, batch_rows)
     try:
-        for chunk in read_roll(cases, batch_rows):
-            table, errors = roll.evaluate(chunk, cases)
-            writer.write(table)
+        while (chunk := timed("read", next, chunks, None)) is not None:
+            columns, bad = timed("facts", roll.columns, chunk)
+            found = timed("kernel", roll.decide, chunk, columns, bad)
+            errors, by_row_path = timed("row path", roll.check, chunk, found, bad, cases)
+            timed("write", writer.write, timed("results", roll.table, chunk, found, errors, by_row_path))
             for i in sorted(errors):
                 message, code = errors[i]
                 status = BAD_INPUT if BAD_INPUT in (status, code) else max(status, code)
@@ -163,12 +168,27 @@ def eval_roll(program: ir.Program, cases: str, output: str, wanted=None, explain
             if bar is not None:
                 bar.update(chunk.n)
     finally:
-        writer.close()
+        timed("write", writer.close)
         if bar is not None:
             bar.close()
     if told > _SHOWN and sys.stderr is not None:
         print(f"yibao: {told} rows in all could not be evaluated; see the `error` column of {output}", file=sys.stderr)
     return status
+
+
+def _timer(parts):
+    """timed(part, fn, *args): fn(*args), its seconds added to parts[part] when parts is a dict."""
+    if parts is None:
+        return lambda part, fn, *args: fn(*args)
+    import time
+
+    def timed(part, fn, *args):
+        start = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            parts[part] = parts.get(part, 0.0) + time.perf_counter() - start
+    return timed
 
 
 def _progress(total):

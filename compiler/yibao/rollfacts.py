@@ -25,6 +25,28 @@ _MISSING = object()
 _EPOCH = dt.date(1970, 1, 1)
 
 
+def bitmap(arr, buffer: int):
+    """One of a pyarrow Array's bitmaps (0: validity; 1: a bool array's values) as a NumPy bool array,
+    unpacked by NumPy: pyarrow's own is_valid, fill_null or to_numpy cost ten times as much."""
+    import numpy as np
+    bits = np.unpackbits(np.frombuffer(arr.buffers()[buffer], np.uint8), bitorder="little")
+    return bits[arr.offset: arr.offset + len(arr)].view(bool)
+
+
+def valid_rows(arr):
+    """The rows of a pyarrow Array that are not null (None: every row)."""
+    return None if arr.null_count == 0 else bitmap(arr, 0)
+
+
+def numbers(arr, fill=0):
+    """A primitive pyarrow Array's values as NumPy (no copy where there is no null); nulls → fill."""
+    import numpy as np
+    values = arr.to_numpy(zero_copy_only=False) if arr.null_count == 0 else \
+        np.frombuffer(arr.buffers()[1], arr.type.to_pandas_dtype())[arr.offset: arr.offset + len(arr)]
+    valid = valid_rows(arr)
+    return values if valid is None else np.where(valid, values, fill)
+
+
 def members_of(mod, enum) -> dict:
     cache = mod.__dict__.setdefault("_MEMBERS", {})
     if enum not in cache:
@@ -39,6 +61,7 @@ class FactColumns:
         import numpy as np
         self.np, self.mod, self.spec = np, mod, spec  # spec: the row path's FACTS
         self.seen: dict = {}
+        self.last: dict = {}  # field → (the dictionary Array, its tables): the batches of a row group share it
 
     # ---- one distinct value ----
     def value(self, name, value):
@@ -126,12 +149,16 @@ class FactColumns:
             return self._python(name, arr, cell)
 
     def _dictionary(self, name, arr, cell):
-        import pyarrow.compute as pc
         k = len(arr.dictionary)
         absent = arr.null_count > 0
-        index = (pc.fill_null(arr.indices, k) if absent else arr.indices).to_numpy(zero_copy_only=False)
-        values = [cell(name, v) for v in arr.dictionary.to_pylist()]
-        return self.gather(name, values, index, absent)
+        index = numbers(arr.indices, k)
+        last = self.last.get(name)
+        if last is not None and last[0].equals(arr.dictionary):
+            rep, ok = last[1]
+        else:
+            rep, ok = self.tables(name, [cell(name, v) for v in arr.dictionary.to_pylist()])
+            self.last[name] = (arr.dictionary, (rep, ok))
+        return rep[index], (None if ok.all() else ~ok[index]), (index != k) if absent else None
 
     def _range(self, name, arr, cell):
         """Integers, days or booleans: the values present, found by their offset from the least."""
@@ -139,6 +166,10 @@ class FactColumns:
         import pyarrow.compute as pc
         np = self.np
         if pa.types.is_boolean(arr.type):
+            if self.mod.FACTS[name][0] == "bool" and self.value(name, True) is True and self.value(name, False) is False:
+                # a bool column of a bool fact is its own representation
+                valid, values = valid_rows(arr), bitmap(arr, 1)
+                return (values if valid is None else values & valid), None, valid
             arr, python = arr.cast(pa.int8()), bool
         elif pa.types.is_date32(arr.type):
             arr, python = arr.cast(pa.int32()), (lambda d: _EPOCH + dt.timedelta(days=d))
@@ -150,11 +181,11 @@ class FactColumns:
         lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
         if hi - lo >= _RANGE:
             return None
-        absent = arr.null_count > 0
+        valid = valid_rows(arr)
         span = hi - lo + 1
-        offset = (pc.fill_null(arr, lo) if absent else arr).to_numpy(zero_copy_only=False).astype(np.int64) - lo
-        if absent:
-            offset[arr.is_null().to_numpy(zero_copy_only=False)] = span  # slot `span`: absent
+        offset = numbers(arr, lo).astype(np.int64, copy=False) - lo
+        if valid is not None:
+            offset[~valid] = span  # slot `span`: absent
         present = np.flatnonzero(np.bincount(offset, minlength=span + 1)[:span])
         # the tables over the whole range; values not present are never looked up
         rep, ok = self.tables(name, [cell(name, python(int(lo + j))) for j in present])
@@ -165,13 +196,14 @@ class FactColumns:
             full_ok = np.ones(span + 1, bool)
             full_ok[present] = ok[:-1]
             bad = ~full_ok[offset]
-        return full_rep[offset], bad, (offset != span) if absent else None
+        return full_rep[offset], bad, valid
 
     def _set(self, name, arr, cell):
         """A list column of a set field: each distinct item decoded once, its bit OR-ed into its row's."""
         import pyarrow as pa
         np = self.np
-        n = len(arr)
+        if len(arr) == 0:
+            return np.zeros(0, np.int64), None, None
         offsets = arr.offsets.to_numpy()
         items = arr.values.slice(offsets[0], offsets[-1] - offsets[0])
         offsets = (offsets - offsets[0]).astype(np.int64)
@@ -189,21 +221,18 @@ class FactColumns:
                 ok[j] = False
             else:
                 bits[j] = x
-        import pyarrow.compute as pc
-        index = (pc.fill_null(items.indices, k) if items.null_count else items.indices).to_numpy(zero_copy_only=False)
-        lengths = np.diff(offsets)
-        full = lengths > 0
-        starts = offsets[:-1][full]
-        values = np.zeros(n, np.int64)
-        if len(index):
-            values[full] = np.bitwise_or.reduceat(bits[index], starts)
+        index = numbers(items.indices, k)
+        # each row's items OR-ed: reduceat from each row's first item (one 0 after the last item
+        # so that every start is an index); an empty row's result is its neighbour's item, hence 0
+        empty = offsets[1:] == offsets[:-1]
+        values = np.bitwise_or.reduceat(np.append(bits[index], 0), offsets[:-1])
+        values[empty] = 0
         bad = None
-        if not ok[index].all():
-            bad = np.zeros(n, bool)
-            bad[full] = np.logical_or.reduceat(~ok[index], starts)
-        given = None
-        if arr.null_count:
-            given = arr.is_valid().to_numpy(zero_copy_only=False)
+        if not (ok[:k].all() and items.null_count == 0) and not ok[index].all():
+            bad = np.logical_or.reduceat(np.append(~ok[index], False), offsets[:-1])
+            bad[empty] = False
+        given = valid_rows(arr)
+        if given is not None:
             values[~given] = 0
             if bad is not None:
                 bad &= given

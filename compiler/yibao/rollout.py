@@ -13,7 +13,9 @@ import datetime as dt
 from .runtime import money_out
 
 _RANGE = 1 << 22  # widest range of values given dictionary indices by offset; wider ones are hashed
+_DENSE = 1 << 10  # a range this narrow goes into the dictionary whole (no search for the values present)
 _SHOWN = 1 << 16  # formatted values remembered per decision
+_MAX = 1 << 62
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -49,25 +51,27 @@ class ResultColumns:
         import pyarrow as pa
         import pyarrow.compute as pc
         np = self.np
-        n = len(ints)
         if not valid.any():
-            return pa.DictionaryArray.from_arrays(pa.nulls(n, pa.int32()), pa.array([], pa.string()))
-        decided = ints if every else ints[valid]
-        lo, hi = int(decided.min()), int(decided.max())
+            return pa.DictionaryArray.from_arrays(pa.nulls(len(ints), pa.int32()), pa.array([], pa.string()))
+        lo = int(ints.min(initial=_MAX, where=valid))
+        hi = int(ints.max(initial=-_MAX, where=valid))
         if hi - lo < _RANGE:
-            offset = ints - lo
+            index = ints - lo
             if not every:
-                offset[~valid] = 0
-            present = np.bincount(decided - lo, minlength=hi - lo + 1) > 0
-            distinct = np.flatnonzero(present) + lo
-            index = (np.cumsum(present, dtype=np.int32) - 1)[offset]
+                np.putmask(index, ~valid, 0)  # lo is a decided value: the undecided rows point at it
+            if hi - lo < _DENSE:  # every value of the range in the dictionary, present or not
+                distinct, index = range(lo, hi + 1), index.astype(np.int32)
+            else:  # only the values present
+                present = np.bincount(index, minlength=hi - lo + 1) > 0
+                distinct = (np.flatnonzero(present) + lo).tolist()
+                index = (np.cumsum(present, dtype=np.int32) - 1)[index]
         else:
             d = pc.dictionary_encode(pa.array(ints, mask=None if every else ~valid))
-            distinct = np.asarray(d.dictionary)
+            distinct = d.dictionary.to_pylist()
             index = d.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int32)
         shown = self.shown.setdefault(name, {})
         texts = []
-        for v in distinct.tolist():
+        for v in distinct:
             text = shown.get(v)
             if text is None:
                 text = show(v)
