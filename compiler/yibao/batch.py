@@ -32,7 +32,8 @@ class RollEvaluator:
         self.facts = FactColumns(self.mod, self.ev.module.FACTS)  # the row path's spec decodes
         self.wanted = wanted
         self.names = list(wanted or self.ev.decisions)
-        self.results = ResultColumns(self.mod, {name: self.ev.decisions[name][1] for name in self.names})
+        self.results = ResultColumns(self.mod, {name: (self.ev.decisions[name][1], self.mod.DECISIONS[name][2])
+                                                for name in self.names if name in self.mod.DECISIONS})
         # what the columnar module cannot do, the row path does for every row
         self.row_path_only = [n for n in self.names if n not in self.mod.DECISIONS]
         self.check_every_row = any(fn is None for _, fn in self.mod.CONSTRAINTS)
@@ -142,7 +143,8 @@ def eval_roll(program: ir.Program, cases: str, output: str, wanted=None, explain
               batch_rows: int = BATCH_ROWS, parts: dict | None = None) -> int:
     """The command: read the roll batch by batch, write each batch's results; exit 2 if a row was bad
     input, else 3 if a --decision could not be made for a row, else 0. parts (for the benchmark), if
-    given, gains the seconds each part took: start, read, facts, kernel, row path, results, write."""
+    given, gains the [wall, CPU] seconds each part took: start, read, facts, kernel, row path, results,
+    write."""
     if explain:
         raise Fail(BAD_INPUT, "--explain is for --case or a JSONL stream to standard output, not --output")
     need_pyarrow()
@@ -177,17 +179,20 @@ def eval_roll(program: ir.Program, cases: str, output: str, wanted=None, explain
 
 
 def _timer(parts):
-    """timed(part, fn, *args): fn(*args), its seconds added to parts[part] when parts is a dict."""
+    """timed(part, fn, *args): fn(*args), its wall and CPU seconds added to parts[part] when parts is a
+    dict (CPU: this process's, every thread's; what other processes take does not count)."""
     if parts is None:
         return lambda part, fn, *args: fn(*args)
     import time
 
     def timed(part, fn, *args):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         try:
             return fn(*args)
         finally:
-            parts[part] = parts.get(part, 0.0) + time.perf_counter() - start
+            spent = parts.setdefault(part, [0.0, 0.0])
+            spent[0] += time.perf_counter() - wall
+            spent[1] += time.process_time() - cpu
     return timed
 
 

@@ -15,7 +15,6 @@ from .runtime import money_out
 _RANGE = 1 << 22  # widest range of values given dictionary indices by offset; wider ones are hashed
 _DENSE = 1 << 10  # a range this narrow goes into the dictionary whole (no search for the values present)
 _SHOWN = 1 << 16  # formatted values remembered per decision
-_MAX = 1 << 62
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -26,16 +25,15 @@ def _day(days: int) -> str:
 class ResultColumns:
     def __init__(self, mod, kinds: dict):
         import numpy as np
-        self.np, self.mod, self.kinds = np, mod, kinds  # kinds: decision → output kind
+        self.np, self.mod, self.kinds = np, mod, kinds  # kinds: decision → (output kind, enumeration or None)
         self.shown: dict = {}
 
     def column(self, name, values, valid):
         """One decision's values (the module's representation) and where they are decided → an Array."""
         import pyarrow as pa
         np = self.np
-        kind, enum = self.kinds[name], self.mod.DECISIONS[name][2]
+        kind, enum = self.kinds[name]
         every = bool(valid.all())
-        mask = None if every else ~valid
         if kind in ("money", "date"):
             ints = values.view(np.int64) if kind == "date" else values.astype(np.int64, copy=False)
             return self._text(name, ints, valid, every, money_out if kind == "money" else _day)
@@ -43,9 +41,11 @@ class ResultColumns:
             codes = self.mod.ENUMS[enum]
             index = (values if every else np.where(valid, values, 0)).astype(np.int32)
             if all(isinstance(code, str) for code in codes):
-                return pa.DictionaryArray.from_arrays(pa.array(index, mask=mask), pa.array(codes, pa.string()))
-            return pa.array(np.asarray(codes, np.int64)[index], mask=mask)
-        return pa.array(np.asarray(values, bool if kind == "bool" else np.int64), mask=mask)
+                return pa.DictionaryArray.from_arrays(with_nulls(index, valid, every), pa.array(codes, pa.string()))
+            return with_nulls(np.asarray(codes, np.int64)[index], valid, every)
+        if kind == "bool":
+            return pa.array(values, mask=None if every else ~valid)
+        return with_nulls(np.asarray(values, np.int64), valid, every)
 
     def _text(self, name, ints, valid, every, show):
         import pyarrow as pa
@@ -53,12 +53,13 @@ class ResultColumns:
         np = self.np
         if not valid.any():
             return pa.DictionaryArray.from_arrays(pa.nulls(len(ints), pa.int32()), pa.array([], pa.string()))
-        lo = int(ints.min(initial=_MAX, where=valid))
-        hi = int(ints.max(initial=-_MAX, where=valid))
-        if hi - lo < _RANGE:
+        if not every:  # the undecided rows take a decided row's value: the values are those decided
+            ints = np.where(valid, ints, ints[valid.argmax()])
+        lo, hi = int(ints.min()), int(ints.max())
+        if lo == hi:
+            distinct, index = [lo], np.zeros(len(ints), np.int32)
+        elif hi - lo < _RANGE:
             index = ints - lo
-            if not every:
-                np.putmask(index, ~valid, 0)  # lo is a decided value: the undecided rows point at it
             if hi - lo < _DENSE:  # every value of the range in the dictionary, present or not
                 distinct, index = range(lo, hi + 1), index.astype(np.int32)
             else:  # only the values present
@@ -66,9 +67,9 @@ class ResultColumns:
                 distinct = (np.flatnonzero(present) + lo).tolist()
                 index = (np.cumsum(present, dtype=np.int32) - 1)[index]
         else:
-            d = pc.dictionary_encode(pa.array(ints, mask=None if every else ~valid))
+            d = pc.dictionary_encode(pa.array(ints))
             distinct = d.dictionary.to_pylist()
-            index = d.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int32)
+            index = d.indices.to_numpy()
         shown = self.shown.setdefault(name, {})
         texts = []
         for v in distinct:
@@ -78,7 +79,20 @@ class ResultColumns:
                 if len(shown) < _SHOWN:
                     shown[v] = text
             texts.append(text)
-        return pa.DictionaryArray.from_arrays(pa.array(index, mask=None if every else ~valid), pa.array(texts, pa.string()))
+        return pa.DictionaryArray.from_arrays(with_nulls(index, valid, every), pa.array(texts, pa.string()))
+
+
+def with_nulls(values, valid, every: bool):
+    """A NumPy array of int32 or int64 → a pyarrow Array, null where not valid; the validity bitmap
+    packed by NumPy (pyarrow's mask= costs ten times as much)."""
+    import numpy as np
+    import pyarrow as pa
+    values = np.ascontiguousarray(values)
+    if every:
+        return pa.array(values)
+    bitmap = np.packbits(valid, bitorder="little")
+    kind = pa.int32() if values.dtype == np.int32 else pa.int64()
+    return pa.Array.from_buffers(kind, len(values), [pa.py_buffer(bitmap), pa.py_buffer(values)])
 
 
 def errors_columns(n: int, errors: dict):

@@ -23,6 +23,7 @@ from .errors import BAD_INPUT, Fail
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 LIST_FIELDS = frozenset({"identities"})  # list fields a CSV cell splits on `;` without a program at hand
 BATCH_ROWS = 1 << 18  # rows a batch: per-batch costs amortized, memory still bounded (tens of MB)
+_ROW_GROUP_ROWS = 1 << 14  # a Parquet roll's mean row group at least this: batches keep within one
 _INT = re.compile(r"-?[0-9]+")
 
 
@@ -206,16 +207,23 @@ def _read_parquet(path, batch_rows):
     import pyarrow.parquet as pq
     try:
         f = pq.ParquetFile(path)
-        # string columns and string list items arrive as Parquet's dictionaries: no hashing, no copies
+        # string columns arrive as Parquet's own dictionaries: no hashing, no copies. A list's string
+        # items too, but pyarrow cannot join those across row groups: then batches keep within a row
+        # group, where row groups are large enough for that to cost nothing (else the items are hashed)
+        meta = f.metadata
         strings = [c.path for c in f.schema if c.physical_type == "BYTE_ARRAY" and c.path != "id"]
+        nested = meta.num_row_groups > 1 and any("." in s for s in strings)
+        if nested and meta.num_rows < _ROW_GROUP_ROWS * meta.num_row_groups:
+            strings, nested = [s for s in strings if "." not in s], False
         f = pq.ParquetFile(path, read_dictionary=strings)
-        batches = f.iter_batches(batch_size=batch_rows)
+        groups = [[i] for i in range(meta.num_row_groups)] if nested else [None]
+        batches = (b for g in groups for b in f.iter_batches(batch_size=batch_rows, row_groups=g))
+        first = 0
+        for batch in batches:
+            yield arrow_chunk(batch, first)
+            first += batch.num_rows
     except (OSError, pa.ArrowException) as exc:
         raise Fail(BAD_INPUT, f"{path}: not a Parquet file ({exc})") from None
-    first = 0
-    for batch in batches:
-        yield arrow_chunk(batch, first)
-        first += batch.num_rows
 
 
 def _read_csv(path, batch_rows, list_fields):
