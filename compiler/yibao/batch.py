@@ -24,11 +24,11 @@ _SHOWN = 10  # bad rows told on standard error; the rest are in the results' err
 class RollEvaluator:
     def __init__(self, program: ir.Program, wanted=None):
         import numpy as np
-        from .backends import numpy as to_numpy
+        from . import warm_columnar
         from .evaluate import Evaluator
         self.np = np
         self.ev = Evaluator(program)
-        self.mod = to_numpy.load(program)
+        self.mod = warm_columnar.load(program)  # from the cache where the notice is unchanged
         self.facts = FactColumns(self.mod, self.ev.module.FACTS)  # the row path's spec decodes
         self.wanted = wanted
         self.names = list(wanted or self.ev.decisions)

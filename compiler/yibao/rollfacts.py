@@ -39,10 +39,14 @@ def valid_rows(arr):
 
 
 def numbers(arr, fill=0):
-    """A primitive pyarrow Array's values as NumPy (no copy where there is no null); nulls → fill."""
+    """An integer (or date32) pyarrow Array's values as NumPy (no copy where there is no null); nulls →
+    fill. (The dtype from the bit width: pyarrow's to_pandas_dtype would import pandas, 0.6 s.)"""
     import numpy as np
-    values = arr.to_numpy(zero_copy_only=False) if arr.null_count == 0 else \
-        np.frombuffer(arr.buffers()[1], arr.type.to_pandas_dtype())[arr.offset: arr.offset + len(arr)]
+    import pyarrow as pa
+    if arr.null_count == 0:
+        return arr.to_numpy(zero_copy_only=False)
+    dtype = f"{'u' if pa.types.is_unsigned_integer(arr.type) else 'i'}{arr.type.bit_width // 8}"
+    values = np.frombuffer(arr.buffers()[1], dtype)[arr.offset: arr.offset + len(arr)]
     valid = valid_rows(arr)
     return values if valid is None else np.where(valid, values, fill)
 
