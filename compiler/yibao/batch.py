@@ -14,7 +14,7 @@ import sys
 
 from . import ir
 from .errors import BAD_INPUT, OK, Fail
-from .rollfacts import FactColumns
+from .rollfacts import FactColumns, valid_rows
 from .rollout import ResultColumns, errors_columns
 from .rolls import BATCH_ROWS, ResultWriter, need_pyarrow, read_roll, roll_rows
 
@@ -53,7 +53,8 @@ class RollEvaluator:
             if name == "id":
                 continue
             if name not in self.ev.module.FACTS:  # an unknown field (or a row that is no object) where it is given
-                bad |= (col.is_valid().to_numpy(zero_copy_only=False) if chunk.batch is not None else col[0] >= 0)
+                given = (valid_rows(col) if chunk.batch is not None else col[0] >= 0)
+                bad |= True if given is None else given
                 continue
             v, wrong, given = (self.facts.arrow(name, col, chunk.cell) if chunk.batch is not None
                                else self.facts.encoded(name, *col))

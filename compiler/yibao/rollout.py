@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .rollfacts import numbers
 from .runtime import money_out
 
 _RANGE = 1 << 22  # widest range of values given dictionary indices by offset; wider ones are hashed
@@ -41,10 +42,10 @@ class ResultColumns:
             codes = self.mod.ENUMS[enum]
             index = (values if every else np.where(valid, values, 0)).astype(np.int32)
             if all(isinstance(code, str) for code in codes):
-                return pa.DictionaryArray.from_arrays(with_nulls(index, valid, every), pa.array(codes, pa.string()))
+                return pa.DictionaryArray.from_arrays(with_nulls(index, valid, every), strings(codes))
             return with_nulls(np.asarray(codes, np.int64)[index], valid, every)
         if kind == "bool":
-            return pa.array(values, mask=None if every else ~valid)
+            return with_nulls(np.asarray(values, bool), valid, every)
         return with_nulls(np.asarray(values, np.int64), valid, every)
 
     def _text(self, name, ints, valid, every, show):
@@ -52,7 +53,7 @@ class ResultColumns:
         import pyarrow.compute as pc
         np = self.np
         if not valid.any():
-            return pa.DictionaryArray.from_arrays(pa.nulls(len(ints), pa.int32()), pa.array([], pa.string()))
+            return pa.DictionaryArray.from_arrays(pa.nulls(len(ints), pa.int32()), strings([]))
         if not every:  # the undecided rows take a decided row's value: the values are those decided
             ints = np.where(valid, ints, ints[valid.argmax()])
         lo, hi = int(ints.min()), int(ints.max())
@@ -67,9 +68,9 @@ class ResultColumns:
                 distinct = (np.flatnonzero(present) + lo).tolist()
                 index = (np.cumsum(present, dtype=np.int32) - 1)[index]
         else:
-            d = pc.dictionary_encode(pa.array(ints))
+            d = pc.dictionary_encode(with_nulls(ints, None, True))
             distinct = d.dictionary.to_pylist()
-            index = d.indices.to_numpy()
+            index = numbers(d.indices)
         shown = self.shown.setdefault(name, {})
         texts = []
         for v in distinct:
@@ -79,20 +80,32 @@ class ResultColumns:
                 if len(shown) < _SHOWN:
                     shown[v] = text
             texts.append(text)
-        return pa.DictionaryArray.from_arrays(with_nulls(index, valid, every), pa.array(texts, pa.string()))
+        return pa.DictionaryArray.from_arrays(with_nulls(index, valid, every), strings(texts))
+
+
+# Arrays are built from their buffers: pyarrow's pa.array imports pandas where it is installed (0.5 s
+# of a roll's start) to ask whether its argument is a pandas object.
+_TYPES = {"int32": "int32", "int64": "int64", "int8": "int8", "bool": "bool_"}
 
 
 def with_nulls(values, valid, every: bool):
-    """A NumPy array of int32 or int64 → a pyarrow Array, null where not valid; the validity bitmap
-    packed by NumPy (pyarrow's mask= costs ten times as much)."""
+    """A NumPy array (int8/32/64 or bool) → a pyarrow Array, null where not valid (unless every)."""
     import numpy as np
     import pyarrow as pa
-    values = np.ascontiguousarray(values)
-    if every:
-        return pa.array(values)
-    bitmap = np.packbits(valid, bitorder="little")
-    kind = pa.int32() if values.dtype == np.int32 else pa.int64()
-    return pa.Array.from_buffers(kind, len(values), [pa.py_buffer(bitmap), pa.py_buffer(values)])
+    kind = getattr(pa, _TYPES[values.dtype.name])()
+    data = np.packbits(values, bitorder="little") if values.dtype == bool else np.ascontiguousarray(values)
+    bitmap = None if every else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.Array.from_buffers(kind, len(values), [bitmap, pa.py_buffer(data)])
+
+
+def strings(texts):
+    """A list of str → a pyarrow string Array."""
+    import numpy as np
+    import pyarrow as pa
+    data = [t.encode("utf-8") for t in texts]
+    offsets = np.zeros(len(data) + 1, np.int32)
+    np.cumsum([len(b) for b in data], out=offsets[1:])
+    return pa.Array.from_buffers(pa.string(), len(data), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))])
 
 
 def errors_columns(n: int, errors: dict):
@@ -104,7 +117,7 @@ def errors_columns(n: int, errors: dict):
     rows = np.fromiter(errors, np.int64, len(errors))
     which = np.full(n, -1, np.int64)
     which[rows] = np.arange(len(rows))
-    take = pa.array(which, mask=which < 0)
-    messages = pa.array([errors[i][0] for i in errors.keys()], pa.string())
-    codes = pa.array([errors[i][1] for i in errors.keys()], pa.int8())
+    take = with_nulls(np.maximum(which, 0), which >= 0, False)
+    messages = strings([errors[i][0] for i in errors])
+    codes = with_nulls(np.array([errors[i][1] for i in errors], np.int8), None, True)
     return messages.take(take), codes.take(take)
