@@ -66,3 +66,28 @@ def test_jiulongpo_dibao_assistance_cites_90_percent(capsys, monkeypatch):
                         {"group": "resident", "tier": 1, "identities": ["dibao"], "payment_date": "2023-11-01"},
                         "九龙坡医保发〔2023〕46号", "--decision", "assistance", "--format", "text")
     assert code == 0 and "assistance = 342.00" in text and "90%" in text
+
+
+@pytest.mark.parametrize("notice, words", [
+    ("九龙坡医保发〔2023〕46号", "从 2024 年 1 月 1 日至 12 月 31 日享受居民医保待遇"),
+    ("峰岩府发〔2023〕60号", "自2024年1月1日起享受居民医保待遇"),
+])
+def test_district_concentrated_start_cites_its_own_words(capsys, monkeypatch, notice, words):
+    """The municipal notice leaves a resident's start to its 2024 年度 (a derived reading); the
+    district and township notices state it, so the rule that fires quotes them."""
+    notice_or_skip(notice)
+    code, out, _ = run(capsys, monkeypatch, {"group": "resident", "tier": 1, "payment_date": "2023-11-01"},
+                       notice, "--decision", "benefit_start")
+    assert code == 0
+    result = json.loads(out)
+    assert result["benefit_start"] == "2024-01-01"
+    fired = result["explanation"]["benefit_start"][0]
+    assert fired["document"] == notice and words in fired["quote"], fired
+
+
+def test_municipal_concentrated_start_is_marked_derived(capsys, monkeypatch):
+    code, out, _ = run(capsys, monkeypatch, {"group": "resident", "tier": 1, "payment_date": "2023-11-01"},
+                       "渝医保发〔2023〕24号", "--decision", "benefit_start")
+    assert code == 0
+    fired = json.loads(out)["explanation"]["benefit_start"][0]
+    assert fired["document"] == "渝医保发〔2023〕24号" and "2024 年度" in fired.get("derived", ""), fired
