@@ -186,7 +186,7 @@ class FactColumns:
             return self.gather(name, [], np.zeros(len(arr), np.int64), len(arr) > 0)
         bounds = pc.min_max(arr)
         lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
-        if hi - lo >= _RANGE:
+        if hi - lo >= _RANGE or hi >= 1 << 62 or lo <= -(1 << 62):  # (also: no int64 overflow)
             return None
         valid = valid_rows(arr)
         span = hi - lo + 1
