@@ -98,14 +98,15 @@ class RollEvaluator:
         """The results of a chunk as a pyarrow Table (a row with an error has no decisions)."""
         import pyarrow as pa
         np = self.np
-        fine = np.ones(chunk.n, bool)
-        for i in errors:
-            fine[i] = False
+        fine = None
+        if errors:
+            fine = np.ones(chunk.n, bool)
+            fine[list(errors)] = False
         table = {} if chunk.ids is None else {"id": _as_array(chunk.ids)}
         for name in self.names:
             if name in found:
                 values, decided = found[name]
-                table[name] = self.results.column(name, values, decided & fine)
+                table[name] = self.results.column(name, values, decided if fine is None else decided & fine)
             else:
                 table[name] = pa.array([by_row_path.get(i, {}).get(name) for i in range(chunk.n)])
         table["error"], table["exit"] = errors_columns(chunk.n, errors)

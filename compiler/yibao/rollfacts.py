@@ -21,6 +21,7 @@ from .runtime import CaseError, decode_case
 
 _SEEN = 1 << 16  # distinct values remembered per field
 _RANGE = 1 << 20  # widest range of integers looked up by offset; wider ones are hashed
+_NARROW = 256  # a range of integers this narrow is decoded whole
 _MISSING = object()
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -193,7 +194,9 @@ class FactColumns:
         offset = numbers(arr, lo).astype(np.int64, copy=False) - lo
         if valid is not None:
             offset[~valid] = span  # slot `span`: absent
-        present = np.flatnonzero(np.bincount(offset, minlength=span + 1)[:span])
+        # a narrow range is decoded whole (a value not present costs one cached decoding), else the
+        # values present are found first
+        present = np.arange(span) if span <= _NARROW else np.flatnonzero(np.bincount(offset, minlength=span + 1)[:span])
         # the tables over the whole range; values not present are never looked up
         rep, ok = self.tables(name, [cell(name, python(int(lo + j))) for j in present])
         full_rep = np.empty(span + 1, rep.dtype)

@@ -35,6 +35,8 @@ class ResultColumns:
         np = self.np
         kind, enum = self.kinds[name]
         every = bool(valid.all())
+        if not every and not valid.any():  # nothing decided: no values to look at
+            return _none(kind, enum, self.mod, len(valid))
         if kind in ("money", "date"):
             ints = values.view(np.int64) if kind == "date" else values.astype(np.int64, copy=False)
             return self._text(name, ints, valid, every, money_out if kind == "money" else _day)
@@ -52,8 +54,6 @@ class ResultColumns:
         import pyarrow as pa
         import pyarrow.compute as pc
         np = self.np
-        if not valid.any():
-            return pa.DictionaryArray.from_arrays(pa.nulls(len(ints), pa.int32()), strings([]))
         if not every:  # the undecided rows take a decided row's value: the values are those decided
             ints = np.where(valid, ints, ints[valid.argmax()])
         lo, hi = int(ints.min()), int(ints.max())
@@ -64,7 +64,8 @@ class ResultColumns:
             if hi - lo < _DENSE:  # every value of the range in the dictionary, present or not
                 distinct, index = range(lo, hi + 1), index.astype(np.int32)
             else:  # only the values present
-                present = np.bincount(index, minlength=hi - lo + 1) > 0
+                present = np.zeros(hi - lo + 1, bool)
+                present[index] = True
                 distinct = (np.flatnonzero(present) + lo).tolist()
                 index = (np.cumsum(present, dtype=np.int32) - 1)[index]
         else:
@@ -81,6 +82,14 @@ class ResultColumns:
                     shown[v] = text
             texts.append(text)
         return pa.DictionaryArray.from_arrays(with_nulls(index, valid, every), strings(texts))
+
+
+def _none(kind, enum, mod, n):
+    """A column of n nulls of the type the decision's column has in every batch."""
+    import pyarrow as pa
+    if kind in ("money", "date") or (enum is not None and all(isinstance(c, str) for c in mod.ENUMS[enum])):
+        return pa.DictionaryArray.from_arrays(pa.nulls(n, pa.int32()), strings([]))
+    return pa.nulls(n, pa.bool_() if kind == "bool" else pa.int64())
 
 
 # Arrays are built from their buffers: pyarrow's pa.array imports pandas where it is installed (0.5 s
