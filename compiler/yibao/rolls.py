@@ -211,7 +211,7 @@ def _read_parquet(path, batch_rows):
         # items too, but pyarrow cannot join those across row groups: then batches keep within a row
         # group, where row groups are large enough for that to cost nothing (else the items are hashed)
         meta = f.metadata
-        strings = [c.path for c in f.schema if c.physical_type == "BYTE_ARRAY" and c.path != "id"]
+        strings = [c.path for c in f.schema if c.logical_type.type == "STRING" and c.path != "id"]
         nested = meta.num_row_groups > 1 and any("." in s for s in strings)
         if nested and meta.num_rows < _ROW_GROUP_ROWS * meta.num_row_groups:
             strings, nested = [s for s in strings if "." not in s], False
