@@ -138,23 +138,28 @@ def measure(program, notice, quick, run_child, yibao_cmd):
 def markdown(res) -> list[str]:
     k, p, m = res["kernel"], res["parquet"], res["memory"]
     rss = ", ".join(f"{r['cases']:,}: {r['max_rss_kib'] / 1024:.0f} MiB" for r in m["rows"] if r["max_rss_kib"])
-    return ["", "## Columnar and rolls (bench/columnar.py)", "",
-            "| measure | cases/s/core | target |", "|---|---|---|",
-            f"| kernel, {k['cases']:,} cases, whole columns | {k['whole_cases_per_s']:,.0f} | ≥ 15M |",
-            f"| kernel, chunks of {k['chunk_rows']:,} rows | {k['chunked_cases_per_s']:,.0f} | ≥ 15M |",
-            f"| hand-written NumPy (bench/handwritten_numpy.py), same cases | {k['handwritten_numpy_cases_per_s']:,.0f} | "
-            f"yibao takes {k['ratio_chunked']:.2f}× its time; mismatches {sum(k['mismatches'].values())} |",
-            f"| Parquet roll in → Parquet results out, {p['cases']:,} cases (wall; per CPU second) | "
-            f"{p['cases_per_s']:,.0f}; {p['cases_per_cpu_s']:,.0f} | ≥ 5M |",
-            f"| the same without the kernel's time and the start-up (read, facts, results, write; per CPU second) | "
-            f"{p['without_kernel_cases_per_cpu_s']:,.0f} | |",
-            f"| max RSS of that command: {rss} | | flat: {'yes' if m['flat'] else 'no' if m['flat'] is False else 'n/a'} |",
-            "", f"The Parquet path by part (CPU seconds, each the least over {p['runs']} runs; start: "
-            f"loading the notice and generating its modules, once a run; load average {p['load_average']:.1f}):", "",
-            "| " + " | ".join(PARTS) + " |", "|" + "---|" * len(PARTS),
-            "| " + " | ".join(f"{p['parts_cpu_s'][k]:.3f}" for k in PARTS) + " |",
-            "", "Where the Parquet path's time goes (cProfile, by own time):", "", "```",
-            p["profile"].strip()[-3000:], "```"]
+    lines = ["", "## Columnar and rolls (bench/columnar.py)", "",
+             "| measure | cases/s/core | target |", "|---|---|---|",
+             f"| kernel, {k['cases']:,} cases, whole columns | {k['whole_cases_per_s']:,.0f} | ≥ 15M |",
+             f"| kernel, chunks of {k['chunk_rows']:,} rows | {k['chunked_cases_per_s']:,.0f} | ≥ 15M |",
+             f"| hand-written NumPy (bench/handwritten_numpy.py), same cases | {k['handwritten_numpy_cases_per_s']:,.0f} | "
+             f"yibao takes {k['ratio_chunked']:.2f}× its time; mismatches {sum(k['mismatches'].values())} |"]
+    parts = p.get("parts_cpu_s")  # absent from results written before the parts were measured
+    if parts is None:
+        lines.append(f"| Parquet roll in → Parquet results out, {p['cases']:,} cases | {p['cases_per_s']:,.0f} | ≥ 5M |")
+    else:
+        lines += [f"| Parquet roll in → Parquet results out, {p['cases']:,} cases (wall; per CPU second) | "
+                  f"{p['cases_per_s']:,.0f}; {p['cases_per_cpu_s']:,.0f} | ≥ 5M |",
+                  f"| the same without the kernel's time and the start-up (read, facts, results, write; per CPU "
+                  f"second) | {p['without_kernel_cases_per_cpu_s']:,.0f} | |"]
+    lines.append(f"| max RSS of that command: {rss} | | flat: {'yes' if m['flat'] else 'no' if m['flat'] is False else 'n/a'} |")
+    if parts is not None:
+        lines += ["", f"The Parquet path by part (CPU seconds, each the least over {p['runs']} runs; start: loading "
+                  f"the notice and generating its modules, once a run; load average {p['load_average']:.1f}):", "",
+                  "| " + " | ".join(PARTS) + " |", "|" + "---|" * len(PARTS),
+                  "| " + " | ".join(f"{parts[k]:.3f}" for k in PARTS) + " |"]
+    return lines + ["", "Where the Parquet path's time goes (cProfile, by own time):", "", "```",
+                    p["profile"].strip()[-3000:], "```"]
 
 
 if __name__ == "__main__":
