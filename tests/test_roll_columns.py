@@ -100,6 +100,7 @@ def test_results_columns_by_offset_dense_and_hashed():
         for valid in (np.ones(len(fen), bool), np.arange(len(fen)) % 2 == 0, np.zeros(len(fen), bool)):
             col = out.column("m", fen, valid)
             assert col.to_pylist() == [money_out(int(v)) if ok else None for v, ok in zip(fen, valid)]
+    assert out.column("m", np.zeros(0, np.int64), np.zeros(0, bool)).to_pylist() == []  # Dask's empty meta
     days = np.array(["2024-01-01", "2031-05-06", "2024-01-01"], "datetime64[D]")
     col = out.column("d", days, np.array([True, True, False]))
     assert col.to_pylist() == ["2024-01-01", "2031-05-06", None]

@@ -35,7 +35,7 @@ class ResultColumns:
         np = self.np
         kind, enum = self.kinds[name]
         every = bool(valid.all())
-        if not every and not valid.any():  # nothing decided: no values to look at
+        if len(valid) == 0 or (not every and not valid.any()):  # nothing decided: no values to look at
             return _none(kind, enum, self.mod, len(valid))
         if kind in ("money", "date"):
             ints = values.view(np.int64) if kind == "date" else values.astype(np.int64, copy=False)
