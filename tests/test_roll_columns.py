@@ -119,3 +119,37 @@ def test_csv_and_jsonl_out_of_a_typed_roll(tmp_path):
                         for k, v in r.items() if k != "id"})
     assert [strip(r) for r in lines] == [{k: (re.sub(r"^.*?:[0-9]+: ", "", v) if k == "error" else v)
                                           for k, v in r.items() if k not in ("id",)} for r in want]
+
+
+@pytest.mark.parametrize("column", [
+    pa.array([19662, 3_000_000, None], pa.date32()),  # 2023-11-01, a day past the year 9999
+    pa.array([19662, -800_000, None], pa.date32()),  # a day before the year 1
+    pa.array([1_698_796_800_000, 10**17, None], pa.timestamp("ms")),
+])
+def test_dates_python_cannot_hold_are_bad_rows(tmp_path, capsys, column):
+    """A date or timestamp outside the years 1–9999 is that row's bad field (exit 2), not an internal
+    error; the other rows are answered."""
+    from yibao.cli import main
+    roll, out = tmp_path / "dates.parquet", tmp_path / "out.jsonl"
+    pq.write_table(pa.table({"group": ["resident"] * 3, "tier": [1, 1, 1], "payment_date": column,
+                             "identities": pa.array([[], [], None], pa.list_(pa.string()))}), roll)
+    assert main(["eval", "九龙坡医保发〔2023〕46号", "--cases", str(roll), "--output", str(out)]) == 2
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert "error" not in rows[0] and rows[0]["benefit_start"] == "2024-01-01"
+    assert rows[1]["exit"] == 2 and "payment_date" in rows[1]["error"] and "outside the years 1–9999" in rows[1]["error"]
+    assert "error" not in rows[2] and "contribution" not in rows[2]  # not given: as when a case leaves it out
+    assert "internal error" not in capsys.readouterr().err
+
+
+def test_a_list_of_dates_python_cannot_hold(tmp_path, capsys):
+    """A list column with a date outside the years 1–9999: its rows are bad, not an internal error."""
+    from yibao.cli import main
+    roll, out = tmp_path / "dates.parquet", tmp_path / "out.jsonl"
+    pq.write_table(pa.table({"tier": [1, 1], "group": ["resident"] * 2, "payment_date": ["2023-11-01"] * 2,
+                             "identities": pa.array([[19662], [3_000_000]], pa.list_(pa.date32()))}), roll)
+    batch = next(rolls.read_roll(str(roll))).batch
+    assert batch.column(3).to_pylist() == [["2023-11-01"], ["a date32[day] outside the years 1–9999"]]
+    assert main(["eval", "九龙坡医保发〔2023〕46号", "--cases", str(roll), "--output", str(out)]) == 2
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert all("identities" in r["error"] for r in rows)
+    assert "internal error" not in capsys.readouterr().err

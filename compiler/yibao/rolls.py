@@ -113,8 +113,58 @@ class Chunk:
 
 def arrow_chunk(batch, first: int, cell=None) -> Chunk:
     """A RecordBatch of a roll as a Chunk (cell: arrow_cell unless given)."""
+    batch = _python_dates(batch)
     ids = batch.column(batch.schema.get_field_index("id")) if "id" in batch.schema.names else None
     return Chunk(first, batch.num_rows, ids=ids, batch=batch, cell=cell or arrow_cell)
+
+
+# Python's dates hold the years 1–9999; an Arrow date or timestamp may lie outside (a hostile or broken
+# roll), and pyarrow then fails to give it in Python. Such a column is made text, its values outside
+# saying so, which the case decoder rejects by row and field like any other bad date.
+_DAYS = (-719162, 2932896)  # 0001-01-01 and 9999-12-31, in days from 1970-01-01
+_PER_DAY = {"s": 86400, "ms": 86400_000, "us": 86400_000_000, "ns": 86400_000_000_000}
+
+
+def _python_dates(batch):
+    import pyarrow as pa
+    columns, changed = list(batch.columns), False
+    for i, col in enumerate(columns):
+        nested = pa.types.is_list(col.type) or pa.types.is_large_list(col.type)
+        if _outside_python(col.values if nested else col):
+            changed = True
+            columns[i] = (pa.array([_py_list(s) for s in col], pa.list_(pa.string())) if nested
+                          else pa.array([_py_text(s) for s in col], pa.string()))
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names) if changed else batch
+
+
+def _outside_python(arr) -> bool:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    t = arr.type
+    if pa.types.is_date32(t):
+        ints, per_day = arr.cast(pa.int32()), 1
+    elif pa.types.is_date64(t):
+        ints, per_day = arr.cast(pa.int64()), _PER_DAY["ms"]
+    elif pa.types.is_timestamp(t):
+        ints, per_day = arr.cast(pa.int64()), _PER_DAY[t.unit]
+    else:
+        return False
+    bounds = pc.min_max(ints)
+    lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
+    return lo is not None and (lo < _DAYS[0] * per_day or hi >= (_DAYS[1] + 1) * per_day)
+
+
+def _py_text(scalar):
+    if not scalar.is_valid:
+        return None
+    try:
+        return arrow_cell("", scalar.as_py())
+    except (OverflowError, ValueError):
+        return f"a {scalar.type} outside the years 1–9999"
+
+
+def _py_list(scalar):
+    return [_py_text(item) for item in scalar.values] if scalar.is_valid else None
 
 
 def read_roll(path: str, batch_rows: int = BATCH_ROWS, list_fields=LIST_FIELDS) -> Iterator[Chunk]:
