@@ -7,8 +7,6 @@ A program that carries no key (not read from disk, or the cache off) is generate
 from __future__ import annotations
 
 import marshal
-import sys
-import types
 
 from . import cache
 
@@ -16,22 +14,16 @@ _KIND = "columnar"
 
 
 def load(program):
-    """The notice's columnar module (backends/numpy.py's), exec'd as backends.numpy.load would."""
+    """The notice's columnar module (backends/numpy.py's), from the cache where it holds it."""
+    from .backends import numpy as to_numpy
     k = _key(program)
     entry = cache.load(_KIND, k) if k else None
-    filename = f"<yibao columnar {program.document}>"
     if isinstance(entry, dict) and entry.get("key") == k:
-        code = marshal.loads(entry["code"])
-    else:
-        from .backends import numpy as to_numpy
-        code = compile(to_numpy.generate(program), filename, "exec")
-        if k:
-            cache.store(_KIND, k, {"key": k, "code": marshal.dumps(code)})
-    module = types.ModuleType(f"yibao_columnar_{abs(hash(program.document))}")
-    module.__file__ = filename
-    sys.modules[module.__name__] = module
-    exec(code, module.__dict__)
-    return module
+        return to_numpy.load(program, marshal.loads(entry["code"]))
+    code = compile(to_numpy.generate(program), to_numpy.filename(program), "exec")
+    if k:
+        cache.store(_KIND, k, {"key": k, "code": marshal.dumps(code)})
+    return to_numpy.load(program, code)
 
 
 def _key(program) -> str | None:

@@ -51,17 +51,23 @@ def generate(program: ir.Program) -> str:
     return _Gen(program).module()
 
 
-def load(program: ir.Program):
-    """exec the generated source as a module (like evaluate.load_generated)."""
+def load(program: ir.Program, code=None):
+    """exec the generated source as a module (like evaluate.load_generated); `code`: the source already
+    compiled (warm_columnar.py's, from the disk cache), whose module then has no SOURCE."""
     import sys
     import types
-    source = generate(program)
     module = types.ModuleType(f"yibao_columnar_{abs(hash(program.document))}")
-    module.__file__ = f"<yibao columnar {program.document}>"
-    module.SOURCE = source  # for tracebacks and the statement profile (backends/numpy_profile.py)
+    module.__file__ = filename(program)
+    if code is None:
+        module.SOURCE = generate(program)  # for tracebacks and the statement profile (numpy_profile.py)
+        code = compile(module.SOURCE, module.__file__, "exec")
     sys.modules[module.__name__] = module
-    exec(compile(source, module.__file__, "exec"), module.__dict__)
+    exec(code, module.__dict__)
     return module
+
+
+def filename(program: ir.Program) -> str:
+    return f"<yibao columnar {program.document}>"
 
 
 _CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
