@@ -62,8 +62,10 @@ def _scalar(value):
     return value
 
 
+@pytest.mark.parametrize("grid", [False, True], ids=["per-row", "grid"])
 @pytest.mark.parametrize("notice", NOTICES)
-def test_columnar_equals_scalar(notice):
+def test_columnar_equals_scalar(notice, grid):
+    """Per row, and with the functions of few-valued facts run once per combination and gathered."""
     ps, present = _policies()
     if notice not in present:
         pytest.skip(f"{notice} is not encoded yet")
@@ -77,7 +79,9 @@ def test_columnar_equals_scalar(notice):
     if "tier" in columns:
         columns["tier"] = np.where(no_tier, -1, columns["tier"])
     columns["payment_date"] = np.where(no_paid, np.datetime64("NaT", "D"), columns["payment_date"])
-    results = columnar.evaluate(columns)
+    # small chunks: some give every fact, some do not; their dates span different days (grids reused, rebuilt)
+    results = columnar.evaluate(columns, grid=grid, chunk=64)
+    assert bool(columnar._GRIDS) == (grid and bool(columnar.GRID_FACTS))  # the grid did run
 
     mismatches = []
     checked = 0
@@ -98,6 +102,60 @@ def test_columnar_equals_scalar(notice):
                 mismatches.append((i, name, case, (want_decided, want), (got_decided, got)))
     assert not mismatches, f"{len(mismatches)} of {checked} differ, e.g. " + "\n".join(map(str, mismatches[:8]))
     assert len(cases) >= 2000
+
+
+def test_grid_equals_per_row_for_every_notice():
+    """Every notice's columnar module decides the same with the grid as without, on the bench's cases
+    with gaps (the differential test above checks two notices against the scalar module)."""
+    ps = PolicySet(ROOT / "policies")
+    cases, cols, no_tier, no_paid = _cases()
+    for notice in sorted(ps.notices):
+        mod = to_numpy.load(ps.load(notice))
+        columns = to_numpy.bench_columns(mod, cols)
+        if "tier" in columns:
+            columns["tier"] = np.where(no_tier, -1, columns["tier"])
+        columns["payment_date"] = np.where(no_paid, np.datetime64("NaT", "D"), columns["payment_date"])
+        if "freshman" in columns:  # a bool fact some rows do not give
+            columns["freshman?"] = np.arange(len(cases)) % 89 != 7
+        per_row = mod.evaluate(columns, grid=False, chunk=512)
+        grid = mod.evaluate(columns, grid=True, chunk=512)
+        for name, (values, decided) in per_row.items():
+            got, got_decided = grid[name]
+            assert np.array_equal(decided, got_decided), (notice, name)
+            # values where decided (date columns compared as day numbers: NaT never equals itself)
+            as_int = (lambda v: v.view(np.int64)) if values.dtype.kind == "M" else np.asarray
+            assert np.array_equal(as_int(values)[decided], as_int(got)[decided]), (notice, name)
+
+
+def test_grid_key_finds_each_rows_combination():
+    """The grid's key (_tabulate) points every row at the grid row holding its facts' values and
+    given-ness: enums, bools and dates, given throughout or not."""
+    from yibao.backends.numpy_gridrun import GRID_RUNTIME
+    from yibao.backends.numpy_runtime import _RUNTIME
+    space = {"np": np}
+    exec(_RUNTIME + GRID_RUNTIME, space)
+    space.update(ENUMS={"e": ("a", "b", "c")}, FACTS={"k": ("enum", "e", None), "b": ("bool", None, None),
+                                                     "d": ("date", None, None), "k2": ("enum", "e", None)},
+                 GRID_FACTS=[("b", "bool"), ("d", "date"), ("k", "enum"), ("k2", "enum")])
+    rng = np.random.default_rng(5)
+    n = 5000
+    for gaps in (False, True):
+        k = rng.integers(-1 if gaps else 0, 3, n)
+        b, b_given = rng.random(n) < 0.5, (rng.random(n) < 0.9) if gaps else space["_T"]
+        d = 19600 + rng.integers(0, 40, n)
+        d_given = (rng.random(n) < 0.9) if gaps else space["_T"]
+        if gaps:
+            d = np.where(d_given, d, space["_NAT"])
+        c = {"@n": n, "k": (k, k >= 0 if gaps else space["_T"]), "b": (b, b_given), "d": (d, d_given),
+             "k2": (np.full(n, 2), space["_T"])}
+        space["_tabulate"](c, 1 << 20)
+        key, g = c["@key"], c["@grid"]
+        for name in ("k", "b", "d", "k2"):
+            v, given = c[name]
+            gv, ggiven = g[name]
+            given = np.broadcast_to(given, (n,))
+            assert np.array_equal(np.broadcast_to(ggiven, (g["@n"],))[key], given), (gaps, name)
+            assert np.array_equal(gv[key][given], v[given]), (gaps, name)
 
 
 def test_columnar_date_idioms_match_runtime():

@@ -10,7 +10,7 @@ import json
 import sys
 
 from .runtime import CaseError, Undecidable
-from .strict_json import MAX_TEXT_CHARS, JSONError, lines, loads
+from .strict_json import MAX_TEXT_CHARS, JSONError, blocks, lines, loads
 
 _EPILOG = """\
 input: one case a line (JSON Lines), or one JSON document (pretty-printed is fine).
@@ -56,16 +56,18 @@ def _main(calc, argv=None) -> int:
         print(f"cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
     status, write, wanted = 0, sys.stdout.write, args.decision
-    fast, result_json = calc._line_case, calc._result_json
+    fast = calc._line_json if wanted is None else _no_line
     try:
-        for number, line in _cases(binary):
-            c = fast(line) if wanted is None and line.__class__ is str else None
-            if c is not None:
-                write(result_json(c) + "\n")
-                continue
-            text, code = _one(calc, number, line, wanted)
-            status = max(status, code) if status != 2 else status
-            write(text + "\n")
+        for block in _cases(binary):  # what one read brings: its results are written at once
+            done = []
+            for number, line in block:
+                text = fast(line) if line.__class__ is str else None
+                if text is None:
+                    text, code = _one(calc, number, line, wanted)
+                    status = max(status, code) if status != 2 else status
+                done.append(text)
+            done.append("")
+            write("\n".join(done))
         sys.stdout.flush()
     except KeyboardInterrupt:
         return 130
@@ -100,9 +102,14 @@ def _one(calc, number, line, wanted):
     return json.dumps({"error": message, "exit": code}, ensure_ascii=False), code
 
 
+def _no_line(text):
+    return None
+
+
 def _cases(binary):
-    """(line number, text) of the input: JSON Lines; or, where the first line is not JSON on its own
-    but the whole input is one JSON value (a pretty-printed case), that value's text as line 1."""
+    """Blocks of (line number, text) of the input, as strict_json.blocks reads them: JSON Lines; or,
+    where the first line is not JSON on its own but the whole input is one JSON value (a
+    pretty-printed case), that value's text as line 1."""
     head = next(lines(binary), None)  # lines() reads lazily: the stream stands after line 1
     if head is None:
         return
@@ -114,17 +121,16 @@ def _cases(binary):
         try:
             whole = data.decode("utf-8")
             if _is_json(whole):
-                yield 1, whole
+                yield [(1, whole)]
                 return
         except UnicodeDecodeError:
             pass
         offset = 0
         for offset, item in lines(io.BytesIO(data)):
-            yield offset, item
+            yield [(offset, item)]
     else:
-        yield offset, text
-    for number, item in lines(binary):
-        yield offset + number, item
+        yield [head]
+    yield from blocks(binary, offset)
 
 
 def _is_json(text: str) -> bool:

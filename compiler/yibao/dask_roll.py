@@ -36,12 +36,11 @@ class PartitionEvaluator:
     def __call__(self, df, partition_info=None):
         import pandas as pd
         import pyarrow as pa
-        from .rolls import Chunk, encode_batch, arrow_cell
+        from .rolls import arrow_chunk
         t = pa.Table.from_pandas(df, preserve_index=False)
         batch = pa.RecordBatch.from_arrays([col.combine_chunks() for col in t.columns], names=t.column_names)
-        columns, ids = encode_batch(batch, arrow_cell)
         number = (partition_info or {}).get("number", 0)
-        table, _ = self.evaluator().evaluate(Chunk(0, batch.num_rows, columns, ids), f"{self.roll} partition {number}")
+        table, _ = self.evaluator().evaluate(arrow_chunk(batch, 0), f"{self.roll} partition {number}")
         table = pa.table({name: (col.cast(col.type.value_type) if pa.types.is_dictionary(col.type) else col)
                           for name, col in zip(table.column_names, table.columns)})
         out = table.to_pandas(types_mapper=pd.ArrowDtype)

@@ -95,50 +95,50 @@ class Evaluator:
 
         `infile` is binary: each line is decoded on its own, so a line that is not UTF-8, too long or
         malformed is one error line and the stream goes on. An ordinary line takes the generated
-        module's fused path (_line_case, _result_json); any other, this general one."""
+        module's fused path (_line_json); any other, this general one. Lines come in blocks (what one
+        read brings) and each block's results are written at once: a caller sending one line and
+        waiting gets its answer, since a read never waits for more than has arrived."""
         status = OK
-        loads, JSONError, dumps = strict_json.loads, strict_json.JSONError, json.dumps
-        write = out.write
         plain = not (explain or wanted)
-        fast, result_json = self.module._line_case, self.module._result_json
-        for number, line in strict_json.lines(infile):
-            c = fast(line) if plain and line.__class__ is str else None
-            if c is not None:
-                write(result_json(c) + "\n")
-                continue
-            try:
-                if line.__class__ is JSONError:
-                    raise line
-                raw = loads(line)
-            except JSONError as exc:
-                if line.__class__ is str and not line.strip():
-                    write("\n")
-                    continue
-                status = BAD_INPUT
-                self._fail(out, f"{path}:{number}: malformed JSON: {exc}", BAD_INPUT)
-                continue
-            if plain:
-                try:
-                    c = self.decode(raw)
-                except CaseError as exc:
-                    status = BAD_INPUT
-                    self._fail(out, f"{path}:{number}: {exc}", BAD_INPUT)
-                    continue
-                write(result_json(c) + "\n")
-                continue
-            result, error = self.one(raw, wanted, explain, where=f"{path}:{number}")
-            if error:
-                status = max(status, error.code) if status != BAD_INPUT else status
-                self._fail(out, str(error), error.code)
-                continue
-            write(dumps(result, ensure_ascii=False) + "\n")
+        fast = self.module._line_json
+        for block in strict_json.blocks(infile):
+            done = []
+            for number, line in block:
+                text = fast(line) if plain and line.__class__ is str else None
+                if text is None:
+                    text, code = self._general(line, number, wanted, explain, path)
+                    status = max(status, code) if status != BAD_INPUT else status
+                done.append(text)
+            done.append("")
+            out.write("\n".join(done))
         return status
 
+    def _general(self, line, number, wanted, explain, path):
+        """(result line, exit code) of a line the fused path does not take: its result or its error."""
+        try:
+            if line.__class__ is strict_json.JSONError:
+                raise line
+            raw = strict_json.loads(line)
+        except strict_json.JSONError as exc:
+            if line.__class__ is str and not line.strip():
+                return "", OK
+            return self._fail(f"{path}:{number}: malformed JSON: {exc}", BAD_INPUT), BAD_INPUT
+        if not (explain or wanted):
+            try:
+                c = self.decode(raw)
+            except CaseError as exc:
+                return self._fail(f"{path}:{number}: {exc}", BAD_INPUT), BAD_INPUT
+            return self.module._result_json(c), OK
+        result, error = self.one(raw, wanted, explain, where=f"{path}:{number}")
+        if error:
+            return self._fail(str(error), error.code), error.code
+        return json.dumps(result, ensure_ascii=False), OK
+
     @staticmethod
-    def _fail(out, message: str, code: int):
+    def _fail(message: str, code: int) -> str:
         if sys.stderr is not None:  # closed (`2>&-`): print would fall back to standard output
             print(f"yibao: {message}", file=sys.stderr)
-        out.write(json.dumps({"error": message, "exit": code}, ensure_ascii=False) + "\n")
+        return json.dumps({"error": message, "exit": code}, ensure_ascii=False)
 
 
 def _which(wanted, c, ev) -> str:

@@ -15,11 +15,6 @@ from .runtime import _ABSENT, MAX_INT, Undecidable, _date_in, _money_in, decode_
 
 _M = object()  # no value; a generated module sets its own _M below this file, which _ask then returns
 
-try:  # faster JSON where installed; the standalone module never needs it
-    from orjson import loads as _scan_json
-except ImportError:
-    _scan_json = None
-
 _SCAN = _json.JSONDecoder().scan_once  # C scanner; no hooks: the checks below stand in for them
 _FAST_CHARS = 4096  # a longer line goes to the general path (its own length and depth limits)
 
@@ -31,17 +26,73 @@ def _fast_json(text: str):
     if len(text) > _FAST_CHARS or "\\" in text:
         return None
     try:
-        if _scan_json is not None:
-            obj = _scan_json(text)
-        else:
-            obj, end = _SCAN(text, 0)
-            if end != len(text) and not text[end:].isspace():
-                return None
+        obj, end = _SCAN(text, 0)
+        if end != len(text) and not text[end:].isspace():
+            return None
     except Exception:  # noqa: BLE001 — any reason at all: the general path says which
         return None
     if obj.__class__ is not dict or text.count(":") != len(obj):
         return None
     return obj
+
+
+# The caches of results below are bounded: one that is full is emptied, so memory stays flat and a roll
+# sorted by date (say) still hits. A result text is kept once (_TEXTS) for every key that has it: on
+# bench/cases.py's 50k lines, 17k distinct cases have 3.7k distinct results.
+_KEPT_MAX = 16384  # line texts kept (a key of ≈100 characters each), and result texts
+_FACTS_MAX = 32768  # fact tuples kept (the decisions' text by the facts they read: a small tuple each)
+_TEXTS: dict = {}
+_ID_HEAD = '{"id": '
+
+
+def _keep(cache: dict, key, text: str, most: int = _KEPT_MAX) -> str:
+    """Keep `text` under `key` (in a cache of at most `most` keys), one copy of it for every key."""
+    text = _TEXTS.setdefault(text, text)
+    if len(_TEXTS) >= _KEPT_MAX:
+        _TEXTS.clear()
+    if len(cache) >= most:
+        cache.clear()
+    cache[key] = text
+    return text
+
+
+def _line_cache(line_case, decisions_json):
+    """_line_json(text): a JSONL line → its result line (the general path's text) where the line is an
+    ordinary one, else None. A result is a pure function of the line's facts, and a roll repeats
+    lines: results are kept by the line's text, less a leading `id` (put back in front)."""
+    whole, rests = {}, {}  # line → result line; the text after a leading id → the decisions' text
+
+    def line_json(text):
+        if text.startswith(_ID_HEAD) and "\\" not in text:
+            try:
+                ident, end = _SCAN(text, 7)
+            except Exception:  # noqa: BLE001 — not JSON there: the line's own path says
+                ident = None
+            if ident.__class__ is str or (ident.__class__ is int and -MAX_INT <= ident <= MAX_INT):
+                rest = text[end:]
+                s = rests.get(rest)
+                if s is None:
+                    c = line_case(text)
+                    if c is None:
+                        return None
+                    s = _keep(rests, rest, decisions_json(c))
+                # no escape in the line: json.dumps writes a string id back as it stands
+                return _ID_HEAD + ('"' + ident + '"' if ident.__class__ is str else str(ident)) + s + "}"
+        out = whole.get(text)
+        if out is None:
+            c = line_case(text)
+            if c is None:
+                return None
+            out = _keep(whole, text, _wrap_json(c, decisions_json(c)))
+        return out
+    return line_json
+
+
+def _wrap_json(c, s: str) -> str:
+    """The result line: the case's `id` first (interface.md), then the decisions' members `s`."""
+    if "id" in c:
+        return _ID_HEAD + _json.dumps(c["id"], ensure_ascii=False) + s + "}"
+    return "{" + s[2:] + "}"
 
 
 def _fast_decoder(spec: dict, strict: bool = False):
@@ -155,6 +206,7 @@ def _id_in(value):
 _MONEY_JSON: dict = {}
 _DATE_JSON: dict = {}
 _OTHER_JSON: dict = {}
+_ENUM_JSON: dict = {}  # an enumeration's code (a str) → its JSON text
 
 
 def _money_json(fen: int) -> str:
@@ -186,6 +238,8 @@ def _value_json(kind: str, value) -> str:
         text = _json.dumps(output_value(kind, value), ensure_ascii=False)
         if len(_OTHER_JSON) < 4096:
             _OTHER_JSON[key] = text
+            if kind == "enum" and value.__class__ is str:
+                _ENUM_JSON[value] = text
     return text
 
 
@@ -195,7 +249,3 @@ def _ask(fn, c):
         return fn(c)
     except (Undecidable, KeyError):
         return _M
-
-
-def _id_json(value) -> str:
-    return _json.dumps(value, ensure_ascii=False)

@@ -198,6 +198,22 @@ def definition_exprs(d: "Definition"):
             yield d.table.default
 
 
+def facts_read(program, exprs, _seen=None) -> set:
+    """The facts some expressions read, through the definitions they refer to."""
+    seen = set() if _seen is None else _seen
+    out: set = set()
+    for e in exprs:
+        for x in subexprs(e):
+            if isinstance(x, (Fact, Given)):
+                out.add(x.name if isinstance(x, Fact) else x.fact)
+            elif isinstance(x, Ref) and x.name not in seen:
+                seen.add(x.name)
+                d = program.definitions.get(x.name)
+                if d is not None:
+                    out |= facts_read(program, definition_exprs(d), seen)
+    return out
+
+
 # ---- definitions ---------------------------------------------------------------------
 RAW = "#raw"  # suffix of a guarded decision's own value (domains.py)
 

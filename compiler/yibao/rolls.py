@@ -1,11 +1,13 @@
 """Rolls in and results out: JSONL, CSV or Parquet (by extension), read and written by record batches.
 
-A roll's columns are case fields plus `id`. Each batch is handed on as *encoded columns*: per field the
-row → distinct-value indices (-1: null, i.e. the field is absent) and the distinct values as JSON-like
-Python values, so a field's spelling is decoded once per distinct value, exactly as a JSON case's would
-be (batch.py). CSV has no types: a cell is read as JSON would read it where that is plain (`true`,
-`false`, an integer), `identities` and other list fields are `;`-separated, `id` stays text, an empty
-cell is absent. Parquet keeps its types (a date column becomes its ISO text; a list column a list).
+A roll's columns are case fields plus `id`. A JSONL batch is handed on as *encoded columns*: per field
+the row → distinct-value indices (-1: absent) and the distinct values as JSON values. A CSV or Parquet
+batch is handed on as the pyarrow RecordBatch itself with a `cell` function that turns one of its values
+into the JSON value a case would give (rollfacts.py turns its columns into the columnar module's,
+decoding each distinct value once). CSV has no types: a cell is read as JSON would read it where that is
+plain (`true`, `false`, an integer), `identities` and other list fields are `;`-separated, `id` stays
+text, an empty cell is absent. Parquet keeps its types (a date column becomes its ISO text; a list
+column a list); its string columns, list items included, are read as Parquet's own dictionaries.
 Needs pyarrow (the `columnar` extra) except for JSONL in.
 """
 from __future__ import annotations
@@ -21,9 +23,8 @@ from .errors import BAD_INPUT, Fail
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 LIST_FIELDS = frozenset({"identities"})  # list fields a CSV cell splits on `;` without a program at hand
 BATCH_ROWS = 1 << 18  # rows a batch: per-batch costs amortized, memory still bounded (tens of MB)
+_ROW_GROUP_ROWS = 1 << 14  # a Parquet roll's mean row group at least this: batches keep within one
 _INT = re.compile(r"-?[0-9]+")
-_JOIN = "\x1f"  # joins a list cell into one dictionary key (no code or label contains it)
-_EMPTY = "\x1e"  # an empty list cell as a dictionary key
 
 
 def roll_format(path: str) -> str:
@@ -64,26 +65,106 @@ def arrow_cell(name: str, value):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if value == _EMPTY:
-        return []
-    if isinstance(value, str) and value.endswith(_JOIN):  # a list cell, joined to be a dictionary key
-        return value.split(_JOIN)[:-1]
+    if isinstance(value, list):
+        return [arrow_cell(name, item) for item in value]
     return value
 
 
 # ---- reading ---------------------------------------------------------------------------------------
 @dataclass
 class Chunk:
-    """One batch of a roll. columns: field → (indices int64 with -1 for null, distinct JSON values)."""
+    """One batch of a roll: JSONL's encoded columns (field → (indices int64 with -1 for absent, distinct
+    JSON values)), or a CSV or Parquet RecordBatch and the `cell` function for its values."""
     first: int  # 0-based index of the chunk's first row in the roll
     n: int
-    columns: dict
-    ids: object = None  # the id column as a pyarrow Array, or None
+    columns: dict | None = None
+    ids: object = None  # the id column: a pyarrow Array, or JSONL's list of values; None if none
     errors: dict = field(default_factory=dict)  # row in chunk → message (a line that is not JSON)
     lines: list | None = None  # JSONL: the line number of each row
+    batch: object = None  # pyarrow.RecordBatch (CSV, Parquet)
+    cell: object = None  # (field, value as pyarrow gives it in Python) → the JSON value
 
     def where(self, path: str, i: int) -> str:
         return f"{path}:{self.lines[i]}" if self.lines is not None else f"{path}: row {self.first + i + 1}"
+
+    def case(self, i: int, nulls: bool = True):
+        """Row i as the JSON value a case would be, `id` included: a JSONL null kept (as the row path
+        reads it) unless not `nulls`; a null CSV or Parquet cell left out."""
+        if self.batch is not None:
+            return self._case(self.batch.slice(i, 1).to_pylist()[0])
+        case = {name: values[index[i]] for name, (index, values) in self.columns.items()
+                if index[i] >= 0 and (nulls or values[index[i]] is not None)}
+        return case[""] if list(case) == [""] else case
+
+    def cases(self) -> Iterator:
+        """Every row as a case, null cells left out, in order."""
+        if self.batch is None:
+            yield from (self.case(i, nulls=False) for i in range(self.n))
+        else:
+            yield from map(self._case, self.batch.to_pylist())
+
+    def _case(self, row: dict) -> dict:
+        case = {}
+        for name, value in row.items():
+            if value is not None and (value := self.cell(name, value)) is not None:
+                case[name] = value
+        return case
+
+
+def arrow_chunk(batch, first: int, cell=None) -> Chunk:
+    """A RecordBatch of a roll as a Chunk (cell: arrow_cell unless given)."""
+    batch = _python_dates(batch)
+    ids = batch.column(batch.schema.get_field_index("id")) if "id" in batch.schema.names else None
+    return Chunk(first, batch.num_rows, ids=ids, batch=batch, cell=cell or arrow_cell)
+
+
+# Python's dates hold the years 1–9999; an Arrow date or timestamp may lie outside (a hostile or broken
+# roll), and pyarrow then fails to give it in Python. Such a column is made text, its values outside
+# saying so, which the case decoder rejects by row and field like any other bad date.
+_DAYS = (-719162, 2932896)  # 0001-01-01 and 9999-12-31, in days from 1970-01-01
+_PER_DAY = {"s": 86400, "ms": 86400_000, "us": 86400_000_000, "ns": 86400_000_000_000}
+
+
+def _python_dates(batch):
+    import pyarrow as pa
+    columns, changed = list(batch.columns), False
+    for i, col in enumerate(columns):
+        nested = pa.types.is_list(col.type) or pa.types.is_large_list(col.type)
+        if _outside_python(col.values if nested else col):
+            changed = True
+            columns[i] = (pa.array([_py_list(s) for s in col], pa.list_(pa.string())) if nested
+                          else pa.array([_py_text(s) for s in col], pa.string()))
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names) if changed else batch
+
+
+def _outside_python(arr) -> bool:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    t = arr.type
+    if pa.types.is_date32(t):
+        ints, per_day = arr.cast(pa.int32()), 1
+    elif pa.types.is_date64(t):
+        ints, per_day = arr.cast(pa.int64()), _PER_DAY["ms"]
+    elif pa.types.is_timestamp(t):
+        ints, per_day = arr.cast(pa.int64()), _PER_DAY[t.unit]
+    else:
+        return False
+    bounds = pc.min_max(ints)
+    lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
+    return lo is not None and (lo < _DAYS[0] * per_day or hi >= (_DAYS[1] + 1) * per_day)
+
+
+def _py_text(scalar):
+    if not scalar.is_valid:
+        return None
+    try:
+        return arrow_cell("", scalar.as_py())
+    except (OverflowError, ValueError):
+        return f"a {scalar.type} outside the years 1–9999"
+
+
+def _py_list(scalar):
+    return [_py_text(item) for item in scalar.values] if scalar.is_valid else None
 
 
 def read_roll(path: str, batch_rows: int = BATCH_ROWS, list_fields=LIST_FIELDS) -> Iterator[Chunk]:
@@ -171,40 +252,28 @@ def _chunk_of_dicts(rows, numbers, errors, first):
                  ids, errors, numbers)
 
 
-def encode_batch(batch, cell, list_fields=()):
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    columns, ids = {}, None
-    for name, arr in zip(batch.schema.names, batch.columns):
-        if name == "id":
-            ids = arr
-        if pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type):
-            # a list cell as one key: its items joined and ended by _JOIN (null stays null)
-            joined = pc.binary_join_element_wise(pc.binary_join(arr.cast(pa.list_(pa.string())), _JOIN), "", _JOIN)
-            arr = pc.if_else(pc.equal(pc.list_value_length(arr), 0), _EMPTY, joined)
-        if not pa.types.is_dictionary(arr.type):
-            arr = pc.dictionary_encode(arr)
-        index = arr.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
-        values = [cell(name, v) for v in arr.dictionary.to_pylist()]
-        columns[name] = (index, values)
-    return columns, ids
-
-
 def _read_parquet(path, batch_rows):
     import pyarrow as pa
     import pyarrow.parquet as pq
     try:
-        f = pq.ParquetFile(path, read_dictionary=None)
-        strings = [fld.name for fld in f.schema_arrow if pa.types.is_string(fld.type) and fld.name != "id"]
-        f = pq.ParquetFile(path, read_dictionary=strings)  # strings arrive dictionary-encoded: no hashing
+        f = pq.ParquetFile(path)
+        # string columns arrive as Parquet's own dictionaries: no hashing, no copies. A list's string
+        # items too, but pyarrow cannot join those across row groups: then batches keep within a row
+        # group, where row groups are large enough for that to cost nothing (else the items are hashed)
+        meta = f.metadata
+        strings = [c.path for c in f.schema if c.logical_type.type == "STRING" and c.path != "id"]
+        nested = meta.num_row_groups > 1 and any("." in s for s in strings)
+        if nested and meta.num_rows < _ROW_GROUP_ROWS * meta.num_row_groups:
+            strings, nested = [s for s in strings if "." not in s], False
+        f = pq.ParquetFile(path, read_dictionary=strings)
+        groups = [[i] for i in range(meta.num_row_groups)] if nested else [None]
+        batches = (b for g in groups for b in f.iter_batches(batch_size=batch_rows, row_groups=g))
+        first = 0
+        for batch in batches:
+            yield arrow_chunk(batch, first)
+            first += batch.num_rows
     except (OSError, pa.ArrowException) as exc:
         raise Fail(BAD_INPUT, f"{path}: not a Parquet file ({exc})") from None
-    first = 0
-    for batch in f.iter_batches(batch_size=batch_rows):
-        columns, ids = encode_batch(batch, arrow_cell)
-        yield Chunk(first, batch.num_rows, columns, ids)
-        first += batch.num_rows
 
 
 def _read_csv(path, batch_rows, list_fields):
@@ -227,8 +296,7 @@ def _read_csv(path, batch_rows, list_fields):
         for batch in reader:
             for start in range(0, batch.num_rows, batch_rows):
                 part = batch.slice(start, batch_rows)
-                columns, ids = encode_batch(part, cell)
-                yield Chunk(first, part.num_rows, columns, ids)
+                yield arrow_chunk(part, first, cell)
                 first += part.num_rows
     except pa.ArrowException as exc:
         raise Fail(BAD_INPUT, f"{path}: after row {first}: not a CSV roll ({exc})") from None
@@ -238,15 +306,10 @@ def iter_cases(path: str, list_fields=LIST_FIELDS) -> Iterator[dict]:
     """The roll's cases as dicts, in row order (null/empty cells left out). A JSONL line that is not
     JSON is bad input (exit 2, naming the line)."""
     for chunk in read_roll(path, list_fields=list_fields):
-        for i in range(chunk.n):
+        for i, case in enumerate(chunk.cases()):
             if i in chunk.errors:
                 raise Fail(BAD_INPUT, chunk.errors[i])
-            case = {}
-            for name, (index, values) in chunk.columns.items():
-                j = index[i]
-                if j >= 0 and values[j] is not None:
-                    case[name] = values[j]
-            yield case[""] if list(case) == [""] else case
+            yield case
 
 
 # ---- writing -----------------------------------------------------------------------------------
@@ -277,8 +340,15 @@ class ResultWriter:
     def _open(self, schema):
         try:
             if self.format == "parquet":
+                import pyarrow as pa
                 import pyarrow.parquet as pq
-                return pq.ParquetWriter(self.path, schema)
+                # the text columns come dictionary-encoded and are written so; `id` (as good as unique)
+                # would be hashed for a dictionary only to give it up. Statistics (min/max per row group)
+                # only for `id`: on the decisions' text they cost as much as the rest of the writing and
+                # no reader prunes by them
+                coded = [f.name for f in schema if pa.types.is_dictionary(f.type)]
+                return pq.ParquetWriter(self.path, schema, use_dictionary=coded or False,
+                                        write_statistics=["id"] if "id" in schema.names else False)
             import pyarrow.csv as pcsv
             return pcsv.CSVWriter(self.path, schema)
         except OSError as exc:

@@ -149,6 +149,66 @@ def lines(binary):
             yield number, JSONError(f"not UTF-8 text (byte {exc.start + 1} of the line)")
 
 
+def blocks(binary, number: int = 0, size: int = 1 << 16):
+    """The items of lines() (numbered on from `number`), a list per read of the stream. Each read takes
+    what has arrived (read1), so a caller answering line by line is never kept waiting for a block."""
+    read = getattr(binary, "read1", None) or binary.read
+    tail, skipping = b"", False
+    while True:
+        chunk = read(size)
+        if not chunk:
+            break
+        if skipping:  # the rest of a line too long to read, unread
+            cut = chunk.find(b"\n") + 1
+            if not cut:
+                continue
+            chunk, skipping = chunk[cut:], False
+        data = tail + chunk if tail else chunk
+        cut = data.rfind(b"\n") + 1
+        tail, block = data[cut:], []
+        if cut:
+            number = _split(data[:cut], number, block)
+        if len(tail) > MAX_TEXT_CHARS:
+            number += 1
+            block.append((number, JSONError(f"a line of more than {MAX_TEXT_CHARS} bytes")))
+            tail, skipping = b"", True
+        if block:
+            yield block
+    if tail:  # the last line, without a line end
+        block = []
+        _split(tail, number, block)
+        yield block
+
+
+def _split(data: bytes, number: int, block: list) -> int:
+    """Append the lines of `data` (whole lines, the last maybe without its end) as lines() reads them."""
+    if len(data) <= MAX_TEXT_CHARS + 1:  # no line in it can be too long: decode it at once
+        try:
+            parts = data.decode("utf-8").split("\n")
+        except UnicodeDecodeError:
+            parts = None
+        if parts is not None:
+            last = parts.pop()
+            block.extend([(number + i, part + "\n") for i, part in enumerate(parts, 1)])
+            number += len(parts)
+            if last:
+                number += 1
+                block.append((number, last))
+            return number
+    pieces = data.split(b"\n")
+    last = pieces.pop()
+    for raw in [piece + b"\n" for piece in pieces] + ([last] if last else []):
+        number += 1
+        if len(raw) - raw.endswith(b"\n") > MAX_TEXT_CHARS:
+            block.append((number, JSONError(f"a line of more than {MAX_TEXT_CHARS} bytes")))
+            continue
+        try:
+            block.append((number, raw.decode("utf-8")))
+        except UnicodeDecodeError as exc:
+            block.append((number, JSONError(f"not UTF-8 text (byte {exc.start + 1} of the line)")))
+    return number
+
+
 def read(binary):
     """One JSON value from a whole binary stream (a --case file), bounded and strict."""
     data = binary.read(MAX_TEXT_CHARS + 1)

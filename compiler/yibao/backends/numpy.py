@@ -3,7 +3,7 @@
 The columnar twin of backends/python.py, generated from the same IR. Representations (one array per fact):
 
     money, int, count, days, months   int64 (money in fen)
-    date                              datetime64[D]; NaT where the case gives none
+    date                              datetime64[D]; NaT where the case gives none (inside: day numbers)
     bool                              bool
     enum                              small int: the index of the member in ENUMS[enum] (-1: not given)
     set of an enum                    int64 bitmask, bit i <=> ENUMS[enum][i] (members in declared order)
@@ -14,10 +14,18 @@ gives it. Every decision function takes a dict of columns and returns (values, d
 False where the scalar calculator would raise Undecidable (a missing fact, an unknown value, no rule
 applying, two rows of a unique table); the values of such rows are meaningless.
 
-Rules become a first-match-wins cascade of masks (the priority order of the checked IR), tables a
-best/first/unique hit over row masks. Undecidability is tracked with the scalar code's exact
+Rules become a first-match-wins cascade (the priority order of the checked IR; runtime _cascade: a
+byte per row says which rule ends it), tables a gather from arrays folded at generation (or a
+best/first/unique hit over row masks). Undecidability is tracked with the scalar code's exact
 laziness: `a and b` needs `b` only where `a` holds, an if-expression only its taken branch, a rule's
 guard only where no earlier rule fired.
+
+Speed (bench/columnar.py prints where the time goes, statement by statement): the rows are taken in
+chunks of 64k (temporaries stay in cache); dates are int64 day numbers inside; and the functions that
+read only facts of few values (enums, bools, one date: GRID_FACTS) run once per combination of those
+values on a small "grid" context and are gathered per row by a key (backends/numpy_grid.py), as are
+the costly parts of the other functions that read only such facts; a cascade decides its grid-only
+guards on the grid too, and reads its grid-only values and constants from one table.
 """
 from __future__ import annotations
 
@@ -29,6 +37,9 @@ from .interpreter import Interpreter
 from ..runtime import Undecidable
 from ..pynames import public_names
 from .numpy_runtime import _INTERFACE, _RUNTIME, BENCH_GROUPS, BENCH_IDENTITIES, bench_columns  # noqa: F401 (re-exported)
+from .numpy_grid import GridGen
+from .numpy_gridrun import GRID_RUNTIME
+from .numpy_tables import _FILL, TableGen, _and
 from .python import _NOT_STATIC, _comment, _ident, _static, output_kind
 
 
@@ -40,33 +51,30 @@ def generate(program: ir.Program) -> str:
     return _Gen(program).module()
 
 
-def load(program: ir.Program):
-    """exec the generated source as a module (like evaluate.load_generated)."""
+def load(program: ir.Program, code=None):
+    """exec the generated source as a module (like evaluate.load_generated); `code`: the source already
+    compiled (warm_columnar.py's, from the disk cache), whose module then has no SOURCE."""
     import sys
     import types
-    source = generate(program)
     module = types.ModuleType(f"yibao_columnar_{abs(hash(program.document))}")
-    module.__file__ = f"<yibao columnar {program.document}>"
+    module.__file__ = filename(program)
+    if code is None:
+        module.SOURCE = generate(program)  # for tracebacks and the statement profile (numpy_profile.py)
+        code = compile(module.SOURCE, module.__file__, "exec")
     sys.modules[module.__name__] = module
-    exec(compile(source, module.__file__, "exec"), module.__dict__)
+    exec(code, module.__dict__)
     return module
+
+
+def filename(program: ir.Program) -> str:
+    return f"<yibao columnar {program.document}>"
 
 
 _CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
         "add": "+", "sub": "-", "mul": "*"}
-_NONE = -(2 ** 62)  # a folded table's "no row matches"
-_UNKNOWN = object()  # a folded table's entry the notice leaves unknown
-_FILL = {"date": "_NAT", "bool": "False", "enum": "-1"}  # np.select defaults by output kind (else 0)
 
 
-def _and(*oks):
-    oks = [o for o in oks if o is not None]
-    if not oks:
-        return None
-    return oks[0] if len(oks) == 1 else "(" + " & ".join(oks) + ")"
-
-
-class _Gen:
+class _Gen(TableGen, GridGen):
     def __init__(self, program: ir.Program):
         self.p = program
         self.enum_index = {name: {code: i for i, code in enumerate(info.codes())}
@@ -81,6 +89,16 @@ class _Gen:
                 pass
         self.facts = {name: _ident("f_", name, i) for i, name in enumerate(program.facts)}
         self.unsupported: dict[str, str] = {}
+        # what each generated function reads (facts, directly or through the definitions it calls), and
+        # which functions read only low-cardinality facts: those are computed once per combination (GRID_FACTS)
+        self.reach: dict[str, frozenset] = {}
+        self.uses: tuple[set, set] = (set(), set())
+        self.grid: dict[str, str] = {}  # fact → kind, for the tabulated functions
+        self.tabulated: set[str] = set()  # the functions gathered from the grid
+        self.hoisting = False  # generating a per-row function: gather the parts that read only grid facts
+        self.hoisted: dict[str, str] = {}  # a hoisted expression's code → its helper
+        self.current = ""  # the definition being generated
+        self.days: dict[str, str] = {}  # date constants (day numbers) → their definitions
         self.tables: list[str] = []  # folded tables, hoisted above the functions
         self.domains: dict[str, str] = {}  # a domain's checks (code) → its shared helper
         self.helpers: list[str] = []
@@ -90,13 +108,15 @@ class _Gen:
         p = self.p
         out = [
             f"# Generated by yibao {__version__} (columnar) from {_comment(p.document)}. Do not edit.",
-            "# Needs NumPy. Money: int64 fen; dates: datetime64[D]; enums: member index; sets: bitmask.",
+            "# Needs NumPy. Money: int64 fen; dates: datetime64[D] (inside, int64 day numbers); enums: member index;",
+            "# sets: bitmask.",
             "from __future__ import annotations",
             "",
             "import numpy as np",
             _RUNTIME,
             f"DOCUMENT = {p.document!r}",
             f"COVERAGE_YEAR = {p.coverage!r}",
+            "# ---- dates as day numbers since 1970-01-01 ----",  # (filled in at the end: the constants used)
             "# enum → its codes; a column holds the index, a set column the bitmask over this order",
             "ENUMS = {",
         ]
@@ -115,6 +135,8 @@ class _Gen:
                 self.unsupported[name] = str(exc)
                 body += ["", f"# {_comment(name)}: not vectorized ({_comment(exc)})"]
         out += ["", "# ---- tables folded into arrays ----"] + self.tables + body + self.helpers
+        out += ["", "", "# the facts of few values: the functions reading only these are computed once per combination",
+                f"GRID_FACTS = {sorted(self.grid.items())!r}"]
         out += ["", "", "# decision → (function, output kind, enum of the output or None)", "DECISIONS = {"]
         for name in p.decisions:
             if name in self.unsupported:
@@ -123,7 +145,7 @@ class _Gen:
             enum = t[1] if isinstance(t, tuple) else None
             out.append(f"    {name!r}: ({self.funcs[name]}, {output_kind(t)!r}, {enum!r}),")
         out += ["}", f"UNSUPPORTED = {sorted(n for n in p.decisions if n in self.unsupported)!r}"]
-        out += self.constraints() + ["", _INTERFACE]
+        out += self.constraints() + ["", _INTERFACE, GRID_RUNTIME]
         public = public_names(p.decisions)
         for name in p.decisions:
             fn = public[name]
@@ -133,6 +155,8 @@ class _Gen:
             out += ["", f"def {fn}(columns):",
                     f"    {(_comment(d.description or name) + ': columns → (values, decided).')!r}",
                     f"    return evaluate(columns, [{name!r}])[{name!r}]", ""]
+        at = out.index("# ---- dates as day numbers since 1970-01-01 ----") + 1
+        out[at:at] = [*sorted(self.days.values()), ""]
         return "\n".join(out) + "\n"
 
     def constraints(self) -> list[str]:
@@ -165,7 +189,7 @@ class _Gen:
         if isinstance(value, bool):
             return "_T" if value else "_F"
         if isinstance(value, dt.date):
-            return f"np.datetime64({value.isoformat()!r}, 'D')"
+            return self.day(value)
         if isinstance(t, tuple) and t[0] == "enum":
             return repr(self.enum_index[t[1]][value])
         if isinstance(value, frozenset):
@@ -191,8 +215,11 @@ class _Gen:
         if d.name in self.folded:
             lines.append(f"    r = ({self.scalar(self.folded[d.name], d.type)}, _T)  # folded")
         else:
+            self.uses = (set(), set())
             self.pre: list[str] = []
             self.bound: set = set()
+            # a function that reads other facts runs per row: its parts that read only grid facts are gathered
+            self.hoisting, self.current = not self.pure(d.expr, d.rules, d.table), d.name
             if d.expr is not None:
                 v, ok = self.expr(d.expr)
                 code = [f"    r = ({v}, {ok or '_T'})"]
@@ -200,188 +227,28 @@ class _Gen:
                 code = self.rules(d)
             else:
                 code = self.table(d)
-            lines += self.pre + code
+            lines += self.tabulate(d.name, f) + self.pre + code
+        self.hoisting = False
         lines += [f"    c[{key!r}] = r", "    return r"]
         return lines
 
     def rules(self, d: ir.Definition) -> list[str]:
+        """The rules in priority order as (guard, guard decided, value, value decided) for _cascade."""
         fill = _FILL.get(output_kind(d.type), "0")
-        lines = ["    pending = _T", "    fires, values, oks = [], [], []"]
+        lines = ["    rules = []"]
         for r in d.rules:
             lines.append(f"    # {r.id}" + (f" · §{_comment(r.citation.clause)} “{_comment(r.citation.quote)}”" if r.citation else ""))
-            if r.guard is None:
-                lines.append("    fire = pending")
-                lines.append("    pending = _F")
+            # a guard or value reading grid facts only, in a per-row cascade: _cascade reads it on the grid
+            g, gok = (grid_guard, "None") if (grid_guard := r.guard and self.on_grid(r.guard)) else (
+                ("_T", None) if r.guard is None else self.expr(r.guard))
+            if grid_value := self.on_grid(r.value):
+                lines.append(f"    rules.append(({g}, {gok or '_T'}, {grid_value}, None))")
             else:
-                g, gok = self.expr(r.guard)
-                lines.append(f"    g = {g}")
-                if gok is not None:
-                    lines.append(f"    pending = pending & {gok}  # an undecidable guard stops the cascade")
-                lines += ["    fire = pending & g", "    pending = pending & ~g"]
-            v, vok = self.expr(r.value)
-            lines += ["    fires.append(fire)", f"    values.append({v})", f"    oks.append({vok or '_T'})"]
+                v, vok = self.expr(r.value)
+                lines.append(f"    rules.append(({g}, {gok or '_T'}, {v}, {vok or '_T'}))")
             if r.guard is None:
                 break
-        lines += [f"    r = (_select(c, fires, values, {fill}), _any_ok(c, fires, oks))"]
-        return lines
-
-    def table(self, d: ir.Definition) -> list[str]:
-        lookup = self.table_lookup(d)
-        if lookup is not None:
-            return lookup
-        t = d.table
-        lines = []
-        key_oks = []
-        for i, k in enumerate(t.keys):
-            v, ok = self.expr(k.expr)
-            lines.append(f"    k{i} = {v}")
-            key_oks.append(ok)
-        fill = _FILL.get(output_kind(d.type), "0")
-        lines += ["    v, has, rows_ok = " + fill + ", _F, _T"]
-        if t.hit == "unique":
-            lines.append("    twice = _F")
-        for row in t.rows:
-            conds = []
-            for i, (cell, key) in enumerate(zip(row.cells, t.keys)):
-                if cell is None:
-                    continue
-                bits = sum(1 << self.enum_index[key.enum][code] for code in cell)
-                if key.mode == "eq":
-                    conds.append(f"_in({bits}, k{i})")
-                else:
-                    conds.append(f"((k{i} & {bits}) != 0)")
-            cond = " & ".join(conds) or "_T"
-            cite = f"  # §{_comment(row.citation.clause)} “{_comment(row.citation.quote)}”" if row.citation else ""
-            x, xok = self.expr(row.value)
-            lines.append(f"    m = {cond}{cite}")
-            if t.hit == "best":
-                lines += [f"    x = {x}", "    take = m & (~has | (x > v))", "    v = np.where(take, x, v)"]
-            elif t.hit == "first":
-                lines += ["    take = m & ~has", f"    v = np.where(take, {x}, v)"]
-            else:
-                lines += ["    twice = twice | (m & has)", f"    v = np.where(m, {x}, v)", "    take = m"]
-            if xok is not None:
-                # best: every matching row's value is computed; first/unique: the chosen row's
-                lines.append(f"    rows_ok = rows_ok & (~{'m' if t.hit == 'best' else 'take'} | {xok})")
-            lines.append("    has = has | m")
-        ok = [*key_oks]
-        if t.hit == "unique":
-            ok.append("~twice")
-        if t.default is not None:
-            dv, dok = self.expr(t.default)
-            lines.append(f"    v = np.where(has, v, {dv})")
-            ok.append("rows_ok" if dok is None else f"np.where(has, rows_ok, {dok})")
-        else:
-            ok += ["has", "rows_ok"]
-        lines.append(f"    r = (_full(c, v), _full(c, {_and(*ok)}))")
-        return lines
-
-    def table_lookup(self, d: ir.Definition) -> list[str] | None:
-        """Enum keys (at most one set key, `best` hit) and constant or unknown values: the rows folded into
-        arrays indexed by the eq keys' combination and the set key's whole bitmask (or member by member where
-        that table would be too large), gathered per case: one gather instead of a mask per row."""
-        t = d.table
-        members = [i for i, k in enumerate(t.keys) if k.mode == "member"]
-        if len(members) > 1 or (members and t.hit != "best") or not t.rows:
-            return None
-        values = []
-        for row in t.rows:
-            if isinstance(row.value, ir.Unknown) and row.value.low is None and row.value.high is None:
-                values.append(_UNKNOWN)  # an entry the notice leaves unknown: its row, matched, is undecided
-                continue
-            v = row.value.value if isinstance(row.value, ir.Const) else self.fold(row.value)
-            if v is _NOT_STATIC or not isinstance(v, int) or isinstance(v, bool):
-                return None
-            values.append(v)
-        import itertools
-        eq = [i for i, k in enumerate(t.keys) if k.mode == "eq"]
-        sizes = [len(self.p.enums[t.keys[i].enum].codes()) for i in eq]
-        m = members[0] if members else None
-        m_codes = self.p.enums[t.keys[m].enum].codes() if m is not None else []
-        combos = list(itertools.product(*(self.p.enums[t.keys[i].enum].codes() for i in eq)))
-        dense = m is not None and len(m_codes) <= 20 and len(combos) << len(m_codes) <= 1 << 22
-        if m is not None and not dense and _UNKNOWN in values:
-            return None
-
-        def pick(hits):  # (value, unknown) of the matching rows' values by the hit policy
-            known = [h for h in hits if h is not _UNKNOWN]
-            if t.hit == "first":
-                return (_NONE if not hits or hits[0] is _UNKNOWN else hits[0]), bool(hits) and hits[0] is _UNKNOWN
-            return max(known, default=_NONE), len(known) < len(hits)
-        always, always_unk, by_member, by_member_unk, twice = [], [], [], [], []
-        for combo in combos:
-            def hits(code, any_member):
-                out = []
-                for row, value in zip(t.rows, values):
-                    if not all(row.cells[i] is None or combo[j] in row.cells[i] for j, i in enumerate(eq)):
-                        continue
-                    if m is None or (any_member and row.cells[m] is None) or (
-                            not any_member and row.cells[m] is not None and code in row.cells[m]):
-                        out.append(value)
-                return out
-            h = hits(None, True)
-            v, u = pick(h)
-            always.append(v)
-            always_unk.append(u)
-            twice.append(t.hit == "unique" and len(h) > 1)
-            cells = [pick(hits(code, False)) for code in m_codes]
-            by_member.append([v for v, _ in cells])
-            by_member_unk.append([u for _, u in cells])
-        var = _ident("_T_", d.name, len(self.tables))
-        unknown = any(always_unk) or any(map(any, by_member_unk))
-        self.tables.append(f"{var}_ALWAYS = np.array({always!r}, dtype=np.int64)  # {_comment(d.name)}")
-        if unknown:
-            self.tables.append(f"{var}_ALWAYS_UNK = np.array({always_unk!r}, dtype=bool)")
-        lines = [f"    # the rows of `{_comment(d.name)}` folded into {var}_* ({t.hit} hit)"]
-        key_oks = []
-        index = "0"
-        stride = 1
-        for j, i in reversed(list(enumerate(eq))):
-            k, ok = self.expr(t.keys[i].expr)
-            key_oks.append(ok)
-            lines.append(f"    k{i} = np.asarray({k}, dtype=np.int64)")
-            index = f"k{i}" if index == "0" else f"{index} + {stride} * k{i}"
-            stride *= sizes[j]
-        lines.append(f"    combo = np.broadcast_to({index}, (c['@n'],))")
-        u = None
-        if m is None:
-            lines.append(f"    v = {var}_ALWAYS[combo]")
-            if unknown:
-                lines.append(f"    u = {var}_ALWAYS_UNK[combo]")
-                u = "u"
-        else:
-            self.tables.append(f"{var}_BY_MEMBER = np.array({by_member!r}, dtype=np.int64)")
-            k, ok = self.expr(t.keys[m].expr)
-            key_oks.append(ok)
-            bits = f"np.asarray({k}, dtype=np.int64)"
-            if dense:
-                self.tables.append(f"{var}_BY_MEMBER_UNK = np.array({by_member_unk!r}, dtype=bool)")
-                unk = f"{var}_ALWAYS_UNK, {var}_BY_MEMBER_UNK" if unknown else "None, None"
-                lines += [f"    best, unk = _by_mask({var!r}, {var}_ALWAYS, {var}_BY_MEMBER, {unk})",
-                          f"    at = combo * {1 << len(m_codes)} + {bits}",
-                          "    v = best.take(at)"]
-                if unknown:
-                    lines.append("    u = unk.take(at)")
-                    u = "u"
-            else:
-                lines += [f"    v = {var}_ALWAYS[combo]",
-                          f"    v = _best_over_bits(v, combo, np.broadcast_to({bits}, (c['@n'],)), {var}_BY_MEMBER)"]
-        lines.append(f"    has = v != {_NONE}" if u is None else f"    has = (v != {_NONE}) | u")
-        ok = [*key_oks]
-        if u is not None:
-            ok.append("~u")
-        if any(twice):
-            self.tables.append(f"{var}_TWICE = np.array({twice!r})")
-            ok.append(f"~{var}_TWICE[combo]")
-        if t.default is not None:
-            dv, dok = self.expr(t.default)
-            lines.append(f"    v = np.where(has, v, {dv})")
-            if dok is not None:
-                ok.append(f"(has | {dok})")
-        else:
-            ok.append("has")
-        lines.append(f"    r = (_full(c, v), _full(c, {_and(*ok) or '_T'}))")
-        return lines
+        return lines + [f"    r = _cascade(c, rules, {fill}, {d.name!r})"]
 
     def fold(self, e):
         if not _static(e, self.folded):
@@ -392,7 +259,14 @@ class _Gen:
             return _NOT_STATIC
 
     # ---- expressions: (value code, ok code or None for "always decided") ----
+    def day(self, date: dt.date) -> str:
+        """A date constant: a module-level name for its day number."""
+        name = f"_D_{date:%Y_%m_%d}"
+        self.days[name] = f"{name} = {(date - dt.date(1970, 1, 1)).days}  # {date.isoformat()}"
+        return name
+
     def bind_fact(self, name: str) -> tuple[str, str]:
+        self.uses[0].add(name)
         var = self.facts[name]
         if var not in self.bound:
             self.bound.add(var)
@@ -404,6 +278,7 @@ class _Gen:
             return self.scalar(self.folded[name], self.p.definitions[name].type), None
         if name in self.unsupported:
             raise Unsupported(f"uses `{name}`")
+        self.uses[1].add(name)
         var = "r_" + self.funcs[name][3:]
         if var not in self.bound:
             self.bound.add(var)
@@ -411,27 +286,42 @@ class _Gen:
         return var, f"{var}_ok"
 
     def domain(self, checks) -> str | None:
-        """The mask of a guarded decision's domain, as a shared helper: the decisions of one notice share
-        their domain checks, and each helper computes its mask once per batch (memoized in the context)."""
-        saved = self.pre, self.bound
-        self.pre, self.bound = [], set()
+        """The mask of a guarded decision's domain, as shared helpers: the decisions of one notice share
+        their domain checks, and each helper computes its mask once per batch (memoized in the context).
+        The checks reading only grid facts are a helper of their own (gathered from the grid)."""
+        pure = [k for k in checks if self.pure(k[0])]
+        if pure and len(pure) < len(checks):
+            return _and(self.domain_helper(pure), self.domain_helper([k for k in checks if k not in pure]))
+        return self.domain_helper(checks)
+
+    def domain_helper(self, checks) -> str | None:
+        saved, outer, hoisting = (self.pre, self.bound), self.uses, self.hoisting
+        self.hoisting = False
+        self.pre, self.bound, self.uses = [], set(), (set(), set())
         oks = []
         for cond, _ in checks:
             c, cok = self.expr(cond)
             oks.append(f"~{c}" if cok is None else f"({cok} & ~{c})")
-        code, pre = _and(*oks), self.pre
+        code, pre, uses = _and(*oks), self.pre, self.uses
         self.pre, self.bound = saved
+        self.hoisting = hoisting
+        self.uses = (outer[0] | uses[0], outer[1] | uses[1])
         if code is None:
             return None
         key = "\n".join(pre + [code])
         if key not in self.domains:
             name = f"_domain_{len(self.domains)}"
             self.domains[key] = name
-            self.helpers += ["", "", f"def {name}(c):", f"    r = c.get({'@' + name!r})", "    if r is None:",
+            self.uses = uses
+            gather = self.tabulate(name, name, "        ")
+            self.uses = (outer[0] | uses[0], outer[1] | uses[1])
+            self.helpers += ["", "", f"def {name}(c):", f"    r = c.get({'@' + name!r})", "    if r is None:", *gather,
                              *("    " + line for line in pre), f"        r = c[{'@' + name!r}] = {code}", "    return r"]
         return f"{self.domains[key]}(c)"
 
     def expr(self, e) -> tuple[str, str | None]:
+        if self.hoisting and self.worth_hoisting(e):
+            return self.hoist(e)
         if isinstance(e, ir.Const):
             return self.scalar(e.value, e.type), None
         if isinstance(e, ir.Fact):
@@ -457,14 +347,14 @@ class _Gen:
             c, cok = self.expr(e.cond)
             a, aok = self.expr(e.then)
             b, bok = self.expr(e.orelse)
-            branch_ok = None if aok is None and bok is None else f"np.where({c}, {aok or '_T'}, {bok or '_T'})"
+            branch_ok = None if aok is None and bok is None else f"_branch_ok({c}, {aok or '_T'}, {bok or '_T'})"
             return f"np.where({c}, {a}, {b})", _and(cok, branch_ok)
         op, args = e.op, e.args
         if op in ("and", "or"):
             a, aok = self.expr(args[0])
             b, bok = self.expr(args[1])
             sym = "&" if op == "and" else "|"
-            need_b = None if bok is None else (f"(~{a} | {bok})" if op == "and" else f"({a} | {bok})")
+            need_b = None if bok is None else (f"_ok_where({a}, {bok})" if op == "and" else f"_ok_unless({a}, {bok})")
             return f"({a} {sym} {b})", _and(aok, need_b)
         if op == "pct":
             rate = args[0]
@@ -494,18 +384,15 @@ class _Gen:
             return f"(({codes[0]} & {codes[1]}) != 0)", ok
         if op in ("int_as_days", "int_as_months"):
             return codes[0], ok
-        if op == "date_diff":
-            return f"({codes[0]} - {codes[1]}).astype(np.int64)", ok
+        if op in ("date_diff", "date_minus_days"):  # dates are day numbers
+            return f"({codes[0]} - {codes[1]})", ok
         if op == "date_plus_days":
-            return f"({codes[0]} + _days({codes[1]}))", ok
-        if op == "date_minus_days":
-            return f"({codes[0]} - _days({codes[1]}))", ok
+            return f"({codes[0]} + {codes[1]})", ok
         if op == "day_after":
-            return f"({codes[0]} + _ONE_DAY)", ok
+            return f"({codes[0]} + 1)", ok
         if op in ("year_start", "year_end") and isinstance(args[0], ir.Const):
             y = args[0].value
-            return (f"np.datetime64('{y:04d}-01-01', 'D')" if op == "year_start"
-                    else f"np.datetime64('{y:04d}-12-31', 'D')"), ok
+            return self.day(dt.date(y, 1, 1) if op == "year_start" else dt.date(y, 12, 31)), ok
         if op in ("year_start", "year_end", "first_of_next_month", "date_plus_months"):
             return f"_{op}({', '.join(codes)})", ok
         if op in ("max", "min"):

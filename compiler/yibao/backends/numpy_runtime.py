@@ -5,8 +5,10 @@ from __future__ import annotations
 _RUNTIME = '''
 # ---- columnar runtime ------------------------------------------------------------
 _T, _F = np.True_, np.False_  # numpy bools, so that ~ is logical
-_NAT = np.datetime64("NaT", "D")
-_ONE_DAY = np.timedelta64(1, "D")
+# a date is its day number since 1970-01-01 (int64: comparisons several times faster than datetime64's,
+# which check for NaT); not given: NaT's bits, whose comparisons mean nothing, as the value of any
+# undecided row (its `ok` is False)
+_NAT = np.int64(np.iinfo(np.int64).min)
 
 
 def _n(c):
@@ -19,32 +21,143 @@ def _full(c, v):
     return v if v.shape == (c["@n"],) else np.broadcast_to(v, (c["@n"],))
 
 
-def _select(c, fires, values, fill):
-    """values[i] where fires[i] (the fires are disjoint: first match wins was applied), else fill.
-    The constant values are one gather by a byte per row (which rule fired); the others are copied in."""
-    values = [np.asarray(v) for v in values]
-    dtype = np.result_type(*values, np.asarray(fill))
-    constant = [i for i, v in enumerate(values) if v.ndim == 0 and fires[i] is not _F]
-    if 1 < len(constant) < 255:
-        which = np.zeros(c["@n"], np.uint8)
-        for j, i in enumerate(constant, 1):
-            np.copyto(which, j, where=_full(c, fires[i]))
-        out = np.array([fill] + [values[i] for i in constant], dtype=dtype).take(which)
-        rest = [i for i, v in enumerate(values) if v.ndim]
+def _cascade(c, rules, fill, name=None):
+    """(values, decided) of rules [(guard, guard decided, value, value decided)] in priority order: the
+    first rule whose guard holds gives the value; the cascade stops undecided at a guard it cannot
+    decide; no rule holding is undecided. A byte per row says where it ends: 2i+1 rule i holds, 2i+2
+    it stops undecided at rule i, 2n+3 no rule holds (so that earlier ends are smaller); applied last
+    rule first, each overwriting, the first has the last word.
+    A guard or value may be a function of grid facts only (its decided then None: it returns both):
+    with a grid, those guards are decided once per combination (where the cascade ends among them),
+    and the rules whose guards read other facts overwrite that per row where they come first; the
+    values and the constants are one table [rule, combination] gathered by (rule, the row's key); the
+    values given per row are blended in where theirs is chosen."""
+    key = c.get("@key")
+    if key is None:  # no grid: every part per row
+        rules = [((*r[0](c),) if callable(r[0]) else r[:2]) + ((*r[2](c),) if callable(r[2]) else r[2:]) for r in rules]
+    count = len(rules)
+    dtype = np.uint8 if 2 * count + 3 < 256 else np.uint16
+    later = key is not None and any(callable(r[0]) for r in rules)
+    if later:  # a rule decided per row overwrites only where the grid's end comes after it
+        which = _ends_table(c["@grid"], name, rules, dtype).take(key)
     else:
-        out = np.full(c["@n"], fill, dtype=dtype)
-        rest = range(len(values))
-    for i in rest:
-        if fires[i] is not _F:
-            np.copyto(out, values[i], where=_full(c, fires[i]))
+        which = np.full(c["@n"], 2 * count + 3, dtype)
+    for i in range(count - 1, -1, -1):
+        guard, guard_ok = rules[i][0], rules[i][1]
+        if later and _on_grid(rules[i]):
+            continue
+        after = (which > 2 * i + 2) if later else _T
+        if guard is not _F:
+            _blend(which, guard & after if later else guard, 2 * i + 1)
+        if guard_ok is not _T:
+            _blend(which, ~guard_ok & after if later else ~guard_ok, 2 * i + 2)
+    at = (which >> 1).astype(np.intp)  # rule i's row of the tables (take() is slower by a narrower index)
+    values = [v if callable(v) else np.asarray(v) for _, _, v, _ in rules]
+    oks = [_T if callable(v) else np.asarray(ok) for _, _, v, ok in rules]
+    if key is not None and any(map(callable, values)):
+        vt, okt = _rules_table(c["@grid"], name, values, oks, fill)
+        at *= c["@grid"]["@n"]
+        at += key
+    else:
+        vt = np.array([v if v.ndim == 0 else fill for v in values] + [fill, fill],
+                      np.result_type(*values, np.asarray(fill)))
+        okt = np.array([bool(k) if k.ndim == 0 else False for k in oks] + [False, False])
+    out, ok = vt.take(at), okt.take(at)
+    ok &= (which & 1).view(bool)  # an even end: stopped undecided
+    for i, (v, k) in enumerate(zip(values, oks)):
+        if (not callable(v) and v.ndim) or k.ndim:
+            chosen = which == 2 * i + 1
+            if not callable(v) and v.ndim:
+                _blend(out, chosen, v)
+            if k.ndim:
+                _blend(ok, chosen, k)
+    return out, ok
+
+
+def _on_grid(rule):
+    """A rule whose guard is decided on the grid: a function of grid facts, or a constant."""
+    return callable(rule[0]) or (np.ndim(rule[0]) == 0 and np.ndim(rule[1]) == 0)
+
+
+def _ends_table(g, name, rules, dtype):
+    """Per grid combination, where the cascade ends among its rules decided on the grid (see _cascade)."""
+    slot = tuple((r[0] if callable(r[0]) else (bool(r[0]), bool(r[1]))) if _on_grid(r) else None for r in rules)
+    got = g.get(("@ends", name, slot))
+    if got is None:
+        which = np.full(g["@n"], 2 * len(rules) + 3, dtype)
+        for i in range(len(rules) - 1, -1, -1):
+            if slot[i] is None:
+                continue
+            guard, guard_ok = _constant(slot[i](g)) if callable(slot[i]) else rules[i][:2]
+            if guard is not _F:
+                _blend(which, guard, 2 * i + 1)
+            if guard_ok is not _T:
+                _blend(which, ~guard_ok, 2 * i + 2)
+        got = g[("@ends", name, slot)] = which
+    return got
+
+
+def _rules_table(g, name, values, oks, fill):
+    """A cascade's values and decided masks per (rule, grid combination), flattened; built once per grid
+    for these constants. Columns given per row are left to the caller (fill, False here)."""
+    slot = tuple(("f", v) if callable(v) else ("c", v.item(), bool(k)) if v.ndim == 0 and k.ndim == 0
+                 else ("c", v.item(), None) if v.ndim == 0 else ("a",) for v, k in zip(values, oks))
+    got = g.get(("@rules", name, slot))
+    if got is None:
+        size = g["@n"]
+        cols = [_constant(v(g)) if callable(v) else  # an ok given per row is blended in: False here
+                (v if v.ndim == 0 else np.asarray(fill), bool(k) if k.ndim == 0 else False) for v, k in zip(values, oks)]
+        vt = np.empty((len(values) + 2, size), np.result_type(*(v for v, _ in cols), np.asarray(fill)))
+        okt = np.zeros((len(values) + 2, size), bool)
+        vt[-2:] = fill
+        for i, (v, k) in enumerate(cols):
+            vt[i] = v
+            okt[i] = k
+        got = g[("@rules", name, slot)] = (vt.ravel(), okt.ravel())
+    return got
+
+
+def _blend(out, mask, v):
+    """out = v where mask, in place, without branches: out += mask * (v - out) in wrapping integers
+    (np.copyto(where=) and np.where branch per element, several times slower on irregular masks);
+    a wide column under a sparse mask (under 1 row in 32) is copied where it holds (then the faster)."""
+    mask = np.asarray(mask, bool)
+    if out.dtype.itemsize > 1 and mask.ndim and np.count_nonzero(mask) * 32 < mask.size:
+        np.copyto(out, v, where=mask)
+        return
+    if out.dtype == bool:
+        o, v = out.view(np.uint8), np.asarray(v, bool).view(np.uint8)
+    elif out.dtype.kind == "M":
+        o, v = out.view(np.int64), np.asarray(v, out.dtype).view(np.int64)
+    else:
+        o, v = out, np.asarray(v, out.dtype)
+    d = v - o
+    d *= mask.view(np.uint8)
+    o += d
+
+
+def _all(*masks):
+    """The conjunction of masks, leaving out the scalar true ones (no column op for them)."""
+    out = _T
+    for m in masks:
+        if m is not _T:
+            out = m if out is _T else out & m
     return out
 
 
-def _any_ok(c, fires, oks):
-    out = _F
-    for fire, ok in zip(fires, oks):
-        out = out | (fire & ok)
-    return _full(c, out)
+def _ok_where(cond, ok):
+    """Decided where cond does not hold or ok: `a and b` needs b only where a (scalar where ok is)."""
+    return _T if ok is _T else (~cond | ok)
+
+
+def _ok_unless(cond, ok):
+    """Decided where cond holds or ok: `a or b` needs b only where a does not."""
+    return ok if ok is _T else (cond | ok)
+
+
+def _branch_ok(cond, then_ok, else_ok):
+    """An if-expression is decided where its taken branch is."""
+    return _T if then_ok is _T and else_ok is _T else np.where(cond, then_ok, else_ok)
 
 
 def _in(bits, index):
@@ -68,9 +181,11 @@ def _best_over_bits(best, combo, bits, table):
 
 
 _BY_MASK = {}
+_NONE = -(2 ** 62)  # a folded table's "no row matches"
+_UNKNOWN_V = _NONE + 1  # with a default baked in: "an entry the notice leaves unknown"
 
 
-def _by_mask(name, always, by_member, always_unk, by_member_unk):
+def _by_mask(name, always, by_member, always_unk, by_member_unk, default=None):
     """A best-hit table over a set key, per key combination and per whole bitmask of the set (built once,
     on first use): the best of the always-matching rows and of every member's rows, and whether any of
     them is unknown. A case's value is then one gather."""
@@ -87,6 +202,9 @@ def _by_mask(name, always, by_member, always_unk, by_member_unk):
             np.maximum(best[:, :low], by_member[:, bit][:, None], out=best[:, low:high])
             if by_member_unk is not None:
                 np.logical_or(unk[:, :low], by_member_unk[:, bit][:, None], out=unk[:, low:high])
+        if default is not None:  # where no row matches; and an unknown entry marked in the values themselves
+            best[best == _NONE] = default
+            best[unk] = _UNKNOWN_V
         got = _BY_MASK[name] = (best.ravel(), unk.ravel())
     return got
 
@@ -99,22 +217,25 @@ def _pct(fen, num, den):
     return np.where(v >= 0, up, down)
 
 
-def _days(n):
-    return np.asarray(n, dtype=np.int64).astype("timedelta64[D]")
-
-
 def _year_start(y):
-    return (np.asarray(y, dtype=np.int64) - 1970).astype("datetime64[Y]").astype("datetime64[D]")
+    return (np.asarray(y, dtype=np.int64) - 1970).astype("datetime64[Y]").astype("datetime64[D]").view(np.int64)
 
 
 def _year_end(y):
-    return _year_start(np.asarray(y, dtype=np.int64) + 1) - _ONE_DAY
+    return _year_start(np.asarray(y, dtype=np.int64) + 1) - 1
+
+
+def _calendar(d, fn):
+    """fn (datetime64 → datetime64) over day numbers; datetime64 in, datetime64 out."""
+    d = np.asarray(d)
+    if d.dtype.kind == "M":
+        return _per_day(d.astype("datetime64[D]"), fn)
+    return _per_day(d.astype(np.int64, copy=False).view("datetime64[D]"), fn).view(np.int64)
 
 
 def _per_day(d, fn):
     """fn over a date column, computed once per distinct day of its span and gathered (NumPy's
     calendar conversions are slow per element; cases span a few hundred days)."""
-    d = np.asarray(d, dtype="datetime64[D]")
     if d.ndim == 0 or d.size < 4096:
         return fn(d)
     known = ~np.isnat(d)
@@ -124,20 +245,21 @@ def _per_day(d, fn):
     span = int((hi - lo).astype(np.int64)) + 1
     if span > d.size:
         return fn(d)
-    table = fn(np.arange(lo, hi + _ONE_DAY))
+    table = fn(np.arange(lo, hi + np.timedelta64(1, "D")))
     out = table[np.where(known, (d - lo).astype(np.int64), 0)]
-    return np.where(known, out, _NAT) if not known.all() else out
+    return np.where(known, out, np.datetime64("NaT", "D")) if not known.all() else out
 
 
 def _first_of_next_month(d):
-    return _per_day(d, lambda d: (d.astype("datetime64[M]") + 1).astype("datetime64[D]"))
+    return _calendar(d, lambda d: (d.astype("datetime64[M]") + 1).astype("datetime64[D]"))
 
 
 def _date_plus_months(d, n):
     """The same day n months later; the month's last day where that day does not exist."""
     if np.ndim(n) == 0:
-        return _per_day(d, lambda d: _plus_months(d, n))
-    return _plus_months(d, n)
+        return _calendar(d, lambda d: _plus_months(d, n))
+    d = np.asarray(d)
+    return _plus_months(d, n) if d.dtype.kind == "M" else _plus_months(d.view("datetime64[D]"), n).view(np.int64)
 
 
 def _plus_months(d, n):
@@ -151,7 +273,7 @@ def _plus_months(d, n):
 
 _INTERFACE = '''
 _KIND_DTYPE = {"money": np.int64, "int": np.int64, "count": np.int64, "days": np.int64,
-               "months": np.int64, "date": "datetime64[D]", "bool": bool, "enum": np.int64,
+               "months": np.int64, "date": np.int64, "bool": bool, "enum": np.int64,
                "set": np.int64}
 
 
@@ -166,12 +288,14 @@ def context(columns, n=None):
             c[name] = (np.asarray(default, _KIND_DTYPE.get(kind)), _T) if default is not None else (
                 np.zeros((), _KIND_DTYPE.get(kind, np.int64)), _F)
             continue
-        v = np.asarray(columns[name], dtype=_KIND_DTYPE.get(kind))
-        if kind == "date":
-            given = ~np.isnat(v)
-        elif kind == "enum":
-            given = v >= 0
+        if kind == "date":  # day numbers (see _NAT), no copy
+            v = np.asarray(columns[name], dtype="datetime64[D]").view(np.int64)
+            given = _T if v.size and v.min() != _NAT else v != _NAT  # a reduction first: no mask where all given
         else:
+            v = np.asarray(columns[name], dtype=_KIND_DTYPE.get(kind))
+        if kind == "enum":
+            given = _T if v.size and v.min() >= 0 else v >= 0
+        elif kind != "date":
             given = np.asarray(columns[name + "?"], bool) if name + "?" in columns else _T
         if given is not _T and given.all():
             given = _T  # a scalar mask keeps every `ok` computation of this fact scalar
@@ -182,29 +306,34 @@ def context(columns, n=None):
 
 
 CHUNK = 1 << 16  # rows per pass: every temporary stays in cache, none grows with the roll
-
-
-def evaluate(columns, decisions=None, n=None, chunk=CHUNK):
+def evaluate(columns, decisions=None, n=None, chunk=CHUNK, grid=None):
     """Columns → {decision: (values, decided)} for every vectorized decision (or those asked for),
-    computed chunk by chunk into one output array per decision."""
+    computed chunk by chunk into one output array per decision. grid: whether the functions reading
+    only GRID_FACTS run once per combination of them (None: where that is fewer rows than half the roll)."""
     if n is None:
         n = len(next(iter(columns.values())))
     names = list(DECISIONS if decisions is None else decisions)
     out = {}
-    for start in range(0, max(n, 1), chunk):
-        stop = min(n, start + chunk)
-        part = {k: (v[start:stop] if np.ndim(v) else v) for k, v in columns.items()}
-        c = context(part, stop - start)
-        for name in names:
-            values, decided = DECISIONS[name][0](c)
-            values, decided = _full(c, values), _full(c, decided)
-            if n <= chunk:
-                out[name] = (values, decided)
-                continue
-            if name not in out:
-                out[name] = (np.empty(n, values.dtype), np.empty(n, bool))
-            out[name][0][start:stop] = values
-            out[name][1][start:stop] = decided
+    with np.errstate(over="ignore"):  # day numbers of undecided rows (NaT's bits) may wrap: they mean nothing
+        for start in range(0, max(n, 1), chunk):
+            stop = min(n, start + chunk)
+            part = {k: (v[start:stop] if np.ndim(v) else v) for k, v in columns.items()}
+            c = context(part, stop - start)
+            if GRID_FACTS and grid is not False:
+                _tabulate(c, GRID_MAX if grid else min(GRID_MAX, n // 2))
+            for name in names:
+                values, decided = DECISIONS[name][0](c)
+                values, decided = _full(c, values), _full(c, decided)
+                if n <= chunk:
+                    out[name] = (values, decided)
+                    continue
+                if name not in out:
+                    out[name] = (np.empty(n, values.dtype), np.empty(n, bool))
+                out[name][0][start:stop] = values
+                out[name][1][start:stop] = decided
+    for name in names:  # day numbers → dates
+        if DECISIONS[name][1] == "date":
+            out[name] = (out[name][0].view("datetime64[D]"), out[name][1])
     return out
 
 

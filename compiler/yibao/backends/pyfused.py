@@ -24,10 +24,28 @@ _TEMPS = {"v", "x", "w", "u", "exc"}
 
 def result_json(g, targets: dict) -> list[str]:
     p = g.p
+    read = ir.facts_read(p, [ir.Ref(name, None) for name in p.decisions])
+    # a fact with a default is in every decoded case
+    key = ", ".join(f"c[{f!r}]" if p.facts[f].default is not ir.NO_DEFAULT else f"c.get({f!r}, _M)"
+                    for f in p.facts if f in read)
     out = ["", "def _result_json(c):",
            '    """A decoded case → its result as one line of JSON text (without the newline): the text',
-           "    json.dumps(evaluate_json(case), ensure_ascii=False) writes, computed in one pass.\"\"\"",
-           "    s = ', \"id\": ' + _id_json(c['id']) if 'id' in c else ''"]
+           '    json.dumps(evaluate_json(case), ensure_ascii=False) writes."""',
+           "    return _wrap_json(c, _decisions_json(c))",
+           "", "",
+           "_KEPT = {}  # the facts the decisions read → their text",
+           "", "",
+           "def _kept_json(c):",
+           '    """_decisions_json(c), kept by the facts it reads (the answers are pure functions of them), for',
+           '    cases the fast decoder made (a fact\'s value has one class: equal keys, equal answers)."""',
+           f"    key = ({key}{',' if key else ''})",
+           "    s = _KEPT.get(key)",
+           "    return _keep(_KEPT, key, _decisions_json(c), _FACTS_MAX) if s is None else s",
+           "", "",
+           "def _decisions_json(c):",
+           '    """A decoded case → its decisions as JSON members, each `, "name": value`, computed in one pass',
+           '    (the `id` aside)."""',
+           "    s = ''"]
     emitted: list[str] = []  # definitions inlined so far, in order
     g.checks = {}  # an unset one (its first test failed) raises NameError: the decision is asked itself
     pending = ""  # constant members, written in one piece
@@ -57,8 +75,8 @@ def result_json(g, targets: dict) -> list[str]:
         own = ["        try:"] + ["    " + x for x in body] + [
             f"            v = {value}", "        except (Undecidable, KeyError):", "            v = _M",
             "        except Exception:  # noqa: BLE001", f"            v = _ask({general}, c)"]
-        encode = {"money": "(_MONEY_JSON.get(v) or _money_json(v))", "date": "(_DATE_JSON.get(v) or _date_json(v))"
-                  }.get(kind, f"_value_json({kind!r}, v)")
+        encode = {"money": "(_MONEY_JSON.get(v) or _money_json(v))", "date": "(_DATE_JSON.get(v) or _date_json(v))",
+                  "enum": "(_ENUM_JSON.get(v) or _value_json('enum', v))"}.get(kind, f"_value_json({kind!r}, v)")
         out.append(f"    # {_comment(name)}")
         if deps:  # what it reads, computed ahead: a failure here may be one lazy evaluation never meets
             out += ["    try:"] + [x for lines in deps for x in lines] + [
@@ -69,7 +87,7 @@ def result_json(g, targets: dict) -> list[str]:
     if pending:
         out.append(f"    s += {pending!r}")
     g.locals, g.checks = {}, None
-    return out + ["    return '{' + s[2:] + '}'"]
+    return out + ["    return s"]
 
 
 def _local(g, name: str) -> str:

@@ -1,5 +1,5 @@
 """The generated calculator's interface: decoding, the decision tables, evaluate(), one function per
-decision, and the fused line path (`_line_case`, `_result_json`) that `yibao eval --cases` and the
+decision, and the fused line path (`_line_case`, `_result_json`, `_line_json`) that `yibao eval --cases` and the
 module's own command line stream a roll through. The command line itself is calcmain.py, copied in.
 """
 from __future__ import annotations
@@ -61,6 +61,8 @@ def interface(g) -> list[str]:
         "        return _constraints(_decode_line(raw))",
         "    except Exception:  # noqa: BLE001 — whatever it is, the general path names it",
         "        return None",
+        "", "",
+        "_line_json = _line_cache(_line_case, _kept_json)  # a JSONL line → its result line, or None",
         "", "",
         "def _decisions(case, decisions, value):",
         "    c = decode(case)",

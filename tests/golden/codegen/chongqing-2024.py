@@ -557,6 +557,66 @@ def lines(binary):
             yield number, JSONError(f"not UTF-8 text (byte {exc.start + 1} of the line)")
 
 
+def blocks(binary, number: int = 0, size: int = 1 << 16):
+    """The items of lines() (numbered on from `number`), a list per read of the stream. Each read takes
+    what has arrived (read1), so a caller answering line by line is never kept waiting for a block."""
+    read = getattr(binary, "read1", None) or binary.read
+    tail, skipping = b"", False
+    while True:
+        chunk = read(size)
+        if not chunk:
+            break
+        if skipping:  # the rest of a line too long to read, unread
+            cut = chunk.find(b"\n") + 1
+            if not cut:
+                continue
+            chunk, skipping = chunk[cut:], False
+        data = tail + chunk if tail else chunk
+        cut = data.rfind(b"\n") + 1
+        tail, block = data[cut:], []
+        if cut:
+            number = _split(data[:cut], number, block)
+        if len(tail) > MAX_TEXT_CHARS:
+            number += 1
+            block.append((number, JSONError(f"a line of more than {MAX_TEXT_CHARS} bytes")))
+            tail, skipping = b"", True
+        if block:
+            yield block
+    if tail:  # the last line, without a line end
+        block = []
+        _split(tail, number, block)
+        yield block
+
+
+def _split(data: bytes, number: int, block: list) -> int:
+    """Append the lines of `data` (whole lines, the last maybe without its end) as lines() reads them."""
+    if len(data) <= MAX_TEXT_CHARS + 1:  # no line in it can be too long: decode it at once
+        try:
+            parts = data.decode("utf-8").split("\n")
+        except UnicodeDecodeError:
+            parts = None
+        if parts is not None:
+            last = parts.pop()
+            block.extend([(number + i, part + "\n") for i, part in enumerate(parts, 1)])
+            number += len(parts)
+            if last:
+                number += 1
+                block.append((number, last))
+            return number
+    pieces = data.split(b"\n")
+    last = pieces.pop()
+    for raw in [piece + b"\n" for piece in pieces] + ([last] if last else []):
+        number += 1
+        if len(raw) - raw.endswith(b"\n") > MAX_TEXT_CHARS:
+            block.append((number, JSONError(f"a line of more than {MAX_TEXT_CHARS} bytes")))
+            continue
+        try:
+            block.append((number, raw.decode("utf-8")))
+        except UnicodeDecodeError as exc:
+            block.append((number, JSONError(f"not UTF-8 text (byte {exc.start + 1} of the line)")))
+    return number
+
+
 def read(binary):
     """One JSON value from a whole binary stream (a --case file), bounded and strict."""
     data = binary.read(MAX_TEXT_CHARS + 1)
@@ -584,11 +644,6 @@ import json as _json
 
 _M = object()  # no value; a generated module sets its own _M below this file, which _ask then returns
 
-try:  # faster JSON where installed; the standalone module never needs it
-    from orjson import loads as _scan_json
-except ImportError:
-    _scan_json = None
-
 _SCAN = _json.JSONDecoder().scan_once  # C scanner; no hooks: the checks below stand in for them
 _FAST_CHARS = 4096  # a longer line goes to the general path (its own length and depth limits)
 
@@ -600,17 +655,73 @@ def _fast_json(text: str):
     if len(text) > _FAST_CHARS or "\\" in text:
         return None
     try:
-        if _scan_json is not None:
-            obj = _scan_json(text)
-        else:
-            obj, end = _SCAN(text, 0)
-            if end != len(text) and not text[end:].isspace():
-                return None
+        obj, end = _SCAN(text, 0)
+        if end != len(text) and not text[end:].isspace():
+            return None
     except Exception:  # noqa: BLE001 — any reason at all: the general path says which
         return None
     if obj.__class__ is not dict or text.count(":") != len(obj):
         return None
     return obj
+
+
+# The caches of results below are bounded: one that is full is emptied, so memory stays flat and a roll
+# sorted by date (say) still hits. A result text is kept once (_TEXTS) for every key that has it: on
+# bench/cases.py's 50k lines, 17k distinct cases have 3.7k distinct results.
+_KEPT_MAX = 16384  # line texts kept (a key of ≈100 characters each), and result texts
+_FACTS_MAX = 32768  # fact tuples kept (the decisions' text by the facts they read: a small tuple each)
+_TEXTS: dict = {}
+_ID_HEAD = '{"id": '
+
+
+def _keep(cache: dict, key, text: str, most: int = _KEPT_MAX) -> str:
+    """Keep `text` under `key` (in a cache of at most `most` keys), one copy of it for every key."""
+    text = _TEXTS.setdefault(text, text)
+    if len(_TEXTS) >= _KEPT_MAX:
+        _TEXTS.clear()
+    if len(cache) >= most:
+        cache.clear()
+    cache[key] = text
+    return text
+
+
+def _line_cache(line_case, decisions_json):
+    """_line_json(text): a JSONL line → its result line (the general path's text) where the line is an
+    ordinary one, else None. A result is a pure function of the line's facts, and a roll repeats
+    lines: results are kept by the line's text, less a leading `id` (put back in front)."""
+    whole, rests = {}, {}  # line → result line; the text after a leading id → the decisions' text
+
+    def line_json(text):
+        if text.startswith(_ID_HEAD) and "\\" not in text:
+            try:
+                ident, end = _SCAN(text, 7)
+            except Exception:  # noqa: BLE001 — not JSON there: the line's own path says
+                ident = None
+            if ident.__class__ is str or (ident.__class__ is int and -MAX_INT <= ident <= MAX_INT):
+                rest = text[end:]
+                s = rests.get(rest)
+                if s is None:
+                    c = line_case(text)
+                    if c is None:
+                        return None
+                    s = _keep(rests, rest, decisions_json(c))
+                # no escape in the line: json.dumps writes a string id back as it stands
+                return _ID_HEAD + ('"' + ident + '"' if ident.__class__ is str else str(ident)) + s + "}"
+        out = whole.get(text)
+        if out is None:
+            c = line_case(text)
+            if c is None:
+                return None
+            out = _keep(whole, text, _wrap_json(c, decisions_json(c)))
+        return out
+    return line_json
+
+
+def _wrap_json(c, s: str) -> str:
+    """The result line: the case's `id` first (interface.md), then the decisions' members `s`."""
+    if "id" in c:
+        return _ID_HEAD + _json.dumps(c["id"], ensure_ascii=False) + s + "}"
+    return "{" + s[2:] + "}"
 
 
 def _fast_decoder(spec: dict, strict: bool = False):
@@ -724,6 +835,7 @@ def _id_in(value):
 _MONEY_JSON: dict = {}
 _DATE_JSON: dict = {}
 _OTHER_JSON: dict = {}
+_ENUM_JSON: dict = {}  # an enumeration's code (a str) → its JSON text
 
 
 def _money_json(fen: int) -> str:
@@ -755,6 +867,8 @@ def _value_json(kind: str, value) -> str:
         text = _json.dumps(output_value(kind, value), ensure_ascii=False)
         if len(_OTHER_JSON) < 4096:
             _OTHER_JSON[key] = text
+            if kind == "enum" and value.__class__ is str:
+                _ENUM_JSON[value] = text
     return text
 
 
@@ -764,10 +878,6 @@ def _ask(fn, c):
         return fn(c)
     except (Undecidable, KeyError):
         return _M
-
-
-def _id_json(value) -> str:
-    return _json.dumps(value, ensure_ascii=False)
 
 # ==== calcmain (yibao/calcmain.py) ==================================================
 """The command line of a generated calculator: `python calc.py --help`.
@@ -825,16 +935,18 @@ def _main(calc, argv=None) -> int:
         print(f"cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
     status, write, wanted = 0, sys.stdout.write, args.decision
-    fast, result_json = calc._line_case, calc._result_json
+    fast = calc._line_json if wanted is None else _no_line
     try:
-        for number, line in _cases(binary):
-            c = fast(line) if wanted is None and line.__class__ is str else None
-            if c is not None:
-                write(result_json(c) + "\n")
-                continue
-            text, code = _one(calc, number, line, wanted)
-            status = max(status, code) if status != 2 else status
-            write(text + "\n")
+        for block in _cases(binary):  # what one read brings: its results are written at once
+            done = []
+            for number, line in block:
+                text = fast(line) if line.__class__ is str else None
+                if text is None:
+                    text, code = _one(calc, number, line, wanted)
+                    status = max(status, code) if status != 2 else status
+                done.append(text)
+            done.append("")
+            write("\n".join(done))
         sys.stdout.flush()
     except KeyboardInterrupt:
         return 130
@@ -869,9 +981,14 @@ def _one(calc, number, line, wanted):
     return json.dumps({"error": message, "exit": code}, ensure_ascii=False), code
 
 
+def _no_line(text):
+    return None
+
+
 def _cases(binary):
-    """(line number, text) of the input: JSON Lines; or, where the first line is not JSON on its own
-    but the whole input is one JSON value (a pretty-printed case), that value's text as line 1."""
+    """Blocks of (line number, text) of the input, as strict_json.blocks reads them: JSON Lines; or,
+    where the first line is not JSON on its own but the whole input is one JSON value (a
+    pretty-printed case), that value's text as line 1."""
     head = next(lines(binary), None)  # lines() reads lazily: the stream stands after line 1
     if head is None:
         return
@@ -883,17 +1000,16 @@ def _cases(binary):
         try:
             whole = data.decode("utf-8")
             if _is_json(whole):
-                yield 1, whole
+                yield [(1, whole)]
                 return
         except UnicodeDecodeError:
             pass
         offset = 0
         for offset, item in lines(io.BytesIO(data)):
-            yield offset, item
+            yield [(offset, item)]
     else:
-        yield offset, text
-    for number, item in lines(binary):
-        yield offset + number, item
+        yield [head]
+    yield from blocks(binary, offset)
 
 
 def _is_json(text: str) -> bool:
@@ -1363,8 +1479,25 @@ FUNCTIONS = {
 
 def _result_json(c):
     """A decoded case → its result as one line of JSON text (without the newline): the text
-    json.dumps(evaluate_json(case), ensure_ascii=False) writes, computed in one pass."""
-    s = ', "id": ' + _id_json(c['id']) if 'id' in c else ''
+    json.dumps(evaluate_json(case), ensure_ascii=False) writes."""
+    return _wrap_json(c, _decisions_json(c))
+
+
+_KEPT = {}  # the facts the decisions read → their text
+
+
+def _kept_json(c):
+    """_decisions_json(c), kept by the facts it reads (the answers are pure functions of them), for
+    cases the fast decoder made (a fact's value has one class: equal keys, equal answers)."""
+    key = (c['group'], c.get('tier', _M), c['identities'], c.get('payment_date', _M), c['freshman'], c.get('inpatient_reimbursement', _M),)
+    s = _KEPT.get(key)
+    return _keep(_KEPT, key, _decisions_json(c), _FACTS_MAX) if s is None else s
+
+
+def _decisions_json(c):
+    """A decoded case → its decisions as JSON members, each `, "name": value`, computed in one pass
+    (the `id` aside)."""
+    s = ''
     # payment_window
     try:
         # payment_window#raw
@@ -1411,7 +1544,7 @@ def _result_json(c):
         except Exception:  # noqa: BLE001
             v = _ask(_d_payment_window, c)
     if v is not _M:
-        s += ', "payment_window": ' + _value_json('enum', v)
+        s += ', "payment_window": ' + (_ENUM_JSON.get(v) or _value_json('enum', v))
     s += ', "fiscal_subsidy_standard": "670.00"'
     # self_borne_fiscal_subsidy
     try:
@@ -1659,7 +1792,7 @@ def _result_json(c):
         v = _ask(_d_cesarean_benefit, c)
     if v is not _M:
         s += ', "cesarean_benefit": ' + (_MONEY_JSON.get(v) or _money_json(v))
-    return '{' + s[2:] + '}'
+    return s
 
 
 def _line_case(text):
@@ -1672,6 +1805,9 @@ def _line_case(text):
         return _constraints(_decode_line(raw))
     except Exception:  # noqa: BLE001 — whatever it is, the general path names it
         return None
+
+
+_line_json = _line_cache(_line_case, _kept_json)  # a JSONL line → its result line, or None
 
 
 def _decisions(case, decisions, value):
