@@ -7,32 +7,7 @@ from . import ir
 from . import runtime as rt
 from .backends.interpreter import Interpreter
 
-subexprs = ir.subexprs
-definition_exprs = ir.definition_exprs
-
-
-def facts_read(program: ir.Program, exprs, _seen=None) -> set[str]:
-    """The facts some expressions read, through the definitions they refer to."""
-    out: set[str] = set()
-    for e in exprs:
-        for x in subexprs(e):
-            if isinstance(x, (ir.Fact, ir.Given)):
-                out.add(x.name if isinstance(x, ir.Fact) else x.fact)
-            elif isinstance(x, ir.Ref):
-                out |= _definition_facts(program, x.name)
-    return out
-
-
-def _definition_facts(program: ir.Program, name: str) -> frozenset:
-    """The facts a definition reads, through those it refers to (worked out once per program: the
-    analyses ask for thousands of expressions over the same definitions)."""
-    cache = program.__dict__.setdefault("_facts_read", {})
-    facts = cache.get(name)
-    if facts is None:
-        cache[name] = frozenset()  # (a definition that refers to itself adds nothing more)
-        d = program.definitions.get(name)
-        facts = cache[name] = frozenset(facts_read(program, definition_exprs(d))) if d is not None else frozenset()
-    return facts
+facts_read = ir.facts_read  # (the analyses import it from here and from rules_analysis)
 
 
 class _Absent:

@@ -198,20 +198,28 @@ def definition_exprs(d: "Definition"):
             yield d.table.default
 
 
-def facts_read(program, exprs, _seen=None) -> set:
+def facts_read(program, exprs) -> set:
     """The facts some expressions read, through the definitions they refer to."""
-    seen = set() if _seen is None else _seen
     out: set = set()
     for e in exprs:
         for x in subexprs(e):
             if isinstance(x, (Fact, Given)):
                 out.add(x.name if isinstance(x, Fact) else x.fact)
-            elif isinstance(x, Ref) and x.name not in seen:
-                seen.add(x.name)
-                d = program.definitions.get(x.name)
-                if d is not None:
-                    out |= facts_read(program, definition_exprs(d), seen)
+            elif isinstance(x, Ref):
+                out |= _definition_facts(program, x.name)
     return out
+
+
+def _definition_facts(program, name: str) -> frozenset:
+    """The facts a definition reads, through those it refers to (worked out once per program: the
+    analyses ask for thousands of expressions over the same definitions)."""
+    cache = program.__dict__.setdefault("_facts_read", {})
+    facts = cache.get(name)
+    if facts is None:
+        cache[name] = frozenset()  # (a definition that refers to itself adds nothing more)
+        d = program.definitions.get(name)
+        facts = cache[name] = frozenset(facts_read(program, definition_exprs(d))) if d is not None else frozenset()
+    return facts
 
 
 # ---- definitions ---------------------------------------------------------------------
