@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .rolls import value_key
+from .rolls import distinct, value_key
 from .runtime import CaseError, decode_case
 
 _SEEN = 1 << 16  # distinct values remembered per field
@@ -253,18 +253,7 @@ class FactColumns:
         np = self.np
         index, values, seen = np.empty(len(arr), np.int64), [], {}
         for i, v in enumerate(arr.to_pylist()):
-            v = None if v is None else cell(name, v)
-            try:
-                key = value_key(v)
-                j = seen.get(key)
-            except TypeError:
-                key, j = None, None
-            if j is None:
-                j = len(values)
-                values.append(v)
-                if key is not None:
-                    seen[key] = j
-            index[i] = j
+            index[i] = distinct(None if v is None else cell(name, v), values, seen)
         absent = [j for j, v in enumerate(values) if v is None]
         if absent:  # None stands for a null cell: move it to the absent slot
             k = len(values)

@@ -222,6 +222,22 @@ def value_key(value):
     return (value.__class__, tuple(value) if isinstance(value, list) else value)
 
 
+def distinct(value, values: list, seen: dict) -> int:
+    """The index of `value` among the distinct `values` (appended if new); `seen`: value_key → index.
+    An unhashable value (an object, a list of lists) is kept as its own value."""
+    try:
+        key = value_key(value)
+        j = seen.get(key)
+    except TypeError:
+        key, j = None, None
+    if j is None:
+        j = len(values)
+        values.append(value)
+        if key is not None:
+            seen[key] = j
+    return j
+
+
 def _chunk_of_dicts(rows, numbers, errors, first):
     """JSON objects → encoded columns (a row that is not an object keeps its value under '')."""
     import numpy as np
@@ -234,17 +250,7 @@ def _chunk_of_dicts(rows, numbers, errors, first):
             if col is None:
                 col = columns[name] = (np.full(n, -1, np.int64), [], {})
             index, values, seen = col
-            try:
-                k = value_key(value)
-                j = seen.get(k)
-            except TypeError:  # an object or a list of lists: keep it as its own value
-                k, j = None, None
-            if j is None:
-                j = len(values)
-                values.append(value)
-                if k is not None:
-                    seen[k] = j
-            index[i] = j
+            index[i] = distinct(value, values, seen)
     if "id" in columns:
         index, values, _ = columns["id"]
         ids = [values[j] if j >= 0 else None for j in index]
