@@ -6,7 +6,7 @@ Starts `yibao serve --port 0` as a child (access log to /dev/null), sends the se
 bench/cases.py one per `POST /notices/{document}/eval` from an asyncio httpx client, then the same
 cases in batches of --batch, and reports requests/s, p50/p99 latency, errors (any status but 200) and
 mismatches (any answer that differs from yibao.evaluate.Evaluator in process). Client and server share
-the machine, so the figures are for the pair. bench/run.py calls measure() and markdown().
+the machine, so the figures are for the pair. bench/run.py calls measure(), bench/render.py markdown().
 """
 from __future__ import annotations
 
