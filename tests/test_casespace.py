@@ -11,7 +11,8 @@ from yibao import runtime as rt
 from yibao.backends.compiled import CompiledInterpreter
 from yibao.casespace import Engine
 from yibao.invariants import _spaces_where, _year_dates
-from yibao.rules_analysis import CaseGenerator, facts_read
+from yibao.ir import facts_read
+from yibao.rules_analysis import CaseGenerator
 
 from conftest import policy_set
 

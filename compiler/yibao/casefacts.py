@@ -1,14 +1,11 @@
-"""What the analyses know of a case without evaluating a decision: the facts expressions read (through
-the definitions they refer to), a fact left out of a case (ABSENT), and whether the policy's
-constraints call a case contradictory."""
+"""What the analyses know of a case without evaluating a decision: a fact left out of a case (ABSENT),
+and whether the policy's constraints call a case contradictory. (The facts an expression reads are
+ir.facts_read.)"""
 from __future__ import annotations
 
 from . import ir
 from . import runtime as rt
 from .backends.interpreter import Interpreter
-
-facts_read = ir.facts_read  # (the analyses import it from here and from rules_analysis)
-
 
 class _Absent:
     def __repr__(self):

@@ -26,7 +26,8 @@ import random
 from . import ir
 from . import runtime as rt
 from .backends.compiled import CompiledInterpreter
-from .casefacts import ABSENT, consistent, facts_read
+from .casefacts import ABSENT, consistent
+from .ir import facts_read
 from .exprcompile import Outcome, compile_expr, outcome
 from .pynames import _ident
 

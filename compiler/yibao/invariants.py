@@ -22,7 +22,9 @@ from . import runtime as rt
 from .diagnostics import Diagnostic
 from .backends.interpreter import Interpreter
 from .casespace import engine, firsts
-from .rules_analysis import CaseGenerator, case_json, consistent, facts_read, fold
+from .casefacts import consistent
+from .ir import facts_read
+from .rules_analysis import CaseGenerator, case_json, fold
 
 EXHAUSTIVE = 4000  # cases; above it a fixed-seed sample of this many
 _SKIP = (rt.Undecidable, KeyError, TypeError, ArithmeticError, ValueError, OverflowError)

@@ -24,7 +24,8 @@ from . import ir
 from . import runtime as rt
 from .diagnostics import Diagnostic
 from .backends.interpreter import Interpreter
-from .casefacts import ABSENT, consistent, facts_read  # noqa: F401 (diff.py and invariants import them from here)
+from .casefacts import ABSENT, consistent
+from .ir import facts_read
 from .casespace import build, engine, firsts, product_or_sample
 from .exprcompile import Outcome
 

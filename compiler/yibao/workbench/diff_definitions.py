@@ -5,7 +5,8 @@ that depends on the case is never shown as a value, so no line reads `unknown â†
 from __future__ import annotations
 
 from .. import ir
-from ..rules_analysis import facts_read, fold
+from ..ir import facts_read
+from ..rules_analysis import fold
 
 CASE_DEPENDENT = "depends on the case"
 
