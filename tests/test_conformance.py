@@ -20,7 +20,7 @@ from conftest import ROOT, evaluator, program
 from yibao import named
 from yibao.backends.interpreter import Interpreter
 from yibao.runtime import Undecidable, output_value
-from yibao.backends.python import output_kind
+from yibao.kinds import output_kind
 
 CASES_DIR = ROOT / "conformance" / "cases"
 SCHEMA = json.loads((ROOT / "conformance" / "schema.json").read_text(encoding="utf-8"))

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from conftest import evaluator, policy_set, program
 from yibao.backends.interpreter import Interpreter
 from yibao.runtime import Undecidable, output_value
-from yibao.backends.python import output_kind
+from yibao.kinds import output_kind
 
 NOTICES = sorted(policy_set().notices)
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,12 +10,12 @@ from . import ast as A
 from . import ir
 from .ir import ANY, DAYS, INT, MONEY, MONTHS, show_type
 from .bounded import Bounded
+from .units import UNIT_TYPES, number_value
 
 ORDERED_NUMBERS = {MONEY, INT, DAYS, MONTHS}
 
 
 def unknown(env, x: A.UnknownLit, want) -> ir.Expr:
-    from .exprs import UNIT_TYPES, _number_value
     reason = x.reason or "a value the notice bounds but does not state"
     values, t = [], want if want not in (None, ANY) else None
     for lit in (x.low, x.high):
@@ -29,7 +29,7 @@ def unknown(env, x: A.UnknownLit, want) -> ir.Expr:
             env.c.error("E313", f"a bound of {show_type(lt)} on an unknown {show_type(t)}", lit.span,
                         "bounds are money, a whole number, days or months of the unknown's kind")
             return ir.Unknown(reason, t or ANY, x.span)
-        values.append(_number_value(lit.text, t))
+        values.append(number_value(lit.text, t))
     low, high = values
     if low is not None and high is not None and low > high:
         env.c.error("E313", "the lower bound is above the upper bound", x.span, "no value fits")
@@ -42,12 +42,3 @@ def as_ir(value, t):
     if isinstance(value, Bounded):
         return ir.Unknown(value.what, t, None, value.lo, value.hi)
     return value
-
-
-def bounded_program(program: ir.Program) -> bool:
-    """Whether any expression of the program holds a bounded unknown (the generator's slow path)."""
-    for d in program.definitions.values():
-        for e in ir.definition_exprs(d):
-            if any(isinstance(x, ir.Unknown) and x.bounded for x in ir.subexprs(e)):
-                return True
-    return any(isinstance(v, ir.Unknown) and v.bounded for p in program.params.values() for v in p.values.values())

@@ -10,7 +10,7 @@ import jsonschema
 
 from . import ir
 from .runtime import _DATE, MAX_INT, MAX_MONEY_YUAN, CaseError, _show, decode_case
-from .backends.python import fact_spec
+from .kinds import fact_spec
 
 # ASCII digits, not negative, below 10^15 yuan (runtime.MAX_MONEY_YUAN)
 _MONEY = {"anyOf": [{"type": "number", "minimum": 0, "exclusiveMaximum": MAX_MONEY_YUAN},

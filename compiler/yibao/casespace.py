@@ -29,7 +29,7 @@ from .backends.compiled import CompiledInterpreter
 from .casefacts import ABSENT, consistent
 from .ir import facts_read
 from .exprcompile import Outcome, compile_expr, outcome
-from .pynames import _ident
+from .pynames import ident
 
 
 class Space:
@@ -254,14 +254,14 @@ class Engine:
         where the program holds no bounded unknown (a bounded value is the module's own object, which
         compares by the module's rules; CompiledInterpreter interprets such a definition)."""
         if self._bounded is None:
-            from .bounds import bounded_program
+            from .kinds import bounded_program
             self._bounded = bounded_program(self.program)
         return not self._bounded and name in self.program.definitions and self._function(name) is not None
 
     def _function(self, name: str):
         fn = self.interp.functions.get(name)
         if fn is None:
-            fn = getattr(self.interp.module, _ident("_d_", name), None)
+            fn = getattr(self.interp.module, ident("_d_", name), None)
         return fn if callable(fn) else None
 
     def _with(self, space: Space, e) -> list[Outcome] | None:

@@ -22,7 +22,8 @@ from .lookalikes import lookalike_diagnostics
 from .ir import ANY, DATE, enum_t, set_t, show_type
 from .texts import NoticeTexts
 from .check_rules import RulesAndTables
-from .exprs import SCALAR_TYPES, UNIT_TYPES, ExprTyper, _fits, _number_value, _show, _type_hint
+from .exprs import ExprTyper
+from .units import SCALAR_TYPES, UNIT_TYPES, fits, number_value, show_value, type_hint
 
 MAX_CHAIN = 100  # definitions being checked inside one another (limits.py bounds evaluation too)
 
@@ -250,14 +251,14 @@ class _Env(RulesAndTables, ExprTyper):
         return ANY
 
     def expect(self, e: ir.Expr, want, span, what="") -> ir.Expr:
-        if want is None or _fits(e.type, want):
+        if want is None or fits(e.type, want):
             if isinstance(e, ir.Unknown) and want not in (None, ANY):
                 return replace(e, type=want)
             if isinstance(e.type, tuple) and e.type == set_t(None) and isinstance(want, tuple):
                 return replace(e, type=want)
             return e
         self.c.error("E301", f"expected {show_type(want)}{what}, got {show_type(e.type)}", span,
-                     f"this is {show_type(e.type)}", hint=_type_hint(e.type, want))
+                     f"this is {show_type(e.type)}", hint=type_hint(e.type, want))
         return ir.Unknown("a value of the wrong type", want)
 
     # ---- constants ----
@@ -336,8 +337,8 @@ class _Env(RulesAndTables, ExprTyper):
             s = sum(row[i] for row in rows)
             printed = self.printed_value(total.printed, t)
             if printed is not None and printed != s:
-                self.c.error("E401", f"the column {total.column} adds up to {_show(s, t)}, the notice prints "
-                             f"{_show(printed, t)}", total.printed.span, f"the rows add up to {_show(s, t)}")
+                self.c.error("E401", f"the column {total.column} adds up to {show_value(s, t)}, the notice prints "
+                             f"{show_value(printed, t)}", total.printed.span, f"the rows add up to {show_value(s, t)}")
         return ir.DataIR(node.name, cols, tuple(rows), node.citation)
 
     def definition(self, name: str) -> ir.Definition | None:
@@ -398,7 +399,7 @@ class _Env(RulesAndTables, ExprTyper):
             self.c.error("E301", f"the printed figure is {show_type(unit_t)}, the value is {show_type(t)}",
                          lit.span, "different kind")
             return None
-        return _number_value(lit.text, t)
+        return number_value(lit.text, t)
 
     def value(self, v: A.Value, want, document: str) -> ir.Expr:
         e = self.expect(self.expr(v.expr, want), want, v.expr.span) if want else self.expr(v.expr, None)
@@ -410,9 +411,9 @@ class _Env(RulesAndTables, ExprTyper):
             elif not isinstance(got, ir.Unknown):
                 printed = self.printed_value(v.printed, e.type)
                 if printed is not None and printed != got:
-                    self.c.error("E401", f"the rule gives {_show(got, e.type)}, the notice prints {_show(printed, e.type)}",
+                    self.c.error("E401", f"the rule gives {show_value(got, e.type)}, the notice prints {show_value(printed, e.type)}",
                                  v.printed.span, f"the notice prints {v.printed.text}",
-                                 notes=[f"the value computes to {_show(got, e.type)}"])
+                                 notes=[f"the value computes to {show_value(got, e.type)}"])
         return e
 
 # ---- helpers ------------------------------------------------------------------------

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import sys
-import types
 
 from . import strict_json
 from .errors import BAD_INPUT, OK, UNDECIDABLE, Fail
@@ -11,18 +10,16 @@ from .runtime import CaseError, output_value
 
 TYPE_CHECKING = False  # (typing itself is not imported: a warm `yibao eval` never needs it)
 if TYPE_CHECKING:
+    import types
+
     from . import ir
 
 
 def load_generated(program: ir.Program) -> types.ModuleType:
-    """exec the generated source as a module: the very code `yibao compile` writes out (from the
-    cache when the notice's sources are unchanged: warm.py)."""
+    """The generated calculator as a module (its code from the cache when the notice's sources are
+    unchanged: warm.py)."""
     from . import warm
-    module = types.ModuleType(f"yibao_generated_{abs(hash(program.document))}")
-    module.__file__ = warm.filename(program)
-    sys.modules[module.__name__] = module  # dataclasses and pickling look modules up by name
-    exec(warm.code(program), module.__dict__)
-    return module
+    return warm.module(program)
 
 
 class Evaluator:
@@ -148,19 +145,3 @@ def _which(wanted, c, ev) -> str:
         except (ev.Undecidable, KeyError):
             return f"`{name}` "
     return ""
-
-
-def json_value(program: ir.Program, name: str, value):
-    """A fact's or definition's runtime value as JSON, for explanations."""
-    from .backends.python import output_kind
-    if name in program.facts:
-        t = program.facts[name].type
-    elif name in program.definitions:
-        t = program.definitions[name].type
-    else:
-        t = None
-    if value.__class__.__name__ == "Bounded":  # an unknown with bounds: say so, with its bounds
-        show = (lambda v: output_value(output_kind(t), v)) if t else str  # noqa: E731
-        bounds = [f"{sign} {show(v)}" for sign, v in (("≥", value.lo), ("≤", value.hi)) if v is not None]
-        return f"unknown ({', '.join(bounds)}): {value.what}"
-    return output_value(output_kind(t), value) if t else value

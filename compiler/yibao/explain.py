@@ -8,7 +8,7 @@ from .runtime import Undecidable
 
 
 def explanation(program: ir.Program, case: dict, decisions: list[str]) -> dict:
-    from .evaluate import json_value
+    from .kinds import json_value
     interp = Interpreter(program, trace=True)
     memo: dict = {}
     out = {}

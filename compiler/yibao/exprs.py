@@ -6,7 +6,6 @@ AST node (`x_Name`, `x_Binary`, …), found by the node's class name.
 from __future__ import annotations
 
 from dataclasses import replace
-from fractions import Fraction
 
 from . import ast as A
 from . import bounds as _bounds
@@ -15,13 +14,10 @@ from . import ir
 from .diagnostics import did_you_mean
 from .ir import (ANY, BOOL, DATE, DAYS, INT, MONEY, MONTHS, ORDERED, RATE, TEXT, enum_t, set_t, show_type)
 from .limits import MAX_EVAL_DEPTH
+from .units import UNIT_TYPES, number_value, op_hint, unify
 
 BUILTINS = {"coverage_year": INT, "issue_date": DATE, "print_date": DATE}
 FUNCTIONS = {"max", "min", "days", "months"}
-UNIT_TYPES = {"元": MONEY, "yuan": MONEY, "%": RATE, "days": DAYS, "日": DAYS, "天": DAYS,
-              "months": MONTHS, "个月": MONTHS}
-SCALAR_TYPES = {"money": MONEY, "int": INT, "count": INT, "rate": RATE, "date": DATE, "days": DAYS,
-                "months": MONTHS, "bool": BOOL, "text": TEXT}
 
 
 class ExprTyper:
@@ -49,7 +45,7 @@ class ExprTyper:
         if t == INT and want == MONEY:
             self.c.error("E305", f"{x.text} is money here: write `{x.text} 元`", x.span, "no unit")
             return ir.Const(int(x.text) * 100, MONEY, x.span)
-        value = _number_value(x.text, t)
+        value = number_value(x.text, t)
         if value is None:
             self.c.error("E306", f"{x.text} 元 is not a whole number of fen", x.span, "at most two decimals")
             return ir.Unknown("a malformed amount", MONEY)
@@ -152,7 +148,7 @@ class ExprTyper:
             self.c.error("E309", f"{x.func}(…) takes two or more values", x.span)
             return ir.Unknown("?", want or ANY)
         args = [self.expr(a, want) for a in x.args]
-        t = _unify([a.type for a in args])
+        t = unify([a.type for a in args])
         if t is None or t not in ORDERED:
             self.c.error("E310", f"{x.func}(…) needs values of one ordered kind, got "
                          + ", ".join(show_type(a.type) for a in args), x.span)
@@ -190,13 +186,13 @@ class ExprTyper:
             l = replace(l, type=r.type)
         lt, rt = l.type, r.type
         if op in ("=", "!="):
-            t = _unify([lt, rt])
+            t = unify([lt, rt])
             if t is None:
                 self.c.error("E301", f"cannot compare {show_type(lt)} with {show_type(rt)}", x.span,
                              "different kinds")
             return ir.Op("eq" if op == "=" else "ne", (l, r), BOOL, x.span)
         if op in ("<", "<=", ">", ">="):
-            t = _unify([lt, rt])
+            t = unify([lt, rt])
             if t is None or t not in ORDERED:
                 self.c.error("E301", f"cannot order {show_type(lt)} and {show_type(rt)}", x.span)
             return ir.Op({"<": "lt", "<=": "le", ">": "gt", ">=": "ge"}[op], (l, r), BOOL, x.span)
@@ -215,7 +211,7 @@ class ExprTyper:
             return ir.Op("add" if op == "+" else "sub" if op == "-" else "mul", (l, r), want or ANY, x.span)
         if key not in table:
             self.c.error("E301", f"cannot use `{op}` on {show_type(lt)} and {show_type(rt)}", x.span,
-                         "no such operation", hint=_op_hint(op, lt, rt))
+                         "no such operation", hint=op_hint(op, lt, rt))
             return ir.Unknown("a malformed operation", want or ANY)
         name, t = table[key]
         return ir.Op(name, (l, r), t, x.span)
@@ -256,7 +252,7 @@ class ExprTyper:
         cond = self.expect(self.expr(x.cond, BOOL), BOOL, x.cond.span)
         a = self.expr(x.then, want)
         b = self.expr(x.orelse, a.type if a.type != ANY else want)
-        t = _unify([a.type, b.type])
+        t = unify([a.type, b.type])
         if t is None:
             self.c.error("E301", f"the branches give {show_type(a.type)} and {show_type(b.type)}", x.span,
                          "branches differ")
@@ -286,63 +282,3 @@ class ExprTyper:
             self.program.params[name] = self.param(self.ns.decls[name])
         year = self.expect(self.expr(x.index, INT), INT, x.index.span, " (a year)")
         return ir.ParamAt(name, year, self.program.params[name].type, x.span)
-
-
-def _fits(t, want) -> bool:
-    if want == ANY or t == ANY or t == want:
-        return True
-    if isinstance(t, tuple) and isinstance(want, tuple) and t[0] == want[0] == "set":
-        return t[1] is None or want[1] is None
-    return False
-
-
-def _unify(types):
-    t = None
-    for x in types:
-        if x == ANY:
-            continue
-        if t is None or (isinstance(t, tuple) and t == set_t(None)):
-            t = x
-        elif not _fits(x, t):
-            return None
-    return t or ANY
-
-
-def _number_value(text: str, t):
-    if t == MONEY:
-        whole, _, frac = text.partition(".")
-        if len(frac) > 2:
-            return None
-        return int(whole) * 100 + int((frac + "00")[:2])
-    if t == RATE:
-        return Fraction(text) / 100
-    if "." in text:
-        return None
-    return int(text)
-
-
-def _show(value, t) -> str:
-    from .runtime import money_out
-    if t == MONEY:
-        return money_out(value)
-    if t == RATE:
-        return f"{float(value * 100):g}%"
-    return str(value)
-
-
-def _type_hint(got, want) -> str:
-    if got == RATE and want == MONEY:
-        return "a rate of money is written `90% of amount`"
-    if got == INT and want == MONEY:
-        return "money has a unit: `380 元`"
-    if got == DATE and want == DAYS:
-        return "a period is written `90 days`"
-    return ""
-
-
-def _op_hint(op, lt, rt) -> str:
-    if op == "*" and RATE in (lt, rt):
-        return "a rate of money is written `90% of amount`"
-    if op in "+-" and DATE in (lt, rt) and INT in (lt, rt):
-        return "add a period: `d + 90 days` or `d + 3 months`"
-    return ""

@@ -251,7 +251,7 @@ def _shown(program, e, case) -> str:
 
 
 def _show(program, name, value) -> str:
-    from .evaluate import json_value
+    from .kinds import json_value
     v = json_value(program, name, value)
     return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
 

@@ -116,7 +116,7 @@ def _cell(program: ir.Program, table: str, key: str, column: str):
 def generated(program: ir.Program, module, name: str, case: dict | None = None):
     """The same value read from the generated module, or None where the module does not carry it
     (data tables, issue and printing dates: the calculator needs neither)."""
-    from .backends.python import _ident
+    from .pynames import ident
     if name == "notice.coverage":
         return show(module.COVERAGE_YEAR, ir.INT)
     if name.startswith("notice."):
@@ -126,16 +126,16 @@ def generated(program: ir.Program, module, name: str, case: dict | None = None):
         return None
     if key is not None:
         i = list(program.params).index(base)
-        values = getattr(module, _ident("_P_", base, i))
+        values = getattr(module, ident("_P_", base, i))
         prm = program.params[base]
         if int(key) not in values:
             raise module.UnknownValue(f"{base} for {key}")
         return show(values[int(key)], prm.type)
     i = list(program.definitions).index(base)
-    const = _ident("_K_", base, i)
+    const = ident("_K_", base, i)
     if hasattr(module, const):
         return show(getattr(module, const), program.definitions[base].type)
-    return show(module._decide(getattr(module, _ident("_d_", base, i)), dict(case or {})),
+    return show(module._decide(getattr(module, ident("_d_", base, i)), dict(case or {})),
                 program.definitions[base].type)
 
 

@@ -10,7 +10,7 @@ import unicodedata
 from . import bounded, calcmain, fastpath, runtime, strict_json
 
 
-def _ident(prefix: str, name: str, _index: int = 0) -> str:
+def ident(prefix: str, name: str, _index: int = 0) -> str:
     """The generated module's private identifier for a policy name: prefix + name where Python keeps
     that name exactly as written (an identifier already in NFKC form: Python folds `Ａ` into `A`),
     else the prefix with its `_` turned into `x` and the name's UTF-8 in hex. Distinct names give

@@ -197,7 +197,7 @@ class CaseGenerator:
 
 def case_json(program: ir.Program, case: dict, facts=None) -> str:
     """A case as interface JSON, showing only the facts that matter (and differ from defaults)."""
-    from .evaluate import json_value
+    from .kinds import json_value
     out = {}
     for name, value in case.items():
         f = program.facts.get(name)
@@ -279,7 +279,7 @@ def _show(program, d, v) -> str:
     if v.__class__.__name__ == "Bounded":  # an unknown with bounds
         return str(v)
     from .runtime import output_value
-    from .backends.python import output_kind
+    from .kinds import output_kind
     out = output_value(output_kind(d.type), v)
     return json.dumps(out, ensure_ascii=False) if not isinstance(out, str) else out
 

@@ -69,11 +69,18 @@ def code(program):
     return _generate(program)[1]
 
 
-def filename(program) -> str:
-    return f"<yibao {program.document}>"
+def module(program):
+    """The generated calculator loaded as a module, once per program: the analyses and `yibao eval`
+    run the same code, stored in the cache the first time it is generated."""
+    loaded = program.__dict__.get("_generated")
+    if loaded is None:
+        from .backends.pyload import load
+        loaded = program.__dict__["_generated"] = load(program, code(program))
+    return loaded
 
 
 def _generate(program):
+    from .backends.pyload import filename
     from .backends.python import generate
     text = generate(program)
     compiled = compile(text, filename(program), "exec")

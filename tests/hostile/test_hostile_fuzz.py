@@ -19,7 +19,7 @@ from yibao.diagnostics import PolicyError
 from yibao.evaluate import Evaluator
 from yibao.backends.interpreter import Interpreter
 from yibao.policies import PolicySet
-from yibao.pynames import RESERVED, _ident, public_names
+from yibao.pynames import RESERVED, ident, public_names
 
 pytestmark = pytest.mark.fuzz
 FAST = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -157,7 +157,7 @@ ANY_NAME = st.text(min_size=1, max_size=12) | st.sampled_from(
 @given(st.lists(ANY_NAME, min_size=1, max_size=8, unique=True))
 def test_generated_identifiers_never_merge_or_shadow(names):
     for prefix in ("_d_", "_K_", "_P_", "_T_"):
-        idents = [_ident(prefix, n) for n in names]
+        idents = [ident(prefix, n) for n in names]
         assert len(set(idents)) == len(names)
         for i in idents:
             assert i.isidentifier() and unicodedata.normalize("NFKC", i) == i and not keyword.iskeyword(i)

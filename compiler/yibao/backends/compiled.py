@@ -15,9 +15,9 @@ class CompiledInterpreter(Interpreter):
     def __init__(self, program: ir.Program):
         super().__init__(program)
         module = program.__dict__.get("_generated")
-        if module is None:  # generated once per checked program, for every analysis
-            from ..evaluate import load_generated
-            module = program.__dict__["_generated"] = load_generated(program)
+        if module is None:  # generated once per checked program, for every analysis (the driver
+            from .pyload import load  # hands in the cached one: policies/warm.module)
+            module = program.__dict__["_generated"] = load(program)
         self.functions = {name: fn for name, (fn, _) in module.DECISIONS.items()}
         self.module = module  # it carries its own copy of the runtime's exceptions
 

@@ -7,6 +7,7 @@ from .. import ir
 from .. import runtime as rt
 from ..bounded import Bounded, _max, _min, _resolved
 from ..runtime import MissingFact, NoRuleApplies, UnknownValue
+from ..kinds import output_kind
 
 
 class Interpreter:
@@ -150,7 +151,6 @@ class Interpreter:
         if isinstance(e, ir.IfE):
             return self.eval_expr(e.then if self.eval_expr(e.cond, case, memo) else e.orelse, case, memo)
         if isinstance(e, ir.Outside):
-            from .python import output_kind
             rt._outside([p if isinstance(p, str) else (output_kind(p.type), lambda p=p: self.eval_expr(p, case, memo))
                          for p in e.parts])
         if isinstance(e, ir.Domains):  # the runtime's one definition of how domains combine

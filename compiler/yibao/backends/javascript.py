@@ -3,7 +3,7 @@
 The twin of backends/python.py: one function per decision, `evaluate(case, decisions)`, the same
 errors and messages, and a JSONL main under node. Money, whole numbers, days and months are BigInt
 (money in fen: never a float); a date is a day number; the runtime is backends/runtime.js, copied
-in. Strings from the policy reach the source only through _js_str (in code) or _comment (in
+in. Strings from the policy reach the source only through _js_str (in code) or comment (in
 comments), so no quote, newline or `</script>` in a policy can break or inject into the module or
 the page that inlines it.
 """
@@ -17,7 +17,8 @@ from fractions import Fraction
 from importlib import resources
 
 from .. import __version__, ir
-from .python import _comment as _py_comment, output_kind
+from ..kinds import output_kind
+from .common import comment as _py_comment
 
 _OPS = {"eq": "===", "ne": "!==", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
         "add": "+", "sub": "-", "mul": "*", "and": "&&", "or": "||"}
@@ -57,7 +58,7 @@ def _js_str(s: str) -> str:
     return "".join(out)
 
 
-def _comment(text) -> str:
+def comment(text) -> str:
     """Policy text for a `//` comment: one line, and nothing that could end a <script>."""
     return _py_comment(text).replace("<", "‹").replace(">", "›")
 
@@ -90,7 +91,7 @@ def public_names(decisions) -> dict[str, str]:
     return out
 
 
-def _refs(e):
+def refs(e):
     for x in ir.subexprs(e):
         if isinstance(x, ir.Ref):
             yield x.name
@@ -141,7 +142,7 @@ class _Generator:
         entry = {"definition": ir.public_name(definition), "rule": rule, "document": document}
         if citation is not None:
             entry.update(clause=citation.clause, quote=citation.quote)
-        reads = [] if value is None else list(dict.fromkeys(self.p.domains.get(r, r) for r in _refs(value)))
+        reads = [] if value is None else list(dict.fromkeys(self.p.domains.get(r, r) for r in refs(value)))
         fields = [f"{k}: {_js_str(v)}" for k, v in entry.items()]
         self.cites.append("{" + ", ".join(fields + [f"reads: [{', '.join(map(_js_str, reads))}]"]) + "}")
         return len(self.cites) - 1
@@ -212,20 +213,20 @@ class _Generator:
     # ---- definitions ----
     def function(self, d: ir.Definition) -> list[str]:
         key = _js_str(d.name)
-        lines = [f"// {_comment(d.description or d.name)} — {d.kind} {_comment(d.name)}",
+        lines = [f"// {comment(d.description or d.name)} — {d.kind} {comment(d.name)}",
                  f"function {self.funcs[d.name]}(c) {{",
                  f"  let v = c.m.get({key});",
                  "  if (v !== undefined) return v;"]
         if d.expr is not None:
             step = self.cite(d.name, d.name, d.citation, d.document, d.expr)
             if d.citation:
-                lines.append(f"  // §{_comment(d.citation.clause)} “{_comment(d.citation.quote)}”")
+                lines.append(f"  // §{comment(d.citation.clause)} “{comment(d.citation.quote)}”")
             lines += [f"  _fire(c, {key}, {step});", f"  v = {self.expr(d.expr)};"]
         elif d.rules is not None:
             first, closed = True, False
             for r in d.rules:
                 step = self.cite(d.name, r.id, r.citation, r.document, r.value)
-                cite = f"  // {_comment(r.id)}" + (f" · §{_comment(r.citation.clause)} “{_comment(r.citation.quote)}”"
+                cite = f"  // {comment(r.id)}" + (f" · §{comment(r.citation.clause)} “{comment(r.citation.quote)}”"
                                                    if r.citation else "")
                 head = "{" if r.guard is None and first else "} else {" if r.guard is None else \
                     f"{'if' if first else '} else if'} ({self.expr(r.guard)}) {{"
@@ -261,7 +262,7 @@ class _Generator:
                     conds.append(f"k{i}.has({_code(next(iter(cell)))})" if len(cell) == 1 else f"_overlaps({self.literal(cell)}, k{i})")
             cond = " && ".join(conds) or "true"
             step = self.cite(d.name, row.id, row.citation, row.document, row.value)
-            cite = f"  // §{_comment(row.citation.clause)} “{_comment(row.citation.quote)}”" if row.citation else ""
+            cite = f"  // §{comment(row.citation.clause)} “{comment(row.citation.quote)}”" if row.citation else ""
             value = self.expr(row.value)
             if t.hit == "best":
                 lines += [f"  if ({cond}) {{{cite}", f"    const x = {value};",
@@ -297,14 +298,14 @@ class _Generator:
         for name, prm in p.params.items():
             values = sorted((y, v) for y, v in prm.values.items() if not isinstance(v, ir.Unknown))
             entries = ", ".join(f"[{y}n, {self.literal(v, prm.type)}]" for y, v in values)
-            params.append(f"const {self.params[name]} = new Map([{entries}]);  // {_comment(prm.description or name)}")
+            params.append(f"const {self.params[name]} = new Map([{entries}]);  // {comment(prm.description or name)}")
         interface = self.interface(module)
         export = "export " if module else ""
-        head = [f"// Generated by yibao {__version__} from {_comment(p.document)}. Do not edit: change the policy",
+        head = [f"// Generated by yibao {__version__} from {comment(p.document)}. Do not edit: change the policy",
                 "// and run `yibao compile --target js` again. No dependencies: node ≥ 20 or a browser.",
                 "" if module else "// (inlined in a calculator page: no exports, no main)",
                 runtime_source().strip(), "",
-                f"// ==== {_comment(p.document)} ====",
+                f"// ==== {comment(p.document)} ====",
                 f"{export}const DOCUMENT = {_js_str(p.document)};",
                 f"{export}const TITLE = {_js_str(p.title) if p.title is not None else 'null'};",
                 f"{export}const COVERAGE_YEAR = {p.coverage};",
@@ -339,7 +340,7 @@ class _Generator:
         for k in p.constraints:
             out += ["  try {",
                     f"    if ({self.expr(k.when)}) throw new CaseError({_js_str(', '.join(k.facts))}, {_js_str(k.because)});"
-                    f"  // {_comment(k.name)}",
+                    f"  // {comment(k.name)}",
                     "  } catch (e) {", "    if (!(e instanceof Undecidable)) throw e;", "  }"]
         out += ["  c.m = new Map();  // the constraints' reads are not the decisions' memo", "  return c;", "}", "",
                 "// decision → [function, output kind]", f"{export}const DECISIONS = new Map(["]
@@ -404,7 +405,7 @@ class _Generator:
         for name in p.decisions:
             d = p.definitions[name]
             out += ["",
-                    f"// {_comment(d.description or name)}: one case → the decision in its JSON form (throws Undecidable).",
+                    f"// {comment(d.description or name)}: one case → the decision in its JSON form (throws Undecidable).",
                     f"{export}function {public[name]}(raw) {{",
                     f"  return evaluate(raw, [{_js_str(name)}])[{_js_str(name)}];",
                     "}"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 
 from .. import ir
-from .python import _NOT_STATIC, _comment, _ident, output_kind
+from ..kinds import output_kind
+from ..pynames import ident
+from .common import NOT_STATIC, comment
 
 _NONE = -(2 ** 62)  # a folded table's "no row matches"
 _UNKNOWN = object()  # a folded table's entry the notice leaves unknown
@@ -50,7 +52,7 @@ class TableGen:
                 else:
                     conds.append(f"((k{i} & {bits}) != 0)")
             cond = " & ".join(conds) or "_T"
-            cite = f"  # §{_comment(row.citation.clause)} “{_comment(row.citation.quote)}”" if row.citation else ""
+            cite = f"  # §{comment(row.citation.clause)} “{comment(row.citation.quote)}”" if row.citation else ""
             x, xok = self.expr(row.value)
             lines.append(f"    m = {cond}{cite}")
             if t.hit == "best":
@@ -89,7 +91,7 @@ class TableGen:
                 values.append(_UNKNOWN)  # an entry the notice leaves unknown: its row, matched, is undecided
                 continue
             v = row.value.value if isinstance(row.value, ir.Const) else self.fold(row.value)
-            if v is _NOT_STATIC or not isinstance(v, int) or isinstance(v, bool):
+            if v is NOT_STATIC or not isinstance(v, int) or isinstance(v, bool):
                 return None
             values.append(v)
         eq = [i for i, k in enumerate(t.keys) if k.mode == "eq"]
@@ -125,13 +127,13 @@ class TableGen:
             cells = [pick(hits(code, False)) for code in m_codes]
             by_member.append([v for v, _ in cells])
             by_member_unk.append([u for _, u in cells])
-        var = _ident("_T_", d.name, len(self.tables))
+        var = ident("_T_", d.name, len(self.tables))
         unknown = any(always_unk) or any(map(any, by_member_unk))
         always_at = len(self.tables)
-        self.tables.append(f"{var}_ALWAYS = np.array({always!r}, dtype=np.int64)  # {_comment(d.name)}")
+        self.tables.append(f"{var}_ALWAYS = np.array({always!r}, dtype=np.int64)  # {comment(d.name)}")
         if unknown:
             self.tables.append(f"{var}_ALWAYS_UNK = np.array({always_unk!r}, dtype=bool)")
-        lines = [f"    # the rows of `{_comment(d.name)}` folded into {var}_* ({t.hit} hit)"]
+        lines = [f"    # the rows of `{comment(d.name)}` folded into {var}_* ({t.hit} hit)"]
         key_oks = []
         index = "0"
         stride = 1
@@ -147,12 +149,12 @@ class TableGen:
         baked = None
         if t.default is not None and (m is None or dense):
             folded = t.default.value if isinstance(t.default, ir.Const) else self.fold(t.default)
-            if isinstance(folded, int) and not isinstance(folded, bool) and folded is not _NOT_STATIC:
+            if isinstance(folded, int) and not isinstance(folded, bool) and folded is not NOT_STATIC:
                 baked = folded
         if m is None:
             if baked is not None:
                 always = [baked if v == _NONE else v for v in always]
-                self.tables[always_at] = f"{var}_ALWAYS = np.array({always!r}, dtype=np.int64)  # {_comment(d.name)}"
+                self.tables[always_at] = f"{var}_ALWAYS = np.array({always!r}, dtype=np.int64)  # {comment(d.name)}"
             lines.append(f"    v = {var}_ALWAYS[combo]")
             if unknown:
                 lines.append(f"    u = {var}_ALWAYS_UNK[combo]")

@@ -17,7 +17,8 @@ import tokenize
 
 from .. import ir
 from ..runtime import output_value
-from .pycommon import _comment, output_kind
+from ..kinds import output_kind
+from .common import comment
 
 _TEMPS = {"v", "x", "w", "u", "exc"}
 
@@ -77,7 +78,7 @@ def result_json(g, targets: dict) -> list[str]:
             "        except Exception:  # noqa: BLE001", f"            v = _ask({general}, c)"]
         encode = {"money": "(_MONEY_JSON.get(v) or _money_json(v))", "date": "(_DATE_JSON.get(v) or _date_json(v))",
                   "enum": "(_ENUM_JSON.get(v) or _value_json('enum', v))"}.get(kind, f"_value_json({kind!r}, v)")
-        out.append(f"    # {_comment(name)}")
+        out.append(f"    # {comment(name)}")
         if deps:  # what it reads, computed ahead: a failure here may be one lazy evaluation never meets
             out += ["    try:"] + [x for lines in deps for x in lines] + [
                 "    except Exception:  # noqa: BLE001", f"        v = _ask({general}, c)", "    else:"] + own
@@ -146,4 +147,4 @@ def _inline(g, d: ir.Definition, local: str, n: int) -> list[str]:
     lines = text.splitlines()
     for (row, col), end, new in reversed(rename):
         lines[row - 1] = lines[row - 1][:col] + new + lines[row - 1][end:]
-    return [f"        # {_comment(d.name)}"] + ["        " + line for line in lines]
+    return [f"        # {comment(d.name)}"] + ["        " + line for line in lines]

@@ -5,7 +5,8 @@ module's own command line stream a roll through. The command line itself is calc
 from __future__ import annotations
 
 from ..pynames import public_names
-from .pycommon import _comment, fact_spec, output_kind
+from ..kinds import fact_spec, output_kind
+from .common import comment
 from .pyfused import result_json
 
 
@@ -25,7 +26,7 @@ def interface(g) -> list[str]:
             '    """The policy\'s constraints on decoded facts (facts that contradict each other): CaseError."""']
     for k in p.constraints:
         out += ["    try:", f"        bad = {g.expr(k.when)}", "    except (KeyError, Undecidable):",
-                "        bad = False", "    if bad:  # " + _comment(k.name),
+                "        bad = False", "    if bad:  # " + comment(k.name),
                 f"        raise CaseError({', '.join(k.facts)!r}, {k.because!r})"]
     out += ["    return c", "", "",
             "def decode(case):",
@@ -99,7 +100,7 @@ def interface(g) -> list[str]:
         d = p.definitions[name]
         out += ["",
                 f"def {public[name]}(case):",
-                f"    {(_comment(d.description or name) + ': a case (dict) → the decision (Decimal for money, date for dates).')!r}",
+                f"    {(comment(d.description or name) + ': a case (dict) → the decision (Decimal for money, date for dates).')!r}",
                 f"    fn, kind = DECISIONS[{name!r}]",
                 "    return _python_value(kind, _decide(fn, decode(case)))",
                 ""]

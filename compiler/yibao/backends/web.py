@@ -15,7 +15,7 @@ from importlib import resources
 
 from .. import ir
 from .javascript import generate
-from .python import output_kind
+from ..kinds import output_kind
 
 _KIND_HINT = {"money": "元，如 342.00", "int": "整数", "count": "整数，≥ 0"}
 

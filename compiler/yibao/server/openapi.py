@@ -6,7 +6,7 @@ case schema and decision names and a fuzzer draws cases that fit it; the schemas
 from __future__ import annotations
 
 from .. import ir
-from ..backends.python import output_kind
+from ..kinds import output_kind
 from ..cases import case_schema
 from .registry import Catalog, Notice
 

@@ -26,7 +26,7 @@ def _show(program: ir.Program, t, v) -> str:
     if v is None:
         return None
     from ..runtime import output_value
-    from ..backends.python import output_kind
+    from ..kinds import output_kind
     try:
         out = output_value(output_kind(t), v)
     except Exception:  # noqa: BLE001 - a value the output kinds do not know (a rate, a set)

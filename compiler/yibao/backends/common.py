@@ -1,0 +1,31 @@
+"""What the code generators share: safe comments, and which expressions fold at generation."""
+from __future__ import annotations
+
+from .. import ir
+
+
+def comment(text: str) -> str:
+    """Policy text for a `#` comment: one line, anything unprintable (a NUL, a lone surrogate) escaped."""
+    text = " ".join(str(text).split())
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    return text
+
+
+NOT_STATIC = object()
+
+
+def refs(e):
+    if isinstance(e, ir.Ref):
+        yield e.name
+    for x in ir.children(e):
+        yield from refs(x)
+
+
+def static(e, consts) -> bool:
+    """Reads no fact and no definition that is not a constant."""
+    if isinstance(e, (ir.Fact, ir.Given, ir.Unknown, ir.Outside, ir.Domains)):
+        return False
+    if isinstance(e, ir.Ref) and e.name not in consts:
+        return False
+    return all(static(x, consts) for x in ir.children(e))
