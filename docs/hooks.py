@@ -45,7 +45,7 @@ PLACEHOLDERS = {
 def policy_pages() -> list[tuple[str, Path]]:
     """(page path, policy file) for every policy, notices first then libraries, ASCII names."""
     from yibao.from_tree import parse_module
-    from yibao.source import SourceFile
+    from yibao.base.source import SourceFile
 
     notices, libraries = [], []
     for path in sorted(POLICIES.rglob("*.policy")):
@@ -63,7 +63,7 @@ def policy_pages() -> list[tuple[str, Path]]:
 def _label(path: Path) -> str:
     """The nav label: the document number (or library name) from the file, else the stem."""
     from yibao.from_tree import parse_module
-    from yibao.source import SourceFile
+    from yibao.base.source import SourceFile
     try:
         m = parse_module(SourceFile.read(path))
         if m.header:
@@ -222,7 +222,7 @@ class _Context(Conformance):
         text = POLICIES / "texts" / f"{module.header.document}.txt"
         if not text.is_file():
             return self.notice_page(page, module, rel)
-        from yibao.source import SourceFile
+        from yibao.base.source import SourceFile
         self.marks = notice_text.Marks(SourceFile.read(text).text)
         self.marks_document = module.header.document
         try:

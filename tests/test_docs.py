@@ -91,9 +91,9 @@ def test_the_docs_have_yibao_blocks():
 
 @pytest.mark.parametrize("page,body", list(_blocks()))
 def test_block_compiles(page: Path, body: str, tmp_path: Path):
-    from yibao.diagnostics import PolicyError
+    from yibao.base.diagnostics import PolicyError
     from yibao.from_tree import parse_module
-    from yibao.source import SourceFile
+    from yibao.base.source import SourceFile
 
     first = body.lstrip().splitlines()[0] if body.strip() else ""
     if first.startswith("# fragment"):
@@ -155,7 +155,7 @@ def test_every_error_code_the_checker_emits_has_a_section_in_the_error_reference
 
 def test_the_error_reference_titles_are_the_code_table_s():
     """SARIF's rule descriptions (codes.py) and the sections they link to name each code alike."""
-    from yibao import codes
+    from yibao.base import codes
     text = (DOCS / "errors.md").read_text(encoding="utf-8")
     titles = dict(re.findall(r"^### ([EW]\d{3}): (.*) \{#[ew]\d{3}\}$", text, re.M))
     assert titles.keys() == codes.CODES.keys()

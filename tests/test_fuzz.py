@@ -6,7 +6,7 @@ import shutil
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import POLICIES
-from yibao.diagnostics import PolicyError
+from yibao.base.diagnostics import PolicyError
 from yibao.policies import PolicySet
 
 SOURCE = (POLICIES / "chongqing-2024.policy").read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import HEADER, check, codes
-from yibao.diagnostics import PolicyError
+from yibao.base.diagnostics import PolicyError
 from yibao.from_tree import parse_text
 from yibao.printer import print_module
 from yibao.backends.python import generate

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import POLICIES
 from yibao import ast as A
-from yibao.diagnostics import PolicyError
+from yibao.base.diagnostics import PolicyError
 from yibao.from_tree import parse_text
 
 

@@ -140,7 +140,7 @@ def test_junit_strict_fails_on_warnings(capsys, dead):
 
 
 def test_sarif_has_one_rule_per_code_with_help_into_the_error_reference(capsys, broken):
-    from yibao import codes
+    from yibao.base import codes
     _, out, _ = run(capsys, "--policies", str(broken), "check", "--format", "sarif")
     run_ = json.loads(out)["runs"][0]
     rules = run_["tool"]["driver"]["rules"]
@@ -157,7 +157,7 @@ def test_sarif_has_one_rule_per_code_with_help_into_the_error_reference(capsys, 
 
 def test_every_code_the_compiler_reports_has_a_description():
     import re
-    from yibao import codes
+    from yibao.base import codes
     source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "compiler" / "yibao").rglob("*.py"))
     used = set(re.findall(r'"([EW]\d{3})"', source))
     assert used and used <= set(codes.CODES), used - set(codes.CODES)

@@ -42,7 +42,7 @@ def test_a_policy_set_that_reads_buffers_is_neither_indexed_nor_cached(tmp_path,
     the cache keys hash) do not describe it, so every file is read and nothing comes from the cache."""
     from yibao import checked, warm
     from yibao.policies import PolicySet
-    from yibao.source import SourceFile
+    from yibao.base.source import SourceFile
 
     class Buffers(PolicySet):
         def _source(self, path):

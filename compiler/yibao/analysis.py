@@ -11,7 +11,7 @@ import itertools
 import json
 
 from . import ir
-from .diagnostics import Diagnostic
+from .base.diagnostics import Diagnostic
 
 
 def analyze(program: ir.Program) -> list[Diagnostic]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 
 from . import ir
-from .errors import BAD_INPUT, OK, Fail
+from .base.exits import BAD_INPUT, OK, Fail
 from .rollfacts import FactColumns, valid_rows
 from .rollout import ResultColumns, errors_columns
 from .rolls import BATCH_ROWS, ResultWriter, need_pyarrow, read_roll, roll_rows

@@ -17,7 +17,7 @@ from . import inherit as _inherit
 from .headers import header_facts
 from . import ir
 from .citations import check_support
-from .diagnostics import Diagnostic, did_you_mean
+from .base.diagnostics import Diagnostic, did_you_mean
 from .lookalikes import lookalike_diagnostics
 from .ir import ANY, DATE, enum_t, set_t, show_type
 from .texts import NoticeTexts

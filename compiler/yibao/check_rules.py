@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from . import ast as A
 from . import ir
-from .diagnostics import did_you_mean
+from .base.diagnostics import did_you_mean
 from .ir import ANY, BOOL, ORDERED, show_type
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import __version__
 from .backends.targets import TARGETS
-from .errors import BAD_INPUT, BROKEN_PIPE, INTERNAL_ERROR, INTERRUPTED, OK, OUTPUT_ERROR, POLICY_ERROR, Fail
+from .base.exits import BAD_INPUT, BROKEN_PIPE, INTERNAL_ERROR, INTERRUPTED, OK, OUTPUT_ERROR, POLICY_ERROR, Fail
 from .policies import default_directory, load_calculator, load_notice, policy_set
 
 
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         _say("internal error: nested too deeply (please report the policy or case)")
         return INTERNAL_ERROR
     except Exception as exc:  # a bug: one line, not a traceback, and not mistaken for bad input
-        from .diagnostics import PolicyError  # (not imported before: a warm eval never needs it)
+        from .base.diagnostics import PolicyError  # (not imported before: a warm eval never needs it)
         if isinstance(exc, PolicyError):
             for d in exc.diagnostics:
                 print(d.render(), file=sys.stderr)

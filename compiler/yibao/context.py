@@ -11,7 +11,7 @@ import dataclasses
 from pathlib import Path
 
 from . import ast as A
-from .diagnostics import Diagnostic
+from .base.diagnostics import Diagnostic
 
 
 def _key(d: Diagnostic):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import BAD_INPUT, Fail
+from .base.exits import BAD_INPUT, Fail
 
 _LOADED: dict = {}  # (policies, notice, wanted) → RollEvaluator, once per worker process
 

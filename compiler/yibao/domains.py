@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from . import ir
-from .diagnostics import did_you_mean
+from .base.diagnostics import did_you_mean
 from .ir import BOOL
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

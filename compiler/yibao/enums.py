@@ -44,7 +44,7 @@ def build(env, ns) -> dict[str, ir.EnumInfo]:
     for name, extensions in ns.enum_extensions.items():
         if name not in enums:
             for item, _ in extensions:
-                from .diagnostics import did_you_mean
+                from .base.diagnostics import did_you_mean
                 c.error("E221", f"`extend enum {name}`: no enumeration named `{name}` is in scope", item.span,
                         "nothing to extend", hint=did_you_mean(name, enums))
             continue

@@ -5,7 +5,7 @@ import json
 import sys
 
 from . import strict_json
-from .errors import BAD_INPUT, OK, UNDECIDABLE, Fail
+from .base.exits import BAD_INPUT, OK, UNDECIDABLE, Fail
 from .runtime import CaseError, output_value
 
 TYPE_CHECKING = False  # (typing itself is not imported: a warm `yibao eval` never needs it)

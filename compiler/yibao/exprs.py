@@ -11,7 +11,7 @@ from . import ast as A
 from . import bounds as _bounds
 from . import inherit as _inherit
 from . import ir
-from .diagnostics import did_you_mean
+from .base.diagnostics import did_you_mean
 from .ir import (ANY, BOOL, DATE, DAYS, INT, MONEY, MONTHS, ORDERED, RATE, TEXT, enum_t, set_t, show_type)
 from .limits import MAX_EVAL_DEPTH
 from .units import UNIT_TYPES, number_value, op_hint, unify

@@ -12,7 +12,7 @@ import dataclasses
 
 from . import ast as A
 from . import ir
-from .diagnostics import did_you_mean
+from .base.diagnostics import did_you_mean
 
 
 def remember(ns, parent) -> None:

@@ -19,7 +19,7 @@ import random
 
 from . import ir
 from . import runtime as rt
-from .diagnostics import Diagnostic
+from .base.diagnostics import Diagnostic
 from .backends.interpreter import Interpreter
 from .casespace import engine, firsts
 from .casefacts import consistent

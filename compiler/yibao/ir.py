@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .ast import Citation
-from .source import Span
+from .base.source import Span
 
 # ---- types ---------------------------------------------------------------------
 MONEY, INT, RATE, DATE, DAYS, MONTHS, BOOL, TEXT, ANY = (

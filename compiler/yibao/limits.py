@@ -9,7 +9,7 @@ depth gets its diagnostic rather than a RecursionError.
 from __future__ import annotations
 
 from . import ir
-from .diagnostics import Diagnostic
+from .base.diagnostics import Diagnostic
 
 # The policies here reach 12. A reference interpreter spends about three Python frames per level,
 # and Python allows 1000, less what the caller already uses.

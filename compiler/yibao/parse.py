@@ -8,9 +8,9 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from . import slips
-from .cache import private_cache_dir
-from .diagnostics import Diagnostic, PolicyError
-from .source import SourceFile, Span, UnreadableSource
+from .base.cache import private_cache_dir
+from .base.diagnostics import Diagnostic, PolicyError
+from .base.source import SourceFile, Span, UnreadableSource
 
 # Token names as a person would say them.
 _TOKEN_WORDS = {

@@ -9,7 +9,7 @@ import os
 import re
 from pathlib import Path
 
-from .errors import BAD_INPUT, Fail
+from .base.exits import BAD_INPUT, Fail
 from .sources import SourceIndex
 
 TYPE_CHECKING = False  # (typing itself is not imported: a warm `yibao eval` never needs it)
@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from . import ast as A
     from . import ir
     from .check import Checker, Namespace
-    from .diagnostics import Diagnostic, PolicyError
-    from .source import SourceFile
+    from .base.diagnostics import Diagnostic, PolicyError
+    from .base.source import SourceFile
 
 # the document number of a notice file that does not parse, so a child can say what is wrong with it
 _NOTICE_HEADER = re.compile(r"^\s*notice\s+([^\W\d_]+〔\d{4}〕\d+号)", re.MULTILINE)
@@ -102,7 +102,7 @@ class PolicySet:
     texts = property(lambda self: self._read_files() or self._texts)
 
     def _read(self, path: Path):
-        from .diagnostics import PolicyError
+        from .base.diagnostics import PolicyError
         key = str(path)
         try:
             file = self._source(path)
@@ -156,7 +156,7 @@ class PolicySet:
             self._read_files()
             self._read(p)
             return str(p)
-        from .diagnostics import did_you_mean
+        from .base.diagnostics import did_you_mean
         hint = did_you_mean(notice, self.notices)
         raise ValueError(f"no policy for notice {notice}" + (f"; {hint}" if hint else "")
                          + f" (known: {', '.join(sorted(self.notices)) or 'none'} in {self.directory})")
@@ -184,7 +184,7 @@ class PolicySet:
         return program, diags
 
     def load(self, notice: str) -> ir.Program:
-        from .diagnostics import PolicyError
+        from .base.diagnostics import PolicyError
         program, diags = self.check(notice)
         if program is None:
             raise PolicyError(diags)
@@ -294,7 +294,7 @@ def load_calculator(ps: PolicySet, notice: str):
 
 
 def _load(ps: PolicySet, notice: str):
-    from .diagnostics import PolicyError
+    from .base.diagnostics import PolicyError
     try:
         path = ps.resolve(notice)
     except ValueError as exc:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import __version__, codes
-from .diagnostics import Diagnostic
+from . import __version__
+from .base import codes
+from .base.diagnostics import Diagnostic
 from .policies import PolicySet
 
 

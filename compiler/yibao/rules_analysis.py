@@ -22,7 +22,7 @@ import json
 
 from . import ir
 from . import runtime as rt
-from .diagnostics import Diagnostic
+from .base.diagnostics import Diagnostic
 from .backends.interpreter import Interpreter
 from .casefacts import ABSENT, consistent
 from .ir import facts_read

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-MAX_SOURCE_BYTES = 1_000_000  # a policy or a notice's text (the largest policy here is ≈14 kB)
+from .base.source import MAX_SOURCE_BYTES
+
 
 # Generous on purpose: a `use` or `library` word anywhere (a comment, a note) only adds a file to
 # parse and hash; a missed one would leave a needed file out, so nothing is anchored but the header.

@@ -12,7 +12,7 @@ import dataclasses
 import re
 
 from . import ast as A
-from .diagnostics import Diagnostic
+from .base.diagnostics import Diagnostic
 
 NOTICE_FACTS = {"issue_date", "print_date", "coverage_year"}
 _YEAR = re.compile(r"\d{4}\s*年")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import marshal
 
-from . import cache
+from .base import cache
 
 _KIND = "calculator"
 

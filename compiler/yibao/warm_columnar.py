@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import marshal
 
-from . import cache
+from .base import cache
 
 _KIND = "columnar"
 

@@ -15,7 +15,7 @@ from conftest import POLICIES, evaluator, program
 from helpers import HEADER, scratch
 from hostile import CITE, CQ2024, budget, decision
 from yibao import bounded, runtime, strict_json
-from yibao.diagnostics import PolicyError
+from yibao.base.diagnostics import PolicyError
 from yibao.evaluate import Evaluator
 from yibao.backends.interpreter import Interpreter
 from yibao.policies import PolicySet

@@ -22,8 +22,8 @@ from starlette.routing import Route
 
 from .. import __version__ as _version
 from .. import strict_json
-from ..diagnostics import did_you_mean
-from ..errors import BAD_INPUT, Fail
+from ..base.diagnostics import did_you_mean
+from ..base.exits import BAD_INPUT, Fail
 from .registry import Catalog, Notice, describe
 from .openapi import document
 

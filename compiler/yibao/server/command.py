@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import BAD_INPUT, OK, Fail
+from ..base.exits import BAD_INPUT, OK, Fail
 
 
 def add_parser(sub) -> None:

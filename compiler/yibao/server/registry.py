@@ -10,8 +10,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import PolicyError
-from ..errors import Fail
+from ..base.diagnostics import PolicyError
+from ..base.exits import Fail
 from ..evaluate import Evaluator
 from ..ir import Program
 from ..policies import load_notice, policy_set

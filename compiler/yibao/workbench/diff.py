@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .. import ir
-from ..errors import BAD_INPUT, OUTPUT_ERROR, Fail
+from ..base.exits import BAD_INPUT, OUTPUT_ERROR, Fail
 from ..evaluate import Evaluator
 from .diff_definitions import compare_definitions, compare_params
 

@@ -10,7 +10,7 @@ import warnings
 from decimal import Decimal
 from pathlib import Path
 
-from ..errors import BAD_INPUT, OUTPUT_ERROR, Fail
+from ..base.exits import BAD_INPUT, OUTPUT_ERROR, Fail
 from .labels import Labels
 
 PER_DECISION = 5  # the biggest groups of each money decision

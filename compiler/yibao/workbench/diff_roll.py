@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import ir
 from .. import runtime as rt
 from .. import strict_json
-from ..errors import BAD_INPUT, Fail
+from ..base.exits import BAD_INPUT, Fail
 from ..evaluate import Evaluator
 from .diff_values import DAYS, Decider, compared, delta, same, show
 from .years import HOW, date_facts, shift_raw

@@ -32,7 +32,7 @@ def add_parser(sub):
 
 
 def cmd_new(args) -> int:
-    from ..errors import OK
+    from ..base.exits import OK
     from ..policies import load_notice, policy_set
     ps = policy_set(args.policies)
     program = load_notice(ps, args.source)

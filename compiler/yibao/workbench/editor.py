@@ -12,10 +12,10 @@ from pathlib import Path
 
 from .. import ast as A
 from ..check import Checker, Decl, Namespace
-from ..diagnostics import Diagnostic, PolicyError
+from ..base.diagnostics import Diagnostic, PolicyError
 from ..from_tree import parse_module
 from ..policies import PolicySet, default_directory
-from ..source import SourceFile, Span
+from ..base.source import SourceFile, Span
 from ..texts import squeeze
 
 _WORD = re.compile(r"[^\W\d_]+〔\d{4}〕\d+号|[^\W\d]\w*")

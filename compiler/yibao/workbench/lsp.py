@@ -13,8 +13,9 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .. import __version__, codes
-from ..errors import BAD_INPUT, Fail, OK
+from .. import __version__
+from ..base import codes
+from ..base.exits import BAD_INPUT, Fail, OK
 from . import editor
 
 DEBOUNCE = 0.25  # seconds of quiet typing before a check

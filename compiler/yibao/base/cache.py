@@ -19,7 +19,7 @@ import stat
 import sys
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
 
 _MAGIC = b"yibao-cache 1\n"
 _KEEP = 256  # entries; older ones are removed when a new one is written
