@@ -14,7 +14,7 @@ def parts(program, path, repeat):
     lines, the JSON scan and decoding (_line_case), deciding and writing the text (fused: the
     decisions' members and the line), the whole path with its caches, and the write; and how the
     caches answer."""
-    from yibao import strict_json
+    from yibao.runtime import strict_json
     from yibao.evaluate import load_generated
     mod = load_generated(program)
     data = path.read_bytes()

@@ -39,7 +39,7 @@ class Conformance:
         from yibao import named
         from yibao.evaluate import Evaluator
         from yibao.backends.interpreter import Interpreter
-        from yibao.runtime import Undecidable, output_value
+        from yibao.runtime.core import Undecidable, output_value
         from yibao.backends.python import output_kind
         try:
             program = self.ps.load(doc)

@@ -430,7 +430,7 @@ class _Context(Conformance):
 
     def param_values(self, name: str) -> dict:
         """year → the checked value of a parameter, from the first notice that checks and sees it."""
-        from yibao.runtime import money_out
+        from yibao.runtime.core import money_out
         from yibao import ir
         for doc in self.page_of_doc:
             try:

@@ -11,7 +11,7 @@ from yibao.from_tree import parse_text
 from yibao.backends.interpreter import Interpreter
 from yibao.policies import PolicySet
 from yibao.printer import print_module
-from yibao.runtime import Undecidable
+from yibao.runtime.core import Undecidable
 
 TEXT = "一、连续参保满4年后，每连续参保1年，提高大病保险最高支付限额，每次提高限额不低于1000元，累计提高总额不超过原封顶线的20%。"
 DRAFT = """

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from yibao import ir
-from yibao import runtime as rt
+from yibao.runtime import core as rt
 from yibao.backends.compiled import CompiledInterpreter
 from yibao.casespace import Engine
 from yibao.invariants import _spaces_where, _year_dates

@@ -79,7 +79,7 @@ decision late : bool = payment_date > 截止 §一 "个人缴费标准为一档 
 decision contribution : money = 380 元 §一 "个人缴费标准为一档 380 元/人·年"
 """)
     from yibao.backends.interpreter import Interpreter
-    from yibao.runtime import UnknownValue
+    from yibao.runtime.core import UnknownValue
     import datetime as dt
     import pytest
     assert diags == []
@@ -113,7 +113,7 @@ let 居民一档标准 = 400 元 §一 "个人缴费标准为一档 400 元/人�
 
 def test_parameters_by_year_fold_derived_years_and_leave_missing_years_unknown(load):
     import pytest
-    from yibao.runtime import UnknownValue
+    from yibao.runtime.core import UnknownValue
     program = load("渝医保发〔2023〕24号")
     assert program.params["人均财政补助标准"].values == {2023: 64000, 2024: 67000, 2025: 70000}
     from yibao import ir

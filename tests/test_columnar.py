@@ -160,7 +160,7 @@ def test_grid_key_finds_each_rows_combination():
 
 def test_columnar_date_idioms_match_runtime():
     """plus_months / first_of_next_month / pct agree with the scalar runtime on awkward days."""
-    from yibao import runtime as rt
+    from yibao.runtime import core as rt
     ps, present = _policies()
     mod = to_numpy.load(ps.load(present[0]))
     days = np.arange(np.datetime64("2023-01-01"), np.datetime64("2025-01-01"))
@@ -176,7 +176,7 @@ def test_columnar_date_idioms_match_runtime():
 
 def test_columnar_per_day_idioms_on_long_columns():
     """The per-day tables behind first_of_next_month / plus_months (columns ≥ 4096), NaT kept."""
-    from yibao import runtime as rt
+    from yibao.runtime import core as rt
     ps, present = _policies()
     mod = to_numpy.load(ps.load(present[0]))
     rng = np.random.default_rng(1)

@@ -19,7 +19,7 @@ import yaml
 from conftest import ROOT, evaluator, program
 from yibao import named
 from yibao.backends.interpreter import Interpreter
-from yibao.runtime import Undecidable, output_value
+from yibao.runtime.core import Undecidable, output_value
 from yibao.kinds import output_kind
 
 CASES_DIR = ROOT / "conformance" / "cases"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import evaluator, program
 from test_properties import NOTICES, UNDECIDED, cases, interpreted
-from yibao import strict_json
+from yibao.runtime import strict_json
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

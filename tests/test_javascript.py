@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, program
 from test_properties import NOTICES, cases
-from yibao import strict_json
+from yibao.runtime import strict_json
 from yibao.backends.interpreter import Interpreter
 from yibao.backends.javascript import generate
 from yibao.evaluate import load_generated
-from yibao.runtime import Undecidable
+from yibao.runtime.core import Undecidable
 
 DRIVER = ROOT / "tests" / "js" / "driver.mjs"
 PER_NOTICE = 1000

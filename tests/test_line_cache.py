@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from conftest import evaluator
 from test_fused_path import general, odd_lines
 from test_properties import NOTICES, cases
-from yibao import strict_json
+from yibao.runtime import strict_json
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NOTICE = "九龙坡医保发〔2023〕46号"

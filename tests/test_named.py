@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT, evaluator, program
 from yibao import ir, named
-from yibao.runtime import Undecidable
+from yibao.runtime.core import Undecidable
 
 FY = "峰岩府发〔2023〕60号"
 SCHEMA = json.loads((ROOT / "conformance" / "schema.json").read_text(encoding="utf-8"))

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from conftest import evaluator, policy_set, program
 from yibao.backends.interpreter import Interpreter
-from yibao.runtime import Undecidable, output_value
+from yibao.runtime.core import Undecidable, output_value
 from yibao.kinds import output_kind
 
 NOTICES = sorted(policy_set().notices)

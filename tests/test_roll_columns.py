@@ -20,7 +20,7 @@ from test_rolls import PS, comparable, roll_cases, row_path  # noqa: E402
 from yibao import rolls  # noqa: E402
 from yibao.batch import RollEvaluator, eval_roll  # noqa: E402
 from yibao.rollout import ResultColumns  # noqa: E402
-from yibao.runtime import money_out  # noqa: E402
+from yibao.runtime.core import money_out  # noqa: E402
 
 NOTICE = "渝医保发〔2023〕24号"  # decides cesarean_benefit from a money fact
 

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from hypothesis import given, strategies as st
 
-from yibao.runtime import first_of_next_month, money_out, pct, plus_days, plus_months, year_end
+from yibao.runtime.core import first_of_next_month, money_out, pct, plus_days, plus_months, year_end
 
 D = dt.date
 

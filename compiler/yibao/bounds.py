@@ -9,7 +9,7 @@ from __future__ import annotations
 from . import ast as A
 from . import ir
 from .ir import ANY, DAYS, INT, MONEY, MONTHS, show_type
-from .bounded import Bounded
+from .runtime.bounded import Bounded
 from .units import UNIT_TYPES, number_value
 
 ORDERED_NUMBERS = {MONEY, INT, DAYS, MONTHS}

@@ -4,7 +4,7 @@ ir.facts_read.)"""
 from __future__ import annotations
 
 from . import ir
-from . import runtime as rt
+from .runtime import core as rt
 from .backends.interpreter import Interpreter
 
 class _Absent:

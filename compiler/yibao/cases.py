@@ -9,7 +9,7 @@ from __future__ import annotations
 import jsonschema
 
 from . import ir
-from .runtime import _DATE, MAX_INT, MAX_MONEY_YUAN, CaseError, _show, decode_case
+from .runtime.core import _DATE, MAX_INT, MAX_MONEY_YUAN, CaseError, _show, decode_case
 from .kinds import fact_spec
 
 # ASCII digits, not negative, below 10^15 yuan (runtime.MAX_MONEY_YUAN)

@@ -24,7 +24,7 @@ import operator
 import random
 
 from . import ir
-from . import runtime as rt
+from .runtime import core as rt
 from .backends.compiled import CompiledInterpreter
 from .casefacts import ABSENT, consistent
 from .ir import facts_read

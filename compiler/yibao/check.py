@@ -265,7 +265,7 @@ class _Env(RulesAndTables, ExprTyper):
     def constant(self, e: ir.Expr, span, quiet=False):
         """Fold an expression that needs no case; an Unknown stays unknown."""
         from .backends.interpreter import Interpreter
-        from .runtime import Undecidable, UnknownValue
+        from .runtime.core import Undecidable, UnknownValue
         if self.program is None:  # a fact's default, checked before any definition is
             if any(isinstance(x, (ir.Ref, ir.ParamAt)) for x in ir.subexprs(e)):
                 self.c.error("E302", "a fact's default is written out (a number, date, member or set), "

@@ -265,7 +265,7 @@ def _open(path: str):
 
 
 def _read_json(path: str):
-    from .strict_json import JSONError, read
+    from .runtime.strict_json import JSONError, read
     f = _open(path)
     try:
         return read(f)

@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 import sys
 
-from . import strict_json
+from .runtime import strict_json
 from .base.exits import BAD_INPUT, OK, UNDECIDABLE, Fail
-from .runtime import CaseError, output_value
+from .runtime.core import CaseError, output_value
 
 TYPE_CHECKING = False  # (typing itself is not imported: a warm `yibao eval` never needs it)
 if TYPE_CHECKING:

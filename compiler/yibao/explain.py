@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import ir
 from .backends.interpreter import Interpreter
-from .runtime import Undecidable
+from .runtime.core import Undecidable
 
 
 def explanation(program: ir.Program, case: dict, decisions: list[str]) -> dict:

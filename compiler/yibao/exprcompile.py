@@ -7,7 +7,7 @@ from __future__ import annotations
 from . import ir
 from .backends.interpreter import _OPS
 from .casefacts import ABSENT
-from .runtime import MissingFact
+from .runtime.core import MissingFact
 
 
 class Outcome:

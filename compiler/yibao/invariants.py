@@ -18,7 +18,7 @@ import json
 import random
 
 from . import ir
-from . import runtime as rt
+from .runtime import core as rt
 from .base.diagnostics import Diagnostic
 from .backends.interpreter import Interpreter
 from .casespace import engine, firsts

@@ -4,7 +4,7 @@ the backends, the analyses, the server and the front ends all read."""
 from __future__ import annotations
 
 from . import ir
-from .runtime import _ABSENT, output_value
+from .runtime.core import _ABSENT, output_value
 
 
 def output_kind(t) -> str:

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from . import ir
 from .backends.interpreter import Interpreter
-from .runtime import UnknownValue, money_out
+from .runtime.core import UnknownValue, money_out
 
 TOTAL_ROW = "合计"
 HEADER = ("issued", "printed", "coverage")
@@ -158,7 +158,7 @@ def mismatch(program: ir.Program, module, name: str, want, case: dict | None = N
 def known(program: ir.Program, module, name: str, case: dict | None = None) -> str | None:
     """Why a value the case says is unknown is known after all, in the checked program or the
     generated module; None when it is unknown in both."""
-    from .runtime import Undecidable
+    from .runtime.core import Undecidable
     try:
         return f"`{name}` should be unknown, the program gives {value(program, name, case)}"
     except Undecidable:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from . import strict_json
+from .runtime import strict_json
 from .base.exits import BAD_INPUT, Fail
 
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}

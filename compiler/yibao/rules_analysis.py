@@ -21,7 +21,7 @@ import itertools
 import json
 
 from . import ir
-from . import runtime as rt
+from .runtime import core as rt
 from .base.diagnostics import Diagnostic
 from .backends.interpreter import Interpreter
 from .casefacts import ABSENT, consistent
@@ -278,7 +278,7 @@ def _show(program, d, v) -> str:
         return "undecided"
     if v.__class__.__name__ == "Bounded":  # an unknown with bounds
         return str(v)
-    from .runtime import output_value
+    from .runtime.core import output_value
     from .kinds import output_kind
     out = output_value(output_kind(d.type), v)
     return json.dumps(out, ensure_ascii=False) if not isinstance(out, str) else out

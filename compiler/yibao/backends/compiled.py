@@ -5,7 +5,7 @@ shrinks and explains a counterexample with it)."""
 from __future__ import annotations
 
 from .. import ir
-from .. import runtime as rt
+from ..runtime import core as rt
 from .interpreter import Interpreter
 
 

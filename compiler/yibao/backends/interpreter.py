@@ -4,9 +4,9 @@ from __future__ import annotations
 
 
 from .. import ir
-from .. import runtime as rt
-from ..bounded import Bounded, _max, _min, _resolved
-from ..runtime import MissingFact, NoRuleApplies, UnknownValue
+from ..runtime import core as rt
+from ..runtime.bounded import Bounded, _max, _min, _resolved
+from ..runtime.core import MissingFact, NoRuleApplies, UnknownValue
 from ..kinds import output_kind
 
 

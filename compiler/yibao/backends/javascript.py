@@ -2,7 +2,7 @@
 
 The twin of backends/python.py: one function per decision, `evaluate(case, decisions)`, the same
 errors and messages, and a JSONL main under node. Money, whole numbers, days and months are BigInt
-(money in fen: never a float); a date is a day number; the runtime is backends/runtime.js, copied
+(money in fen: never a float); a date is a day number; the runtime is runtime/runtime.js, copied
 in. Strings from the policy reach the source only through _js_str (in code) or comment (in
 comments), so no quote, newline or `</script>` in a policy can break or inject into the module or
 the page that inlines it.
@@ -40,7 +40,7 @@ class Unsupported(ValueError):
 
 
 def runtime_source() -> str:
-    return resources.files("yibao.backends").joinpath("runtime.js").read_text(encoding="utf-8")
+    return resources.files("yibao.runtime").joinpath("runtime.js").read_text(encoding="utf-8")
 
 
 def _runtime_names() -> set[str]:

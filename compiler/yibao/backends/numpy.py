@@ -34,7 +34,7 @@ from fractions import Fraction
 
 from .. import __version__, ir
 from .interpreter import Interpreter
-from ..runtime import Undecidable
+from ..runtime.core import Undecidable
 from ..pynames import public_names
 from .numpy_runtime import _INTERFACE, _RUNTIME, BENCH_GROUPS, BENCH_IDENTITIES, bench_columns  # noqa: F401 (re-exported)
 from .numpy_grid import GridGen

@@ -16,7 +16,7 @@ import textwrap
 import tokenize
 
 from .. import ir
-from ..runtime import output_value
+from ..runtime.core import output_value
 from ..kinds import output_kind
 from .common import comment
 

@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from .. import __version__ as _version
-from .. import strict_json
+from ..runtime import strict_json
 from ..base.diagnostics import did_you_mean
 from ..base.exits import BAD_INPUT, Fail
 from .registry import Catalog, Notice, describe

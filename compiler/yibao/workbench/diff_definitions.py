@@ -25,7 +25,7 @@ def _cite(c, document) -> dict | None:
 def _show(program: ir.Program, t, v) -> str:
     if v is None:
         return None
-    from ..runtime import output_value
+    from ..runtime.core import output_value
     from ..kinds import output_kind
     try:
         out = output_value(output_kind(t), v)

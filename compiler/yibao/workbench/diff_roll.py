@@ -10,8 +10,8 @@ from collections import Counter
 from pathlib import Path
 
 from .. import ir
-from .. import runtime as rt
-from .. import strict_json
+from ..runtime import core as rt
+from ..runtime import strict_json
 from ..base.exits import BAD_INPUT, Fail
 from ..evaluate import Evaluator
 from .diff_values import DAYS, Decider, compared, delta, same, show

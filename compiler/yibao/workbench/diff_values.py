@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import runtime as rt
+from ..runtime import core as rt
 from ..evaluate import Evaluator
 from .years import day_shift, shift
 

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from .. import ir
-from .. import runtime as rt
+from ..runtime import core as rt
 
 HOW = ("dates move with the coverage year: each person's payment and birth dates are moved by {years} "
        "year(s) to the same month and day (Feb 29 → Feb 28); date decisions are compared against the old "

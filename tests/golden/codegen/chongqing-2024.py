@@ -20,7 +20,7 @@ Decisions: payment_window, fiscal_subsidy_standard, self_borne_fiscal_subsidy, c
 # and run `yibao compile` again. Standard library only.
 from __future__ import annotations
 
-# ==== runtime (yibao/runtime.py) ==================================================
+# ==== runtime (yibao/runtime/core.py) ==================================================
 """What evaluated policies need at run time: exact money, the date idioms, case decoding, errors.
 
 Standard library only: `yibao compile` copies this file into every standalone calculator, so the
@@ -406,7 +406,7 @@ def _python_value(kind: str, value):
         return _Decimal(money_out(value))
     return value
 
-# ==== strict_json (yibao/strict_json.py) ==================================================
+# ==== strict_json (yibao/runtime/strict_json.py) ==================================================
 """Strict JSON for cases: what a hostile line cannot use to crash a reader or change an answer.
 
 Standard library only: `yibao compile` copies this file into every standalone calculator, next to
@@ -628,7 +628,7 @@ def read(binary):
         raise JSONError(f"not UTF-8 text (byte {exc.start + 1})") from None
     return loads(text)
 
-# ==== fastpath (yibao/fastpath.py) ==================================================
+# ==== fastpath (yibao/runtime/fastpath.py) ==================================================
 """The fast path of a roll: the ordinary lines a roll is made of, read and written without the
 general machinery, with answers and text byte for byte those of the general path.
 
@@ -879,7 +879,7 @@ def _ask(fn, c):
     except (Undecidable, KeyError):
         return _M
 
-# ==== calcmain (yibao/calcmain.py) ==================================================
+# ==== calcmain (yibao/runtime/calcmain.py) ==================================================
 """The command line of a generated calculator: `python calc.py --help`.
 
 Standard library only: `yibao compile` copies this file into every standalone calculator, whose

@@ -9,7 +9,7 @@ import io
 import json
 import sys
 
-from .runtime import CaseError, Undecidable
+from .core import CaseError, Undecidable
 from .strict_json import MAX_TEXT_CHARS, JSONError, blocks, lines, loads
 
 _EPILOG = """\

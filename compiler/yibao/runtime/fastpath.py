@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import json as _json
 
-from .runtime import _ABSENT, MAX_INT, Undecidable, _date_in, _money_in, decode_case, money_out, output_value
+from .core import _ABSENT, MAX_INT, Undecidable, _date_in, _money_in, decode_case, money_out, output_value
 
 _M = object()  # no value; a generated module sets its own _M below this file, which _ask then returns
 

@@ -5,7 +5,7 @@ only when the notice has a bounded unknown, so every other calculator is unchang
 """
 from __future__ import annotations
 
-from .runtime import UnknownValue  # a generated module has its own, defined above this code
+from .core import UnknownValue  # a generated module has its own, defined above this code
 
 
 # A value the notice bounds but does not state. Arithmetic, min/max and comparisons keep the bounds;
