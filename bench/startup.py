@@ -69,7 +69,7 @@ def check_all(repeat: int = 3) -> dict:
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as tmp:
             env = _env(Path(tmp))
-            subprocess.run([sys.executable, "-c", "import yibao.parse as p; p.parser()"], env=env, check=True)
+            subprocess.run([sys.executable, "-c", "import yibao.language.parse as p; p.parser()"], env=env, check=True)
             cold.append(_time(argv, env))
     with tempfile.TemporaryDirectory() as tmp:
         warm = _runs(repeat, argv, _env(Path(tmp)))
@@ -119,7 +119,7 @@ def check_phases(repeat: int = 3) -> dict:
     for flags in [[]] * repeat + [["--profile"]]:
         with tempfile.TemporaryDirectory() as tmp:  # (each run its own cache: nothing generated is reused)
             env = _env(Path(tmp))
-            subprocess.run([sys.executable, "-c", "import yibao.parse as p; p.parser()"], env=env, check=True)
+            subprocess.run([sys.executable, "-c", "import yibao.language.parse as p; p.parser()"], env=env, check=True)
             out = subprocess.run([sys.executable, "-c", _PHASES, *flags], cwd=ROOT, env=env, check=True,
                                  capture_output=True, text=True).stdout
             runs.append(json.loads(out))

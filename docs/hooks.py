@@ -5,7 +5,7 @@
   by year, data with totals, and the notice's conformance cases run in-process with pass/fail;
 - `notices/index.md`, listing them; the nav entry `notices/index.md` grows one child per notice;
 - the CLI reference's `<!-- yibao:cli-help -->` marker, replaced by `yibao … --help` of every command;
-- `css/pygments.css`, the highlighting styles for ```yibao blocks (codehilite + yibao.lexer);
+- `css/pygments.css`, the highlighting styles for ```yibao blocks (codehilite + yibao.language.lexer);
 - beside a notice's declarations, the notice's text with every quoted passage marked (notice_text.py);
 - diagnostic codes in prose linked to the error reference, errors.md (reference_pages.py).
 The conformance tables are conformance_pages.py; table-cell escaping is markdown_cells.py.
@@ -44,7 +44,7 @@ PLACEHOLDERS = {
 # ---- which pages -----------------------------------------------------------------------
 def policy_pages() -> list[tuple[str, Path]]:
     """(page path, policy file) for every policy, notices first then libraries, ASCII names."""
-    from yibao.from_tree import parse_module
+    from yibao.language.from_tree import parse_module
     from yibao.base.source import SourceFile
 
     notices, libraries = [], []
@@ -62,7 +62,7 @@ def policy_pages() -> list[tuple[str, Path]]:
 
 def _label(path: Path) -> str:
     """The nav label: the document number (or library name) from the file, else the stem."""
-    from yibao.from_tree import parse_module
+    from yibao.language.from_tree import parse_module
     from yibao.base.source import SourceFile
     try:
         m = parse_module(SourceFile.read(path))
@@ -312,7 +312,7 @@ class _Context(Conformance):
 
     # ---- declarations ----
     def items(self, page, module, doc) -> list[str]:
-        from yibao import ast as A
+        from yibao.language import ast as A
         out = []
         sections = _section_comments(module)
         shown = set()
@@ -327,7 +327,7 @@ class _Context(Conformance):
         return out
 
     def item(self, item, doc) -> list[str]:
-        from yibao import ast as A
+        from yibao.language import ast as A
         kind = {A.EnumDecl: "enum", A.FactDecl: "fact", A.ParamDecl: "parameter", A.TableDecl: "table",
                 A.DataDecl: "data", A.Extend: "extend", A.EnumExtend: "extend enum"}.get(type(item), getattr(item, "kind", ""))
         if getattr(item, "override", False):
@@ -473,7 +473,7 @@ def _section_comments(module) -> list[tuple[int, str]]:
 
 def _literal(expr) -> str:
     """A data cell: strings without their quotes."""
-    from yibao import ast as A
+    from yibao.language import ast as A
     if isinstance(expr, A.StringLit):
         return expr.value
     return source_of(expr.span)

@@ -7,10 +7,10 @@ import pytest
 
 from helpers import HEADER, codes, scratch
 from yibao.evaluate import Evaluator
-from yibao.from_tree import parse_text
+from yibao.language.from_tree import parse_text
 from yibao.backends.interpreter import Interpreter
 from yibao.policies import PolicySet
-from yibao.printer import print_module
+from yibao.language.printer import print_module
 from yibao.runtime.core import Undecidable
 
 TEXT = "一、连续参保满4年后，每连续参保1年，提高大病保险最高支付限额，每次提高限额不低于1000元，累计提高总额不超过原封顶线的20%。"

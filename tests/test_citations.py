@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from helpers import HEADER, scratch
-from yibao import ast as A
+from yibao.language import ast as A
 from yibao.citations import boundaries, crossing, figures, stated
 from yibao.policies import PolicySet
 from yibao.texts import squeeze
@@ -183,8 +183,8 @@ def test_the_real_policies_cite_within_one_clause_and_state_their_figures(capsys
 
 @pytest.mark.parametrize("tail", ['note "n" derived "d"', 'derived "d" note "n"'])
 def test_derived_and_note_in_either_order_parse_and_print_back(tail):
-    from yibao.from_tree import parse_module
-    from yibao.printer import print_module
+    from yibao.language.from_tree import parse_module
+    from yibao.language.printer import print_module
     from yibao.base.source import SourceFile
     m = parse_module(SourceFile("<t>", f'let a = 670 元 §一 of 渝医保发〔2025〕42号 "达到700元/人·年" {tail}\n'))
     c = m.items[0].citation
@@ -194,7 +194,7 @@ def test_derived_and_note_in_either_order_parse_and_print_back(tail):
 
 def test_derived_twice_is_a_syntax_error():
     from yibao.base.diagnostics import PolicyError
-    from yibao.from_tree import parse_module
+    from yibao.language.from_tree import parse_module
     from yibao.base.source import SourceFile
     with pytest.raises(PolicyError):
         parse_module(SourceFile("<t>", 'let a = 1 元 §一 "q" derived "x" derived "y"\n'))

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT, program
 from helpers import check
-from yibao.printer import quote
+from yibao.language.printer import quote
 from yibao.backends.python import generate
 
 # the value a policy string decodes to: triple quotes, backslashes, a newline, braces, a hash

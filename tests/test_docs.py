@@ -92,7 +92,7 @@ def test_the_docs_have_yibao_blocks():
 @pytest.mark.parametrize("page,body", list(_blocks()))
 def test_block_compiles(page: Path, body: str, tmp_path: Path):
     from yibao.base.diagnostics import PolicyError
-    from yibao.from_tree import parse_module
+    from yibao.language.from_tree import parse_module
     from yibao.base.source import SourceFile
 
     first = body.lstrip().splitlines()[0] if body.strip() else ""

@@ -5,8 +5,8 @@ import pytest
 
 from helpers import HEADER, check, codes
 from yibao.base.diagnostics import PolicyError
-from yibao.from_tree import parse_text
-from yibao.printer import print_module
+from yibao.language.from_tree import parse_text
+from yibao.language.printer import print_module
 from yibao.backends.python import generate
 
 DRAFT = """notice 草案〔2024〕1号 {

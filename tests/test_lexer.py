@@ -7,7 +7,7 @@ import pytest
 from pygments.token import Comment, Error, Keyword, Literal, Name, Number, String
 
 from conftest import POLICIES, ROOT
-from yibao.lexer import YibaoLexer
+from yibao.language.lexer import YibaoLexer
 
 POLICY_FILES = sorted(POLICIES.rglob("*.policy"))
 
@@ -28,7 +28,7 @@ def test_the_lexer_round_trips_the_text():
 
 
 def test_every_keyword_of_the_grammar_is_a_keyword():
-    from yibao.parse import keywords
+    from yibao.language.parse import keywords
     for word in sorted(keywords()):
         (t, v), = tokens(word)
         assert t in Keyword, f"{word} lexes as {t}"

@@ -132,8 +132,8 @@ def test_every_addition_is_cited(tmp_path):
 
 
 def test_an_extension_round_trips_through_the_printer():
-    from yibao.from_tree import parse_text
-    from yibao.printer import print_module
+    from yibao.language.from_tree import parse_text
+    from yibao.language.printer import print_module
     m = parse_text((DISTRICT / "示例-2026.policy").read_text(encoding="utf-8"))
     assert parse_text(print_module(m)) == m
 

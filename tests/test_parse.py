@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 
 from conftest import POLICIES
-from yibao import ast as A
+from yibao.language import ast as A
 from yibao.base.diagnostics import PolicyError
-from yibao.from_tree import parse_text
+from yibao.language.from_tree import parse_text
 
 
 def test_every_policy_in_the_repository_parses():

@@ -4,9 +4,9 @@ from __future__ import annotations
 from hypothesis import given, settings, strategies as st
 
 from conftest import POLICIES
-from yibao import ast as A
-from yibao.from_tree import parse_text
-from yibao.printer import print_module
+from yibao.language import ast as A
+from yibao.language.from_tree import parse_text
+from yibao.language.printer import print_module
 
 
 def test_every_policy_round_trips():

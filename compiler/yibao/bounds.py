@@ -6,7 +6,7 @@ comparisons, so a decision the bounds fix is decided.
 """
 from __future__ import annotations
 
-from . import ast as A
+from .language import ast as A
 from . import ir
 from .ir import ANY, DAYS, INT, MONEY, MONTHS, show_type
 from .runtime.bounded import Bounded

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
-from . import ast as A
+from .language import ast as A
 from . import enums as _enums
 from . import bounds as _bounds
 from . import inherit as _inherit

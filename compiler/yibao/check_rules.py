@@ -3,7 +3,7 @@ override, `otherwise` last) and a table's keys, rows and default. Mixed into che
 `expr`, `value`, `type_of` and `need_citation` these use."""
 from __future__ import annotations
 
-from . import ast as A
+from .language import ast as A
 from . import ir
 from .base.diagnostics import did_you_mean
 from .ir import ANY, BOOL, ORDERED, show_type

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from . import ast as A
+from .language import ast as A
 from .base.diagnostics import Diagnostic
 
 

@@ -7,7 +7,7 @@ decoder and the generated calculators, so a new code is accepted exactly where a
 """
 from __future__ import annotations
 
-from . import ast as A
+from .language import ast as A
 from . import ir
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from . import ast as A
+from .language import ast as A
 from . import bounds as _bounds
 from . import inherit as _inherit
 from . import ir

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from . import ast as A
+from .language import ast as A
 from . import ir
 from .base.diagnostics import did_you_mean
 

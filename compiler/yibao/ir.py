@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .ast import Citation
+from .language.ast import Citation
 from .base.source import Span
 
 # ---- types ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ from .sources import SourceIndex
 
 TYPE_CHECKING = False  # (typing itself is not imported: a warm `yibao eval` never needs it)
 if TYPE_CHECKING:
-    from . import ast as A
+    from .language import ast as A
     from . import ir
     from .check import Checker, Namespace
     from .base.diagnostics import Diagnostic, PolicyError
@@ -127,11 +127,11 @@ class PolicySet:
 
     def _source(self, path: Path) -> SourceFile:
         """A policy file's text (the language server gives an editor's unsaved text instead)."""
-        from .parse import read_source
+        from .language.parse import read_source
         return read_source(path)
 
     def _parse(self, file: SourceFile) -> A.Module:
-        from .from_tree import parse_module
+        from .language.from_tree import parse_module
         return parse_module(file)
 
     @property
@@ -201,7 +201,7 @@ class PolicySet:
                           "declared here and elsewhere", notes=[f"also declared in {p}" for p in others],
                           hint="keep one policy per notice: remove or rename the stale copy")
         if doc and doc in self._texts.unreadable:
-            from .parse import unreadable
+            from .language.parse import unreadable
             checker.diagnostics.append(unreadable(self._texts.unreadable[doc]))
         for name in self._libraries_used(path, set()):
             paths = self._copy_paths.get("library " + name, [])
@@ -215,7 +215,7 @@ class PolicySet:
         if path in seen or path not in self._modules:
             return set()
         seen.add(path)
-        from . import ast as A
+        from .language import ast as A
         module = self._modules[path]
         names = {item.name for item in module.items if isinstance(item, A.Use)}
         h = module.header

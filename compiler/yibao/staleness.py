@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from . import ast as A
+from .language import ast as A
 from .base.diagnostics import Diagnostic
 
 NOTICE_FACTS = {"issue_date", "print_date", "coverage_year"}

@@ -165,7 +165,7 @@ def _planted(directory, marker):
     (directory / "grammar.lark-cache").write_bytes(b"0\n" + pickle.dumps(_Plant(marker)))
 
 
-BUILD = "import yibao.parse as p; p.parser(); print(p.private_cache_dir())"
+BUILD = "import yibao.language.parse as p; p.parser(); print(p.private_cache_dir())"
 
 
 def test_the_parser_never_loads_a_pickle_from_the_shared_temp_directory(tmp_path):

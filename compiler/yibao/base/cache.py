@@ -76,7 +76,7 @@ def _compiler_fingerprint() -> bytes:
     global _FINGERPRINT
     if _FINGERPRINT is None:
         parts = [__version__, sys.version]
-        root = Path(__file__).resolve().parent
+        root = Path(__file__).resolve().parent.parent  # the whole package, not base/ alone
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("_"))
             for name in sorted(filenames):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .. import ast as A
+from ..language import ast as A
 from .. import ir
-from ..printer import quote
+from ..language.printer import quote
 from ..staleness import dated, nodes
 
 _SCALARS = {ir.MONEY: "money", ir.INT: "int", ir.RATE: "rate", ir.DATE: "date", ir.DAYS: "days",

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import ast as A
+from ..language import ast as A
 from ..check import Checker, Decl, Namespace
 from ..base.diagnostics import Diagnostic, PolicyError
-from ..from_tree import parse_module
+from ..language.from_tree import parse_module
 from ..policies import PolicySet, default_directory
 from ..base.source import SourceFile, Span
 from ..texts import squeeze

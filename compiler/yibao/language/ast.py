@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .base.source import Span
+from ..base.source import Span
 
 
 def _span():

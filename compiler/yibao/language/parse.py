@@ -8,9 +8,9 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from . import slips
-from .base.cache import private_cache_dir
-from .base.diagnostics import Diagnostic, PolicyError
-from .base.source import SourceFile, Span, UnreadableSource
+from ..base.cache import private_cache_dir
+from ..base.diagnostics import Diagnostic, PolicyError
+from ..base.source import SourceFile, Span, UnreadableSource
 
 # Token names as a person would say them.
 _TOKEN_WORDS = {
@@ -23,7 +23,7 @@ _TOKEN_WORDS = {
 
 @lru_cache(maxsize=1)
 def parser() -> Lark:
-    text = resources.files("yibao").joinpath("yibao.lark").read_text(encoding="utf-8")
+    text = resources.files("yibao.language").joinpath("yibao.lark").read_text(encoding="utf-8")
     # Building the LALR tables is most of `yibao eval`'s start-up (≈170 ms of ≈280), so they are
     # cached; but Lark's cache is a pickle, and loading one runs code: only from a directory that
     # no one else can write (never the shared temp directory, where anyone can plant a file).

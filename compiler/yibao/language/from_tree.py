@@ -8,9 +8,9 @@ from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import VisitError
 
 from . import ast as A
-from .base.diagnostics import Diagnostic, PolicyError
+from ..base.diagnostics import Diagnostic, PolicyError
 from .parse import parse_tree
-from .base.source import SourceFile, span_of
+from ..base.source import SourceFile, span_of
 
 _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"'}
 
