@@ -38,7 +38,7 @@ class Conformance:
     def _run(self, doc, cases):
         from yibao import named
         from yibao.evaluate import Evaluator
-        from yibao.backends.interpreter import Interpreter
+        from yibao.ir.interpret import Interpreter
         from yibao.runtime.core import Undecidable, output_value
         from yibao.backends.python import output_kind
         try:

@@ -290,7 +290,7 @@ class _Context(Conformance):
             out += ["## Decisions", "",
                     "What `yibao eval` answers for this notice (the calculator interface):", "",
                     "| decision | type | stated by |", "|---|---|---|"]
-            from yibao.ir import show_type
+            from yibao.ir.nodes import show_type
             for n, d in program.definitions.items():
                 if not d.exported:
                     continue
@@ -431,7 +431,7 @@ class _Context(Conformance):
     def param_values(self, name: str) -> dict:
         """year → the checked value of a parameter, from the first notice that checks and sees it."""
         from yibao.runtime.core import money_out
-        from yibao import ir
+        from yibao.ir import nodes as ir
         for doc in self.page_of_doc:
             try:
                 program, _ = self.ps.check(doc)

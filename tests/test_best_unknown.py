@@ -6,7 +6,7 @@ import pytest
 
 from helpers import check
 from yibao.evaluate import Evaluator
-from yibao.backends.interpreter import Interpreter
+from yibao.ir.interpret import Interpreter
 from yibao.runtime.core import Undecidable
 
 C = '§一 "本通知用于测试"'

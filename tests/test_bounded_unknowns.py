@@ -8,7 +8,7 @@ import pytest
 from helpers import HEADER, codes, scratch
 from yibao.evaluate import Evaluator
 from yibao.language.from_tree import parse_text
-from yibao.backends.interpreter import Interpreter
+from yibao.ir.interpret import Interpreter
 from yibao.policies import PolicySet
 from yibao.language.printer import print_module
 from yibao.runtime.core import Undecidable

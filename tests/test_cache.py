@@ -53,7 +53,7 @@ def test_a_warm_eval_answers_as_a_cold_one_and_skips_the_parser(tmp_path, polici
     cold = yibao("--policies", policies, "eval", JLP, "--case", "-", cache=cache, stdin=CASE)
     assert cold.returncode == 0 and len(entries(cache, "calculator")) == 1
     script = ("import sys; from yibao.cli import main; code = main(sys.argv[1:]); "
-              "print(sorted(m for m in ('lark', 'jsonschema', 'yibao.check', 'yibao.ir') if m in sys.modules), "
+              "print(sorted(m for m in ('lark', 'jsonschema', 'yibao.check', 'yibao.ir.nodes') if m in sys.modules), "
               "file=sys.stderr); raise SystemExit(code)")
     env = {k: v for k, v in os.environ.items() if not k.startswith("YIBAO_")}
     warm = subprocess.run([sys.executable, "-c", script, "--policies", str(policies), "eval", JLP, "--case", "-"],

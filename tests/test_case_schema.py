@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 from conftest import program
 from yibao.cases import case_schema, schema_errors, validator
 from yibao.runtime.core import CaseError, decode_case
-from yibao.kinds import fact_spec
+from yibao.ir.kinds import fact_spec
 
 P = program("渝医保发〔2023〕24号")
 SPEC = fact_spec(P)

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from yibao import ir
+from yibao.ir import nodes as ir
 from yibao.runtime import core as rt
 from yibao.backends.compiled import CompiledInterpreter
 from yibao.casespace import Engine
 from yibao.invariants import _spaces_where, _year_dates
-from yibao.ir import facts_read
+from yibao.ir.nodes import facts_read
 from yibao.rules_analysis import CaseGenerator
 
 from conftest import policy_set

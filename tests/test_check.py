@@ -46,7 +46,7 @@ let a = 33% of 0.5 元 §一 "个人缴费标准为一档 380 元/人·年" deri
 let b = 50% of 0.05 元 §一 "个人缴费标准为一档 380 元/人·年" derived "figures of the test"
 let c = 70% of 350 元 §一 "个人缴费标准为一档 380 元/人·年" derived "figures of the test"
 """)
-    from yibao.backends.interpreter import Interpreter
+    from yibao.ir.interpret import Interpreter
     i = Interpreter(program)
     assert diags == []
     assert [i.decide(n, {}) for n in "abc"] == [17, 3, 24500]  # 16.5 fen → 17; 2.5 fen → 3; exact 245.00
@@ -78,7 +78,7 @@ let 截止 = unknown "the closing day, which the notice does not print" §一 "�
 decision late : bool = payment_date > 截止 §一 "个人缴费标准为一档 380 元/人·年"
 decision contribution : money = 380 元 §一 "个人缴费标准为一档 380 元/人·年"
 """)
-    from yibao.backends.interpreter import Interpreter
+    from yibao.ir.interpret import Interpreter
     from yibao.runtime.core import UnknownValue
     import datetime as dt
     import pytest
@@ -105,7 +105,7 @@ let 居民一档标准 = 400 元 §一 "个人缴费标准为一档 400 元/人�
                                 encoding="utf-8")
     program, diags = PolicySet(d).check(str(d / "t.policy"))
     assert diags == []
-    from yibao.backends.interpreter import Interpreter
+    from yibao.ir.interpret import Interpreter
     # the parent's table reads the child's value: late binding, as an override should
     case = {"group": "resident", "tier": 1, "payment_date": __import__("datetime").date(2023, 11, 1)}
     assert Interpreter(program).decide("contribution", case) == 40000
@@ -116,8 +116,8 @@ def test_parameters_by_year_fold_derived_years_and_leave_missing_years_unknown(l
     from yibao.runtime.core import UnknownValue
     program = load("渝医保发〔2023〕24号")
     assert program.params["人均财政补助标准"].values == {2023: 64000, 2024: 67000, 2025: 70000}
-    from yibao import ir
-    from yibao.backends.interpreter import Interpreter
+    from yibao.ir import nodes as ir
+    from yibao.ir.interpret import Interpreter
     e = ir.ParamAt("人均财政补助标准", ir.Const(2026, ir.INT), ir.MONEY)
     with pytest.raises(UnknownValue, match="for 2026"):
         Interpreter(program).eval_expr(e, {})

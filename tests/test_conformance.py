@@ -18,9 +18,9 @@ import yaml
 
 from conftest import ROOT, evaluator, program
 from yibao import named
-from yibao.backends.interpreter import Interpreter
+from yibao.ir.interpret import Interpreter
 from yibao.runtime.core import Undecidable, output_value
-from yibao.kinds import output_kind
+from yibao.ir.kinds import output_kind
 
 CASES_DIR = ROOT / "conformance" / "cases"
 SCHEMA = json.loads((ROOT / "conformance" / "schema.json").read_text(encoding="utf-8"))

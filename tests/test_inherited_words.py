@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from conftest import POLICIES
-from yibao.backends.interpreter import Interpreter
+from yibao.ir.interpret import Interpreter
 from yibao.policies import PolicySet
 
 HEAD = """notice 测试〔2024〕{n}号 {{

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from conftest import ROOT, program
 from test_properties import NOTICES, cases
 from yibao.runtime import strict_json
-from yibao.backends.interpreter import Interpreter
+from yibao.ir.interpret import Interpreter
 from yibao.backends.javascript import generate
 from yibao.evaluate import load_generated
 from yibao.runtime.core import Undecidable

@@ -9,7 +9,8 @@ import jsonschema
 import pytest
 
 from conftest import ROOT, evaluator, program
-from yibao import ir, named
+from yibao.ir import nodes as ir
+from yibao import named
 from yibao.runtime.core import Undecidable
 
 FY = "峰岩府发〔2023〕60号"

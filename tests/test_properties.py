@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import evaluator, policy_set, program
-from yibao.backends.interpreter import Interpreter
+from yibao.ir.interpret import Interpreter
 from yibao.runtime.core import Undecidable, output_value
-from yibao.kinds import output_kind
+from yibao.ir.kinds import output_kind
 
 NOTICES = sorted(policy_set().notices)
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

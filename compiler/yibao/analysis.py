@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 
-from . import ir
+from .ir import nodes as ir
 from .base.diagnostics import Diagnostic
 
 

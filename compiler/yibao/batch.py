@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from . import ir
+from .ir import nodes as ir
 from .base.exits import BAD_INPUT, OK, Fail
 from .rollfacts import FactColumns, valid_rows
 from .rollout import ResultColumns, errors_columns

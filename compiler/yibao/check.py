@@ -15,11 +15,11 @@ from . import enums as _enums
 from . import bounds as _bounds
 from . import inherit as _inherit
 from .headers import header_facts
-from . import ir
+from .ir import nodes as ir
 from .citations import check_support
 from .base.diagnostics import Diagnostic, did_you_mean
 from .lookalikes import lookalike_diagnostics
-from .ir import ANY, DATE, enum_t, set_t, show_type
+from .ir.nodes import ANY, DATE, enum_t, set_t, show_type
 from .texts import NoticeTexts
 from .check_rules import RulesAndTables
 from .exprs import ExprTyper
@@ -264,7 +264,7 @@ class _Env(RulesAndTables, ExprTyper):
     # ---- constants ----
     def constant(self, e: ir.Expr, span, quiet=False):
         """Fold an expression that needs no case; an Unknown stays unknown."""
-        from .backends.interpreter import Interpreter
+        from .ir.interpret import Interpreter
         from .runtime.core import Undecidable, UnknownValue
         if self.program is None:  # a fact's default, checked before any definition is
             if any(isinstance(x, (ir.Ref, ir.ParamAt)) for x in ir.subexprs(e)):

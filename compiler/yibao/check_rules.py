@@ -4,9 +4,9 @@ override, `otherwise` last) and a table's keys, rows and default. Mixed into che
 from __future__ import annotations
 
 from .language import ast as A
-from . import ir
+from .ir import nodes as ir
 from .base.diagnostics import did_you_mean
-from .ir import ANY, BOOL, ORDERED, show_type
+from .ir.nodes import ANY, BOOL, ORDERED, show_type
 
 
 class RulesAndTables:

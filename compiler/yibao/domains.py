@@ -14,9 +14,9 @@ import re
 from contextlib import contextmanager
 from dataclasses import replace
 
-from . import ir
+from .ir import nodes as ir
 from .base.diagnostics import did_you_mean
-from .ir import BOOL
+from .ir.nodes import BOOL
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 RAW = ir.RAW

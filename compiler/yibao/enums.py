@@ -8,7 +8,7 @@ decoder and the generated calculators, so a new code is accepted exactly where a
 from __future__ import annotations
 
 from .language import ast as A
-from . import ir
+from .ir import nodes as ir
 
 
 def _where(node) -> str:

@@ -12,7 +12,7 @@ TYPE_CHECKING = False  # (typing itself is not imported: a warm `yibao eval` nev
 if TYPE_CHECKING:
     import types
 
-    from . import ir
+    from .ir import nodes as ir
 
 
 def load_generated(program: ir.Program) -> types.ModuleType:

@@ -4,8 +4,8 @@ and `or` short-circuiting, a missing fact raising MissingFact); every other node
 `with`, a parameter, a domain) is an atom whose outcome the caller supplies."""
 from __future__ import annotations
 
-from . import ir
-from .backends.interpreter import _OPS
+from .ir import nodes as ir
+from .ir.interpret import _OPS
 from .casefacts import ABSENT
 from .runtime.core import MissingFact
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from .language import ast as A
-from . import ir
+from .ir import nodes as ir
 from .base.diagnostics import did_you_mean
 
 

@@ -8,7 +8,7 @@ depth gets its diagnostic rather than a RecursionError.
 """
 from __future__ import annotations
 
-from . import ir
+from .ir import nodes as ir
 from .base.diagnostics import Diagnostic
 
 # The policies here reach 12. A reference interpreter spends about three Python frames per level,

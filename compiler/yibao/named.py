@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from . import ir
-from .backends.interpreter import Interpreter
+from .ir import nodes as ir
+from .ir.interpret import Interpreter
 from .runtime.core import UnknownValue, money_out
 
 TOTAL_ROW = "合计"

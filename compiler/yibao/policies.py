@@ -15,7 +15,7 @@ from .sources import SourceIndex
 TYPE_CHECKING = False  # (typing itself is not imported: a warm `yibao eval` never needs it)
 if TYPE_CHECKING:
     from .language import ast as A
-    from . import ir
+    from .ir import nodes as ir
     from .check import Checker, Namespace
     from .base.diagnostics import Diagnostic, PolicyError
     from .base.source import SourceFile

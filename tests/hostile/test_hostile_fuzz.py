@@ -17,7 +17,7 @@ from hostile import CITE, CQ2024, budget, decision
 from yibao.runtime import bounded, core as runtime, strict_json
 from yibao.base.diagnostics import PolicyError
 from yibao.evaluate import Evaluator
-from yibao.backends.interpreter import Interpreter
+from yibao.ir.interpret import Interpreter
 from yibao.policies import PolicySet
 from yibao.pynames import RESERVED, ident, public_names
 

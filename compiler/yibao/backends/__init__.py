@@ -1,4 +1,4 @@
-"""Backends: each turns one checked IR (`yibao.ir.Program`) into answers.
+"""Backends: each turns one checked IR (`yibao.ir.nodes.Program`) into answers.
 
 python: a standalone module (standard library only), the code `yibao eval` runs and `compile` writes;
 numpy: the columnar twin for whole rolls; interpreter: the reference walk over the IR that serves

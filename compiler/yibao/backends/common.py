@@ -1,7 +1,7 @@
 """What the code generators share: safe comments, and which expressions fold at generation."""
 from __future__ import annotations
 
-from .. import ir
+from ..ir import nodes as ir
 
 
 def comment(text: str) -> str:

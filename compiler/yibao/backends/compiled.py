@@ -4,9 +4,9 @@ for one case (casespace.py evaluates whole spaces and is tested equal to it; the
 shrinks and explains a counterexample with it)."""
 from __future__ import annotations
 
-from .. import ir
+from ..ir import nodes as ir
 from ..runtime import core as rt
-from .interpreter import Interpreter
+from ..ir.interpret import Interpreter
 
 
 class CompiledInterpreter(Interpreter):

@@ -16,8 +16,9 @@ import unicodedata
 from fractions import Fraction
 from importlib import resources
 
-from .. import __version__, ir
-from ..kinds import output_kind
+from .. import __version__
+from ..ir import nodes as ir
+from ..ir.kinds import output_kind
 from .common import comment as _py_comment
 
 _OPS = {"eq": "===", "ne": "!==", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",

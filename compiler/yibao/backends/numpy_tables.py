@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from .. import ir
-from ..kinds import output_kind
+from ..ir import nodes as ir
+from ..ir.kinds import output_kind
 from ..pynames import ident
 from .common import NOT_STATIC, comment
 

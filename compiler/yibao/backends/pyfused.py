@@ -15,9 +15,9 @@ import json
 import textwrap
 import tokenize
 
-from .. import ir
+from ..ir import nodes as ir
 from ..runtime.core import output_value
-from ..kinds import output_kind
+from ..ir.kinds import output_kind
 from .common import comment
 
 _TEMPS = {"v", "x", "w", "u", "exc"}

@@ -5,7 +5,7 @@ module's own command line stream a roll through. The command line itself is calc
 from __future__ import annotations
 
 from ..pynames import public_names
-from ..kinds import fact_spec, output_kind
+from ..ir.kinds import fact_spec, output_kind
 from .common import comment
 from .pyfused import result_json
 

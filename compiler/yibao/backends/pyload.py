@@ -7,7 +7,7 @@ import types
 
 TYPE_CHECKING = False  # (typing and the IR are not imported: a warm `yibao eval` never needs them)
 if TYPE_CHECKING:
-    from .. import ir
+    from ..ir import nodes as ir
 
 
 def filename(program: ir.Program) -> str:

@@ -10,12 +10,13 @@ import datetime as dt
 from fractions import Fraction
 from importlib import resources
 
-from .. import __version__, ir
+from .. import __version__
+from ..ir import nodes as ir
 from ..pynames import ident, public_names
-from ..kinds import bounded_program, output_kind
+from ..ir.kinds import bounded_program, output_kind
 from .common import NOT_STATIC, comment, refs, static
 from .pyinterface import interface
-from .interpreter import Interpreter
+from ..ir.interpret import Interpreter
 from ..runtime.core import Undecidable
 
 _PY_OPS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # (ir is not imported: the command line reads TARGETS on its warm path)
 if TYPE_CHECKING:
-    from .. import ir
+    from ..ir import nodes as ir
 
 TARGETS = ("python", "js", "web")
 

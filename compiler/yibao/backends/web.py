@@ -13,9 +13,9 @@ import html
 import json
 from importlib import resources
 
-from .. import ir
+from ..ir import nodes as ir
 from .javascript import generate
-from ..kinds import output_kind
+from ..ir.kinds import output_kind
 
 _KIND_HINT = {"money": "元，如 342.00", "int": "整数", "count": "整数，≥ 0"}
 

@@ -5,8 +5,8 @@ case schema and decision names and a fuzzer draws cases that fit it; the schemas
 """
 from __future__ import annotations
 
-from .. import ir
-from ..kinds import output_kind
+from ..ir import nodes as ir
+from ..ir.kinds import output_kind
 from ..cases import case_schema
 from .registry import Catalog, Notice
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..base.diagnostics import PolicyError
 from ..base.exits import Fail
 from ..evaluate import Evaluator
-from ..ir import Program
+from ..ir.nodes import Program
 from ..policies import load_notice, policy_set
 
 log = logging.getLogger("yibao.server")

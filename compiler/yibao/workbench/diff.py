@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from .. import ir
+from ..ir import nodes as ir
 from ..base.exits import BAD_INPUT, OUTPUT_ERROR, Fail
 from ..evaluate import Evaluator
 from .diff_definitions import compare_definitions, compare_params

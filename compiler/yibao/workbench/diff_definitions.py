@@ -4,8 +4,8 @@ Values that do not depend on the case are compared folded (居民一档标准 38
 that depends on the case is never shown as a value, so no line reads `unknown → unknown`."""
 from __future__ import annotations
 
-from .. import ir
-from ..ir import facts_read
+from ..ir import nodes as ir
+from ..ir.nodes import facts_read
 from ..rules_analysis import fold
 
 CASE_DEPENDENT = "depends on the case"
@@ -26,7 +26,7 @@ def _show(program: ir.Program, t, v) -> str:
     if v is None:
         return None
     from ..runtime.core import output_value
-    from ..kinds import output_kind
+    from ..ir.kinds import output_kind
     try:
         out = output_value(output_kind(t), v)
     except Exception:  # noqa: BLE001 - a value the output kinds do not know (a rate, a set)

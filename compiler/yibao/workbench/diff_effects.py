@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import ir
+from ..ir import nodes as ir
 from ..evaluate import Evaluator
 from ..rules_analysis import CaseGenerator
 from .diff_values import Decider, compared, delta, same, show, show_delta

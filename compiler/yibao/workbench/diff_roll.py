@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from .. import ir
+from ..ir import nodes as ir
 from ..runtime import core as rt
 from ..runtime import strict_json
 from ..base.exits import BAD_INPUT, Fail

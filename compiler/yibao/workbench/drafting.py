@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from ..language import ast as A
-from .. import ir
+from ..ir import nodes as ir
 from ..language.printer import quote
 from ..staleness import dated, nodes
 

@@ -1,7 +1,7 @@
 """Chinese labels from the policy beside the codes: the drafters read 大学生, the scripts read student."""
 from __future__ import annotations
 
-from .. import ir
+from ..ir import nodes as ir
 
 # pseudo-decisions the comparison derives from two decisions
 DERIVED = {"benefit_days": "待遇享受天数"}  # benefit_end − benefit_start + 1

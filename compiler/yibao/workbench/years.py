@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .. import ir
+from ..ir import nodes as ir
 from ..runtime import core as rt
 
 HOW = ("dates move with the coverage year: each person's payment and birth dates are moved by {years} "

@@ -3,8 +3,8 @@ decoded against, a value as JSON, and whether the program holds a bounded unknow
 the backends, the analyses, the server and the front ends all read."""
 from __future__ import annotations
 
-from . import ir
-from .runtime.core import _ABSENT, output_value
+from . import nodes as ir
+from ..runtime.core import _ABSENT, output_value
 
 
 def output_kind(t) -> str:

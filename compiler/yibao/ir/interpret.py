@@ -3,11 +3,11 @@ against, folds constants for the checker, and records what fired for `--explain`
 from __future__ import annotations
 
 
-from .. import ir
+from . import nodes as ir
 from ..runtime import core as rt
 from ..runtime.bounded import Bounded, _max, _min, _resolved
 from ..runtime.core import MissingFact, NoRuleApplies, UnknownValue
-from ..kinds import output_kind
+from .kinds import output_kind
 
 
 class Interpreter:

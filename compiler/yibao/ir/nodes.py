@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .language.ast import Citation
-from .base.source import Span
+from ..language.ast import Citation
+from ..base.source import Span
 
 # ---- types ---------------------------------------------------------------------
 MONEY, INT, RATE, DATE, DAYS, MONTHS, BOOL, TEXT, ANY = (
