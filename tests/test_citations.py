@@ -9,9 +9,9 @@ import pytest
 
 from helpers import HEADER, scratch
 from yibao.language import ast as A
-from yibao.citations import boundaries, crossing, figures, stated
+from yibao.check.citations import boundaries, crossing, figures, stated
 from yibao.policies import PolicySet
-from yibao.texts import squeeze
+from yibao.check.texts import squeeze
 
 # A small notice of its own: numbered items, and an attachment priced by tier (the layout of
 # 九龙坡医保发〔2023〕46号's table, each category with a "1 档" and a "2 档" row).

@@ -35,7 +35,7 @@ def rehome(ps, path: str, diags: list[Diagnostic]) -> list[Diagnostic]:
         from .analysis import analyze
         program, found = ps.check(parent)
         inherited = {_key(d) for d in found + (analyze(program) if program is not None else [])}
-    from .check import Checker
+    from .check.checker import Checker
     ns = ps._namespace(path, Checker(ps.texts), [])
     out = []
     for d in diags:

@@ -16,7 +16,7 @@ TYPE_CHECKING = False  # (typing itself is not imported: a warm `yibao eval` nev
 if TYPE_CHECKING:
     from .language import ast as A
     from .ir import nodes as ir
-    from .check import Checker, Namespace
+    from .check.checker import Checker, Namespace
     from .base.diagnostics import Diagnostic, PolicyError
     from .base.source import SourceFile
 
@@ -59,7 +59,7 @@ class PolicySet:
     def _begin(self):
         if self._done is not None:
             return
-        from .texts import NoticeTexts
+        from .check.texts import NoticeTexts
         self._done = set()
         self._modules: dict[str, A.Module] = {}  # path → module
         self._failed: dict[str, PolicyError] = {}
@@ -163,9 +163,9 @@ class PolicySet:
 
     def check(self, notice: str) -> tuple[ir.Program | None, list[Diagnostic]]:
         """Check one notice with everything it uses and implements: (program or None, diagnostics)."""
-        from .check import Checker
-        from .limits import depth_diagnostics
-        from .staleness import stale_inheritance, todos
+        from .check.checker import Checker
+        from .check.limits import depth_diagnostics
+        from .check.staleness import stale_inheritance, todos
         # the dictionaries, not the properties, from here on: they would read every file
         path = self._parse_for(notice) or self.resolve(notice)
         if path in self._failed:

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..language import ast as A
 from ..ir import nodes as ir
 from ..language.printer import quote
-from ..staleness import dated, nodes
+from ..check.staleness import dated, nodes
 
 _SCALARS = {ir.MONEY: "money", ir.INT: "int", ir.RATE: "rate", ir.DATE: "date", ir.DAYS: "days",
             ir.MONTHS: "months", ir.BOOL: "bool", ir.TEXT: "text"}
@@ -61,7 +61,7 @@ def _type(t) -> str | None:
 
 def to_restate(ps, program: ir.Program) -> list[tuple[str, object, str]]:
     """(name, declaration, why) for each declaration of the notice's namespace a new year must restate."""
-    from ..check import Checker
+    from ..check.checker import Checker
     ns = ps._namespace(program.path, Checker(ps.texts), [])
     out = []
     for name, decl in ns.decls.items():

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..language import ast as A
-from ..check import Checker, Decl, Namespace
+from ..check.checker import Checker, Decl, Namespace
 from ..base.diagnostics import Diagnostic, PolicyError
 from ..language.from_tree import parse_module
 from ..policies import PolicySet, default_directory
 from ..base.source import SourceFile, Span
-from ..texts import squeeze
+from ..check.texts import squeeze
 
 _WORD = re.compile(r"[^\W\d_]+〔\d{4}〕\d+号|[^\W\d]\w*")
 BUILTINS = ("coverage_year", "issue_date", "print_date", "max", "min")

@@ -14,9 +14,9 @@ import re
 from contextlib import contextmanager
 from dataclasses import replace
 
-from .ir import nodes as ir
-from .base.diagnostics import did_you_mean
-from .ir.nodes import BOOL
+from ..ir import nodes as ir
+from ..base.diagnostics import did_you_mean
+from ..ir.nodes import BOOL
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 RAW = ir.RAW
@@ -80,7 +80,7 @@ def _domains(env, ns, program: ir.Program) -> None:
 
 def _message(env, node, decision: str, document: str) -> tuple:
     """`because` split into text and the typed expressions of its `{name}` placeholders."""
-    from .language.ast import Name
+    from ..language.ast import Name
     parts, at = [], 0
     for m in _PLACEHOLDER.finditer(node.because):
         parts.append(node.because[at:m.start()])
@@ -136,7 +136,7 @@ def _constraint(env, decl) -> ir.ConstraintIR | None:
 def _names(x):
     """Every name an AST expression reads."""
     import dataclasses
-    from .language import ast as A
+    from ..language import ast as A
     if isinstance(x, A.Name):
         yield x.name
     elif dataclasses.is_dataclass(x):

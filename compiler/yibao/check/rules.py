@@ -3,10 +3,10 @@ override, `otherwise` last) and a table's keys, rows and default. Mixed into che
 `expr`, `value`, `type_of` and `need_citation` these use."""
 from __future__ import annotations
 
-from .language import ast as A
-from .ir import nodes as ir
-from .base.diagnostics import did_you_mean
-from .ir.nodes import ANY, BOOL, ORDERED, show_type
+from ..language import ast as A
+from ..ir import nodes as ir
+from ..base.diagnostics import did_you_mean
+from ..ir.nodes import ANY, BOOL, ORDERED, show_type
 
 
 class RulesAndTables:

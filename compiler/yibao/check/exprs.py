@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .language import ast as A
+from ..language import ast as A
 from . import bounds as _bounds
 from . import inherit as _inherit
-from .ir import nodes as ir
-from .base.diagnostics import did_you_mean
-from .ir.nodes import ANY, BOOL, DATE, DAYS, INT, MONEY, MONTHS, ORDERED, RATE, TEXT, enum_t, set_t, show_type
+from ..ir import nodes as ir
+from ..base.diagnostics import did_you_mean
+from ..ir.nodes import ANY, BOOL, DATE, DAYS, INT, MONEY, MONTHS, ORDERED, RATE, TEXT, enum_t, set_t, show_type
 from .limits import MAX_EVAL_DEPTH
-from .units import UNIT_TYPES, number_value, op_hint, unify
+from .types import UNIT_TYPES, number_value, op_hint, unify
 
 BUILTINS = {"coverage_year": INT, "issue_date": DATE, "print_date": DATE}
 FUNCTIONS = {"max", "min", "days", "months"}

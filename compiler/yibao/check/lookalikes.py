@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .base.diagnostics import Diagnostic
+from ..base.diagnostics import Diagnostic
 
 
 def lookalike_diagnostics(ns) -> list[Diagnostic]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from .language import ast as A
-from .ir import nodes as ir
-from .base.diagnostics import did_you_mean
+from ..language import ast as A
+from ..ir import nodes as ir
+from ..base.diagnostics import did_you_mean
 
 
 def remember(ns, parent) -> None:

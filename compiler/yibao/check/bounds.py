@@ -6,11 +6,11 @@ comparisons, so a decision the bounds fix is decided.
 """
 from __future__ import annotations
 
-from .language import ast as A
-from .ir import nodes as ir
-from .ir.nodes import ANY, DAYS, INT, MONEY, MONTHS, show_type
-from .runtime.bounded import Bounded
-from .units import UNIT_TYPES, number_value
+from ..language import ast as A
+from ..ir import nodes as ir
+from ..ir.nodes import ANY, DAYS, INT, MONEY, MONTHS, show_type
+from ..runtime.bounded import Bounded
+from .types import UNIT_TYPES, number_value
 
 ORDERED_NUMBERS = {MONEY, INT, DAYS, MONTHS}
 

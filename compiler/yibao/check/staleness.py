@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .language import ast as A
-from .base.diagnostics import Diagnostic
+from ..language import ast as A
+from ..base.diagnostics import Diagnostic
 
 NOTICE_FACTS = {"issue_date", "print_date", "coverage_year"}
 _YEAR = re.compile(r"\d{4}\s*年")

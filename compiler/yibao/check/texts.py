@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .base.source import SourceFile, UnreadableSource
+from ..base.source import SourceFile, UnreadableSource
 
 _WS = re.compile(r"\s+")
 

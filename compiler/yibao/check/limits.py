@@ -8,8 +8,8 @@ depth gets its diagnostic rather than a RecursionError.
 """
 from __future__ import annotations
 
-from .ir import nodes as ir
-from .base.diagnostics import Diagnostic
+from ..ir import nodes as ir
+from ..base.diagnostics import Diagnostic
 
 # The policies here reach 12. A reference interpreter spends about three Python frames per level,
 # and Python allows 1000, less what the caller already uses.

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .runtime.core import money_out
-from .ir.nodes import ANY, BOOL, DATE, DAYS, INT, MONEY, MONTHS, RATE, TEXT, set_t
+from ..runtime.core import money_out
+from ..ir.nodes import ANY, BOOL, DATE, DAYS, INT, MONEY, MONTHS, RATE, TEXT, set_t
 
 UNIT_TYPES = {"元": MONEY, "yuan": MONEY, "%": RATE, "days": DAYS, "日": DAYS, "天": DAYS,
               "months": MONTHS, "个月": MONTHS}

@@ -20,7 +20,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-from .language import ast as A
+from ..language import ast as A
 
 _NUM = r"(?<![\d.．])(\d+(?:\.\d+)?)"
 _FIGURES = {

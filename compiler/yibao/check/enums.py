@@ -7,8 +7,8 @@ decoder and the generated calculators, so a new code is accepted exactly where a
 """
 from __future__ import annotations
 
-from .language import ast as A
-from .ir import nodes as ir
+from ..language import ast as A
+from ..ir import nodes as ir
 
 
 def _where(node) -> str:
@@ -44,7 +44,7 @@ def build(env, ns) -> dict[str, ir.EnumInfo]:
     for name, extensions in ns.enum_extensions.items():
         if name not in enums:
             for item, _ in extensions:
-                from .base.diagnostics import did_you_mean
+                from ..base.diagnostics import did_you_mean
                 c.error("E221", f"`extend enum {name}`: no enumeration named `{name}` is in scope", item.span,
                         "nothing to extend", hint=did_you_mean(name, enums))
             continue

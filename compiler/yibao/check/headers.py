@@ -5,7 +5,7 @@ who will issue it; saying so is better than a made-up value.
 """
 from __future__ import annotations
 
-from .language import ast as A
+from ..language import ast as A
 
 
 def _why(u: A.UnknownLit | None) -> str | None:

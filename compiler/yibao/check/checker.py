@@ -10,20 +10,20 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
-from .language import ast as A
+from ..language import ast as A
 from . import enums as _enums
 from . import bounds as _bounds
 from . import inherit as _inherit
 from .headers import header_facts
-from .ir import nodes as ir
+from ..ir import nodes as ir
 from .citations import check_support
-from .base.diagnostics import Diagnostic, did_you_mean
+from ..base.diagnostics import Diagnostic, did_you_mean
 from .lookalikes import lookalike_diagnostics
-from .ir.nodes import ANY, DATE, enum_t, set_t, show_type
+from ..ir.nodes import ANY, DATE, enum_t, set_t, show_type
 from .texts import NoticeTexts
-from .check_rules import RulesAndTables
+from .rules import RulesAndTables
 from .exprs import ExprTyper
-from .units import SCALAR_TYPES, UNIT_TYPES, fits, number_value, show_value, type_hint
+from .types import SCALAR_TYPES, UNIT_TYPES, fits, number_value, show_value, type_hint
 
 MAX_CHAIN = 100  # definitions being checked inside one another (limits.py bounds evaluation too)
 
@@ -264,8 +264,8 @@ class _Env(RulesAndTables, ExprTyper):
     # ---- constants ----
     def constant(self, e: ir.Expr, span, quiet=False):
         """Fold an expression that needs no case; an Unknown stays unknown."""
-        from .ir.interpret import Interpreter
-        from .runtime.core import Undecidable, UnknownValue
+        from ..ir.interpret import Interpreter
+        from ..runtime.core import Undecidable, UnknownValue
         if self.program is None:  # a fact's default, checked before any definition is
             if any(isinstance(x, (ir.Ref, ir.ParamAt)) for x in ir.subexprs(e)):
                 self.c.error("E302", "a fact's default is written out (a number, date, member or set), "
