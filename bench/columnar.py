@@ -38,8 +38,8 @@ def kernel(program, n, repeat=5, seed=2024, profile_top=20):
     chunked and hand-written runs interleaved); then the generated kernel's statement profile."""
     import numpy as np
     import handwritten_numpy
-    from yibao.backends import numpy as to_numpy
-    from yibao.backends import numpy_profile
+    from yibao.backends.numpy import generate as to_numpy
+    from yibao.backends.numpy import profile as numpy_profile
     mod = to_numpy.load(program)
     cols = gen.columns(n, seed)
     columns = to_numpy.bench_columns(mod, cols)

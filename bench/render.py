@@ -101,7 +101,7 @@ def markdown(r) -> str:
           f"imports {d['imports_s']:.3f} s, parse + check + generate {d['parse_check_generate_s']:.3f} s."]
     if e:
         L += ["", "## (e) Columnar (NumPy) vs OpenFisca", "",
-              f"`yibao.backends.numpy` generates vectorized NumPy code from the same IR; {e['cases']:,} cases as columns "
+              f"`yibao.backends.numpy.generate` generates vectorized NumPy code from the same IR; {e['cases']:,} cases as columns "
               f"(`bench/cases.columns`, drawn in {e['generate_columns_s']:.1f} s, converted in {e['load_columns_s']:.2f} s), "
               f"decisions {', '.join(e['decisions'])}.", "", "| | s | cases/s |", "|---|---|---|",
               f"| yibao columnar | {e['columnar_s']:.3f} | {fmt_rate(e['columnar_cases_per_s'])} |"]

@@ -12,7 +12,7 @@ temporary directory (tracked files are never touched), and prints the summary. M
       pre-decoded inputs (time.perf_counter, min of N);
   (c) peak memory (max RSS of the child, /usr/bin/time) of `yibao eval --cases` at 10k, 100k, 1M lines;
   (d) compiling every policy in policies/ from cold (parse + check + generate, fresh interpreter);
-  (e) the columnar NumPy path (yibao.backends.numpy) vs OpenFisca (bench/openfisca_jiulongpo.py) on the
+  (e) the columnar NumPy path (yibao.backends.numpy.generate) vs OpenFisca (bench/openfisca_jiulongpo.py) on the
       same columns, 10M cases (1M with --quick);
   (load) `yibao serve` under bench/load.py: 10k requests (2k with --quick), 16 in flight;
 and a cProfile of the streaming path, so that a missed target says where the time goes.
@@ -308,7 +308,7 @@ def compile_all(repeat):
 # ---- (e) columnar vs OpenFisca ----------------------------------------------------------------
 def columnar(program, n, repeat, compare):
     import numpy as np
-    from yibao.backends import numpy as to_numpy
+    from yibao.backends.numpy import generate as to_numpy
     mod = to_numpy.load(program)
     t0 = time.perf_counter()
     cols = gen.columns(n, SEED)

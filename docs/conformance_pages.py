@@ -40,7 +40,7 @@ class Conformance:
         from yibao.evaluate import Evaluator
         from yibao.ir.interpret import Interpreter
         from yibao.runtime.core import Undecidable, output_value
-        from yibao.backends.python import output_kind
+        from yibao.backends.python.generate import output_kind
         try:
             program = self.ps.load(doc)
             ev = Evaluator(program)

@@ -62,7 +62,7 @@ def test_a_comparison_the_bounds_decide_is_decided(tmp_path):
 
 def test_notices_without_bounds_keep_the_fast_generated_code():
     from conftest import program as load
-    from yibao.backends.python import generate
+    from yibao.backends.python.generate import generate
     src = generate(load("渝医保发〔2025〕42号"))
     assert "_resolved(" not in src.split("# ==== 渝医保发")[1] and "_max(" not in src.split("# ==== 渝医保发")[1]
 
@@ -91,7 +91,7 @@ def test_the_compiled_module_keeps_bounds_standalone(tmp_path):
     import json
     import subprocess
     import sys
-    from yibao.backends.python import generate
+    from yibao.backends.python.generate import generate
     p, _ = program(tmp_path)
     calc = tmp_path / "calc.py"
     calc.write_text(generate(p), encoding="utf-8")

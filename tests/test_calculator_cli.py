@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import evaluator, program
-from yibao.backends.python import generate
+from yibao.backends.python.generate import generate
 
 NOTICE = "九龙坡医保发〔2023〕46号"
 CASE = {"tier": 1, "payment_date": "2023-11-01"}

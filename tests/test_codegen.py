@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, program
 from helpers import check
 from yibao.language.printer import quote
-from yibao.backends.python import generate
+from yibao.backends.python.generate import generate
 
 # the value a policy string decodes to: triple quotes, backslashes, a newline, braces, a hash
 NASTY = 'a"""b\'\'\'c\\d\n"e" {x} # not a comment\t ) ] }'

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import cases as gen  # noqa: E402
 
-from yibao.backends import numpy as to_numpy  # noqa: E402
+from yibao.backends.numpy import generate as to_numpy  # noqa: E402
 from yibao.evaluate import load_generated  # noqa: E402
 from yibao.policies import PolicySet  # noqa: E402
 
@@ -130,8 +130,8 @@ def test_grid_equals_per_row_for_every_notice():
 def test_grid_key_finds_each_rows_combination():
     """The grid's key (_tabulate) points every row at the grid row holding its facts' values and
     given-ness: enums, bools and dates, given throughout or not."""
-    from yibao.backends.numpy_gridrun import GRID_RUNTIME
-    from yibao.backends.numpy_runtime import _RUNTIME
+    from yibao.backends.numpy.gridrun import GRID_RUNTIME
+    from yibao.backends.numpy.runtime import _RUNTIME
     space = {"np": np}
     exec(_RUNTIME + GRID_RUNTIME, space)
     space.update(ENUMS={"e": ("a", "b", "c")}, FACTS={"k": ("enum", "e", None), "b": ("bool", None, None),
@@ -192,7 +192,7 @@ def test_columnar_per_day_idioms_on_long_columns():
 
 def test_decisions_named_like_keywords_or_helpers_still_build_a_columnar_module(tmp_path):
     import shutil
-    from yibao.backends import numpy as to_numpy
+    from yibao.backends.numpy import generate as to_numpy
     from yibao.policies import PolicySet
     d = tmp_path / "policies"
     shutil.copytree(ROOT / "policies" / "lib", d / "lib")

@@ -120,7 +120,7 @@ def reversed_modules():
     function reaches has often been computed already, as what an earlier one reads."""
     import copy
     import types
-    from yibao.backends.python import generate
+    from yibao.backends.python.generate import generate
     out = {}
     for notice in NOTICES:
         prog = copy.copy(program(notice))

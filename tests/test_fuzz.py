@@ -47,5 +47,5 @@ def test_mutated_policy_gives_diagnostics_or_success(tmp_path, text):
     for diag in diags:
         diag.render()  # rendering must not fail either
     if program is not None:
-        from yibao.backends.python import generate
+        from yibao.backends.python.generate import generate
         compile(generate(program), "generated", "exec")

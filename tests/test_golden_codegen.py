@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import program
-from yibao.backends.python import generate
+from yibao.backends.python.generate import generate
 
 GOLDEN = Path(__file__).parent / "golden" / "codegen" / "chongqing-2024.py"
 

@@ -7,7 +7,7 @@ from helpers import HEADER, check, codes
 from yibao.base.diagnostics import PolicyError
 from yibao.language.from_tree import parse_text
 from yibao.language.printer import print_module
-from yibao.backends.python import generate
+from yibao.backends.python.generate import generate
 
 DRAFT = """notice 草案〔2024〕1号 {
   title "测试草案"

@@ -23,7 +23,7 @@ from conftest import ROOT, program
 from test_properties import NOTICES, cases
 from yibao.runtime import strict_json
 from yibao.ir.interpret import Interpreter
-from yibao.backends.javascript import generate
+from yibao.backends.javascript.generate import generate
 from yibao.evaluate import load_generated
 from yibao.runtime.core import Undecidable
 
@@ -189,7 +189,7 @@ def test_javascript_passes_the_conformance_cases(notice, conformance, tmp_path):
 
 
 def test_policy_text_cannot_break_out_of_the_module():
-    from yibao.backends.javascript import comment as _comment, _js_str
+    from yibao.backends.javascript.generate import comment as _comment, _js_str
     hostile = "</script><script>alert(1)</script>\u2028\"'\\\ud800"
     literal = _js_str(hostile)
     assert "<" not in literal and "\u2028" not in literal and "\ud800" not in literal

@@ -127,7 +127,7 @@ def test_index_links_every_calculator(client):
 
 
 def test_calculator_page(client, catalog):
-    from yibao.backends.web import page
+    from yibao.backends.web.page import page
     response = client.get(f"/calculator/{quote(D46)}")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     assert response.text == page(catalog.get(D46).program)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, program
-from yibao.backends.web import page
+from yibao.backends.web.page import page
 from yibao.evaluate import load_generated
 
 CHROMIUM = Path("/usr/bin/chromium")

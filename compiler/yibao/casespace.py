@@ -29,7 +29,7 @@ from .backends.compiled import CompiledInterpreter
 from .casefacts import ABSENT, consistent
 from .ir.nodes import facts_read
 from .exprcompile import Outcome, compile_expr, outcome
-from .pynames import ident
+from .backends.python.names import ident
 
 
 class Space:

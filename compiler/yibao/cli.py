@@ -293,7 +293,7 @@ def cmd_compile(args) -> int:
         program = load_cached(args)
         source = generated_source(program)
     else:
-        from .backends.javascript import Unsupported
+        from .backends.javascript.generate import Unsupported
         from .backends.targets import source as target_source
         program = load_program(args)
         try:

@@ -116,7 +116,7 @@ def _cell(program: ir.Program, table: str, key: str, column: str):
 def generated(program: ir.Program, module, name: str, case: dict | None = None):
     """The same value read from the generated module, or None where the module does not carry it
     (data tables, issue and printing dates: the calculator needs neither)."""
-    from .pynames import ident
+    from .backends.python.names import ident
     if name == "notice.coverage":
         return show(module.COVERAGE_YEAR, ir.INT)
     if name.startswith("notice."):

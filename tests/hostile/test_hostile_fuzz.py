@@ -19,7 +19,7 @@ from yibao.base.diagnostics import PolicyError
 from yibao.evaluate import Evaluator
 from yibao.ir.interpret import Interpreter
 from yibao.policies import PolicySet
-from yibao.pynames import RESERVED, ident, public_names
+from yibao.backends.python.names import RESERVED, ident, public_names
 
 pytestmark = pytest.mark.fuzz
 FAST = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -14,7 +14,7 @@ import pytest
 
 from hostile import CQ2024, GOOD_CASE, ROOT, no_traceback, process, run, yibao
 from yibao.policies import PolicySet
-from yibao.backends.python import generate
+from yibao.backends.python.generate import generate
 
 FULL = "/dev/full"
 

@@ -11,10 +11,10 @@ TARGETS = ("python", "js", "web")
 def source(target: str, program: ir.Program) -> str:
     """python: a standalone module; js: an ES module (node or a browser); web: one HTML page."""
     if target == "js":
-        from .javascript import generate
+        from .javascript.generate import generate
         return generate(program)
     if target == "web":
-        from .web import page
+        from .web.page import page
         return page(program)
-    from .python import generate
+    from .python.generate import generate
     return generate(program)

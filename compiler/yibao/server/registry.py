@@ -36,10 +36,10 @@ class Notice:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def page(self) -> str:
-        """The calculator page, generated on first request (yibao.backends.web)."""
+        """The calculator page, generated on first request (yibao.backends.web.page)."""
         with self._lock:
             if self._page is None:
-                from ..backends.web import page
+                from ..backends.web.page import page
                 self._page = page(self.program)
             return self._page
 

@@ -16,10 +16,10 @@ import unicodedata
 from fractions import Fraction
 from importlib import resources
 
-from .. import __version__
-from ..ir import nodes as ir
-from ..ir.kinds import output_kind
-from .common import comment as _py_comment
+from ... import __version__
+from ...ir import nodes as ir
+from ...ir.kinds import output_kind
+from ..common import comment as _py_comment
 
 _OPS = {"eq": "===", "ne": "!==", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
         "add": "+", "sub": "-", "mul": "*", "and": "&&", "or": "||"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..ir import nodes as ir
+from ...ir import nodes as ir
 
 GRID_KINDS = ("enum", "bool", "date")
 _PER_DAY = {"first_of_next_month", "date_plus_months", "year_start", "year_end"}  # calendar conversions

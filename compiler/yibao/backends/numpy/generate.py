@@ -32,18 +32,18 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
-from .. import __version__
-from ..ir import nodes as ir
-from ..ir.interpret import Interpreter
-from ..runtime.core import Undecidable
-from ..pynames import public_names
-from .numpy_runtime import _INTERFACE, _RUNTIME, BENCH_GROUPS, BENCH_IDENTITIES, bench_columns  # noqa: F401 (re-exported)
-from .numpy_grid import GridGen
-from .numpy_gridrun import GRID_RUNTIME
-from .numpy_tables import _FILL, TableGen, _and
-from ..ir.kinds import output_kind
-from ..pynames import ident
-from .common import NOT_STATIC, comment, static
+from ... import __version__
+from ...ir import nodes as ir
+from ...ir.interpret import Interpreter
+from ...runtime.core import Undecidable
+from ..python.names import public_names
+from .runtime import _INTERFACE, _RUNTIME, BENCH_GROUPS, BENCH_IDENTITIES, bench_columns  # noqa: F401 (re-exported)
+from .grid import GridGen
+from .gridrun import GRID_RUNTIME
+from .tables import _FILL, TableGen, _and
+from ...ir.kinds import output_kind
+from ..python.names import ident
+from ..common import NOT_STATIC, comment, static
 
 
 class Unsupported(Exception):

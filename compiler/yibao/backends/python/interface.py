@@ -4,10 +4,10 @@ module's own command line stream a roll through. The command line itself is calc
 """
 from __future__ import annotations
 
-from ..pynames import public_names
-from ..ir.kinds import fact_spec, output_kind
-from .common import comment
-from .pyfused import result_json
+from .names import public_names
+from ...ir.kinds import fact_spec, output_kind
+from ..common import comment
+from .fused import result_json
 
 
 def interface(g) -> list[str]:

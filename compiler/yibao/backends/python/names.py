@@ -7,7 +7,7 @@ import builtins
 import keyword
 import unicodedata
 
-from .runtime import bounded, calcmain, fastpath, core as runtime, strict_json
+from ...runtime import bounded, calcmain, fastpath, core as runtime, strict_json
 
 
 def ident(prefix: str, name: str, _index: int = 0) -> str:

@@ -10,14 +10,14 @@ import datetime as dt
 from fractions import Fraction
 from importlib import resources
 
-from .. import __version__
-from ..ir import nodes as ir
-from ..pynames import ident, public_names
-from ..ir.kinds import bounded_program, output_kind
-from .common import NOT_STATIC, comment, refs, static
-from .pyinterface import interface
-from ..ir.interpret import Interpreter
-from ..runtime.core import Undecidable
+from ... import __version__
+from ...ir import nodes as ir
+from .names import ident, public_names
+from ...ir.kinds import bounded_program, output_kind
+from ..common import NOT_STATIC, comment, refs, static
+from .interface import interface
+from ...ir.interpret import Interpreter
+from ...runtime.core import Undecidable
 
 _PY_OPS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
            "add": "+", "sub": "-", "mul": "*", "and": "and", "or": "or"}

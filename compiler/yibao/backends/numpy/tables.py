@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import itertools
 
-from ..ir import nodes as ir
-from ..ir.kinds import output_kind
-from ..pynames import ident
-from .common import NOT_STATIC, comment
+from ...ir import nodes as ir
+from ...ir.kinds import output_kind
+from ..python.names import ident
+from ..common import NOT_STATIC, comment
 
 _NONE = -(2 ** 62)  # a folded table's "no row matches"
 _UNKNOWN = object()  # a folded table's entry the notice leaves unknown

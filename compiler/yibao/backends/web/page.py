@@ -13,15 +13,15 @@ import html
 import json
 from importlib import resources
 
-from ..ir import nodes as ir
-from .javascript import generate
-from ..ir.kinds import output_kind
+from ...ir import nodes as ir
+from ..javascript.generate import generate
+from ...ir.kinds import output_kind
 
 _KIND_HINT = {"money": "元，如 342.00", "int": "整数", "count": "整数，≥ 0"}
 
 
 def _asset(name: str) -> str:
-    return resources.files("yibao.backends").joinpath(name).read_text(encoding="utf-8")
+    return resources.files("yibao.backends.web").joinpath(name).read_text(encoding="utf-8")
 
 
 def _json(value) -> str:

@@ -7,7 +7,7 @@ import types
 
 TYPE_CHECKING = False  # (typing and the IR are not imported: a warm `yibao eval` never needs them)
 if TYPE_CHECKING:
-    from ..ir import nodes as ir
+    from ...ir import nodes as ir
 
 
 def filename(program: ir.Program) -> str:
@@ -17,7 +17,7 @@ def filename(program: ir.Program) -> str:
 def load(program: ir.Program, code=None) -> types.ModuleType:
     """exec the generated source as a module; `code`: its code object (compiled here when None)."""
     if code is None:
-        from .python import generate
+        from .generate import generate
         code = compile(generate(program), filename(program), "exec")
     module = types.ModuleType(f"yibao_generated_{abs(hash(program.document))}")
     module.__file__ = filename(program)

@@ -15,10 +15,10 @@ import json
 import textwrap
 import tokenize
 
-from ..ir import nodes as ir
-from ..runtime.core import output_value
-from ..ir.kinds import output_kind
-from .common import comment
+from ...ir import nodes as ir
+from ...runtime.core import output_value
+from ...ir.kinds import output_kind
+from ..common import comment
 
 _TEMPS = {"v", "x", "w", "u", "exc"}
 
