@@ -105,7 +105,7 @@ def test_the_compiled_module_keeps_bounds_standalone(tmp_path):
 
 @pytest.mark.parametrize("threshold,unreachable", [("500 元", True), ("1500 元", False)])
 def test_the_rules_analysis_uses_the_bounds(tmp_path, threshold, unreachable):
-    from yibao.analysis import analyze
+    from yibao.analysis.tables import analyze
     body = f'''
 let 每次提高额 = unknown at least 1000 元 "每次提高限额（不低于1000元）" §一 "每次提高限额不低于1000元"
 decision 档 : int {{

@@ -8,11 +8,11 @@ import pytest
 
 from yibao.ir import nodes as ir
 from yibao.runtime import core as rt
-from yibao.backends.compiled import CompiledInterpreter
-from yibao.casespace import Engine
-from yibao.invariants import _spaces_where, _year_dates
+from yibao.analysis.compiled import CompiledInterpreter
+from yibao.analysis.casespace import Engine
+from yibao.analysis.invariants import _spaces_where, _year_dates
 from yibao.ir.nodes import facts_read
-from yibao.rules_analysis import CaseGenerator
+from yibao.analysis.rules import CaseGenerator
 
 from conftest import policy_set
 

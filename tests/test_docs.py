@@ -73,7 +73,7 @@ def _policy_dir(tmp_path: Path, page: Path) -> Path:
 
 
 def _check(directory: Path, path: Path):
-    from yibao.analysis import analyze
+    from yibao.analysis.tables import analyze
     from yibao.policies import PolicySet
     ps = PolicySet(directory, [path])
     key = ps.resolve(str(path))

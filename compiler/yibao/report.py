@@ -15,7 +15,7 @@ def collect(ps: PolicySet, files: list[Path], analyses: bool = True) -> dict[str
     """file → its diagnostics (each reported once, against the file it is in); the static analyses
     (seconds, where the rest takes a fraction of one) only with `analyses`."""
     from . import checked
-    from .analysis import analyze
+    from .analysis.tables import analyze
     from .context import rehome  # (here: a check answered from the cache needs none of it)
     by_file: dict[str, list[Diagnostic]] = {str(f): [] for f in files}
     seen = set()

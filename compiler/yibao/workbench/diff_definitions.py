@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..ir import nodes as ir
 from ..ir.nodes import facts_read
-from ..rules_analysis import fold
+from ..analysis.rules import fold
 
 CASE_DEPENDENT = "depends on the case"
 

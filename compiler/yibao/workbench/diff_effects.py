@@ -7,7 +7,7 @@ import datetime as dt
 
 from ..ir import nodes as ir
 from ..evaluate import Evaluator
-from ..rules_analysis import CaseGenerator
+from ..analysis.rules import CaseGenerator
 from .diff_values import Decider, compared, delta, same, show, show_delta
 from .years import shift
 

@@ -4,10 +4,10 @@ and `or` short-circuiting, a missing fact raising MissingFact); every other node
 `with`, a parameter, a domain) is an atom whose outcome the caller supplies."""
 from __future__ import annotations
 
-from .ir import nodes as ir
-from .ir.interpret import _OPS
+from ..ir import nodes as ir
+from ..ir.interpret import _OPS
 from .casefacts import ABSENT
-from .runtime.core import MissingFact
+from ..runtime.core import MissingFact
 
 
 class Outcome:

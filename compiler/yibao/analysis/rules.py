@@ -20,12 +20,12 @@ import datetime as dt
 import itertools
 import json
 
-from .ir import nodes as ir
-from .runtime import core as rt
-from .base.diagnostics import Diagnostic
-from .ir.interpret import Interpreter
+from ..ir import nodes as ir
+from ..runtime import core as rt
+from ..base.diagnostics import Diagnostic
+from ..ir.interpret import Interpreter
 from .casefacts import ABSENT, consistent
-from .ir.nodes import facts_read
+from ..ir.nodes import facts_read
 from .casespace import build, engine, firsts, product_or_sample
 from .exprcompile import Outcome
 
@@ -197,7 +197,7 @@ class CaseGenerator:
 
 def case_json(program: ir.Program, case: dict, facts=None) -> str:
     """A case as interface JSON, showing only the facts that matter (and differ from defaults)."""
-    from .ir.kinds import json_value
+    from ..ir.kinds import json_value
     out = {}
     for name, value in case.items():
         f = program.facts.get(name)
@@ -278,8 +278,8 @@ def _show(program, d, v) -> str:
         return "undecided"
     if v.__class__.__name__ == "Bounded":  # an unknown with bounds
         return str(v)
-    from .runtime.core import output_value
-    from .ir.kinds import output_kind
+    from ..runtime.core import output_value
+    from ..ir.kinds import output_kind
     out = output_value(output_kind(d.type), v)
     return json.dumps(out, ensure_ascii=False) if not isinstance(out, str) else out
 

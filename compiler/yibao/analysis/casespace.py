@@ -23,13 +23,13 @@ import itertools
 import operator
 import random
 
-from .ir import nodes as ir
-from .runtime import core as rt
-from .backends.compiled import CompiledInterpreter
+from ..ir import nodes as ir
+from ..runtime import core as rt
+from .compiled import CompiledInterpreter
 from .casefacts import ABSENT, consistent
-from .ir.nodes import facts_read
+from ..ir.nodes import facts_read
 from .exprcompile import Outcome, compile_expr, outcome
-from .backends.python.names import ident
+from ..backends.python.names import ident
 
 
 class Space:
@@ -254,7 +254,7 @@ class Engine:
         where the program holds no bounded unknown (a bounded value is the module's own object, which
         compares by the module's rules; CompiledInterpreter interprets such a definition)."""
         if self._bounded is None:
-            from .ir.kinds import bounded_program
+            from ..ir.kinds import bounded_program
             self._bounded = bounded_program(self.program)
         return not self._bounded and name in self.program.definitions and self._function(name) is not None
 

@@ -17,14 +17,14 @@ import itertools
 import json
 import random
 
-from .ir import nodes as ir
-from .runtime import core as rt
-from .base.diagnostics import Diagnostic
-from .ir.interpret import Interpreter
+from ..ir import nodes as ir
+from ..runtime import core as rt
+from ..base.diagnostics import Diagnostic
+from ..ir.interpret import Interpreter
 from .casespace import engine, firsts
 from .casefacts import consistent
-from .ir.nodes import facts_read
-from .rules_analysis import CaseGenerator, case_json, fold
+from ..ir.nodes import facts_read
+from .rules import CaseGenerator, case_json, fold
 
 EXHAUSTIVE = 4000  # cases; above it a fixed-seed sample of this many
 _SKIP = (rt.Undecidable, KeyError, TypeError, ArithmeticError, ValueError, OverflowError)
@@ -251,7 +251,7 @@ def _shown(program, e, case) -> str:
 
 
 def _show(program, name, value) -> str:
-    from .ir.kinds import json_value
+    from ..ir.kinds import json_value
     v = json_value(program, name, value)
     return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
 

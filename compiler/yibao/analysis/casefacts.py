@@ -3,9 +3,9 @@ and whether the policy's constraints call a case contradictory. (The facts an ex
 ir.facts_read.)"""
 from __future__ import annotations
 
-from .ir import nodes as ir
-from .runtime import core as rt
-from .ir.interpret import Interpreter
+from ..ir import nodes as ir
+from ..runtime import core as rt
+from ..ir.interpret import Interpreter
 
 class _Absent:
     def __repr__(self):

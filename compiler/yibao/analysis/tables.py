@@ -10,8 +10,8 @@ from __future__ import annotations
 import itertools
 import json
 
-from .ir import nodes as ir
-from .base.diagnostics import Diagnostic
+from ..ir import nodes as ir
+from ..base.diagnostics import Diagnostic
 
 
 def analyze(program: ir.Program) -> list[Diagnostic]:
@@ -19,7 +19,7 @@ def analyze(program: ir.Program) -> list[Diagnostic]:
     for d in program.definitions.values():
         if d.table is not None and d.document == program.document:
             out += table_gaps(program, d)
-    from . import invariants, rules_analysis
+    from . import invariants, rules as rules_analysis
     out += rules_analysis.analyze(program)
     out += invariants.prove(program)
     return out

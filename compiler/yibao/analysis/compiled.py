@@ -16,7 +16,7 @@ class CompiledInterpreter(Interpreter):
         super().__init__(program)
         module = program.__dict__.get("_generated")
         if module is None:  # generated once per checked program, for every analysis (the driver
-            from .python.load import load  # hands in the cached one: policies/warm.module)
+            from ..backends.python.load import load  # hands in the cached one: policies/warm.module)
             module = program.__dict__["_generated"] = load(program)
         self.functions = {name: fn for name, (fn, _) in module.DECISIONS.items()}
         self.module = module  # it carries its own copy of the runtime's exceptions
