@@ -183,7 +183,7 @@ def markdown(res) -> list[str]:
 if __name__ == "__main__":
     import argparse
     sys.path.insert(0, str(HERE.parent / "compiler"))
-    from yibao.policies import PolicySet
+    from yibao.policies.directory import PolicySet
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=1_000_000)
     ap.add_argument("--notice", default="九龙坡医保发〔2023〕46号")

@@ -86,7 +86,7 @@ async def _drive(url: str, bodies: list, expected: list, concurrency: int) -> di
 
 def measure(notice: str = NOTICE, requests: int = 10_000, concurrency: int = 16, batch: int = 100) -> dict:
     from yibao.evaluate import Evaluator
-    from yibao.policies import load_notice, policy_set
+    from yibao.policies.directory import load_notice, policy_set
     ev = Evaluator(load_notice(policy_set(ROOT / "policies"), notice))
     cases = list(gen.generate(requests, SEED))
     expected = []

@@ -397,7 +397,7 @@ def main(argv=None):
             print(markdown(r))
         return 0
 
-    from yibao.policies import PolicySet
+    from yibao.policies.directory import PolicySet
     ps = PolicySet(ROOT / "policies")
     notice = args.notice or (YARDSTICK_NOTICE if YARDSTICK_NOTICE in ps.notices else FALLBACK_NOTICE)
     yard = notice == YARDSTICK_NOTICE

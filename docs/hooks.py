@@ -150,7 +150,7 @@ def _dedent(text: str) -> str:
 
 class _Context(Conformance):
     def __init__(self, pages):
-        from yibao.policies import PolicySet
+        from yibao.policies.directory import PolicySet
         self.pages = pages
         self.ps = PolicySet(POLICIES)
         self.marks = None  # the notice text's marks while a notice page is written

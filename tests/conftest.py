@@ -21,7 +21,7 @@ POLICIES = ROOT / "policies"
 
 @lru_cache(maxsize=None)
 def policy_set():
-    from yibao.policies import PolicySet
+    from yibao.policies.directory import PolicySet
     return PolicySet(POLICIES)
 
 

@@ -33,7 +33,7 @@ def scratch(tmp_path: Path, policy: str, name: str = "t.policy", text: str = TEX
 
 def check(tmp_path: Path, body: str, header: str = HEADER):
     """(program or None, diagnostics) for a test notice made of HEADER + body."""
-    from yibao.policies import PolicySet
+    from yibao.policies.directory import PolicySet
     d = scratch(tmp_path, header + body)
     return PolicySet(d).check(str(d / "t.policy"))
 

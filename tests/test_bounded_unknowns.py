@@ -9,7 +9,7 @@ from helpers import HEADER, codes, scratch
 from yibao.evaluate import Evaluator
 from yibao.language.from_tree import parse_text
 from yibao.ir.interpret import Interpreter
-from yibao.policies import PolicySet
+from yibao.policies.directory import PolicySet
 from yibao.language.printer import print_module
 from yibao.runtime.core import Undecidable
 

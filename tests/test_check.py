@@ -90,7 +90,7 @@ decision contribution : money = 380 元 §一 "个人缴费标准为一档 380 �
 
 
 def test_an_inherited_definition_changed_without_override_is_an_error(tmp_path):
-    from yibao.policies import PolicySet
+    from yibao.policies.directory import PolicySet
     from helpers import scratch
     d = scratch(tmp_path, """notice 测试〔2024〕2号 {
   title "t" issuers "x" issued 2024-01-02 coverage 2024 jurisdiction "y" implements 渝医保发〔2023〕24号
@@ -124,7 +124,7 @@ def test_parameters_by_year_fold_derived_years_and_leave_missing_years_unknown(l
 
 
 def test_with_in_a_rule_is_an_error_not_a_crash(tmp_path):
-    from yibao.policies import PolicySet
+    from yibao.policies.directory import PolicySet
     from helpers import scratch
     d = scratch(tmp_path, """notice 测试〔2024〕3号 {
   title "t" issuers "x" issued 2024-01-02 coverage 2024 jurisdiction "y" implements none

@@ -10,7 +10,7 @@ import pytest
 from helpers import HEADER, scratch
 from yibao.language import ast as A
 from yibao.check.citations import boundaries, crossing, figures, stated
-from yibao.policies import PolicySet
+from yibao.policies.directory import PolicySet
 from yibao.check.texts import squeeze
 
 # A small notice of its own: numbered items, and an attachment priced by tier (the layout of

@@ -21,7 +21,7 @@ import cases as gen  # noqa: E402
 
 from yibao.backends.numpy import generate as to_numpy  # noqa: E402
 from yibao.evaluate import load_generated  # noqa: E402
-from yibao.policies import PolicySet  # noqa: E402
+from yibao.policies.directory import PolicySet  # noqa: E402
 
 N = 3000
 NOTICES = ["渝医保发〔2023〕24号", "九龙坡医保发〔2023〕46号"]
@@ -193,7 +193,7 @@ def test_columnar_per_day_idioms_on_long_columns():
 def test_decisions_named_like_keywords_or_helpers_still_build_a_columnar_module(tmp_path):
     import shutil
     from yibao.backends.numpy import generate as to_numpy
-    from yibao.policies import PolicySet
+    from yibao.policies.directory import PolicySet
     d = tmp_path / "policies"
     shutil.copytree(ROOT / "policies" / "lib", d / "lib")
     (d / "texts").mkdir()

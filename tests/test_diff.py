@@ -19,7 +19,7 @@ def run(capsys, *argv):
 
 
 def resolves(notice: str) -> bool:
-    from yibao.policies import PolicySet
+    from yibao.policies.directory import PolicySet
     try:
         PolicySet(ROOT / "policies").resolve(notice)
         return True

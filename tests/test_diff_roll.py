@@ -145,7 +145,7 @@ def test_markdown_chart_and_html(roll, capsys):
 
 def test_state_is_bounded_by_codes_not_people(roll):
     """Aggregated as it streams: the same people three times over keep the same number of tallies."""
-    from yibao.policies import PolicySet, default_directory, load_notice
+    from yibao.policies.directory import PolicySet, default_directory, load_notice
     from yibao.workbench.diff_roll import RollDiff, iter_roll
     _, path, people, *_ = roll
     ps = PolicySet(default_directory())

@@ -74,7 +74,7 @@ def _policy_dir(tmp_path: Path, page: Path) -> Path:
 
 def _check(directory: Path, path: Path):
     from yibao.analysis.tables import analyze
-    from yibao.policies import PolicySet
+    from yibao.policies.directory import PolicySet
     ps = PolicySet(directory, [path])
     key = ps.resolve(str(path))
     if key in ps.failed:

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def notice_or_skip(notice: str):
-    from yibao.policies import PolicySet
+    from yibao.policies.directory import PolicySet
     try:
         PolicySet(ROOT / "policies").resolve(notice)
     except ValueError:

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import POLICIES
 from yibao.base.diagnostics import PolicyError
-from yibao.policies import PolicySet
+from yibao.policies.directory import PolicySet
 
 SOURCE = (POLICIES / "chongqing-2024.policy").read_text(encoding="utf-8")
 TOKENS = ["{", "}", "(", ")", ",", "=", "=>", "rule", "when", "then", "otherwise", "§一", '"', '"q"', "380 元",

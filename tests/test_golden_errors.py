@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import scratch
-from yibao.policies import PolicySet
+from yibao.policies.directory import PolicySet
 
 GOLDEN = Path(__file__).parent / "golden" / "errors"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import POLICIES
 from yibao.ir.interpret import Interpreter
-from yibao.policies import PolicySet
+from yibao.policies.directory import PolicySet
 
 HEAD = """notice 测试〔2024〕{n}号 {{
   title "测试"

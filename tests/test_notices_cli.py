@@ -8,7 +8,7 @@ import pytest
 from conftest import POLICIES, ROOT
 from yibao import __version__
 from yibao.cli import build_parser, main
-from yibao.policies import PolicySet
+from yibao.policies.directory import PolicySet
 
 
 def run(capsys, monkeypatch, *argv):
@@ -41,7 +41,7 @@ def test_notices_as_a_table_align_chinese_columns(capsys, monkeypatch):
     assert code == 0 and lines[0].split() == ["document", "jurisdiction", "coverage_year", "implements", "title"]
     assert len(lines) == 1 + len(PolicySet(POLICIES).notices)
     # the coverage column starts at the same display column on every line (CJK counts two)
-    from yibao.catalog import _width
+    from yibao.policies.catalog import _width
     starts = {_width(line[:line.index(year)]) for line in lines[1:] for year in ("2023", "2024", "2026")
               if f"  {year}  " in line}
     assert len(starts) == 1

@@ -25,7 +25,7 @@ from yibao import rolls  # noqa: E402
 from yibao.batch import eval_roll  # noqa: E402
 from yibao.cli import main  # noqa: E402
 from yibao.evaluate import Evaluator  # noqa: E402
-from yibao.policies import PolicySet  # noqa: E402
+from yibao.policies.directory import PolicySet  # noqa: E402
 
 PS = PolicySet(ROOT / "policies")
 NOTICES = sorted(PS.notices)

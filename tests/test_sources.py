@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import POLICIES
-from yibao.sources import Header, SourceIndex
+from yibao.policies.index import Header, SourceIndex
 
 
 def header(tmp_path, text: str) -> Header:
@@ -40,8 +40,8 @@ def test_a_notice_needs_its_parents_and_their_libraries_only():
 def test_a_policy_set_that_reads_buffers_is_neither_indexed_nor_cached(tmp_path, monkeypatch):
     """The language server reads an editor's unsaved text: the files on disk (what the index reads and
     the cache keys hash) do not describe it, so every file is read and nothing comes from the cache."""
-    from yibao import checked, warm
-    from yibao.policies import PolicySet
+    from yibao.policies import checked, warm
+    from yibao.policies.directory import PolicySet
     from yibao.base.source import SourceFile
 
     class Buffers(PolicySet):

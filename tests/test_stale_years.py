@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import POLICIES
 from yibao.cli import main
-from yibao.policies import PolicySet
+from yibao.policies.directory import PolicySet
 
 DRAFT = """notice 草案〔2026〕9号 {
   title "2027 草案"

@@ -131,7 +131,7 @@ def test_undecidable_answers_and_bad_input_are_explained(browser, tmp_path):
 def test_policy_text_stays_text_in_the_page(tmp_path):
     """A description or quote holding markup is escaped in the form and inert in the script."""
     from helpers import HEADER, TEXT, scratch
-    from yibao.policies import PolicySet
+    from yibao.policies.directory import PolicySet
     body = ('decision 资助额 : money "</script><img src=x onerror=alert(1)>"\n'
             '  = 342 元 §一 "低保对象按照个人缴费标准的 90%给予资助（342 元）"\n')
     d = scratch(tmp_path, HEADER + body, text=TEXT)

@@ -63,7 +63,7 @@ def installed(tmp_path_factory):
 
 def test_the_installed_yibao_is_the_wheel_not_the_checkout(installed):
     bin_, env, work = installed
-    where = _run([bin_ / "python", "-c", "import yibao.policies as p; print(p.__file__); print(p.default_directory())"],
+    where = _run([bin_ / "python", "-c", "import yibao.policies.directory as p; print(p.__file__); print(p.default_directory())"],
                  work, env).split("\n")
     assert str(bin_.parent) in where[0] and str(ROOT) not in where[0]
     assert str(bin_.parent) in where[1] and where[1].endswith("_policies")

@@ -24,7 +24,7 @@ _SHOWN = 10  # bad rows told on standard error; the rest are in the results' err
 class RollEvaluator:
     def __init__(self, program: ir.Program, wanted=None):
         import numpy as np
-        from . import warm_columnar
+        from .policies import warm_columnar
         from .evaluate import Evaluator
         self.np = np
         self.ev = Evaluator(program)

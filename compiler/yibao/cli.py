@@ -19,7 +19,7 @@ from pathlib import Path
 from . import __version__
 from .backends.targets import TARGETS
 from .base.exits import BAD_INPUT, BROKEN_PIPE, INTERNAL_ERROR, INTERRUPTED, OK, OUTPUT_ERROR, POLICY_ERROR, Fail
-from .policies import default_directory, load_calculator, load_notice, policy_set
+from .policies.directory import default_directory, load_calculator, load_notice, policy_set
 
 
 _EPILOG = """\
@@ -289,7 +289,7 @@ def _emit(result: dict, fmt: str):
 # ---- compile ---------------------------------------------------------------------------
 def cmd_compile(args) -> int:
     if args.target == "python":  # from the cache where the notice's sources are unchanged (warm.py)
-        from .warm import source as generated_source
+        from .policies.warm import source as generated_source
         program = load_cached(args)
         source = generated_source(program)
     else:
@@ -314,7 +314,7 @@ def cmd_compile(args) -> int:
 
 # ---- check -----------------------------------------------------------------------------
 def cmd_check(args) -> int:
-    from .report import check_report
+    from .policies.report import check_report
     files = []
     for p in args.paths or [str(args.policies or default_directory())]:
         path = Path(p)
@@ -335,7 +335,7 @@ def cmd_schema(args) -> int:
 
 
 def cmd_notices(args) -> int:
-    from .catalog import notices, table
+    from .policies.catalog import notices, table
     rows = notices(policy_set(args.policies))
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))

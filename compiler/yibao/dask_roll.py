@@ -28,7 +28,7 @@ class PartitionEvaluator:
         key = (self.policies, self.notice, self.wanted)
         if key not in _LOADED:
             from .batch import RollEvaluator
-            from .policies import load_notice, policy_set
+            from .policies.directory import load_notice, policy_set
             program = load_notice(policy_set(Path(self.policies) if self.policies else None), self.notice)
             _LOADED[key] = RollEvaluator(program, list(self.wanted) if self.wanted else None)
         return _LOADED[key]

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def load_generated(program: ir.Program) -> types.ModuleType:
     """The generated calculator as a module (its code from the cache when the notice's sources are
     unchanged: warm.py)."""
-    from . import warm
+    from .policies import warm
     return warm.module(program)
 
 

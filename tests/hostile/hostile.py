@@ -69,7 +69,7 @@ def decision(name: str, value: str = "380 元") -> str:
 
 def compiled(tmp_path: Path, directory: Path, notice: str = "测试〔2024〕1号") -> Path:
     """`yibao compile` of a notice into tmp_path/calc.py."""
-    from yibao.policies import PolicySet
+    from yibao.policies.directory import PolicySet
     from yibao.backends.python.generate import generate
     path = tmp_path / "calc.py"
     path.write_text(generate(PolicySet(directory).load(notice)), encoding="utf-8")

@@ -18,7 +18,7 @@ from yibao.runtime import bounded, core as runtime, strict_json
 from yibao.base.diagnostics import PolicyError
 from yibao.evaluate import Evaluator
 from yibao.ir.interpret import Interpreter
-from yibao.policies import PolicySet
+from yibao.policies.directory import PolicySet
 from yibao.backends.python.names import RESERVED, ident, public_names
 
 pytestmark = pytest.mark.fuzz

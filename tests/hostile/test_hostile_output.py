@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from hostile import CQ2024, GOOD_CASE, ROOT, no_traceback, process, run, yibao
-from yibao.policies import PolicySet
+from yibao.policies.directory import PolicySet
 from yibao.backends.python.generate import generate
 
 FULL = "/dev/full"

@@ -8,7 +8,7 @@ import pytest
 
 from helpers import TEXT
 from hostile import CITE, CQ2024, GOOD_CASE, all_policies, compiled, decision, no_traceback, policy_dir, process, run
-from yibao.policies import PolicySet
+from yibao.policies.directory import PolicySet
 
 NOTICE = "测试〔2024〕1号"
 

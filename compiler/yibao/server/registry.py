@@ -14,7 +14,7 @@ from ..base.diagnostics import PolicyError
 from ..base.exits import Fail
 from ..evaluate import Evaluator
 from ..ir.nodes import Program
-from ..policies import load_notice, policy_set
+from ..policies.directory import load_notice, policy_set
 
 log = logging.getLogger("yibao.server")
 

@@ -38,7 +38,7 @@ def add_parser(sub):
 
 
 def load(args, notice: str) -> ir.Program:
-    from ..policies import PolicySet, default_directory, load_notice
+    from ..policies.directory import PolicySet, default_directory, load_notice
     directory = args.policies or default_directory()
     p = Path(notice)
     if p.suffix == ".policy" and p.exists():

@@ -33,7 +33,7 @@ def add_parser(sub):
 
 def cmd_new(args) -> int:
     from ..base.exits import OK
-    from ..policies import load_notice, policy_set
+    from ..policies.directory import load_notice, policy_set
     ps = policy_set(args.policies)
     program = load_notice(ps, args.source)
     text = draft(ps, program, args.coverage, args.number or f"草案〔{args.coverage}〕1号")

@@ -14,7 +14,7 @@ from ..language import ast as A
 from ..check.checker import Checker, Decl, Namespace
 from ..base.diagnostics import Diagnostic, PolicyError
 from ..language.from_tree import parse_module
-from ..policies import PolicySet, default_directory
+from ..policies.directory import PolicySet, default_directory
 from ..base.source import SourceFile, Span
 from ..check.texts import squeeze
 
@@ -80,7 +80,7 @@ class Snapshot:
 def check(path: str, buffers: dict[str, str], directory: Path | None, analyses: bool) -> Snapshot:
     """The buffer's diagnostics (as `yibao check` reports them; the static analyses only with
     `analyses`, as they take seconds) and its namespace (None unless it parses)."""
-    from ..report import collect
+    from ..policies.report import collect
     p = Path(path)
     ps = BufferSet(directory_for(p, directory), buffers, [p])
     # the key the set read the file under (a new buffer not yet saved has no file to resolve)

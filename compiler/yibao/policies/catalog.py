@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .policies import PolicySet
+from .directory import PolicySet
 
 COLUMNS = ("document", "jurisdiction", "coverage_year", "implements", "title")
 

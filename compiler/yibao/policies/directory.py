@@ -9,16 +9,16 @@ import os
 import re
 from pathlib import Path
 
-from .base.exits import BAD_INPUT, Fail
-from .sources import SourceIndex
+from ..base.exits import BAD_INPUT, Fail
+from .index import SourceIndex
 
 TYPE_CHECKING = False  # (typing itself is not imported: a warm `yibao eval` never needs it)
 if TYPE_CHECKING:
-    from .language import ast as A
-    from .ir import nodes as ir
-    from .check.checker import Checker, Namespace
-    from .base.diagnostics import Diagnostic, PolicyError
-    from .base.source import SourceFile
+    from ..language import ast as A
+    from ..ir import nodes as ir
+    from ..check.checker import Checker, Namespace
+    from ..base.diagnostics import Diagnostic, PolicyError
+    from ..base.source import SourceFile
 
 # the document number of a notice file that does not parse, so a child can say what is wrong with it
 _NOTICE_HEADER = re.compile(r"^\s*notice\s+([^\W\d_]+〔\d{4}〕\d+号)", re.MULTILINE)
@@ -41,7 +41,7 @@ def default_directory() -> Path:
 def installed_directory() -> Path:
     """The policies inside the package: a link to the repository's `policies/` in a checkout, copied
     into the wheel when it is built (pyproject.toml's package data)."""
-    return Path(__file__).resolve().parent / "_policies"
+    return Path(__file__).resolve().parent.parent / "_policies"
 
 
 class PolicySet:
@@ -59,7 +59,7 @@ class PolicySet:
     def _begin(self):
         if self._done is not None:
             return
-        from .check.texts import NoticeTexts
+        from ..check.texts import NoticeTexts
         self._done = set()
         self._modules: dict[str, A.Module] = {}  # path → module
         self._failed: dict[str, PolicyError] = {}
@@ -102,7 +102,7 @@ class PolicySet:
     texts = property(lambda self: self._read_files() or self._texts)
 
     def _read(self, path: Path):
-        from .base.diagnostics import PolicyError
+        from ..base.diagnostics import PolicyError
         key = str(path)
         try:
             file = self._source(path)
@@ -127,11 +127,11 @@ class PolicySet:
 
     def _source(self, path: Path) -> SourceFile:
         """A policy file's text (the language server gives an editor's unsaved text instead)."""
-        from .language.parse import read_source
+        from ..language.parse import read_source
         return read_source(path)
 
     def _parse(self, file: SourceFile) -> A.Module:
-        from .language.from_tree import parse_module
+        from ..language.from_tree import parse_module
         return parse_module(file)
 
     @property
@@ -156,16 +156,16 @@ class PolicySet:
             self._read_files()
             self._read(p)
             return str(p)
-        from .base.diagnostics import did_you_mean
+        from ..base.diagnostics import did_you_mean
         hint = did_you_mean(notice, self.notices)
         raise ValueError(f"no policy for notice {notice}" + (f"; {hint}" if hint else "")
                          + f" (known: {', '.join(sorted(self.notices)) or 'none'} in {self.directory})")
 
     def check(self, notice: str) -> tuple[ir.Program | None, list[Diagnostic]]:
         """Check one notice with everything it uses and implements: (program or None, diagnostics)."""
-        from .check.checker import Checker
-        from .check.limits import depth_diagnostics
-        from .check.staleness import stale_inheritance, todos
+        from ..check.checker import Checker
+        from ..check.limits import depth_diagnostics
+        from ..check.staleness import stale_inheritance, todos
         # the dictionaries, not the properties, from here on: they would read every file
         path = self._parse_for(notice) or self.resolve(notice)
         if path in self._failed:
@@ -184,7 +184,7 @@ class PolicySet:
         return program, diags
 
     def load(self, notice: str) -> ir.Program:
-        from .base.diagnostics import PolicyError
+        from ..base.diagnostics import PolicyError
         program, diags = self.check(notice)
         if program is None:
             raise PolicyError(diags)
@@ -201,7 +201,7 @@ class PolicySet:
                           "declared here and elsewhere", notes=[f"also declared in {p}" for p in others],
                           hint="keep one policy per notice: remove or rename the stale copy")
         if doc and doc in self._texts.unreadable:
-            from .language.parse import unreadable
+            from ..language.parse import unreadable
             checker.diagnostics.append(unreadable(self._texts.unreadable[doc]))
         for name in self._libraries_used(path, set()):
             paths = self._copy_paths.get("library " + name, [])
@@ -215,7 +215,7 @@ class PolicySet:
         if path in seen or path not in self._modules:
             return set()
         seen.add(path)
-        from .language import ast as A
+        from ..language import ast as A
         module = self._modules[path]
         names = {item.name for item in module.items if isinstance(item, A.Use)}
         h = module.header
@@ -294,14 +294,14 @@ def load_calculator(ps: PolicySet, notice: str):
 
 
 def _load(ps: PolicySet, notice: str):
-    from .base.diagnostics import PolicyError
+    from ..base.diagnostics import PolicyError
     try:
         path = ps.resolve(notice)
     except ValueError as exc:
         raise Fail(BAD_INPUT, str(exc)) from None
     program, diags = ps.check(path)
     if program is None:
-        from .context import rehome  # each error at the line that must change
+        from .rehome import rehome  # each error at the line that must change
         diags = rehome(ps, path, diags)
         raise PolicyError([d for d in diags if d.severity == "error"] or diags)
     return program

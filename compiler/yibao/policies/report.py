@@ -5,18 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import __version__
-from .base import codes
-from .base.diagnostics import Diagnostic
-from .policies import PolicySet
+from .. import __version__
+from ..base import codes
+from ..base.diagnostics import Diagnostic
+from .directory import PolicySet
 
 
 def collect(ps: PolicySet, files: list[Path], analyses: bool = True) -> dict[str, list[Diagnostic]]:
     """file → its diagnostics (each reported once, against the file it is in); the static analyses
     (seconds, where the rest takes a fraction of one) only with `analyses`."""
     from . import checked
-    from .analysis.tables import analyze
-    from .context import rehome  # (here: a check answered from the cache needs none of it)
+    from ..analysis.tables import analyze
+    from .rehome import rehome  # (here: a check answered from the cache needs none of it)
     by_file: dict[str, list[Diagnostic]] = {str(f): [] for f in files}
     seen = set()
     wanted = {Path(f).resolve() for f in files}

@@ -5,7 +5,7 @@ notice's analyses (most of a cold check) are reused where that notice's own sour
 so editing one district's notice re-analyses that notice alone. docs/cli.md gives the numbers."""
 from __future__ import annotations
 
-from .base import cache
+from ..base import cache
 
 _KIND, _ANALYSIS = "check", "analysis"
 

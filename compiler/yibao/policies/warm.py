@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import marshal
 
-from .base import cache
+from ..base import cache
 
 _KIND = "calculator"
 
@@ -74,14 +74,14 @@ def module(program):
     run the same code, stored in the cache the first time it is generated."""
     loaded = program.__dict__.get("_generated")
     if loaded is None:
-        from .backends.python.load import load
+        from ..backends.python.load import load
         loaded = program.__dict__["_generated"] = load(program, code(program))
     return loaded
 
 
 def _generate(program):
-    from .backends.python.load import filename
-    from .backends.python.generate import generate
+    from ..backends.python.load import filename
+    from ..backends.python.generate import generate
     text = generate(program)
     compiled = compile(text, filename(program), "exec")
     k = program.__dict__.get("_cache_key")

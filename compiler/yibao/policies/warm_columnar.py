@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import marshal
 
-from .base import cache
+from ..base import cache
 
 _KIND = "columnar"
 
 
 def load(program):
     """The notice's columnar module (backends/numpy.py's), from the cache where it holds it."""
-    from .backends.numpy import generate as to_numpy
+    from ..backends.numpy import generate as to_numpy
     k = _key(program)
     entry = cache.load(_KIND, k) if k else None
     if isinstance(entry, dict) and entry.get("key") == k:

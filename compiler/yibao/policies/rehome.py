@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from .language import ast as A
-from .base.diagnostics import Diagnostic
+from ..language import ast as A
+from ..base.diagnostics import Diagnostic
 
 
 def _key(d: Diagnostic):
@@ -32,10 +32,10 @@ def rehome(ps, path: str, diags: list[Diagnostic]) -> list[Diagnostic]:
     inherited = set()
     parent = ps.notices.get(header.implements) if header.implements and not header.implements_external else None
     if parent is not None and parent != path:
-        from .analysis.tables import analyze
+        from ..analysis.tables import analyze
         program, found = ps.check(parent)
         inherited = {_key(d) for d in found + (analyze(program) if program is not None else [])}
-    from .check.checker import Checker
+    from ..check.checker import Checker
     ns = ps._namespace(path, Checker(ps.texts), [])
     out = []
     for d in diags:
