@@ -101,7 +101,7 @@ def parquet(program, n, repeat=3, profile_top=12):
     (pyarrow may use a second thread; on a shared machine CPU time is also the steadier figure), each
     part's CPU seconds (the least over the runs), the roll path without the kernel and the start-up
     (its own figure, whatever the kernel does), and a cProfile of one run."""
-    from yibao.batch import eval_roll
+    from yibao.run.roll.batch import eval_roll
     roll = parquet_roll(n)
     out = CACHE / f"results-{n}.parquet"
     runs = []

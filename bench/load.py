@@ -5,7 +5,7 @@
 Starts `yibao serve --port 0` as a child (access log to /dev/null), sends the seeded cases of
 bench/cases.py one per `POST /notices/{document}/eval` from an asyncio httpx client, then the same
 cases in batches of --batch, and reports requests/s, p50/p99 latency, errors (any status but 200) and
-mismatches (any answer that differs from yibao.evaluate.Evaluator in process). Client and server share
+mismatches (any answer that differs from yibao.run.evaluate.Evaluator in process). Client and server share
 the machine, so the figures are for the pair. bench/run.py calls measure(), bench/render.py markdown().
 """
 from __future__ import annotations
@@ -85,7 +85,7 @@ async def _drive(url: str, bodies: list, expected: list, concurrency: int) -> di
 
 
 def measure(notice: str = NOTICE, requests: int = 10_000, concurrency: int = 16, batch: int = 100) -> dict:
-    from yibao.evaluate import Evaluator
+    from yibao.run.evaluate import Evaluator
     from yibao.policies.directory import load_notice, policy_set
     ev = Evaluator(load_notice(policy_set(ROOT / "policies"), notice))
     cases = list(gen.generate(requests, SEED))

@@ -73,7 +73,7 @@ def markdown(r) -> str:
               "payments outside the notice), where the hand-written calculator assumes a figure: not compared."]
     L += ["", "## (b) In process", "",
           f"{b['cases']:,} pre-decoded cases, min of {b['repeat']} runs (`time.perf_counter`). Generated: the module "
-          "`yibao.evaluate.load_generated` builds, its four decision functions on each decoded case (a fresh copy "
+          "`yibao.run.evaluate.load_generated` builds, its four decision functions on each decoded case (a fresh copy "
           "of the case dict per case, since the generated code memoizes into it). Hand-written: `contribution`, "
           "`assistance`, `amount_due`, `benefit_start` on pre-decoded arguments.", "",
           "| | s | cases/s |", "|---|---|---|",

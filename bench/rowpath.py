@@ -15,7 +15,7 @@ def parts(program, path, repeat):
     decisions' members and the line), the whole path with its caches, and the write; and how the
     caches answer."""
     from yibao.runtime import strict_json
-    from yibao.evaluate import load_generated
+    from yibao.run.evaluate import load_generated
     mod = load_generated(program)
     data = path.read_bytes()
     lines = [text for block in strict_json.blocks(io.BytesIO(data)) for _, text in block]

@@ -175,7 +175,7 @@ def _compare(cases_path, out_y, out_h):
 
 # ---- (b) in process -------------------------------------------------------------------------
 def in_process(program, n, repeat, compare):
-    from yibao.evaluate import load_generated
+    from yibao.run.evaluate import load_generated
     mod = load_generated(program)
     raw = list(gen.generate(n, SEED))
     decoded = [mod.decode_case(c, mod.FACTS) for c in raw]
@@ -359,7 +359,7 @@ def columnar(program, n, repeat, compare):
 
 # ---- profile of the streaming path -------------------------------------------------------------
 def profile_stream(program, n, top=14):
-    from yibao.evaluate import Evaluator
+    from yibao.run.evaluate import Evaluator
     ev = Evaluator(program)
     path = cases_file(n)
     pr = cProfile.Profile()

@@ -36,8 +36,8 @@ class Conformance:
         return result
 
     def _run(self, doc, cases):
-        from yibao import named
-        from yibao.evaluate import Evaluator
+        from yibao.run import named
+        from yibao.run.evaluate import Evaluator
         from yibao.ir.interpret import Interpreter
         from yibao.runtime.core import Undecidable, output_value
         from yibao.backends.python.generate import output_kind

@@ -32,7 +32,7 @@ def program(notice: str):
 
 @lru_cache(maxsize=None)
 def evaluator(notice: str):
-    from yibao.evaluate import Evaluator
+    from yibao.run.evaluate import Evaluator
     return Evaluator(program(notice))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import check
-from yibao.evaluate import Evaluator
+from yibao.run.evaluate import Evaluator
 from yibao.ir.interpret import Interpreter
 from yibao.runtime.core import Undecidable
 

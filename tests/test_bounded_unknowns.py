@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import HEADER, codes, scratch
-from yibao.evaluate import Evaluator
+from yibao.run.evaluate import Evaluator
 from yibao.language.from_tree import parse_text
 from yibao.ir.interpret import Interpreter
 from yibao.policies.directory import PolicySet
@@ -80,7 +80,7 @@ def test_bounds_must_fit(tmp_path, bad):
 
 
 def test_explain_shows_the_bounds_in_the_values_kind(tmp_path):
-    from yibao.explain import explanation
+    from yibao.run.explain import explanation
     p, _ = program(tmp_path)
     steps = explanation(p, {"continuous_years": 4}, ["critical_illness_limit_increase"])
     uses = steps["critical_illness_limit_increase"][0]["uses"]

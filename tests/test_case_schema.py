@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings, strategies as st
 
 from conftest import program
-from yibao.cases import case_schema, schema_errors, validator
+from yibao.run.cases import case_schema, schema_errors, validator
 from yibao.runtime.core import CaseError, decode_case
 from yibao.ir.kinds import fact_spec
 

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import cases as gen  # noqa: E402
 
 from yibao.backends.numpy import generate as to_numpy  # noqa: E402
-from yibao.evaluate import load_generated  # noqa: E402
+from yibao.run.evaluate import load_generated  # noqa: E402
 from yibao.policies.directory import PolicySet  # noqa: E402
 
 N = 3000

@@ -3,7 +3,7 @@
 Each case in conformance/cases/*.yaml runs through the reference interpreter and through the
 generated module; both must give the literal expected values. A case's `values` name values of the
 notice that are not decisions (lets, parameters by year, data-table cells, the header), checked the
-same way (yibao.named). Afterwards every rule and table row of every policy must have been
+same way (yibao.run.named). Afterwards every rule and table row of every policy must have been
 exercised by at least one case.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, evaluator, program
-from yibao import named
+from yibao.run import named
 from yibao.ir.interpret import Interpreter
 from yibao.runtime.core import Undecidable, output_value
 from yibao.ir.kinds import output_kind

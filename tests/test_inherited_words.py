@@ -70,7 +70,7 @@ def test_a_qualified_reference_names_the_parents_definition(tmp_path):
 
 
 def test_a_qualified_reference_runs_in_generated_code(tmp_path):
-    from yibao.evaluate import Evaluator
+    from yibao.run.evaluate import Evaluator
     ps = notices(tmp_path, f"override let 开始 = 2024-06-01 {C}\n"
                            f"decision 原开始 : date = 测试〔2024〕1号.开始 {C}\n")
     ev = Evaluator(ps.load("测试〔2024〕2号"))

@@ -24,7 +24,7 @@ from test_properties import NOTICES, cases
 from yibao.runtime import strict_json
 from yibao.ir.interpret import Interpreter
 from yibao.backends.javascript.generate import generate
-from yibao.evaluate import load_generated
+from yibao.run.evaluate import load_generated
 from yibao.runtime.core import Undecidable
 
 DRIVER = ROOT / "tests" / "js" / "driver.mjs"

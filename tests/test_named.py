@@ -1,4 +1,4 @@
-"""Named values (yibao.named): how a conformance case names and writes a value that is not a decision."""
+"""Named values (yibao.run.named): how a conformance case names and writes a value that is not a decision."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT, evaluator, program
 from yibao.ir import nodes as ir
-from yibao import named
+from yibao.run import named
 from yibao.runtime.core import Undecidable
 
 FY = "峰岩府发〔2023〕60号"

@@ -15,7 +15,7 @@ pq = pytest.importorskip("pyarrow.parquet")
 
 from conftest import POLICIES  # noqa: E402
 
-from yibao import rolls  # noqa: E402
+from yibao.run.roll import files as rolls  # noqa: E402
 
 SCRIPT = ("import sys; from yibao.cli import main; code = main(sys.argv[1:]); "
           "print(sorted(m for m in ('lark', 'yibao.check') if m in sys.modules), file=sys.stderr); raise SystemExit(code)")

@@ -2,7 +2,7 @@
 have beyond what rolls.write_cases writes: typed columns (int8, date32, float, large strings), nulls in
 every kind, null and empty lists, null list items, integers too far apart to look up by offset, lists
 where no list belongs, rolls of many row groups. Each roll's results must be what the row path gives
-for the same cases, read as yibao.rolls.iter_cases reads them."""
+for the same cases, read as yibao.run.roll.files.iter_cases reads them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,9 +17,9 @@ pq = pytest.importorskip("pyarrow.parquet")
 
 from test_rolls import PS, comparable, roll_cases, row_path  # noqa: E402
 
-from yibao import rolls  # noqa: E402
-from yibao.batch import RollEvaluator, eval_roll  # noqa: E402
-from yibao.rollout import ResultColumns  # noqa: E402
+from yibao.run.roll import files as rolls  # noqa: E402
+from yibao.run.roll.batch import RollEvaluator, eval_roll  # noqa: E402
+from yibao.run.roll.results import ResultColumns  # noqa: E402
 from yibao.runtime.core import money_out  # noqa: E402
 
 NOTICE = "渝医保发〔2023〕24号"  # decides cesarean_benefit from a money fact

@@ -21,10 +21,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import cases as gen  # noqa: E402
 
-from yibao import rolls  # noqa: E402
-from yibao.batch import eval_roll  # noqa: E402
+from yibao.run.roll import files as rolls  # noqa: E402
+from yibao.run.roll.batch import eval_roll  # noqa: E402
 from yibao.cli import main  # noqa: E402
-from yibao.evaluate import Evaluator  # noqa: E402
+from yibao.run.evaluate import Evaluator  # noqa: E402
 from yibao.policies.directory import PolicySet  # noqa: E402
 
 PS = PolicySet(ROOT / "policies")

@@ -12,9 +12,9 @@ distributed = pytest.importorskip("distributed")
 
 from test_rolls import PS, roll_cases  # noqa: E402
 
-from yibao import rolls  # noqa: E402
-from yibao.batch import eval_roll  # noqa: E402
-from yibao.dask_roll import evaluate_parquet  # noqa: E402
+from yibao.run.roll import files as rolls  # noqa: E402
+from yibao.run.roll.batch import eval_roll  # noqa: E402
+from yibao.run.roll.dask import evaluate_parquet  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTICE = "九龙坡医保发〔2023〕46号"

@@ -88,7 +88,7 @@ def test_notices_lists_every_notice_with_its_facts(client):
 
 
 def test_schema_is_the_case_schema(client, catalog):
-    from yibao.cases import case_schema
+    from yibao.run.cases import case_schema
     response = client.get(f"/notices/{quote(D24)}/schema")
     assert response.status_code == 200
     assert response.json() == case_schema(catalog.get(D24).program)

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import ROOT, program
 from yibao.backends.web.page import page
-from yibao.evaluate import load_generated
+from yibao.run.evaluate import load_generated
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "artifacts"

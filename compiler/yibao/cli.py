@@ -229,7 +229,7 @@ def load_cached(args):
 
 # ---- eval ------------------------------------------------------------------------------
 def cmd_eval(args) -> int:
-    from .evaluate import Evaluator
+    from .run.evaluate import Evaluator
     program = load_cached(args)
     ev = Evaluator(program)
     wanted = args.decision
@@ -237,7 +237,7 @@ def cmd_eval(args) -> int:
     if args.output:
         if args.cases is None or args.cases == "-":
             raise Fail(BAD_INPUT, "--output goes with --cases ROLL (a .jsonl, .csv or .parquet file)")
-        from .batch import eval_roll
+        from .run.roll.batch import eval_roll
         return eval_roll(program, args.cases, args.output, wanted, args.explain)
     if args.case is not None:
         raw = _read_json(args.case)
@@ -280,7 +280,7 @@ def _read_json(path: str):
 
 def _emit(result: dict, fmt: str):
     if fmt == "text":
-        from .explain import as_text
+        from .run.explain import as_text
         print(as_text(result))
     else:
         print(json.dumps(result, ensure_ascii=False))
@@ -329,7 +329,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from .cases import case_schema
+    from .run.cases import case_schema
     print(json.dumps(case_schema(load_program(args)), ensure_ascii=False, indent=2))
     return OK
 

@@ -16,7 +16,7 @@ from helpers import HEADER, scratch
 from hostile import CITE, CQ2024, budget, decision
 from yibao.runtime import bounded, core as runtime, strict_json
 from yibao.base.diagnostics import PolicyError
-from yibao.evaluate import Evaluator
+from yibao.run.evaluate import Evaluator
 from yibao.ir.interpret import Interpreter
 from yibao.policies.directory import PolicySet
 from yibao.backends.python.names import RESERVED, ident, public_names

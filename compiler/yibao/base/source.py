@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MAX_SOURCE_BYTES = 1_000_000  # a policy or a notice's text (the largest policy here is ≈14 kB)
+from . import MAX_SOURCE_BYTES
 
 
 class UnreadableSource(Exception):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..base.source import MAX_SOURCE_BYTES
+from ..base import MAX_SOURCE_BYTES
 
 
 # Generous on purpose: a `use` or `library` word anywhere (a comment, a note) only adds a file to

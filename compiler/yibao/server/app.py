@@ -78,7 +78,7 @@ def create_app(catalog: Catalog | None = None, policies: Path | None = None) -> 
         return JSONResponse({"notices": [describe(n.program) for n in catalog.notices.values()]})
 
     async def schema(request: Request):
-        from ..cases import case_schema
+        from ..run.cases import case_schema
         return JSONResponse(case_schema(notice_of(request).program))
 
     async def evaluate(request: Request):

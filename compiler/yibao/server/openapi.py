@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..ir import nodes as ir
 from ..ir.kinds import output_kind
-from ..cases import case_schema
+from ..run.cases import case_schema
 from .registry import Catalog, Notice
 
 MONEY_OUT = {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$"}

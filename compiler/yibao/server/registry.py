@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..base.diagnostics import PolicyError
 from ..base.exits import Fail
-from ..evaluate import Evaluator
+from ..run.evaluate import Evaluator
 from ..ir.nodes import Program
 from ..policies.directory import load_notice, policy_set
 

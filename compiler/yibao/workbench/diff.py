@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..ir import nodes as ir
 from ..base.exits import BAD_INPUT, OUTPUT_ERROR, Fail
-from ..evaluate import Evaluator
+from ..run.evaluate import Evaluator
 from .diff_definitions import compare_definitions, compare_params
 
 

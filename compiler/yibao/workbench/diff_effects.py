@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..ir import nodes as ir
-from ..evaluate import Evaluator
+from ..run.evaluate import Evaluator
 from ..analysis.rules import CaseGenerator
 from .diff_values import Decider, compared, delta, same, show, show_delta
 from .years import shift

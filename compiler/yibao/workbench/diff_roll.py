@@ -13,7 +13,7 @@ from ..ir import nodes as ir
 from ..runtime import core as rt
 from ..runtime import strict_json
 from ..base.exits import BAD_INPUT, Fail
-from ..evaluate import Evaluator
+from ..run.evaluate import Evaluator
 from .diff_values import DAYS, Decider, compared, delta, same, show
 from .years import HOW, date_facts, shift_raw
 
@@ -21,13 +21,13 @@ MAX_TRANSITIONS = 12  # per decision: the commonest (from, to) pairs of a window
 
 
 def iter_roll(path: str):
-    """(line or row number, case as read). JSONL here, strictly; CSV and Parquet by yibao.rolls."""
+    """(line or row number, case as read). JSONL here, strictly; CSV and Parquet by yibao.run.roll.files."""
     p = Path(path)
     if p.suffix.lower() in (".csv", ".parquet"):
         try:
-            from ..rolls import iter_cases
+            from ..run.roll.files import iter_cases
         except ImportError:
-            raise Fail(BAD_INPUT, f"{path}: reading a {p.suffix} roll needs yibao.rolls and its extra "
+            raise Fail(BAD_INPUT, f"{path}: reading a {p.suffix} roll needs yibao.run.roll.files and its extra "
                        "(pip install 'yibao[columnar]'); a .jsonl roll needs nothing more") from None
         yield from enumerate(iter_cases(path), 1)
         return

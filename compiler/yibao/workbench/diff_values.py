@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..runtime import core as rt
-from ..evaluate import Evaluator
+from ..run.evaluate import Evaluator
 from .years import day_shift, shift
 
 DAYS = "days"  # the kind of benefit_days: a count of days

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base.exits import BAD_INPUT, Fail
+from ...base.exits import BAD_INPUT, Fail
 
 _LOADED: dict = {}  # (policies, notice, wanted) → RollEvaluator, once per worker process
 
@@ -28,7 +28,7 @@ class PartitionEvaluator:
         key = (self.policies, self.notice, self.wanted)
         if key not in _LOADED:
             from .batch import RollEvaluator
-            from .policies.directory import load_notice, policy_set
+            from ...policies.directory import load_notice, policy_set
             program = load_notice(policy_set(Path(self.policies) if self.policies else None), self.notice)
             _LOADED[key] = RollEvaluator(program, list(self.wanted) if self.wanted else None)
         return _LOADED[key]
@@ -36,7 +36,7 @@ class PartitionEvaluator:
     def __call__(self, df, partition_info=None):
         import pandas as pd
         import pyarrow as pa
-        from .rolls import arrow_chunk
+        from .files import arrow_chunk
         t = pa.Table.from_pandas(df, preserve_index=False)
         batch = pa.RecordBatch.from_arrays([col.combine_chunks() for col in t.columns], names=t.column_names)
         number = (partition_info or {}).get("number", 0)

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .rolls import distinct, value_key
-from .runtime.core import CaseError, decode_case
+from .files import distinct, value_key
+from ...runtime.core import CaseError, decode_case
 
 _SEEN = 1 << 16  # distinct values remembered per field
 _RANGE = 1 << 20  # widest range of integers looked up by offset; wider ones are hashed

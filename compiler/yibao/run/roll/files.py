@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from .runtime import strict_json
-from .base.exits import BAD_INPUT, Fail
+from ...runtime import strict_json
+from ...base.exits import BAD_INPUT, Fail
 
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 LIST_FIELDS = frozenset({"identities"})  # list fields a CSV cell splits on `;` without a program at hand
@@ -358,7 +358,7 @@ class ResultWriter:
             import pyarrow.csv as pcsv
             return pcsv.CSVWriter(self.path, schema)
         except OSError as exc:
-            from .base.exits import OUTPUT_ERROR
+            from ...base.exits import OUTPUT_ERROR
             raise Fail(OUTPUT_ERROR, f"cannot write {self.path}: {exc.strerror or exc}") from None
 
     def _jsonl(self, table):
@@ -367,7 +367,7 @@ class ResultWriter:
             try:
                 self.sink = open(self.path, "w", encoding="utf-8")
             except OSError as exc:
-                from .base.exits import OUTPUT_ERROR
+                from ...base.exits import OUTPUT_ERROR
                 raise Fail(OUTPUT_ERROR, f"cannot write {self.path}: {exc.strerror or exc}") from None
         names = table.column_names
         columns = [col.to_pylist() for col in table.columns]

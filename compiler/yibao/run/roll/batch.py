@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import sys
 
-from .ir import nodes as ir
-from .base.exits import BAD_INPUT, OK, Fail
-from .rollfacts import FactColumns, valid_rows
-from .rollout import ResultColumns, errors_columns
-from .rolls import BATCH_ROWS, ResultWriter, need_pyarrow, read_roll, roll_rows
+from ...ir import nodes as ir
+from ...base.exits import BAD_INPUT, OK, Fail
+from .facts import FactColumns, valid_rows
+from .results import ResultColumns, errors_columns
+from .files import BATCH_ROWS, ResultWriter, need_pyarrow, read_roll, roll_rows
 
 _SHOWN = 10  # bad rows told on standard error; the rest are in the results' error column
 
@@ -24,8 +24,8 @@ _SHOWN = 10  # bad rows told on standard error; the rest are in the results' err
 class RollEvaluator:
     def __init__(self, program: ir.Program, wanted=None):
         import numpy as np
-        from .policies import warm_columnar
-        from .evaluate import Evaluator
+        from ...policies import warm_columnar
+        from ..evaluate import Evaluator
         self.np = np
         self.ev = Evaluator(program)
         self.mod = warm_columnar.load(program)  # from the cache where the notice is unchanged

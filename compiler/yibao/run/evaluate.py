@@ -4,21 +4,21 @@ from __future__ import annotations
 import json
 import sys
 
-from .runtime import strict_json
-from .base.exits import BAD_INPUT, OK, UNDECIDABLE, Fail
-from .runtime.core import CaseError, output_value
+from ..runtime import strict_json
+from ..base.exits import BAD_INPUT, OK, UNDECIDABLE, Fail
+from ..runtime.core import CaseError, output_value
 
 TYPE_CHECKING = False  # (typing itself is not imported: a warm `yibao eval` never needs it)
 if TYPE_CHECKING:
     import types
 
-    from .ir import nodes as ir
+    from ..ir import nodes as ir
 
 
 def load_generated(program: ir.Program) -> types.ModuleType:
     """The generated calculator as a module (its code from the cache when the notice's sources are
     unchanged: warm.py)."""
-    from .policies import warm
+    from ..policies import warm
     return warm.module(program)
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .rollfacts import numbers
-from .runtime.core import money_out
+from .facts import numbers
+from ...runtime.core import money_out
 
 _RANGE = 1 << 22  # widest range of values given dictionary indices by offset; wider ones are hashed
 _DENSE = 1 << 10  # a range this narrow goes into the dictionary whole (no search for the values present)

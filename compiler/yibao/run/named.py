@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from .ir import nodes as ir
-from .ir.interpret import Interpreter
-from .runtime.core import UnknownValue, money_out
+from ..ir import nodes as ir
+from ..ir.interpret import Interpreter
+from ..runtime.core import UnknownValue, money_out
 
 TOTAL_ROW = "合计"
 HEADER = ("issued", "printed", "coverage")
@@ -116,7 +116,7 @@ def _cell(program: ir.Program, table: str, key: str, column: str):
 def generated(program: ir.Program, module, name: str, case: dict | None = None):
     """The same value read from the generated module, or None where the module does not carry it
     (data tables, issue and printing dates: the calculator needs neither)."""
-    from .backends.python.names import ident
+    from ..backends.python.names import ident
     if name == "notice.coverage":
         return show(module.COVERAGE_YEAR, ir.INT)
     if name.startswith("notice."):
@@ -158,7 +158,7 @@ def mismatch(program: ir.Program, module, name: str, want, case: dict | None = N
 def known(program: ir.Program, module, name: str, case: dict | None = None) -> str | None:
     """Why a value the case says is unknown is known after all, in the checked program or the
     generated module; None when it is unknown in both."""
-    from .runtime.core import Undecidable
+    from ..runtime.core import Undecidable
     try:
         return f"`{name}` should be unknown, the program gives {value(program, name, case)}"
     except Undecidable:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import jsonschema
 
-from .ir import nodes as ir
-from .runtime.core import _DATE, MAX_INT, MAX_MONEY_YUAN, CaseError, _show, decode_case
-from .ir.kinds import fact_spec
+from ..ir import nodes as ir
+from ..runtime.core import _DATE, MAX_INT, MAX_MONEY_YUAN, CaseError, _show, decode_case
+from ..ir.kinds import fact_spec
 
 # ASCII digits, not negative, below 10^15 yuan (runtime.MAX_MONEY_YUAN)
 _MONEY = {"anyOf": [{"type": "number", "minimum": 0, "exclusiveMaximum": MAX_MONEY_YUAN},

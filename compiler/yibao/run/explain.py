@@ -2,13 +2,13 @@
 quote each implements (from the reference interpreter's trace)."""
 from __future__ import annotations
 
-from .ir import nodes as ir
-from .ir.interpret import Interpreter
-from .runtime.core import Undecidable
+from ..ir import nodes as ir
+from ..ir.interpret import Interpreter
+from ..runtime.core import Undecidable
 
 
 def explanation(program: ir.Program, case: dict, decisions: list[str]) -> dict:
-    from .ir.kinds import json_value
+    from ..ir.kinds import json_value
     interp = Interpreter(program, trace=True)
     memo: dict = {}
     out = {}
