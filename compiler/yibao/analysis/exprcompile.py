@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..ir import nodes as ir
 from ..ir.interpret import _OPS
+from ..ir.walk import Visitor
 from .casefacts import ABSENT
 from ..runtime.core import MissingFact
 
@@ -34,14 +35,21 @@ def outcome(fn, *args) -> Outcome:
 def compile_expr(e) -> tuple[list, list, object]:
     """(atoms, facts, fn): `fn(outcomes, values)` evaluates `e` given each atom's Outcome and each
     fact's value (ABSENT when the case leaves it out), in the order of the lists."""
-    atoms: list = []
-    facts: list = []
-    return atoms, facts, _compile(e, atoms, facts)
+    compiler = _Compiler()
+    return compiler.atoms, compiler.facts, compiler.visit(e)
 
 
-def _compile(e, atoms: list, facts: list):
-    if isinstance(e, ir.Op):
-        args = [_compile(x, atoms, facts) for x in e.args]
+class _Compiler(Visitor):
+    """One handler a node (ir/walk.py): operators, constants and facts become closures; every other
+    node is an atom."""
+    OPERATORS_IN_X_OP = True  # every operator through the interpreter's _OPS (and, or: short-circuit)
+
+    def __init__(self):
+        self.atoms: list = []
+        self.facts: list = []
+
+    def x_Op(self, e: ir.Op):
+        args = [self.visit(x) for x in e.args]
         if e.op == "and":
             a, b = args
             return lambda o, v: a(o, v) and b(o, v)
@@ -56,22 +64,32 @@ def _compile(e, atoms: list, facts: list):
             a, b = args
             return lambda o, v: f(a(o, v), b(o, v))
         return lambda o, v: f(*[a(o, v) for a in args])
-    if isinstance(e, ir.Const):
+
+    def x_Const(self, e: ir.Const):
         c = e.value
         return lambda o, v: c
-    if isinstance(e, (ir.Fact, ir.Given)):
-        name = e.name if isinstance(e, ir.Fact) else e.fact
-        if name not in facts:
-            facts.append(name)
-        j = facts.index(name)
-        if isinstance(e, ir.Given):
-            return lambda o, v: v[j] is not ABSENT
+
+    def _slot(self, name: str) -> int:
+        if name not in self.facts:
+            self.facts.append(name)
+        return self.facts.index(name)
+
+    def x_Given(self, e: ir.Given):
+        j = self._slot(e.fact)
+        return lambda o, v: v[j] is not ABSENT
+
+    def x_Fact(self, e: ir.Fact):
+        name, j = e.name, self._slot(e.name)
 
         def fact(o, v):
             if v[j] is ABSENT:
                 raise MissingFact(name)
             return v[j]
         return fact
-    i = len(atoms)
-    atoms.append(e)
-    return lambda o, v: o[i].get()
+
+    def _atom(self, e):
+        i = len(self.atoms)
+        self.atoms.append(e)
+        return lambda o, v: o[i].get()
+
+    x_Ref = x_ParamAt = x_Unknown = x_IfE = x_Outside = x_Domains = x_With = _atom

@@ -2,15 +2,15 @@
 against, folds constants for the checker, and records what fired for `--explain`."""
 from __future__ import annotations
 
-
 from . import nodes as ir
 from ..runtime import core as rt
 from ..runtime.bounded import Bounded, _max, _min, _resolved
 from ..runtime.core import MissingFact, NoRuleApplies, UnknownValue
 from .kinds import output_kind
+from .walk import Visitor
 
 
-class Interpreter:
+class Interpreter(Visitor):
     def __init__(self, program: ir.Program, partial=None, trace: bool = False):
         self.program = program
         self.partial = partial  # the checker's environment while constants are folded
@@ -117,61 +117,71 @@ class Interpreter:
             return best, [(f"{d.name}[otherwise]", d.citation, d.document)]
         return best, [(winner.id, winner.citation, winner.document)]
 
-    # ---- expressions ----
+    # ---- expressions: one handler a node (walk.py) ----
     def eval_expr(self, e: ir.Expr, case: dict, memo: dict | None = None):
-        memo = {} if memo is None else memo
-        cls = e.__class__  # the commonest nodes first, by exact class: the analyses evaluate millions
-        if cls is ir.Op:
-            return self._op(e, case, memo)
-        if cls is ir.Ref:
-            return self._ref(e.name, case, memo)
-        if isinstance(e, ir.Const):
-            return e.value
-        if isinstance(e, ir.Fact):
-            if e.name not in case:
-                raise MissingFact(e.name)
-            value = case[e.name]
-            self._note(e.name, value)
-            return value
-        if isinstance(e, ir.Ref):
-            return self._ref(e.name, case, memo)
-        if isinstance(e, ir.Unknown):
-            return _unknown(e)
-        if isinstance(e, ir.Given):
-            return e.fact in case
-        if isinstance(e, ir.ParamAt):
-            year = self.eval_expr(e.year, case, memo)
-            values = self.program.params[e.name].values
-            if year not in values:
-                raise UnknownValue(f"{e.name} for {year}, which no notice here gives")
-            value = values[year]
-            if isinstance(value, ir.Unknown):
-                return _unknown(value)
-            return value
-        if isinstance(e, ir.IfE):
-            return self.eval_expr(e.then if self.eval_expr(e.cond, case, memo) else e.orelse, case, memo)
-        if isinstance(e, ir.Outside):
-            rt._outside([p if isinstance(p, str) else (output_kind(p.type), lambda p=p: self.eval_expr(p, case, memo))
-                         for p in e.parts])
-        if isinstance(e, ir.Domains):  # the runtime's one definition of how domains combine
-            def thunk(x):
-                return lambda: self.eval_expr(x, case, memo)
-            return rt._in_domain(tuple((thunk(c), thunk(o)) for c, o in e.checks), thunk(e.value))
-        if isinstance(e, ir.With):  # the same case with one fact changed, evaluated afresh
-            changed = dict(case)
-            changed[e.fact] = self.eval_expr(e.value, case, memo)
-            return self.eval_expr(e.expr, changed, {})
-        assert isinstance(e, ir.Op), e
-        return self._op(e, case, memo)
+        return self._x[e.__class__](self, e, case, {} if memo is None else memo)
 
-    def _op(self, e: ir.Op, case: dict, memo: dict):
-        op = e.op
-        if op == "and":
-            return self.eval_expr(e.args[0], case, memo) and self.eval_expr(e.args[1], case, memo)
-        if op == "or":
-            return self.eval_expr(e.args[0], case, memo) or self.eval_expr(e.args[1], case, memo)
-        a = [self.eval_expr(x, case, memo) for x in e.args]
-        return _OPS[op](*a)
+    def x_Const(self, e: ir.Const, case: dict, memo: dict):
+        return e.value
+
+    def x_Fact(self, e: ir.Fact, case: dict, memo: dict):
+        if e.name not in case:
+            raise MissingFact(e.name)
+        value = case[e.name]
+        self._note(e.name, value)
+        return value
+
+    def x_Ref(self, e: ir.Ref, case: dict, memo: dict):
+        return self._ref(e.name, case, memo)
+
+    def x_Unknown(self, e: ir.Unknown, case: dict, memo: dict):
+        return _unknown(e)
+
+    def x_Given(self, e: ir.Given, case: dict, memo: dict):
+        return e.fact in case
+
+    def x_ParamAt(self, e: ir.ParamAt, case: dict, memo: dict):
+        year = self.eval_expr(e.year, case, memo)
+        values = self.program.params[e.name].values
+        if year not in values:
+            raise UnknownValue(f"{e.name} for {year}, which no notice here gives")
+        value = values[year]
+        if isinstance(value, ir.Unknown):
+            return _unknown(value)
+        return value
+
+    def x_IfE(self, e: ir.IfE, case: dict, memo: dict):
+        return self.eval_expr(e.then if self.eval_expr(e.cond, case, memo) else e.orelse, case, memo)
+
+    def x_Outside(self, e: ir.Outside, case: dict, memo: dict):
+        rt._outside([p if isinstance(p, str) else (output_kind(p.type), lambda p=p: self.eval_expr(p, case, memo))
+                     for p in e.parts])
+
+    def x_Domains(self, e: ir.Domains, case: dict, memo: dict):  # the runtime's one definition of how domains combine
+        def thunk(x):
+            return lambda: self.eval_expr(x, case, memo)
+        return rt._in_domain(tuple((thunk(c), thunk(o)) for c, o in e.checks), thunk(e.value))
+
+    def x_With(self, e: ir.With, case: dict, memo: dict):  # the same case with one fact changed, evaluated afresh
+        changed = dict(case)
+        changed[e.fact] = self.eval_expr(e.value, case, memo)
+        return self.eval_expr(e.expr, changed, {})
+
+    # ---- one handler an operator ----
+    def op_and(self, e: ir.Op, case: dict, memo: dict):
+        return self.eval_expr(e.args[0], case, memo) and self.eval_expr(e.args[1], case, memo)
+
+    def op_or(self, e: ir.Op, case: dict, memo: dict):
+        return self.eval_expr(e.args[0], case, memo) or self.eval_expr(e.args[1], case, memo)
+
+    def _apply(self, e: ir.Op, case: dict, memo: dict):
+        """Every other operator: its arguments, then its function (_OPS, which the analyses share)."""
+        return _OPS[e.op](*[self.eval_expr(x, case, memo) for x in e.args])
+
+    op_not = op_neg = op_eq = op_ne = op_lt = op_le = op_gt = op_ge = op_add = op_sub = op_mul = op_pct = _apply
+    op_in_range = op_member = op_overlaps = op_int_as_days = op_int_as_months = op_max = op_min = _apply
+    op_date_plus_days = op_date_minus_days = op_date_plus_months = op_date_diff = _apply
+    op_day_after = op_first_of_next_month = op_year_start = op_year_end = _apply
 
 
 def _unknown(e: ir.Unknown):

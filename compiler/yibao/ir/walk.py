@@ -37,13 +37,15 @@ class Visitor:
     the reason, e.g. {"With": "invariants only: never generated"}; visiting one raises TypeError."""
 
     NOT_HANDLED: dict[str, str] = {}
+    # True where x_Op evaluates every operator itself, through one table (then the test holds that
+    # table to OPERATORS); False where each operator has its op_<name>
+    OPERATORS_IN_X_OP = False
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
         cls._x = {node: getattr(cls, "x_" + node.__name__, None) for node in NODES}
         cls._op = {name: getattr(cls, "op_" + name, None) for name in OPERATORS}
-        if not cls.__dict__.get("ABSTRACT", False):
-            VISITORS.append(cls)
+        VISITORS.append(cls)
 
     def visit(self, e, *args):
         handler = self._x.get(e.__class__)
@@ -67,7 +69,7 @@ def missing(cls: type) -> list[str]:
     """The nodes and operators `cls` has no handler for and does not list in NOT_HANDLED."""
     out = [f"x_{n.__name__}" for n in NODES
            if getattr(cls, "x_" + n.__name__, None) is None and n.__name__ not in cls.NOT_HANDLED]
-    if getattr(cls, "x_Op", None) is Visitor.x_Op:  # the operators are dispatched: each needs a handler
+    if not cls.OPERATORS_IN_X_OP:  # the operators are dispatched: each needs a handler
         out += [f"op_{name}" for name in sorted(OPERATORS)
                 if getattr(cls, "op_" + name, None) is None and name not in cls.NOT_HANDLED]
     return out

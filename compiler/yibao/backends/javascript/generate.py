@@ -14,11 +14,13 @@ import json
 import re
 import unicodedata
 from fractions import Fraction
+from dataclasses import replace
 from importlib import resources
 
 from ... import __version__
 from ...ir import nodes as ir
 from ...ir.kinds import output_kind
+from ...ir.walk import Visitor
 from ..common import comment as _py_comment
 
 _OPS = {"eq": "===", "ne": "!==", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
@@ -104,7 +106,7 @@ def generate(program: ir.Program, *, module: bool = True) -> str:
     return _Generator(program).source(module)
 
 
-class _Generator:
+class _Generator(Visitor):
     def __init__(self, program: ir.Program):
         self.p = program
         self.funcs = {name: _ident("_d_", name) for name in program.definitions}
@@ -148,33 +150,46 @@ class _Generator:
         self.cites.append("{" + ", ".join(fields + [f"reads: [{', '.join(map(_js_str, reads))}]"]) + "}")
         return len(self.cites) - 1
 
-    # ---- expressions ----
+    # ---- expressions: one handler a node (ir/walk.py) ----
+    NOT_HANDLED = {"With": "`with` belongs to invariants, which are not generated"}
+
     def expr(self, e) -> str:
-        if isinstance(e, ir.Const):
-            return self.literal(e.value, e.type)
-        if isinstance(e, ir.Fact):
-            return f"_fact(c, {_js_str(e.name)})"
-        if isinstance(e, ir.Ref):
-            return f"{self.funcs[e.name]}(c)"
-        if isinstance(e, ir.Unknown):
-            if e.bounded:
-                raise Unsupported("a bounded unknown (不低于…), which the JavaScript backend does not carry yet")
-            return f"_unknown({_js_str(e.reason)})"
-        if isinstance(e, ir.Given):
-            return f"c.f.has({_js_str(e.fact)})"
-        if isinstance(e, ir.ParamAt):
-            return f"_paramAt({self.params[e.name]}, {self.expr(e.year)}, {_js_str(e.name)})"
-        if isinstance(e, ir.IfE):
-            return f"({self.expr(e.cond)} ? {self.expr(e.then)} : {self.expr(e.orelse)})"
-        if isinstance(e, ir.Outside):
-            parts = [_js_str(p) if isinstance(p, str) else f"[{_js_str(output_kind(p.type))}, () => {self.expr(p)}]"
-                     for p in e.parts]
-            return f"_outside([{', '.join(parts)}])"
-        if isinstance(e, ir.Domains):
-            checks = ", ".join(f"[() => {self.expr(c)}, () => {self.expr(o)}]" for c, o in e.checks)
-            return f"_inDomain([{checks}], () => {self.expr(e.value)})"
-        if isinstance(e, ir.With):
-            raise Unsupported("`with` belongs to invariants, which are not generated")
+        return self.visit(e)
+
+    def x_Const(self, e: ir.Const) -> str:
+        return self.literal(e.value, e.type)
+
+    def x_Fact(self, e: ir.Fact) -> str:
+        return f"_fact(c, {_js_str(e.name)})"
+
+    def x_Ref(self, e: ir.Ref) -> str:
+        return f"{self.funcs[e.name]}(c)"
+
+    def x_Unknown(self, e: ir.Unknown) -> str:
+        if e.bounded:
+            raise Unsupported("a bounded unknown (不低于…), which the JavaScript backend does not carry yet")
+        return f"_unknown({_js_str(e.reason)})"
+
+    def x_Given(self, e: ir.Given) -> str:
+        return f"c.f.has({_js_str(e.fact)})"
+
+    def x_ParamAt(self, e: ir.ParamAt) -> str:
+        return f"_paramAt({self.params[e.name]}, {self.expr(e.year)}, {_js_str(e.name)})"
+
+    def x_IfE(self, e: ir.IfE) -> str:
+        return f"({self.expr(e.cond)} ? {self.expr(e.then)} : {self.expr(e.orelse)})"
+
+    def x_Outside(self, e: ir.Outside) -> str:
+        parts = [_js_str(p) if isinstance(p, str) else f"[{_js_str(output_kind(p.type))}, () => {self.expr(p)}]"
+                 for p in e.parts]
+        return f"_outside([{', '.join(parts)}])"
+
+    def x_Domains(self, e: ir.Domains) -> str:
+        checks = ", ".join(f"[() => {self.expr(c)}, () => {self.expr(o)}]" for c, o in e.checks)
+        return f"_inDomain([{checks}], () => {self.expr(e.value)})"
+
+    def x_Op(self, e: ir.Op) -> str:
+        """What every operator shares here, then its own handler."""
         op, a = e.op, e.args
         if op != "pct" and any(getattr(x, "type", None) == ir.RATE for x in a):
             raise Unsupported(f"`{op}` on a rate, which the JavaScript backend does not write")
@@ -182,34 +197,53 @@ class _Generator:
             return f"({'' if op == 'eq' else '!'}_setEq({self.expr(a[0])}, {self.expr(a[1])}))"
         if op in ("eq", "ne", "member") and any(isinstance(getattr(x, "type", None), tuple) for x in a):
             # a whole number beside an enum or a set of one is a code (a Number), not a BigInt
-            a = tuple(ir.Const(x.value, ("enum", "?")) if isinstance(x, ir.Const) and type(x.value) is int else x
-                      for x in a)
-        if op in _OPS:
-            return f"({self.expr(a[0])} {_OPS[op]} {self.expr(a[1])})"
-        if op == "not":
-            return f"(!{self.expr(a[0])})"
-        if op == "neg":
-            return f"(-{self.expr(a[0])})"
-        if op == "pct":
-            rate = a[0]
-            if isinstance(rate, ir.Const):
-                return f"pct({self.expr(a[1])}, {rate.value.numerator}n, {rate.value.denominator}n)"
-            return f"_pctRate({self.expr(a[0])}, {self.expr(a[1])})"
-        if op == "in_range":  # lo ≤ v ≤ hi, evaluated as Python's chained comparison: hi only if lo ≤ v
-            return f"((_l, _v) => _l <= _v && _v <= {self.expr(a[2])})({self.expr(a[1])}, {self.expr(a[0])})"
-        if op == "member":
-            return f"{self.expr(a[1])}.has({self.expr(a[0])})"
-        if op == "overlaps":
-            return f"_overlaps({self.expr(a[0])}, {self.expr(a[1])})"
-        if op == "date_minus_days":
-            return f"plusDays({self.expr(a[0])}, -({self.expr(a[1])}))"
-        if op == "date_diff":
-            return f"BigInt({self.expr(a[0])} - {self.expr(a[1])})"
-        if op in ("int_as_days", "int_as_months"):
-            return self.expr(a[0])
-        if op not in _CALLS:
-            raise Unsupported(f"the operation `{op}`, which the JavaScript backend does not write")
-        return f"{_CALLS[op]}({', '.join(self.expr(x) for x in a)})"
+            e = replace(e, args=tuple(ir.Const(x.value, ("enum", "?")) if isinstance(x, ir.Const) and type(x.value) is int
+                                      else x for x in a))
+        return Visitor.x_Op(self, e)
+
+    def _infix(self, e: ir.Op) -> str:
+        return f"({self.expr(e.args[0])} {_OPS[e.op]} {self.expr(e.args[1])})"
+
+    op_eq = op_ne = op_lt = op_le = op_gt = op_ge = op_add = op_sub = op_mul = op_and = op_or = _infix
+
+    def op_not(self, e: ir.Op) -> str:
+        return f"(!{self.expr(e.args[0])})"
+
+    def op_neg(self, e: ir.Op) -> str:
+        return f"(-{self.expr(e.args[0])})"
+
+    def op_pct(self, e: ir.Op) -> str:
+        rate, amount = e.args
+        if isinstance(rate, ir.Const):
+            return f"pct({self.expr(amount)}, {rate.value.numerator}n, {rate.value.denominator}n)"
+        return f"_pctRate({self.expr(rate)}, {self.expr(amount)})"
+
+    def op_in_range(self, e: ir.Op) -> str:  # lo ≤ v ≤ hi, as Python's chained comparison: hi only if lo ≤ v
+        a = e.args
+        return f"((_l, _v) => _l <= _v && _v <= {self.expr(a[2])})({self.expr(a[1])}, {self.expr(a[0])})"
+
+    def op_member(self, e: ir.Op) -> str:
+        return f"{self.expr(e.args[1])}.has({self.expr(e.args[0])})"
+
+    def op_overlaps(self, e: ir.Op) -> str:
+        return f"_overlaps({self.expr(e.args[0])}, {self.expr(e.args[1])})"
+
+    def op_date_minus_days(self, e: ir.Op) -> str:
+        return f"plusDays({self.expr(e.args[0])}, -({self.expr(e.args[1])}))"
+
+    def op_date_diff(self, e: ir.Op) -> str:
+        return f"BigInt({self.expr(e.args[0])} - {self.expr(e.args[1])})"
+
+    def op_int_as_days(self, e: ir.Op) -> str:
+        return self.expr(e.args[0])
+
+    op_int_as_months = op_int_as_days
+
+    def _call(self, e: ir.Op) -> str:
+        return f"{_CALLS[e.op]}({', '.join(self.expr(x) for x in e.args)})"
+
+    op_max = op_min = op_day_after = op_first_of_next_month = op_year_start = op_year_end = _call
+    op_date_plus_days = op_date_plus_months = _call
 
     # ---- definitions ----
     def function(self, d: ir.Definition) -> list[str]:

@@ -43,6 +43,7 @@ from .gridrun import GRID_RUNTIME
 from .tables import _FILL, TableGen, _and
 from ...ir.kinds import output_kind
 from ..python.names import ident
+from ...ir.walk import Visitor
 from ..common import NOT_STATIC, comment, static
 
 
@@ -77,7 +78,7 @@ _CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
         "add": "+", "sub": "-", "mul": "*"}
 
 
-class _Gen(TableGen, GridGen):
+class _Gen(TableGen, GridGen, Visitor):
     def __init__(self, program: ir.Program):
         self.p = program
         self.enum_index = {name: {code: i for i, code in enumerate(info.codes())}
@@ -323,84 +324,138 @@ class _Gen(TableGen, GridGen):
         return f"{self.domains[key]}(c)"
 
     def expr(self, e) -> tuple[str, str | None]:
+        """(the column's code, the code of where it is decided, or None: everywhere)."""
         if self.hoisting and self.worth_hoisting(e):
             return self.hoist(e)
-        if isinstance(e, ir.Const):
-            return self.scalar(e.value, e.type), None
-        if isinstance(e, ir.Fact):
-            return self.bind_fact(e.name)
-        if isinstance(e, ir.Ref):
-            return self.bind_ref(e.name)
-        if isinstance(e, (ir.Unknown, ir.Outside)):  # a placeholder of the right dtype, never ok
-            return ("_NAT" if e.type == ir.DATE else "0"), "_F"
-        if isinstance(e, ir.Given):
-            _, ok = self.bind_fact(e.fact)
-            return ok, None
-        if isinstance(e, ir.ParamAt):
-            if not isinstance(e.year, ir.Const):
-                raise Unsupported("a parameter read at a year computed per case")
-            value = self.p.params[e.name].values.get(e.year.value)
-            if value is None or isinstance(value, ir.Unknown):
-                return "0", "_F"
-            return self.scalar(value, e.type), None
-        if isinstance(e, ir.Domains):  # in the domain where every check is decided and none holds
-            v, vok = self.expr(e.value)
-            return v, _and(vok, self.domain(e.checks))
-        if isinstance(e, ir.IfE):
-            c, cok = self.expr(e.cond)
-            a, aok = self.expr(e.then)
-            b, bok = self.expr(e.orelse)
-            branch_ok = None if aok is None and bok is None else f"_branch_ok({c}, {aok or '_T'}, {bok or '_T'})"
-            return f"np.where({c}, {a}, {b})", _and(cok, branch_ok)
-        op, args = e.op, e.args
-        if op in ("and", "or"):
-            a, aok = self.expr(args[0])
-            b, bok = self.expr(args[1])
-            sym = "&" if op == "and" else "|"
-            need_b = None if bok is None else (f"_ok_where({a}, {bok})" if op == "and" else f"_ok_unless({a}, {bok})")
-            return f"({a} {sym} {b})", _and(aok, need_b)
-        if op == "pct":
-            rate = args[0]
-            if not isinstance(rate, ir.Const):
-                raise Unsupported("a rate computed per case")
-            fen, ok = self.expr(args[1])
-            return f"_pct({fen}, {rate.value.numerator}, {rate.value.denominator})", ok
-        vals = [self.expr(x) for x in args]
-        codes = [v for v, _ in vals]
-        ok = _and(*(o for _, o in vals))
-        types = [getattr(x, "type", None) for x in args]
-        if op in _CMP:
-            if op == "mul" and any(t == ir.RATE for t in types):
-                raise Unsupported("multiplying by a rate")
-            return f"({codes[0]} {_CMP[op]} {codes[1]})", ok
-        if op == "not":
-            return f"(~{codes[0]})", ok
-        if op == "neg":
-            return f"(-{codes[0]})", ok
-        if op == "in_range":
-            return f"(({codes[1]} <= {codes[0]}) & ({codes[0]} <= {codes[2]}))", ok
-        if op == "member":
-            if not (isinstance(types[1], tuple) and types[1][0] == "set"):
-                raise Unsupported("membership in something other than a set of an enumeration")
-            return f"_in({codes[1]}, {codes[0]})", ok
-        if op == "overlaps":
-            return f"(({codes[0]} & {codes[1]}) != 0)", ok
-        if op in ("int_as_days", "int_as_months"):
-            return codes[0], ok
-        if op in ("date_diff", "date_minus_days"):  # dates are day numbers
-            return f"({codes[0]} - {codes[1]})", ok
-        if op == "date_plus_days":
-            return f"({codes[0]} + {codes[1]})", ok
-        if op == "day_after":
-            return f"({codes[0]} + 1)", ok
-        if op in ("year_start", "year_end") and isinstance(args[0], ir.Const):
-            y = args[0].value
-            return self.day(dt.date(y, 1, 1) if op == "year_start" else dt.date(y, 12, 31)), ok
-        if op in ("year_start", "year_end", "first_of_next_month", "date_plus_months"):
-            return f"_{op}({', '.join(codes)})", ok
-        if op in ("max", "min"):
-            return f"np.{op}imum({codes[0]}, {codes[1]})", ok
-        raise Unsupported(f"the operator {op}")
+        return self.visit(e)
+
+    # ---- one handler a node (ir/walk.py) ----
+    NOT_HANDLED = {"With": "`with` belongs to invariants, which are not generated"}
+
+    def x_Const(self, e: ir.Const):
+        return self.scalar(e.value, e.type), None
+
+    def x_Fact(self, e: ir.Fact):
+        return self.bind_fact(e.name)
+
+    def x_Ref(self, e: ir.Ref):
+        return self.bind_ref(e.name)
+
+    def x_Unknown(self, e):  # a placeholder of the right dtype, never ok
+        return ("_NAT" if e.type == ir.DATE else "0"), "_F"
+
+    x_Outside = x_Unknown
+
+    def x_Given(self, e: ir.Given):
+        _, ok = self.bind_fact(e.fact)
+        return ok, None
+
+    def x_ParamAt(self, e: ir.ParamAt):
+        if not isinstance(e.year, ir.Const):
+            raise Unsupported("a parameter read at a year computed per case")
+        value = self.p.params[e.name].values.get(e.year.value)
+        if value is None or isinstance(value, ir.Unknown):
+            return "0", "_F"
+        return self.scalar(value, e.type), None
+
+    def x_Domains(self, e: ir.Domains):  # in the domain where every check is decided and none holds
+        v, vok = self.expr(e.value)
+        return v, _and(vok, self.domain(e.checks))
+
+    def x_IfE(self, e: ir.IfE):
+        c, cok = self.expr(e.cond)
+        a, aok = self.expr(e.then)
+        b, bok = self.expr(e.orelse)
+        branch_ok = None if aok is None and bok is None else f"_branch_ok({c}, {aok or '_T'}, {bok or '_T'})"
+        return f"np.where({c}, {a}, {b})", _and(cok, branch_ok)
+
+    # ---- one handler an operator ----
+    def _logic(self, e: ir.Op):
+        a, aok = self.expr(e.args[0])
+        b, bok = self.expr(e.args[1])
+        sym = "&" if e.op == "and" else "|"
+        need_b = None if bok is None else (f"_ok_where({a}, {bok})" if e.op == "and" else f"_ok_unless({a}, {bok})")
+        return f"({a} {sym} {b})", _and(aok, need_b)
+
+    op_and = op_or = _logic
+
+    def op_pct(self, e: ir.Op):
+        rate = e.args[0]
+        if not isinstance(rate, ir.Const):
+            raise Unsupported("a rate computed per case")
+        fen, ok = self.expr(e.args[1])
+        return f"_pct({fen}, {rate.value.numerator}, {rate.value.denominator})", ok
+
+    def _columns(self, e: ir.Op):
+        """Each argument's code, and where all of them are decided."""
+        vals = [self.expr(x) for x in e.args]
+        return [v for v, _ in vals], _and(*(o for _, o in vals))
+
+    def _infix(self, e: ir.Op):
+        codes, ok = self._columns(e)
+        if e.op == "mul" and any(getattr(x, "type", None) == ir.RATE for x in e.args):
+            raise Unsupported("multiplying by a rate")
+        return f"({codes[0]} {_CMP[e.op]} {codes[1]})", ok
+
+    op_eq = op_ne = op_lt = op_le = op_gt = op_ge = op_add = op_sub = op_mul = _infix
+
+    def op_not(self, e: ir.Op):
+        codes, ok = self._columns(e)
+        return f"(~{codes[0]})", ok
+
+    def op_neg(self, e: ir.Op):
+        codes, ok = self._columns(e)
+        return f"(-{codes[0]})", ok
+
+    def op_in_range(self, e: ir.Op):
+        codes, ok = self._columns(e)
+        return f"(({codes[1]} <= {codes[0]}) & ({codes[0]} <= {codes[2]}))", ok
+
+    def op_member(self, e: ir.Op):
+        codes, ok = self._columns(e)
+        t = getattr(e.args[1], "type", None)
+        if not (isinstance(t, tuple) and t[0] == "set"):
+            raise Unsupported("membership in something other than a set of an enumeration")
+        return f"_in({codes[1]}, {codes[0]})", ok
+
+    def op_overlaps(self, e: ir.Op):
+        codes, ok = self._columns(e)
+        return f"(({codes[0]} & {codes[1]}) != 0)", ok
+
+    def op_int_as_days(self, e: ir.Op):
+        codes, ok = self._columns(e)
+        return codes[0], ok
+
+    op_int_as_months = op_int_as_days
+
+    def op_date_diff(self, e: ir.Op):  # dates are day numbers
+        codes, ok = self._columns(e)
+        return f"({codes[0]} - {codes[1]})", ok
+
+    op_date_minus_days = op_date_diff
+
+    def op_date_plus_days(self, e: ir.Op):
+        codes, ok = self._columns(e)
+        return f"({codes[0]} + {codes[1]})", ok
+
+    def op_day_after(self, e: ir.Op):
+        codes, ok = self._columns(e)
+        return f"({codes[0]} + 1)", ok
+
+    def _calendar(self, e: ir.Op):
+        codes, ok = self._columns(e)
+        if e.op in ("year_start", "year_end") and isinstance(e.args[0], ir.Const):
+            y = e.args[0].value
+            return self.day(dt.date(y, 1, 1) if e.op == "year_start" else dt.date(y, 12, 31)), ok
+        return f"_{e.op}({', '.join(codes)})", ok
+
+    op_year_start = op_year_end = op_first_of_next_month = op_date_plus_months = _calendar
+
+    def _extreme(self, e: ir.Op):
+        codes, ok = self._columns(e)
+        return f"np.{e.op}imum({codes[0]}, {codes[1]})", ok
+
+    op_max = op_min = _extreme
 
 
 # what a columnar module defines itself: a public decision function never takes these names

@@ -14,6 +14,7 @@ from ... import __version__
 from ...ir import nodes as ir
 from .names import ident, public_names
 from ...ir.kinds import bounded_program, output_kind
+from ...ir.walk import Visitor
 from ..common import NOT_STATIC, comment, refs, static
 from .interface import interface
 from ...ir.interpret import Interpreter
@@ -49,7 +50,7 @@ class _UnknownEntry:
         return f"_UnknownEntry({self.reason!r})"
 
 
-class _Generator:
+class _Generator(Visitor):
     def __init__(self, program: ir.Program):
         self.p = program
         self.consts: dict[str, str] = {}  # definition name → python constant name (folded)
@@ -389,60 +390,90 @@ class _Generator:
         folded = self.fold(e)
         if folded is not NOT_STATIC and not isinstance(folded, Fraction):
             return self.literal(folded, getattr(e, "type", None))
-        if isinstance(e, ir.Const):
-            if isinstance(e.value, Fraction):
-                return self.literal(e.value, e.type)
-            return self.literal(e.value, e.type)
-        if isinstance(e, ir.Fact):
-            return f"c[{e.name!r}]"
-        if isinstance(e, ir.Ref):
-            if e.name in self.consts:
-                return self.consts[e.name]
-            if e.name in self.locals:  # inlined by pyfused.py: a local of the line function
-                return self.locals[e.name]
-            return f"{self.funcs[e.name]}(c)"
-        if isinstance(e, ir.Unknown):
-            if e.bounded:
-                return f"_bounded({e.low!r}, {e.high!r}, {e.reason!r})"
-            return f"_unknown({e.reason!r})"
-        if isinstance(e, ir.Given):
-            return f"({e.fact!r} in c)"
-        if isinstance(e, ir.ParamAt):
-            return f"_param_at({ident('_P_', e.name, list(self.p.params).index(e.name))}, {self.expr(e.year)}, {e.name!r})"
-        if isinstance(e, ir.IfE):
-            return f"({self.expr(e.then)} if {self.expr(e.cond)} else {self.expr(e.orelse)})"
-        if isinstance(e, ir.Outside):
-            parts = [repr(p) if isinstance(p, str) else f"({output_kind(p.type)!r}, lambda: {self.expr(p)})"
-                     for p in e.parts]
-            return f"_outside(({', '.join(parts)},))"
-        if isinstance(e, ir.Domains):
-            checks = ", ".join(f"(lambda: {self.expr(c)}, lambda: {self.expr(o)})" for c, o in e.checks)
-            return f"_in_domain(({checks},), lambda: {self.expr(e.value)})"
-        if isinstance(e, ir.With):
-            raise TypeError("`with` belongs to invariants, which are not generated")
-        op, a = e.op, e.args
-        if op in _PY_OPS:
-            return f"({self.expr(a[0])} {_PY_OPS[op]} {self.expr(a[1])})"
-        if op == "not":
-            return f"(not {self.expr(a[0])})"
-        if op == "neg":
-            return f"(-{self.expr(a[0])})"
-        if op == "pct":
-            rate = a[0]
-            if isinstance(rate, ir.Const):
-                return f"pct({self.expr(a[1])}, {rate.value.numerator}, {rate.value.denominator})"
-            return f"_pct_rate({self.expr(a[0])}, {self.expr(a[1])})"
-        if op == "in_range":
-            return f"({self.expr(a[1])} <= {self.expr(a[0])} <= {self.expr(a[2])})"
-        if op == "member":
-            return f"({self.expr(a[0])} in {self.expr(a[1])})"
-        if op == "overlaps":
-            return f"(not {self.expr(a[0])}.isdisjoint({self.expr(a[1])}))"
-        if op == "date_minus_days":
-            return f"plus_days({self.expr(a[0])}, -({self.expr(a[1])}))"
-        if op == "date_diff":
-            return f"({self.expr(a[0])} - {self.expr(a[1])}).days"
-        if op in ("int_as_days", "int_as_months"):
-            return self.expr(a[0])
-        call = "_" + op if self.bounded and op in ("max", "min") else _CALLS[op]
-        return f"{call}({', '.join(self.expr(x) for x in a)})"
+        return self.visit(e)
+
+    # ---- one handler a node (ir/walk.py) ----
+    NOT_HANDLED = {"With": "`with` belongs to invariants, which are not generated"}
+
+    def x_Const(self, e: ir.Const) -> str:
+        return self.literal(e.value, e.type)
+
+    def x_Fact(self, e: ir.Fact) -> str:
+        return f"c[{e.name!r}]"
+
+    def x_Ref(self, e: ir.Ref) -> str:
+        if e.name in self.consts:
+            return self.consts[e.name]
+        if e.name in self.locals:  # inlined by fused.py: a local of the line function
+            return self.locals[e.name]
+        return f"{self.funcs[e.name]}(c)"
+
+    def x_Unknown(self, e: ir.Unknown) -> str:
+        if e.bounded:
+            return f"_bounded({e.low!r}, {e.high!r}, {e.reason!r})"
+        return f"_unknown({e.reason!r})"
+
+    def x_Given(self, e: ir.Given) -> str:
+        return f"({e.fact!r} in c)"
+
+    def x_ParamAt(self, e: ir.ParamAt) -> str:
+        return f"_param_at({ident('_P_', e.name, list(self.p.params).index(e.name))}, {self.expr(e.year)}, {e.name!r})"
+
+    def x_IfE(self, e: ir.IfE) -> str:
+        return f"({self.expr(e.then)} if {self.expr(e.cond)} else {self.expr(e.orelse)})"
+
+    def x_Outside(self, e: ir.Outside) -> str:
+        parts = [repr(p) if isinstance(p, str) else f"({output_kind(p.type)!r}, lambda: {self.expr(p)})"
+                 for p in e.parts]
+        return f"_outside(({', '.join(parts)},))"
+
+    def x_Domains(self, e: ir.Domains) -> str:
+        checks = ", ".join(f"(lambda: {self.expr(c)}, lambda: {self.expr(o)})" for c, o in e.checks)
+        return f"_in_domain(({checks},), lambda: {self.expr(e.value)})"
+
+    # ---- one handler an operator ----
+    def _infix(self, e: ir.Op) -> str:
+        a = e.args
+        return f"({self.expr(a[0])} {_PY_OPS[e.op]} {self.expr(a[1])})"
+
+    op_eq = op_ne = op_lt = op_le = op_gt = op_ge = op_add = op_sub = op_mul = op_and = op_or = _infix
+
+    def op_not(self, e: ir.Op) -> str:
+        return f"(not {self.expr(e.args[0])})"
+
+    def op_neg(self, e: ir.Op) -> str:
+        return f"(-{self.expr(e.args[0])})"
+
+    def op_pct(self, e: ir.Op) -> str:
+        rate, amount = e.args
+        if isinstance(rate, ir.Const):
+            return f"pct({self.expr(amount)}, {rate.value.numerator}, {rate.value.denominator})"
+        return f"_pct_rate({self.expr(rate)}, {self.expr(amount)})"
+
+    def op_in_range(self, e: ir.Op) -> str:
+        a = e.args
+        return f"({self.expr(a[1])} <= {self.expr(a[0])} <= {self.expr(a[2])})"
+
+    def op_member(self, e: ir.Op) -> str:
+        return f"({self.expr(e.args[0])} in {self.expr(e.args[1])})"
+
+    def op_overlaps(self, e: ir.Op) -> str:
+        return f"(not {self.expr(e.args[0])}.isdisjoint({self.expr(e.args[1])}))"
+
+    def op_date_minus_days(self, e: ir.Op) -> str:
+        return f"plus_days({self.expr(e.args[0])}, -({self.expr(e.args[1])}))"
+
+    def op_date_diff(self, e: ir.Op) -> str:
+        return f"({self.expr(e.args[0])} - {self.expr(e.args[1])}).days"
+
+    def op_int_as_days(self, e: ir.Op) -> str:
+        return self.expr(e.args[0])
+
+    op_int_as_months = op_int_as_days
+
+    def _call(self, e: ir.Op) -> str:
+        call = "_" + e.op if self.bounded and e.op in ("max", "min") else _CALLS[e.op]
+        return f"{call}({', '.join(self.expr(x) for x in e.args)})"
+
+    op_max = op_min = op_day_after = op_first_of_next_month = op_year_start = op_year_end = _call
+    op_date_plus_days = op_date_plus_months = _call
