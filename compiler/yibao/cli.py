@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .backends.targets import TARGETS
+from .backends.targets import COMPILE_TARGETS
 from .base.exits import BAD_INPUT, BROKEN_PIPE, INTERNAL_ERROR, INTERRUPTED, OK, OUTPUT_ERROR, POLICY_ERROR, Fail
 from .policies.directory import default_directory, load_calculator, load_notice, policy_set
 
@@ -183,7 +183,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("notice", metavar="NOTICE")
     c.add_argument("-o", "--output", metavar="FILE", help="where to write (default: standard output)")
-    c.add_argument("--target", choices=TARGETS, default="python",
+    c.add_argument("--target", choices=COMPILE_TARGETS, default="python",
                    help="python: a module (default); js: an ES module for node or a browser; web: one HTML calculator page")
     c.set_defaults(run=cmd_compile)
 
@@ -293,7 +293,7 @@ def cmd_compile(args) -> int:
         program = load_cached(args)
         source = generated_source(program)
     else:
-        from .backends.javascript.generate import Unsupported
+        from .backends.common import Unsupported
         from .backends.targets import source as target_source
         program = load_program(args)
         try:

@@ -1,4 +1,5 @@
-"""What the code generators share: safe comments, and which expressions fold at generation."""
+"""What the code generators share: safe comments, which expressions fold at generation, and the
+error a target raises for a construct it cannot write."""
 from __future__ import annotations
 
 from ..ir import nodes as ir
@@ -29,3 +30,8 @@ def static(e, consts) -> bool:
     if isinstance(e, ir.Ref) and e.name not in consts:
         return False
     return all(static(x, consts) for x in ir.children(e))
+
+
+class Unsupported(ValueError):
+    """A construct a target does not write (the JavaScript module refuses the notice; the NumPy
+    module leaves the decision to the row path)."""

@@ -74,16 +74,16 @@ def module(program):
     run the same code, stored in the cache the first time it is generated."""
     loaded = program.__dict__.get("_generated")
     if loaded is None:
-        from ..backends.python.load import load
-        loaded = program.__dict__["_generated"] = load(program, code(program))
+        from ..backends.targets import target
+        loaded = program.__dict__["_generated"] = target("python").load(program, code(program))
     return loaded
 
 
 def _generate(program):
-    from ..backends.python.load import filename
-    from ..backends.python.generate import generate
-    text = generate(program)
-    compiled = compile(text, filename(program), "exec")
+    from ..backends.targets import target
+    python = target("python")
+    text = python.generate(program)
+    compiled = compile(text, python.filename(program), "exec")
     k = program.__dict__.get("_cache_key")
     if k:
         cache.store(_KIND, k, {"key": k, "document": program.document, "decisions": list(program.decisions),

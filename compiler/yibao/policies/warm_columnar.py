@@ -14,8 +14,9 @@ _KIND = "columnar"
 
 
 def load(program):
-    """The notice's columnar module (backends/numpy.py's), from the cache where it holds it."""
-    from ..backends.numpy import generate as to_numpy
+    """The notice's columnar module (backends/numpy/), from the cache where it holds it."""
+    from ..backends.targets import target
+    to_numpy = target("numpy")
     k = _key(program)
     entry = cache.load(_KIND, k) if k else None
     if isinstance(entry, dict) and entry.get("key") == k:

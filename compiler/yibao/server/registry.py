@@ -39,8 +39,8 @@ class Notice:
         """The calculator page, generated on first request (yibao.backends.web.page)."""
         with self._lock:
             if self._page is None:
-                from ..backends.web.page import page
-                self._page = page(self.program)
+                from ..backends.targets import source
+                self._page = source("web", self.program)
             return self._page
 
 

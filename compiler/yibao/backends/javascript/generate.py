@@ -21,7 +21,7 @@ from ... import __version__
 from ...ir import nodes as ir
 from ...ir.kinds import output_kind
 from ...ir.walk import Visitor
-from ..common import comment as _py_comment
+from ..common import Unsupported, comment as _py_comment
 
 _OPS = {"eq": "===", "ne": "!==", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
         "add": "+", "sub": "-", "mul": "*", "and": "&&", "or": "||"}
@@ -36,10 +36,6 @@ var void while with yield let static implements interface package private protec
 arguments eval undefined NaN Infinity Object Map Set Array String Number BigInt JSON Math Error""".split())
 _INTERFACE = {"DOCUMENT", "TITLE", "COVERAGE_YEAR", "STATUS", "FACTS", "DECISIONS", "FUNCTIONS", "CITES",
               "EXPLAIN", "evaluate", "explain", "decode", "main"}
-
-
-class Unsupported(ValueError):
-    """The program uses something this backend does not generate (said plainly, never half-compiled)."""
 
 
 def runtime_source() -> str:
