@@ -134,17 +134,17 @@ def markdown(r) -> str:
 
 
 OPTIMIZATIONS = [
-    "Generated code (`backends/python.py`): every expression that reads no fact is folded at generation "
+    "Generated code (`backends/python/generate.py`): every expression that reads no fact is folded at generation "
     "(`90% of 居民一档标准` → `34200`, `人均财政补助标准[coverage_year]` → `67000`, `start of year 2024` → a date constant).",
     "Tables whose keys are enumerations and whose values fold to constants become one dict built at generation: "
     "`个人缴费标准` is `_T_个人缴费标准.get((group, tier))`; the best-hit 资助标准 is "
     "`max([T[tier, m] for m in identities if (tier, m) in T], default=…)` instead of 38 row tests.",
     "No memo for a definition that is not a decision and is referenced once (a dict get and set per call saved).",
     "A generated fast case decoder (`decode()` in the module): one dict lookup per field, cached ISO dates and "
-    "identity lists, falling back to `runtime.decode_case` for anything unusual (so errors are its own); the "
+    "identity lists, falling back to `runtime.core.decode_case` for anything unusual (so errors are its own); the "
     "JSON Schema validator is built and run only when a case is rejected (`jsonschema` is no longer imported "
     "on the happy path).",
-    "The fused line path (`backends/pyfused.py`, `fastpath.py`), used by `yibao eval --cases` and by the "
+    "The fused line path (`backends/python/fused.py`, `runtime/fastpath.py`), used by `yibao eval --cases` and by the "
     "standalone module alike: an ordinary line is read by the standard library's C JSON scanner with "
     "strict per-field decoders (a float, a long number, a duplicate key — more colons than keys —, an escape "
     "or any bad value hands the line to the general path, so errors are its own); `_result_json` computes "
@@ -152,18 +152,18 @@ OPTIMIZATIONS = [
     "check another decision already made from a local, and writes the line as one string with money and "
     "date text from caches. What it computes ahead of need and fails asks the decision's own function, so "
     "answers are the lazy ones (differential tests against the general path and the interpreter).",
-    "Results kept (`fastpath._line_cache`, the generated `_kept_json`): a result is a pure function of the facts "
+    "Results kept (`runtime.fastpath._line_cache`, the generated `_kept_json`): a result is a pure function of the facts "
     "the decisions read, and a roll repeats them. A line seen before (less a leading `id`, put back in front) is "
     "answered from its text without being read; a case whose facts were seen before (its key is the tuple of the "
-    "facts the decisions read, from the IR: `ir.facts_read`) skips the decisions. Both caches are bounded "
+    "facts the decisions read, from the IR: `ir.nodes.facts_read`) skips the decisions. Both caches are bounded "
     "(16,384 lines, 32,768 fact tuples, emptied when full) and share one copy of each result text.",
-    "Input read a block at a time (`strict_json.blocks`: what one `read1` brings, split and decoded at once, "
+    "Input read a block at a time (`runtime.strict_json.blocks`: what one `read1` brings, split and decoded at once, "
     "the same items as `strict_json.lines`) and each block's results written in one write. A read never "
     "waits for more than has arrived, so a caller talking line by line (unbuffered) still gets each answer "
     "at once (tested). orjson was tried and removed: the standard library's C scanner was faster here.",
     "Guarded decisions are statements (`try`/`if` per check) instead of `_in_domain` with two lambdas per "
     "check; a rule with the same condition as an earlier one (one it overrides) is not generated.",
-    "Columnar (`backends/numpy.py`, `numpy_grid.py`, `numpy_tables.py`): chunks of 64k rows; dates as int64 day "
+    "Columnar (`backends/numpy/generate.py`, `grid.py`, `tables.py`): chunks of 64k rows; dates as int64 day "
     "numbers; functions of few-valued facts (enums, bools, one date) run once per combination on a grid and are "
     "gathered per row by a key; rule cascades record the rule that holds in one byte per row, with table "
     "lookups and branch-free merges; the same table folding as the Python backend.",
