@@ -170,24 +170,6 @@ def test_node_main_reads_jsonl_and_names_bad_lines(tmp_path):
     assert "line 3: field `tier`" in done.stderr
 
 
-def _conformance():
-    for f in sorted((ROOT / "conformance" / "cases").glob("*.yaml")):
-        data = yaml.safe_load(f.read_text(encoding="utf-8"))
-        yield data["notice"], data["cases"]
-
-
-@pytest.mark.parametrize("notice,conformance", list(_conformance()), ids=lambda x: x if isinstance(x, str) else "")
-def test_javascript_passes_the_conformance_cases(notice, conformance, tmp_path):
-    lines = [json.dumps(c.get("input", {}), ensure_ascii=False) for c in conformance]
-    got, _ = run_node(generate(program(notice)), lines, tmp_path)
-    for case, js in zip(conformance, got):
-        assert "decisions" in js, (case["name"], js)
-        for name, want in case.get("expected", {}).items():
-            assert js["decisions"][name] == {"value": want}, (case["name"], name)
-        for name in case.get("unknown", []):
-            assert "value" not in js["decisions"].get(name, {}), (case["name"], name)  # or not stated
-
-
 def test_policy_text_cannot_break_out_of_the_module():
     from yibao.backends.javascript.generate import comment as _comment, _js_str
     hostile = "</script><script>alert(1)</script>\u2028\"'\\\ud800"
