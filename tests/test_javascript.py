@@ -15,7 +15,6 @@ from functools import lru_cache
 import subprocess
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
