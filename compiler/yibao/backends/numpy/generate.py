@@ -74,6 +74,11 @@ def filename(program: ir.Program) -> str:
     return f"<yibao columnar {program.document}>"
 
 
+# operators written as a pattern of their arguments' codes (dates are day numbers)
+_FORMS = {"not": "(~{0})", "neg": "(-{0})", "in_range": "(({1} <= {0}) & ({0} <= {2}))",
+          "overlaps": "(({0} & {1}) != 0)", "int_as_days": "{0}", "int_as_months": "{0}",
+          "date_diff": "({0} - {1})", "date_minus_days": "({0} - {1})", "date_plus_days": "({0} + {1})",
+          "day_after": "({0} + 1)"}
 _CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
         "add": "+", "sub": "-", "mul": "*"}
 
@@ -399,17 +404,13 @@ class _Gen(TableGen, GridGen, Visitor):
 
     op_eq = op_ne = op_lt = op_le = op_gt = op_ge = op_add = op_sub = op_mul = _infix
 
-    def op_not(self, e: ir.Op):
+    def _form(self, e: ir.Op):
+        """An operator written as a pattern of its arguments' codes (_FORMS)."""
         codes, ok = self._columns(e)
-        return f"(~{codes[0]})", ok
+        return _FORMS[e.op].format(*codes), ok
 
-    def op_neg(self, e: ir.Op):
-        codes, ok = self._columns(e)
-        return f"(-{codes[0]})", ok
-
-    def op_in_range(self, e: ir.Op):
-        codes, ok = self._columns(e)
-        return f"(({codes[1]} <= {codes[0]}) & ({codes[0]} <= {codes[2]}))", ok
+    op_not = op_neg = op_in_range = op_overlaps = op_int_as_days = op_int_as_months = _form
+    op_date_diff = op_date_minus_days = op_date_plus_days = op_day_after = _form
 
     def op_member(self, e: ir.Op):
         codes, ok = self._columns(e)
@@ -417,30 +418,6 @@ class _Gen(TableGen, GridGen, Visitor):
         if not (isinstance(t, tuple) and t[0] == "set"):
             raise Unsupported("membership in something other than a set of an enumeration")
         return f"_in({codes[1]}, {codes[0]})", ok
-
-    def op_overlaps(self, e: ir.Op):
-        codes, ok = self._columns(e)
-        return f"(({codes[0]} & {codes[1]}) != 0)", ok
-
-    def op_int_as_days(self, e: ir.Op):
-        codes, ok = self._columns(e)
-        return codes[0], ok
-
-    op_int_as_months = op_int_as_days
-
-    def op_date_diff(self, e: ir.Op):  # dates are day numbers
-        codes, ok = self._columns(e)
-        return f"({codes[0]} - {codes[1]})", ok
-
-    op_date_minus_days = op_date_diff
-
-    def op_date_plus_days(self, e: ir.Op):
-        codes, ok = self._columns(e)
-        return f"({codes[0]} + {codes[1]})", ok
-
-    def op_day_after(self, e: ir.Op):
-        codes, ok = self._columns(e)
-        return f"({codes[0]} + 1)", ok
 
     def _calendar(self, e: ir.Op):
         codes, ok = self._columns(e)
