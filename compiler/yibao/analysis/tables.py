@@ -71,7 +71,10 @@ def table_gaps(program: ir.Program, d: ir.Definition) -> list[Diagnostic]:
                 d.span, "no row for this combination",
                 hint="add a row for it, or an `otherwise` value with its citation"))
             continue
-        # with a default: a member that some row prices must be priced for every other combination
+        # with a default: a member that some row prices must be priced for every other combination,
+        # unless the default is `unknown` (then what no row prices is unknown, as the notice leaves it)
+        if isinstance(t.default, ir.Unknown):
+            continue
         for i in member_dims:
             code = combo[i]
             if any(r.cells[i] is not None and code in r.cells[i] for r in t.rows):

@@ -371,8 +371,9 @@ class _Env(RulesAndTables, ExprTyper):
         return result
 
     # ---- citations and printed figures ----
-    def need_citation(self, citation: A.Citation | None, span, what: str, document: str, *uses):
-        """`uses`: the AST parts whose literal figures the quote must state (citations.py)."""
+    def need_citation(self, citation: A.Citation | None, span, what: str, document: str, *uses, heading=None):
+        """`uses`: the AST parts whose literal figures the quote must state (citations.py); `heading`: a
+        table's heading, whose printed unit ("资助标准（元/人·年）") its rows' bare figures carry."""
         if citation is None:
             self.c.error("E402", f"{what} has no citation", span, "cite the clause it implements",
                          hint="add §clause \"the notice's words\" after the value")
@@ -391,7 +392,7 @@ class _Env(RulesAndTables, ExprTyper):
                          notes=[f"the text matches up to “{found}”" if found else "not even its first characters match"],
                          hint="quote the notice's words exactly (spaces and line breaks are ignored)")
             return
-        check_support(self.c, texts, doc, citation, uses)
+        check_support(self.c, texts, doc, citation, uses, heading)
 
     def printed_value(self, lit: A.NumberLit, t):
         unit_t = UNIT_TYPES.get(lit.unit) if lit.unit else None

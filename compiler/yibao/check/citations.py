@@ -35,6 +35,9 @@ _KIND = {"元": "money", "yuan": "money", "%": "rate", "days": "days", "日": "d
 _DATE = re.compile(r"(?<!\d)(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日|(底))")
 _YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
 
+# a heading that prints a money unit for its column: （元）, （元/人·年）, 元/人
+_HEADING_YUAN = re.compile(r"[（(]\s*元|元\s*/")
+
 # numbered items and a table's serial numbers, at the start of a line
 _ITEM = re.compile(r"^[ \t\u3000]*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}[.．、]|(?:\d{1,2}|合计)[ \t]*$)",
                    re.MULTILINE)
@@ -76,11 +79,16 @@ def _dates(quote: str):
             continue
 
 
-def stated(lit, quote: str) -> bool:
-    """Does the quote state this literal (a NumberLit or DateLit) in the notice's notation?"""
+def stated(lit, quote: str, heading: str | None = None) -> bool:
+    """Does the quote state this literal (a NumberLit or DateLit) in the notice's notation? A table's
+    heading that prints the unit (`资助标准（元/人·年）`) lets its rows print the bare number (`315（90%）`)."""
     if isinstance(lit, A.DateLit):
         return lit.value in figures(quote, "date")
-    return Decimal(lit.text) in figures(quote, _KIND.get(lit.unit, "count"))
+    value, kind = Decimal(lit.text), _KIND.get(lit.unit, "count")
+    if value in figures(quote, kind):
+        return True
+    return kind == "money" and heading is not None and _HEADING_YUAN.search(heading) is not None \
+        and value in figures(quote, "count") - figures(quote, "rate")
 
 
 def show(lit) -> str:
@@ -149,7 +157,7 @@ def crossing(text: str, raw: str, quote: str) -> int | None:
 
 
 # ---- the pass ---------------------------------------------------------------------------------
-def check_support(checker, texts, document: str, citation: A.Citation, uses) -> None:
+def check_support(checker, texts, document: str, citation: A.Citation, uses, heading: str | None = None) -> None:
     """Report a quote that spans two clauses (W403) and each literal of `uses` its quote does not state
     (W402), unless the citation says how the figure is `derived`."""
     from .texts import squeeze
@@ -163,7 +171,7 @@ def check_support(checker, texts, document: str, citation: A.Citation, uses) -> 
     if citation.derived is not None:
         return
     for lit in literals(*uses):
-        if not stated(lit, citation.quote):
+        if not stated(lit, citation.quote, heading):
             checker.error("W402", f"{show(lit)} is not in its quote “{citation.quote}”", lit.span,
                           "not stated by the quote",
                           hint="quote the words that state it, or add `derived \"…\"` saying how it follows")

@@ -147,7 +147,12 @@ class ExprTyper:
         if len(x.args) < 2:
             self.c.error("E309", f"{x.func}(…) takes two or more values", x.span)
             return ir.Unknown("?", want or ANY)
-        args = [self.expr(a, want) for a in x.args]
+        # the other arguments decide what a bare number means (`max(continuous_years - 4, 0)` is a
+        # count even in money: `2000 元 * max(…)`); the context only where no argument says
+        typed = {i: self.expr(a, None) for i, a in enumerate(x.args) if not (isinstance(a, A.NumberLit) and not a.unit)}
+        theirs = unify([e.type for e in typed.values()])
+        hint = theirs if theirs not in (None, ANY) else want
+        args = [typed[i] if i in typed else self.expr(a, hint) for i, a in enumerate(x.args)]
         t = unify([a.type for a in args])
         if t is None or t not in ORDERED:
             self.c.error("E310", f"{x.func}(…) needs values of one ordered kind, got "

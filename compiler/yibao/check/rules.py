@@ -71,7 +71,8 @@ class RulesAndTables:
             self.c.error("E304", f"`hit best` needs values that can be compared, got {show_type(t)}", node.span)
         rows = []
         for i, row in enumerate(node.rows):
-            self.need_citation(row.citation, row.span, f"a row of {node.name}", decl.document, row.value)
+            self.need_citation(row.citation, row.span, f"a row of {node.name}", decl.document, row.value,
+                               heading=node.description)
             if len(row.cells) != len(keys):
                 self.c.error("E503", f"this row has {len(row.cells)} cells; `{node.name}` has {len(keys)} keys",
                              row.span, "wrong number of cells")
