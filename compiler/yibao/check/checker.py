@@ -7,6 +7,7 @@ implements, then its libraries, then its own declarations; changing an inherited
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -251,6 +252,8 @@ class _Env(RulesAndTables, ExprTyper):
         return ANY
 
     def expect(self, e: ir.Expr, want, span, what="") -> ir.Expr:
+        if e.type == ir.EXACT and want == ir.MONEY:
+            return self.exact(e, span)
         if want is None or fits(e.type, want):
             if isinstance(e, ir.Unknown) and want not in (None, ANY):
                 return replace(e, type=want)
@@ -260,6 +263,22 @@ class _Env(RulesAndTables, ExprTyper):
         self.c.error("E301", f"expected {show_type(want)}{what}, got {show_type(e.type)}", span,
                      f"this is {show_type(e.type)}", hint=type_hint(e.type, want))
         return ir.Unknown("a value of the wrong type", want)
+
+    def exact(self, e: ir.Expr, span) -> ir.Expr:
+        """A division as money: where the checker folds it to whole fen, that amount; else E315 (a
+        notice always says how it rounds: 元以下四舍五入)."""
+        if isinstance(e, ir.Unknown):  # already reported (a division by zero)
+            return ir.Unknown(e.reason, ir.MONEY, e.span)
+        got = self.constant(e, span, quiet=True)
+        if got is not None and not isinstance(got, ir.Unknown) and getattr(got, "denominator", 1) == 1:
+            return ir.Const(int(got), ir.MONEY, span)
+        shown = ""
+        if got is not None and not isinstance(got, ir.Unknown):  # exact digits, never a float
+            shown = f" ({(Decimal(got.numerator) / got.denominator / 100).quantize(Decimal('0.0001'))}… 元)"
+        self.c.error("E315", f"a division that is not rounded{shown}", span, "an unrounded amount",
+                     hint="say how the notice rounds it: `round … to 元 half up` (元以下四舍五入), "
+                          "`to 角 …`, `to 分 …`; modes: half up, down (舍去), up (进一)")
+        return ir.Unknown("an unrounded amount", ir.MONEY)
 
     # ---- constants ----
     def constant(self, e: ir.Expr, span, quiet=False):
@@ -404,6 +423,8 @@ class _Env(RulesAndTables, ExprTyper):
 
     def value(self, v: A.Value, want, document: str) -> ir.Expr:
         e = self.expect(self.expr(v.expr, want), want, v.expr.span) if want else self.expr(v.expr, None)
+        if e.type == ir.EXACT:  # a value of the notice is money, never an unrounded division
+            e = self.exact(e, v.expr.span)
         if v.printed is not None:
             got = self.constant(e, v.expr.span, quiet=True)
             if got is None:

@@ -12,12 +12,16 @@ from . import bounds as _bounds
 from . import inherit as _inherit
 from ..ir import nodes as ir
 from ..base.diagnostics import did_you_mean
-from ..ir.nodes import ANY, BOOL, DATE, DAYS, INT, MONEY, MONTHS, ORDERED, RATE, TEXT, enum_t, set_t, show_type
+from ..ir.nodes import ANY, BOOL, DATE, DAYS, EXACT, INT, MONEY, MONTHS, ORDERED, RATE, TEXT, enum_t, set_t, show_type
 from .limits import MAX_EVAL_DEPTH
 from .types import UNIT_TYPES, number_value, op_hint, unify
 
 BUILTINS = {"coverage_year": INT, "issue_date": DATE, "print_date": DATE}
-FUNCTIONS = {"max", "min", "days", "months"}
+FUNCTIONS = {"max", "min", "days", "months", "age", "months_between", "month", "year"}
+# date functions: name → (the operator, how many dates it reads)
+DATE_FUNCTIONS = {"age": ("age_on", 2), "months_between": ("months_between", 2), "month": ("month_of", 1),
+                  "year": ("year_of", 1)}
+ROUNDING_UNITS = {"元": 100, "角": 10, "分": 1}  # in fen
 
 
 class ExprTyper:
@@ -138,6 +142,8 @@ class ExprTyper:
             self.c.error("E211", f"unknown function `{x.func}`", x.span, "not a function",
                          hint=did_you_mean(x.func, FUNCTIONS) or "the functions are " + ", ".join(sorted(FUNCTIONS)))
             return ir.Unknown("an unknown function", want or ANY)
+        if x.func in DATE_FUNCTIONS:
+            return self.date_function(x)
         if x.func in ("days", "months"):
             if len(x.args) != 1:
                 self.c.error("E309", f"{x.func}(n) takes one whole number", x.span)
@@ -159,6 +165,25 @@ class ExprTyper:
                          + ", ".join(show_type(a.type) for a in args), x.span)
             return ir.Unknown("?", want or ANY)
         return ir.Op(x.func, tuple(args), t, x.span)
+
+    def date_function(self, x: A.Call):
+        """age(birth, on) in completed years (周岁), months_between(a, b), month(d), year(d): whole numbers."""
+        op, arity = DATE_FUNCTIONS[x.func]
+        if len(x.args) != arity:
+            self.c.error("E309", f"{x.func}(…) takes {'two dates' if arity == 2 else 'one date'}", x.span)
+            return ir.Unknown("?", INT)
+        args = tuple(self.expect(self.expr(a, DATE), DATE, a.span) for a in x.args)
+        if arity == 2 and all(isinstance(a, ir.Const) for a in args) and args[0].value > args[1].value:
+            self.c.error("E317", f"{x.func}(…) from {args[0].value} to the earlier {args[1].value}", x.span,
+                         "the first date is after the second", hint="a birth (or a start) comes first")
+        return ir.Op(op, args, INT, x.span)
+
+    def x_Round(self, x: A.Round, want):
+        e = self.expr(x.operand, None)
+        if e.type not in (MONEY, EXACT, ANY):
+            self.c.error("E301", f"`round` rounds an amount of money, got {show_type(e.type)}", x.operand.span)
+            return ir.Unknown("a malformed rounding", MONEY)
+        return ir.Op("round", (e, ir.Const(ROUNDING_UNITS[x.unit], INT), ir.Const(x.mode, TEXT)), MONEY, x.span)
 
     def x_DateIdiom(self, x: A.DateIdiom, want):
         if x.idiom in ("year_start", "year_end"):
@@ -186,7 +211,8 @@ class ExprTyper:
             r = self.expect(self.expr(x.right, MONEY), MONEY, x.right.span, " after `of`")
             return ir.Op("pct", (l, r), MONEY, x.span)
         l = self.expr(x.left, None)
-        r = self.expr(x.right, l.type if not isinstance(l, ir.Unknown) else want)
+        # a multiplier or a divisor is a count, whatever it multiplies: `380 元 * 12`, `380 元 / 12`
+        r = self.expr(x.right, None if op in ("*", "/") else l.type if not isinstance(l, ir.Unknown) else want)
         if isinstance(l, ir.Unknown) and l.type == ANY:
             l = replace(l, type=r.type)
         lt, rt = l.type, r.type
@@ -210,6 +236,8 @@ class ExprTyper:
             ("-", DATE, DATE): ("date_diff", DAYS),
             ("*", MONEY, INT): ("mul", MONEY), ("*", INT, MONEY): ("mul", MONEY), ("*", INT, INT): ("mul", INT),
             ("*", MONTHS, INT): ("mul", MONTHS), ("*", INT, MONTHS): ("mul", MONTHS),
+            ("/", MONEY, INT): ("div", EXACT), ("/", EXACT, INT): ("div", EXACT),
+            ("*", EXACT, INT): ("mul", EXACT), ("*", INT, EXACT): ("mul", EXACT),
         }
         key = (op, ANY if lt == ANY else lt, ANY if rt == ANY else rt)
         if ANY in key[1:]:
@@ -219,6 +247,9 @@ class ExprTyper:
                          "no such operation", hint=op_hint(op, lt, rt))
             return ir.Unknown("a malformed operation", want or ANY)
         name, t = table[key]
+        if name == "div" and isinstance(r, ir.Const) and r.value == 0:
+            self.c.error("E316", "a division by zero", x.right.span, "zero", hint="divide by the number the notice gives")
+            return ir.Unknown("a division by zero", t)
         return ir.Op(name, (l, r), t, x.span)
 
     def x_InRange(self, x: A.InRange, want):

@@ -182,6 +182,7 @@ class Interpreter(Visitor):
     op_in_range = op_member = op_overlaps = op_int_as_days = op_int_as_months = op_max = op_min = _apply
     op_date_plus_days = op_date_minus_days = op_date_plus_months = op_date_diff = _apply
     op_day_after = op_first_of_next_month = op_year_start = op_year_end = _apply
+    op_div = op_round = op_age_on = op_months_between = op_month_of = op_year_of = _apply
 
 
 def _unknown(e: ir.Unknown):
@@ -230,4 +231,10 @@ _OPS = {
     "first_of_next_month": rt.first_of_next_month,
     "year_start": rt.year_start,
     "year_end": rt.year_end,
+    "div": rt.div_exact,
+    "round": rt.round_to,
+    "age_on": rt.age_on,
+    "months_between": rt.months_between,
+    "month_of": rt.month_of,
+    "year_of": rt.year_of,
 }

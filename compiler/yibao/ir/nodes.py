@@ -14,6 +14,9 @@ from ..base.source import Span
 # ---- types ---------------------------------------------------------------------
 MONEY, INT, RATE, DATE, DAYS, MONTHS, BOOL, TEXT, ANY = (
     "money", "int", "rate", "date", "days", "months", "bool", "text", "any")
+# money divided and not yet rounded: an exact fraction of a fen (a Fraction at run time), which only
+# `round … to 元 half up` (or a division the checker proves exact) turns back into money
+EXACT = "exact"
 ORDERED = {MONEY, INT, RATE, DATE, DAYS, MONTHS}
 
 
@@ -28,7 +31,7 @@ def set_t(name: str | None) -> tuple:
 def show_type(t) -> str:
     if isinstance(t, tuple):
         return t[1] if t[0] == "enum" else f"set of {t[1] or '…'}"
-    return {"rate": "a rate", "any": "anything"}.get(t, t)
+    return {"rate": "a rate", "any": "anything", "exact": "an unrounded amount"}.get(t, t)
 
 
 # ---- expressions -----------------------------------------------------------------

@@ -26,6 +26,7 @@ OPERATORS = frozenset({
     "int_as_days", "int_as_months",
     "max", "min",
     "day_after", "first_of_next_month", "year_start", "year_end",
+    "div", "round", "age_on", "months_between", "month_of", "year_of",
 })
 
 VISITORS: list[type] = []  # every visitor class, in the order they were defined (for the test)

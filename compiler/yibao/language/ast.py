@@ -99,6 +99,15 @@ class Call:
 
 
 @dataclass(frozen=True)
+class Round:
+    """round X to 元 half up: an amount rounded to a unit (元, 角, 分) by a stated mode."""
+    operand: "Expr"
+    unit: str  # 元 | 角 | 分
+    mode: str  # half_up | down | up
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
 class DateIdiom:
     """day after D · first day of month after D · start of year Y · end of year Y."""
     idiom: str  # day_after | first_of_next_month | year_start | year_end
@@ -108,7 +117,7 @@ class DateIdiom:
 
 @dataclass(frozen=True)
 class Binary:
-    op: str  # + - * of and or = != < <= > >=
+    op: str  # + - * / of and or = != < <= > >=
     left: "Expr"
     right: "Expr"
     span: Span | None = _span()
@@ -173,7 +182,7 @@ class With:
     span: Span | None = _span()
 
 
-Expr = (NumberLit | DateLit | StringLit | BoolLit | UnknownLit | Name | Qualified | NoticeRef | SetLit | Call
+Expr = (NumberLit | DateLit | StringLit | BoolLit | UnknownLit | Name | Qualified | NoticeRef | SetLit | Call | Round
         | DateIdiom | Binary | Unary | InRange | MemberOf | Overlaps | IsGiven | If | Index | With)
 
 

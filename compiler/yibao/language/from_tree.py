@@ -374,7 +374,11 @@ class _ToAst(Transformer):
         return method
 
     or_op, and_op, eq = _bin("or"), _bin("and"), _bin("=")
-    add, sub, mul, percent_of = _bin("+"), _bin("-"), _bin("*"), _bin("of")
+    add, sub, mul, div, percent_of = _bin("+"), _bin("-"), _bin("*"), _bin("/"), _bin("of")
+
+    def round_to(self, meta, c):
+        unit, mode = str(c[1]).split(None, 1)
+        return A.Round(c[0], unit, "_".join(mode.split()), self._sp(meta))
 
     def compare(self, meta, c):
         return A.Binary(str(c[1]), c[0], c[2], self._sp(meta))

@@ -20,7 +20,7 @@ HEADER = ("title", "issuers", "issued", "printed", "coverage", "jurisdiction", "
 STRUCTURE = ("when", "then", "otherwise", "overrides", "if", "else", "hit", "best", "first", "unique",
              "total", "by", "year", "of", "note", "derived", "in", "overlaps", "is", "given", "and", "or",
              "not", "set", "day", "after", "month", "start", "end", "for", "excludes", "because", "holds",
-             "undecided", "with")
+             "undecided", "with", "round", "to", "half", "up", "down")
 CONSTANTS = ("true", "false", "unknown", "at", "least", "most", "between")
 TYPES = ("money", "int", "count", "rate", "date", "days", "months", "bool", "text")
 BUILTINS = ("coverage_year", "issue_date", "print_date", "max", "min")

@@ -6,7 +6,7 @@ import datetime as dt
 from . import ast as A
 
 # Lower binds looser; a child that binds looser than its parent's slot gets parentheses.
-_PREC = {"if": 0, "or": 1, "and": 2, "not": 3, "cmp": 4, "+": 5, "-": 5, "*": 6, "of": 6, "neg": 7, "postfix": 8,
+_PREC = {"if": 0, "or": 1, "and": 2, "not": 3, "cmp": 4, "+": 5, "-": 5, "*": 6, "/": 6, "of": 6, "neg": 7, "postfix": 8,
          "atom": 9}
 
 
@@ -232,6 +232,8 @@ def _expr(e) -> tuple[str, int]:
         return "{" + ", ".join(e.members) + "}", _PREC["atom"]
     if isinstance(e, A.Call):
         return f"{e.func}(" + ", ".join(expr(a) for a in e.args) + ")", _PREC["atom"]
+    if isinstance(e, A.Round):
+        return f"round {expr(e.operand, _PREC['+'])} to {e.unit} {e.mode.replace('_', ' ')}", _PREC["atom"]
     if isinstance(e, A.DateIdiom):
         head = {"day_after": "day after", "first_of_next_month": "first day of month after",
                 "year_start": "start of year", "year_end": "end of year"}[e.idiom]
@@ -246,7 +248,7 @@ def _expr(e) -> tuple[str, int]:
         if e.op in ("or", "and"):
             p = _PREC[e.op]
             return f"{expr(e.left, p)} {e.op} {expr(e.right, p + 1)}", p
-        if e.op in ("+", "-", "*", "of"):
+        if e.op in ("+", "-", "*", "/", "of"):
             p = _PREC[e.op]
             return f"{expr(e.left, p)} {e.op} {expr(e.right, p + 1)}", p
         p = _PREC["cmp"]  # comparisons do not chain

@@ -90,6 +90,22 @@ def _pct_rate(rate: Fraction, fen: int) -> int:
     return pct(fen, rate.numerator, rate.denominator)
 
 
+def div_exact(amount, k: int) -> Fraction:
+    """An amount (fen, or already a Fraction of a fen) divided by a whole number, exactly: never a float."""
+    if k == 0:
+        raise Undecidable("a division by zero")
+    return Fraction(amount) / k
+
+
+def round_to(amount, unit: int, mode: str) -> int:
+    """An exact amount in fen rounded to `unit` fen (100: 元, 10: 角, 1: 分) as the notice says: half_up
+    (四舍五入: a half goes away from zero), down (舍去: toward zero) or up (进一: away from zero)."""
+    q = Fraction(amount) / unit
+    n, d = abs(q.numerator), q.denominator
+    whole = (2 * n + d) // (2 * d) if mode == "half_up" else n // d if mode == "down" else -(-n // d)
+    return (whole if q >= 0 else -whole) * unit
+
+
 def money_out(fen: int) -> str:
     sign = "-" if fen < 0 else ""
     fen = abs(fen)
@@ -122,6 +138,36 @@ def plus_months(d: _dt.date, n: int) -> _dt.date:
     if not _dt.MINYEAR <= y <= _dt.MAXYEAR:
         raise DateOutOfRange()
     return _dt.date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def age_on(birth: _dt.date, on: _dt.date) -> int:
+    """Completed years (周岁) on a day. A period runs from the day after the birth (Civil Code art. 201)
+    and N years end on the N-th birthday, or the month's last day where it has none (art. 202: 2-29
+    → 2-28), so the age is N from the day after that birthday."""
+    if birth > on:
+        raise Undecidable("an age on a day before the birth")
+    n = on.year - birth.year
+    if n > 0 and plus_months(birth, 12 * n) >= on:
+        n -= 1
+    return n
+
+
+def months_between(start: _dt.date, end: _dt.date) -> int:
+    """Whole months from one day to a later one: the most n with `start + n months` on or before `end`."""
+    if start > end:
+        raise Undecidable("months from a later day to an earlier one")
+    n = (end.year - start.year) * 12 + end.month - start.month
+    if plus_months(start, n) > end:
+        n -= 1
+    return n
+
+
+def month_of(d: _dt.date) -> int:
+    return d.month
+
+
+def year_of(d: _dt.date) -> int:
+    return d.year
 
 
 def first_of_next_month(d: _dt.date) -> _dt.date:

@@ -53,6 +53,21 @@ function pct(fen, num, den) {
 }
 function _pctRate(rate, fen) { return pct(fen, rate[0], rate[1]); }
 
+// An amount (BigInt fen, or an exact [num, den]) divided by a whole number, exactly.
+function divExact(amount, k) {
+  if (k === 0n) throw new Undecidable("a division by zero");
+  const [n, d] = Array.isArray(amount) ? amount : [amount, 1n];
+  return k < 0n ? [-n, -d * k] : [n, d * k];
+}
+function _qmul(q, k) { return Array.isArray(q) ? [q[0] * k, q[1]] : q * k; }
+// An exact amount rounded to `unit` fen: half_up (四舍五入, away from zero), down (舍去), up (进一).
+function roundTo(amount, unit, mode) {
+  const [n0, d0] = Array.isArray(amount) ? amount : [amount, 1n];
+  const n = n0 < 0n ? -n0 : n0, d = d0 * unit;
+  const whole = mode === "half_up" ? (2n * n + d) / (2n * d) : mode === "down" ? n / d : (n + d - 1n) / d;
+  return (n0 < 0n ? -whole : whole) * unit;
+}
+
 function moneyOut(fen) {
   const sign = fen < 0n ? "-" : "";
   if (fen < 0n) fen = -fen;
@@ -103,6 +118,23 @@ function plusMonths(d, n) {
   const yy = Number(y2), mm = Number(month) + 1;
   return _daysFromCivil(yy, mm, Math.min(day, _monthDays(yy, mm)));
 }
+// Completed years (周岁) on a day: N from the day after the N-th birthday (Civil Code art. 201–202).
+function ageOn(birth, on) {
+  if (birth > on) throw new Undecidable("an age on a day before the birth");
+  let n = BigInt(_civil(on)[0] - _civil(birth)[0]);
+  if (n > 0n && plusMonths(birth, 12n * n) >= on) n -= 1n;
+  return n;
+}
+// Whole months from one day to a later one: the most n with start + n months on or before end.
+function monthsBetween(start, end) {
+  if (start > end) throw new Undecidable("months from a later day to an earlier one");
+  const [y1, m1] = _civil(start), [y2, m2] = _civil(end);
+  let n = BigInt((y2 - y1) * 12 + m2 - m1);
+  if (plusMonths(start, n) > end) n -= 1n;
+  return n;
+}
+function monthOf(d) { return BigInt(_civil(d)[1]); }
+function yearOf(d) { return BigInt(_civil(d)[0]); }
 function firstOfNextMonth(d) {
   const [y, m] = _civil(d);
   return m === 12 ? yearStart(BigInt(y + 1)) : _daysFromCivil(y, m + 1, 1);

@@ -27,7 +27,8 @@ _OPS = {"eq": "===", "ne": "!==", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
         "add": "+", "sub": "-", "mul": "*", "and": "&&", "or": "||"}
 _CALLS = {"day_after": "dayAfter", "first_of_next_month": "firstOfNextMonth", "year_start": "yearStart",
           "year_end": "yearEnd", "date_plus_days": "plusDays", "date_plus_months": "plusMonths",
-          "max": "_max", "min": "_min"}
+          "max": "_max", "min": "_min", "div": "divExact", "round": "roundTo", "age_on": "ageOn",
+          "months_between": "monthsBetween", "month_of": "monthOf", "year_of": "yearOf"}
 _INTEGERS = {ir.MONEY, ir.INT, ir.DAYS, ir.MONTHS}
 _EPOCH = dt.date(1970, 1, 1)
 _JS_WORDS = set("""break case catch class const continue debugger default delete do else enum export extends
@@ -200,7 +201,13 @@ class _Generator(Visitor):
     def _infix(self, e: ir.Op) -> str:
         return f"({self.expr(e.args[0])} {_OPS[e.op]} {self.expr(e.args[1])})"
 
-    op_eq = op_ne = op_lt = op_le = op_gt = op_ge = op_add = op_sub = op_mul = op_and = op_or = _infix
+    op_eq = op_ne = op_lt = op_le = op_gt = op_ge = op_add = op_sub = op_and = op_or = _infix
+
+    def op_mul(self, e: ir.Op) -> str:
+        if e.type == ir.EXACT:  # an unrounded amount ([num, den]) times a whole number
+            q, k = e.args if e.args[0].type == ir.EXACT else e.args[::-1]
+            return f"_qmul({self.expr(q)}, {self.expr(k)})"
+        return self._infix(e)
 
     def op_not(self, e: ir.Op) -> str:
         return f"(!{self.expr(e.args[0])})"
@@ -240,6 +247,7 @@ class _Generator(Visitor):
 
     op_max = op_min = op_day_after = op_first_of_next_month = op_year_start = op_year_end = _call
     op_date_plus_days = op_date_plus_months = _call
+    op_div = op_round = op_age_on = op_months_between = op_month_of = op_year_of = _call
 
     # ---- definitions ----
     def function(self, d: ir.Definition) -> list[str]:

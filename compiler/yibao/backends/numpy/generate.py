@@ -434,6 +434,11 @@ class _Gen(TableGen, GridGen, Visitor):
 
     op_max = op_min = _extreme
 
+    def _row_path(self, e: ir.Op):
+        raise Unsupported(f"`{e.op}` (exact division, rounding, ages and months), which the row path computes")
+
+    op_div = op_round = op_age_on = op_months_between = op_month_of = op_year_of = _row_path
+
 
 # what a columnar module defines itself: a public decision function never takes these names
 _COLUMNAR_NAMES = {"np", "context", "decode", "encode", "evaluate", "rebits", "recode", "CHUNK", "bench_columns",

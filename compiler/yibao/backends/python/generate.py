@@ -24,7 +24,8 @@ _PY_OPS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
            "add": "+", "sub": "-", "mul": "*", "and": "and", "or": "or"}
 _CALLS = {"day_after": "day_after", "first_of_next_month": "first_of_next_month",
           "year_start": "year_start", "year_end": "year_end", "date_plus_days": "plus_days",
-          "date_plus_months": "plus_months", "max": "max", "min": "min"}
+          "date_plus_months": "plus_months", "max": "max", "min": "min", "div": "div_exact", "round": "round_to",
+          "age_on": "age_on", "months_between": "months_between", "month_of": "month_of", "year_of": "year_of"}
 
 
 def generate(program: ir.Program) -> str:
@@ -477,3 +478,4 @@ class _Generator(Visitor):
 
     op_max = op_min = op_day_after = op_first_of_next_month = op_year_start = op_year_end = _call
     op_date_plus_days = op_date_plus_months = _call
+    op_div = op_round = op_age_on = op_months_between = op_month_of = op_year_of = _call
