@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from helpers import TEXT
-from hostile import CITE, CQ2024, GOOD_CASE, all_policies, compiled, decision, no_traceback, policy_dir, process, run
+from helpers import HEADER, TEXT
+from hostile import CITE, CQ2024, GOOD_CASE, all_policies, compiled, decision, no_traceback, policy_dir, process, run, yibao
 from yibao.policies.directory import PolicySet
 
 NOTICE = "测试〔2024〕1号"
@@ -195,3 +195,40 @@ def test_a_child_of_a_notice_with_a_syntax_error_says_so(tmp_path):
     assert program is None
     messages = [x.message for x in diags]
     assert any("has errors" in m for m in messages) and not any("is not encoded here" in m for m in messages)
+
+
+# ---- the cache key: a comment inside a header hides nothing from it ---------------------------------
+
+@pytest.mark.parametrize("gap", [" # a note\n  ", "#\n", "  # }\n\t"])
+def test_a_comment_between_use_and_the_library_name_does_not_serve_a_stale_answer(tmp_path, gap):
+    d = policy_dir(tmp_path, f"use{gap}测试库\n" + decision("contribution", "基数"))
+    lib = d / "lib" / "test.policy"
+    lib.write_text(f"library 测试库\nlet 基数 : money = 380 元 {CITE}\n", encoding="utf-8")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    argv = ["--policies", d, "eval", NOTICE, "--case", "-"]
+    for _ in range(2):  # cold, then warm
+        r = yibao(*argv, stdin=GOOD_CASE, env=env)
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["contribution"] == "380.00"
+    lib.write_text(f"library 测试库\nlet 基数 : money = 755 元 {CITE}\n", encoding="utf-8")
+    r = yibao(*argv, stdin=GOOD_CASE, env=env)
+    assert r.returncode == 0 and json.loads(r.stdout)["contribution"] == "755.00", r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("gap", [" # a note\n  ", "#\n"])
+def test_a_comment_between_implements_and_the_parent_does_not_serve_a_stale_answer(tmp_path, gap):
+    header = HEADER.replace("implements none", f"implements{gap}测试〔2024〕1号")
+    parent = HEADER + decision("contribution")
+    d = policy_dir(tmp_path, decision("contribution"))
+    child = header.replace("测试〔2024〕1号 {", "测试〔2024〕2号 {", 1)
+    (d / "child.policy").write_text(child, encoding="utf-8")
+    (d / "texts" / "测试〔2024〕2号.txt").write_text(TEXT, encoding="utf-8")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    argv = ["--policies", d, "eval", "测试〔2024〕2号", "--case", "-"]
+    for _ in range(2):
+        r = yibao(*argv, stdin=GOOD_CASE, env=env)
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["contribution"] == "380.00"
+    (d / "t.policy").write_text(parent.replace("= 380 元", "= 755 元"), encoding="utf-8")
+    r = yibao(*argv, stdin=GOOD_CASE, env=env)
+    assert r.returncode == 0 and json.loads(r.stdout)["contribution"] == "755.00", r.stdout + r.stderr

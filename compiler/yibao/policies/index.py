@@ -16,11 +16,14 @@ from ..base import MAX_SOURCE_BYTES
 
 # Generous on purpose: a `use` or `library` word anywhere (a comment, a note) only adds a file to
 # parse and hash; a missed one would leave a needed file out, so nothing is anchored but the header.
-_NOTICE = re.compile(r"^[ \t]*notice\s+([^\s{]+)\s*\{([^}]*)\}", re.MULTILINE)
-_NOTICE_WORD = re.compile(r"(?<![\w.])notice\s+[^\s{]+\s*\{")
-_IMPLEMENTS = re.compile(r"\bimplements\s+([^\s{}]+)(\s+external\b)?")
-_LIBRARY = re.compile(r"(?<![\w.])library\s+([^\s\"{]+)")
-_USE = re.compile(r"(?<![\w.])use\s+([^\s#]+)")
+# Between a keyword and its name the parser skips comments as well as blanks, so the patterns do too
+# (`use # note` on one line and the name on the next is still that `use`).
+_GAP = r"(?:\s|#[^\n]*(?![^\n]))"
+_NOTICE = re.compile(rf"^[ \t]*notice{_GAP}+([^\s{{#]+){_GAP}*\{{([^}}]*)\}}", re.MULTILINE)
+_NOTICE_WORD = re.compile(rf"(?<![\w.])notice{_GAP}+[^\s{{#]+{_GAP}*\{{")
+_IMPLEMENTS = re.compile(rf"\bimplements{_GAP}+([^\s{{}}#]+)({_GAP}+external\b)?")
+_LIBRARY = re.compile(rf"(?<![\w.])library{_GAP}+([^\s\"{{#]+)")
+_USE = re.compile(rf"(?<![\w.])use{_GAP}+([^\s#]+)")
 
 
 class Header:
@@ -90,18 +93,25 @@ class SourceIndex:
             out.append(h)
             if h.implements:
                 todo += [x for x in self.headers if x.notice == h.implements]
-        used = {u for h in out for u in h.uses}
+        used, todo = set(), [u for h in out for u in h.uses]
+        while todo:  # a library may use another
+            u = todo.pop()
+            if u not in used:
+                used.add(u)
+                todo += [v for h in self.headers if h.library == u for v in h.uses]
         return out + [h for h in self.headers if h.library in used and not any(h is x for x in out)]
 
     def key_parts(self, start: Header) -> list[bytes]:
         """What a notice's checked program depends on: the whole text of every file it needs, of every
         notice text, and of any file whose header does not read plainly; of the others only what they
         declare (a second copy of a document number is an error in every notice it touches)."""
-        needed = {id(h) for h in self.needed(start)}
+        needed = self.needed(start)
+        every = not all(h.plain for h in needed)  # what it needs is not plain: then every file, whole
+        needed = {id(h) for h in needed}
         parts = [b"start", start.path.encode("utf-8", "surrogateescape")]
         for h in self.headers:
             parts.append(h.path.encode("utf-8", "surrogateescape"))
-            if id(h) in needed or not h.plain:
+            if every or id(h) in needed or not h.plain:
                 parts.append(h.data)
             else:
                 parts.append(f"{h.notice}|{h.implements}|{h.library}".encode())

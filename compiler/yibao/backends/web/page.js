@@ -5,7 +5,7 @@ const list = document.getElementById("result-list");
 
 // The case the form says: a field left empty is left out (the notice's default, or unknown).
 function readCase() {
-  const c = {};
+  const c = Object.create(null);  // a fact may be named like a member of Object.prototype (`__proto__`)
   for (const box of form.querySelectorAll("[data-fact]")) {
     const name = box.dataset.fact, kind = box.dataset.kind;
     if (kind === "enum") {

@@ -145,7 +145,7 @@ def page(program: ir.Program, *, title: str | None = None) -> str:
 <script>
 "use strict";
 {module}
-const PAGE = {_json(data)};
+const PAGE = JSON.parse({_json(json.dumps(data, ensure_ascii=False))});  // JSON.parse: a `__proto__` key stays a key
 {_asset("page.js").strip()}
 </script>
 </body>

@@ -183,8 +183,27 @@ def roll_rows(path: str) -> int | None:
     """The row count where the file says it cheaply (Parquet), for a progress bar's total."""
     if roll_format(path) != "parquet":
         return None
+    return _parquet_file(path).metadata.num_rows
+
+
+def _parquet_file(path, **options):
+    """The Parquet file opened, or bad input naming it (truncated, empty, not Parquet at all)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
-    return pq.ParquetFile(path).metadata.num_rows
+    try:
+        return pq.ParquetFile(path, **options)
+    except (OSError, pa.ArrowException) as exc:
+        raise Fail(BAD_INPUT, f"{path}: not a Parquet file ({exc})") from None
+
+
+def _once(path, names):
+    """A roll's column names, each once: a column given twice is bad input (as a JSON key twice is),
+    never the last copy answering."""
+    seen = set()
+    for name in names:
+        if name in seen:
+            raise Fail(BAD_INPUT, f"{path}: the column {name!r} is given twice")
+        seen.add(name)
 
 
 def _open(path):
@@ -260,9 +279,9 @@ def _chunk_of_dicts(rows, numbers, errors, first):
 
 def _read_parquet(path, batch_rows):
     import pyarrow as pa
-    import pyarrow.parquet as pq
+    f = _parquet_file(path)
+    _once(path, f.schema_arrow.names)
     try:
-        f = pq.ParquetFile(path)
         # string columns arrive as Parquet's own dictionaries: no hashing, no copies. A list's string
         # items too, but pyarrow cannot join those across row groups: then batches keep within a row
         # group, where row groups are large enough for that to cost nothing (else the items are hashed)
@@ -271,7 +290,7 @@ def _read_parquet(path, batch_rows):
         nested = meta.num_row_groups > 1 and any("." in s for s in strings)
         if nested and meta.num_rows < _ROW_GROUP_ROWS * meta.num_row_groups:
             strings, nested = [s for s in strings if "." not in s], False
-        f = pq.ParquetFile(path, read_dictionary=strings)
+        f = _parquet_file(path, read_dictionary=strings)
         groups = [[i] for i in range(meta.num_row_groups)] if nested else [None]
         batches = (b for g in groups for b in f.iter_batches(batch_size=batch_rows, row_groups=g))
         first = 0
@@ -290,6 +309,7 @@ def _read_csv(path, batch_rows, list_fields):
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
             names = next(csv.reader(f), [])
+        _once(path, names)
         reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 22),
                                convert_options=pcsv.ConvertOptions(
                                    column_types={name: pa.dictionary(pa.int32(), pa.string()) for name in names},
