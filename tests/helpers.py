@@ -40,3 +40,16 @@ def check(tmp_path: Path, body: str, header: str = HEADER):
 
 def codes(diags) -> list[str]:
     return [d.code for d in diags]
+
+
+def decide(module, fn, c: dict):
+    """A generated module's decision function on a decoded case, with its one KeyError made what the
+    module's `_decide` makes it: a KeyError naming a fact the case does not give is its MissingFact (an
+    Undecidable). Any other KeyError (a table or a dict the code gets wrong) propagates: a bug, not undecidable."""
+    try:
+        return fn(c)
+    except KeyError as exc:
+        name = exc.args[0] if len(exc.args) == 1 else None
+        if isinstance(name, str) and name in module.FACTS and name not in c:
+            raise module.MissingFact(name) from None
+        raise

@@ -83,8 +83,20 @@ def test_override_resolves_an_overlap(capsys, policies):
          '  rule 重叠 overrides 集中, 年初 §一 "集中参保缴费期为文件下发之日起至 2023年 12月 31日" derived "a planted rule"\n'
          "    when payment_date in 2023-12-01 .. 2024-01-15 then 中途缴费\n}")
     code, out = check(capsys, policies, "--strict")
+    assert code == 0 and "0 error(s), 0 warning(s)" in out, out  # the planted text parses and checks clean
     assert not re.search(r"E503\]: rules `\S+` and `\S+` of `payment_window`", out), out
     assert "error(s)" in out and "rules `集中` and `重叠`" not in out
+    # the planted rule is there, an exception to both, and decides where it applies
+    from yibao.policies.directory import PolicySet
+    from yibao.run.evaluate import Evaluator
+    program = PolicySet(policies).load("渝医保发〔2023〕24号")
+    rule = next(r for r in program.definitions["payment_window#raw"].rules if r.id == "payment_window#重叠")
+    assert set(rule.overrides) == {"集中", "年初"}, rule.overrides
+    ev = Evaluator(program)
+
+    def window(day):
+        return ev.decide(ev.decode({"tier": 1, "payment_date": day}), ["payment_window"])["payment_window"]
+    assert window("2023-12-15") == window("2024-01-10") == window("2024-03-15") != window("2023-11-15")
 
 
 def test_unreachable_rule_is_a_warning(capsys, policies):

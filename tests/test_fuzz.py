@@ -42,10 +42,17 @@ def test_mutated_policy_gives_diagnostics_or_success(tmp_path, text):
     ps = PolicySet(d)
     try:
         program, diags = ps.check(str(d / "chongqing-2024.policy"))
-    except PolicyError:
-        return
+    except PolicyError as exc:
+        assert exc.errors, "a PolicyError with no error in it"
+        diags, program = exc.diagnostics, None
+    errors = [x for x in diags if x.severity == "error"]
     for diag in diags:
-        diag.render()  # rendering must not fail either
+        rendered = diag.render()  # rendering must not fail either, and names the code
+        assert f"{diag.severity}[{diag.code}]" in rendered, rendered
+    # a program exactly when there is no error; an error says where (file:line:col) or names a file
+    assert (program is None) == bool(errors), [x.render() for x in errors]
+    if errors:
+        assert any(x.span is not None or ".policy" in x.render() for x in errors), [x.render() for x in errors]
     if program is not None:
         from yibao.backends.python.generate import generate
         compile(generate(program), "generated", "exec")

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import evaluator, policy_set, program
+from helpers import decide
 from yibao.ir.interpret import Interpreter
 from yibao.runtime.core import Undecidable, output_value
 from yibao.ir.kinds import output_kind
@@ -88,8 +89,8 @@ def generated(notice: str, raw: dict) -> dict:
     out = {}
     for name, (fn, kind) in ev.decisions.items():
         try:
-            out[name] = output_value(kind, fn(dict(c)))
-        except (ev.Undecidable, KeyError):
+            out[name] = output_value(kind, decide(ev.module, fn, dict(c)))
+        except ev.Undecidable:
             out[name] = UNDECIDED
     return out
 

@@ -61,6 +61,25 @@ def test_compile_to_a_place_that_cannot_be_written(tmp_path, target):
     assert code == 74 and "cannot write" in err and no_traceback(err)
 
 
+def _within(p: subprocess.Popen, read, seconds: float = 120):
+    """read() (a pipe's read or readline) of process p, or the test fails after `seconds` with p killed:
+    a child that never answers (Ctrl-C ignored, say) is a failure, not a hung suite."""
+    from concurrent.futures import ThreadPoolExecutor, TimeoutError as Timeout
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(read)
+        try:
+            return future.result(timeout=seconds)
+        except Timeout:
+            p.kill()  # the pipe closes, so the read returns and the pool can shut down
+            pytest.fail(f"no answer from {p.args!r} within {seconds} s")
+
+
+def _default_sigint():
+    """In the child: Ctrl-C as a terminal gives it, even when this suite runs with SIGINT ignored (nohup,
+    a background job), which the child would inherit and Python would keep."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _closed_after_one_line(args, tmp_path) -> tuple[int, bytes]:
     """Run with a roll on standard input, read one line of output and close the pipe (`| head -1`)."""
     roll = tmp_path / "roll.jsonl"
@@ -68,9 +87,9 @@ def _closed_after_one_line(args, tmp_path) -> tuple[int, bytes]:
     with open(roll, "rb") as stdin:
         p = subprocess.Popen([sys.executable, *map(str, args)], cwd=ROOT, stdin=stdin, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
-        p.stdout.readline()
+        _within(p, p.stdout.readline)
         p.stdout.close()
-        err = p.stderr.read()
+        err = _within(p, p.stderr.read)
         p.wait(timeout=120)
     return p.returncode, err
 
@@ -113,12 +132,12 @@ def test_compiled_main_under_head_has_no_traceback(calc, tmp_path):
 
 def test_compiled_main_interrupted_has_no_traceback(calc):
     p = subprocess.Popen([sys.executable, "-I", "-u", str(calc)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
+                         stderr=subprocess.PIPE, preexec_fn=_default_sigint)
     p.stdin.write(GOOD_CASE + b"\n")
     p.stdin.flush()
-    p.stdout.readline()  # it is running and waiting for the next line
+    _within(p, p.stdout.readline, 60)  # it is running and waiting for the next line
     p.send_signal(signal.SIGINT)
-    err = p.stderr.read()
+    err = _within(p, p.stderr.read, 60)
     p.wait(timeout=60)
     assert p.returncode == 130 and no_traceback(err)
 

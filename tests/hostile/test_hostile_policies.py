@@ -30,9 +30,13 @@ def test_names_equal_under_nfkc_are_an_error(tmp_path):
 
 
 def test_names_that_differ_in_case_are_still_two_names(tmp_path):
-    d = policy_dir(tmp_path, f"let ab = 342 元 {CITE}\nlet AB = 380 元 {CITE}\n" + decision("x", "ab"))
+    d = policy_dir(tmp_path, f"let ab = 342 元 {CITE}\nlet AB = 380 元 {CITE}\n" + decision("x", "ab")
+                   + decision("y", "AB"))
     program, diags = check(d)
     assert program is not None, [x.render() for x in diags]
+    assert not [x for x in diags if x.code == "E216"]
+    code, out, _ = run("--policies", d, "eval", NOTICE, "--case", "-", stdin=b"{}")
+    assert code == 0 and json.loads(out) == {"x": "342.00", "y": "380.00"}, out
 
 
 # ---- 3. duplicate documents and libraries ---------------------------------------------------------------
@@ -131,8 +135,14 @@ def test_a_fact_default_computed_from_a_decision_is_a_diagnostic(tmp_path):
 
 def test_a_fraction_in_an_integer_column_is_a_diagnostic(tmp_path):
     body = f'data 表 (名: text, 数: count) {CITE} {{\n  "甲", 0.5\n  "乙", 2\n  total 数 printed 2 {CITE}\n}}\n'
-    program, diags = check(policy_dir(tmp_path, body))
-    assert program is None and codes(diags)
+    d = policy_dir(tmp_path, body)
+    program, diags = check(d)
+    assert program is None and codes(diags) == ["E305"], [x.render() for x in diags]
+    lines = (d / "t.policy").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if '"甲", 0.5' in text)
+    e305 = next(x for x in diags if x.code == "E305")
+    assert (e305.span.line, e305.span.column) == (line, lines[line - 1].index("0.5") + 1)
+    assert "0.5 needs a unit" in e305.message
 
 
 def test_ten_million_days_after_payment_checks_and_is_undecidable_when_evaluated(tmp_path):
