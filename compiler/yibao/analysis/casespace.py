@@ -15,7 +15,7 @@ samples), the contradictory ones dropped. An expression is evaluated on a whole 
 Equal outcomes are one object, so an analysis can do what it does with a case once per distinct
 row of outcomes, at the first case that shows it (`firsts`), and find what the case-by-case loop
 found. Each case's outcome is what `CompiledInterpreter` gives for that case: the same value, or
-an exception of the same kind (tests/test_casespace.py, on every policy).
+an exception of the same kind (tests/analysis/test_casespace.py, on every policy).
 """
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import pytest
 
 from yibao.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(capsys, monkeypatch, case: dict, *argv):

@@ -10,7 +10,7 @@ import pytest
 
 from yibao.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 POLICY = "chongqing-2024.policy"
 
 

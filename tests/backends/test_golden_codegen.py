@@ -1,6 +1,6 @@
 """Golden file for generated code: the calculator a developer ships, reviewed as a diff.
 
-Run `pytest tests/test_golden_codegen.py --update-golden` after a deliberate change to the
+Run `pytest tests/backends/test_golden_codegen.py --update-golden` after a deliberate change to the
 generator or the policy, and read the diff before committing it.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import program
 from yibao.backends.python.generate import generate
 
-GOLDEN = Path(__file__).parent / "golden" / "codegen" / "chongqing-2024.py"
+GOLDEN = Path(__file__).parents[1] / "golden" / "codegen" / "chongqing-2024.py"
 
 
 def test_generated_code_matches_golden(request):

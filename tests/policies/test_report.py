@@ -12,8 +12,8 @@ import pytest
 
 from yibao.cli import main
 
-DATA = Path(__file__).parent / "data"
-ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parents[1] / "data"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _copy(tmp_path, figure: bool, dead_rule: bool):

@@ -16,7 +16,7 @@ from yibao.run.roll import files as rolls  # noqa: E402
 from yibao.run.roll.batch import eval_roll  # noqa: E402
 from yibao.run.roll.dask import evaluate_parquet  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTICE = "九龙坡医保发〔2023〕46号"
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from yibao.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DRAFT = ROOT / "examples" / "draft-2027" / "policies" / "draft-2027.policy"
 
 

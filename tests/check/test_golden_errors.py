@@ -1,6 +1,6 @@
 """Golden files for error output: the exact text a drafter sees, reviewed as a diff.
 
-Run `pytest tests/test_golden_errors.py --update-golden` to rewrite them after a deliberate change.
+Run `pytest tests/check/test_golden_errors.py --update-golden` to rewrite them after a deliberate change.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from helpers import scratch
 from yibao.policies.directory import PolicySet
 
-GOLDEN = Path(__file__).parent / "golden" / "errors"
+GOLDEN = Path(__file__).parents[1] / "golden" / "errors"
 
 
 @pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.policy")), ids=lambda p: p.stem)

@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("pygls")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WAIT = 120  # seconds before a silent server counts as hung (a guard against hanging, not a timing test)
 
 
