@@ -190,10 +190,12 @@ def test_compile_targets_write_each_calculator(tmp_path, capsys):
 
 
 def test_a_notice_the_backend_cannot_carry_fails_to_compile_saying_why(tmp_path, capsys):
-    from test_bounded_unknowns import DRAFT, TEXT
+    """A rate read from the case and compared (the JavaScript module carries rates only inside `of`)."""
     from helpers import HEADER, scratch
     from yibao.cli import main
-    d = scratch(tmp_path, HEADER + DRAFT, text=TEXT)
+    body = ('fact 比例 : rate "资助比例（测试）"\n'
+            'decision 高比例 : bool = 比例 > 50% §一 "低保对象按照个人缴费标准的 90%给予资助（342 元）" derived "a test"\n')
+    d = scratch(tmp_path, HEADER + body)
     assert main(["--policies", str(d), "compile", str(d / "t.policy"), "--target", "js"]) == 1
     err = capsys.readouterr().err
-    assert "bounded unknown" in err and "Traceback" not in err
+    assert "on a rate" in err and "Traceback" not in err

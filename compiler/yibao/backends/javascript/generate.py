@@ -19,7 +19,7 @@ from importlib import resources
 
 from ... import __version__
 from ...ir import nodes as ir
-from ...ir.kinds import output_kind
+from ...ir.kinds import bounded_program, output_kind
 from ...ir.walk import Visitor
 from ..common import Unsupported, comment as _py_comment
 
@@ -30,6 +30,10 @@ _CALLS = {"day_after": "dayAfter", "first_of_next_month": "firstOfNextMonth", "y
           "max": "_max", "min": "_min", "div": "divExact", "round": "roundTo", "age_on": "ageOn",
           "months_between": "monthsBetween", "month_of": "monthOf", "year_of": "yearOf"}
 _INTEGERS = {ir.MONEY, ir.INT, ir.DAYS, ir.MONTHS}
+# with a bounded unknown: the operators on numbers that bounded.js carries out keeping the bounds
+_NUMBERS = {ir.MONEY, ir.INT, ir.DAYS, ir.MONTHS, ir.ANY}
+_BOUNDED = {"add": "_add", "sub": "_sub", "mul": "_mul", "lt": "_lt", "le": "_le", "gt": "_gt", "ge": "_ge",
+            "eq": "_eq", "ne": "_ne"}
 _EPOCH = dt.date(1970, 1, 1)
 _JS_WORDS = set("""break case catch class const continue debugger default delete do else enum export extends
 false finally for function if import in instanceof new null return super switch this throw true try typeof
@@ -39,12 +43,15 @@ _INTERFACE = {"DOCUMENT", "TITLE", "COVERAGE_YEAR", "STATUS", "FACTS", "DECISION
               "EXPLAIN", "evaluate", "explain", "decode", "main"}
 
 
-def runtime_source() -> str:
-    return resources.files("yibao.runtime").joinpath("runtime.js").read_text(encoding="utf-8")
+def runtime_source(bounded: bool = False) -> str:
+    """runtime.js, and bounded.js for a notice that has a bounded unknown (every other calculator is
+    unchanged by it)."""
+    parts = ("runtime.js", "bounded.js") if bounded else ("runtime.js",)
+    return "\n\n".join(resources.files("yibao.runtime").joinpath(p).read_text(encoding="utf-8").strip() for p in parts)
 
 
 def _runtime_names() -> set[str]:
-    return set(re.findall(r"^(?:function|class|const) (\w+)", runtime_source(), re.M))
+    return set(re.findall(r"^(?:function|class|const) (\w+)", runtime_source(bounded=True), re.M))
 
 
 def _js_str(s: str) -> str:
@@ -111,6 +118,8 @@ class _Generator(Visitor):
         self.hoisted: list[str] = []
         self._hoist_names: dict = {}
         self.cites: list[str] = []
+        # a notice with a bounded unknown: numbers go through bounded.js's functions, which keep bounds
+        self.bounded = bounded_program(program)
 
     # ---- values ----
     def hoist(self, code: str, key, note: str = "") -> str:
@@ -164,7 +173,9 @@ class _Generator(Visitor):
 
     def x_Unknown(self, e: ir.Unknown) -> str:
         if e.bounded:
-            raise Unsupported("a bounded unknown (不低于…), which the JavaScript backend does not carry yet")
+            def bound(v):
+                return "null" if v is None else self.literal(v, e.type)
+            return f"_bounded({bound(e.low)}, {bound(e.high)}, {_js_str(e.reason)})"
         return f"_unknown({_js_str(e.reason)})"
 
     def x_Given(self, e: ir.Given) -> str:
@@ -199,6 +210,8 @@ class _Generator(Visitor):
         return Visitor.x_Op(self, e)
 
     def _infix(self, e: ir.Op) -> str:
+        if self.bounded and e.op in _BOUNDED and all(getattr(x, "type", None) in _NUMBERS for x in e.args):
+            return f"{_BOUNDED[e.op]}({self.expr(e.args[0])}, {self.expr(e.args[1])})"
         return f"({self.expr(e.args[0])} {_OPS[e.op]} {self.expr(e.args[1])})"
 
     op_eq = op_ne = op_lt = op_le = op_gt = op_ge = op_add = op_sub = op_and = op_or = _infix
@@ -213,16 +226,21 @@ class _Generator(Visitor):
         return f"(!{self.expr(e.args[0])})"
 
     def op_neg(self, e: ir.Op) -> str:
+        if self.bounded:
+            return f"_neg({self.expr(e.args[0])})"
         return f"(-{self.expr(e.args[0])})"
 
     def op_pct(self, e: ir.Op) -> str:
         rate, amount = e.args
         if isinstance(rate, ir.Const):
-            return f"pct({self.expr(amount)}, {rate.value.numerator}n, {rate.value.denominator}n)"
+            call = "_pctB" if self.bounded else "pct"
+            return f"{call}({self.expr(amount)}, {rate.value.numerator}n, {rate.value.denominator}n)"
         return f"_pctRate({self.expr(rate)}, {self.expr(amount)})"
 
     def op_in_range(self, e: ir.Op) -> str:  # lo ≤ v ≤ hi, as Python's chained comparison: hi only if lo ≤ v
         a = e.args
+        if self.bounded and all(getattr(x, "type", None) in _NUMBERS for x in a):
+            return f"((_l, _v) => _le(_l, _v) && _le(_v, {self.expr(a[2])}))({self.expr(a[1])}, {self.expr(a[0])})"
         return f"((_l, _v) => _l <= _v && _v <= {self.expr(a[2])})({self.expr(a[1])}, {self.expr(a[0])})"
 
     def op_member(self, e: ir.Op) -> str:
@@ -243,7 +261,8 @@ class _Generator(Visitor):
     op_int_as_months = op_int_as_days
 
     def _call(self, e: ir.Op) -> str:
-        return f"{_CALLS[e.op]}({', '.join(self.expr(x) for x in e.args)})"
+        call = {"max": "_bmax", "min": "_bmin"}.get(e.op, _CALLS[e.op]) if self.bounded else _CALLS[e.op]
+        return f"{call}({', '.join(self.expr(x) for x in e.args)})"
 
     op_max = op_min = op_day_after = op_first_of_next_month = op_year_start = op_year_end = _call
     op_date_plus_days = op_date_plus_months = _call
@@ -305,7 +324,7 @@ class _Generator(Visitor):
             value = self.expr(row.value)
             if t.hit == "best":
                 lines += [f"  if ({cond}) {{{cite}", f"    const x = {value};",
-                          f"    if (w === -1 || x > v) {{ v = x; w = {step}; }}"]
+                          f"    if (w === -1 || {self.greater('x', 'v')}) {{ v = x; w = {step}; }}"]
                 lines += [f"    u{i}.clear();" if row.cells[i] is None else
                           f"    for (const x of {self.literal(row.cells[i])}) u{i}.delete(x);" for i in unpriced]
                 lines.append("  }")
@@ -318,7 +337,7 @@ class _Generator(Visitor):
         otherwise = self.cite(d.name, f"{d.name}[otherwise]", d.citation, d.document, t.default)
         if unpriced:
             lines += ["  if (w !== -1 && (" + " || ".join(f"u{i}.size" for i in unpriced) + ")) {",
-                      f"    const x = {self.expr(t.default)};", f"    if (x > v) {{ v = x; w = {otherwise}; }}", "  }"]
+                      f"    const x = {self.expr(t.default)};", f"    if ({self.greater('x', 'v')}) {{ v = x; w = {otherwise}; }}", "  }"]
         lines.append("  if (w === -1) {")
         if t.default is not None:
             lines += [f"    v = {self.expr(t.default)};", f"    w = {otherwise};"]
@@ -326,6 +345,9 @@ class _Generator(Visitor):
             lines.append(f"    throw new NoRuleApplies({_js_str(ir.public_name(d.name))}, \"no row of the table matches\");")
         lines += ["  }", f"  _fire(c, {key}, w);"]
         return lines
+
+    def greater(self, a: str, b: str) -> str:
+        return f"_gt({a}, {b})" if self.bounded else f"{a} > {b}"
 
     # ---- the module ----
     def source(self, module: bool) -> str:
@@ -343,7 +365,7 @@ class _Generator(Visitor):
         head = [f"// Generated by yibao {__version__} from {comment(p.document)}. Do not edit: change the policy",
                 "// and run `yibao compile --target js` again. No dependencies: node ≥ 20 or a browser.",
                 "" if module else "// (inlined in a calculator page: no exports, no main)",
-                runtime_source().strip(), "",
+                runtime_source(self.bounded).strip(), "",
                 f"// ==== {comment(p.document)} ====",
                 f"{export}const DOCUMENT = {_js_str(p.document)};",
                 f"{export}const TITLE = {_js_str(p.title) if p.title is not None else 'null'};",
@@ -384,7 +406,8 @@ class _Generator(Visitor):
         out += ["  c.m = new Map();  // the constraints' reads are not the decisions' memo", "  return c;", "}", "",
                 "// decision → [function, output kind]", f"{export}const DECISIONS = new Map(["]
         for name in p.decisions:
-            out.append(f"  [{_js_str(name)}, [{self.funcs[name]}, {_js_str(output_kind(p.definitions[name].type))}]],")
+            fn = f"(c) => _resolved({self.funcs[name]}(c))" if self.bounded else self.funcs[name]
+            out.append(f"  [{_js_str(name)}, [{fn}, {_js_str(output_kind(p.definitions[name].type))}]],")
         out += ["]);", "// decision → the definition whose rules are its own (a guarded decision's raw value)",
                 f"{export}const EXPLAIN = new Map(["]
         out += [f"  [{_js_str(name)}, {_js_str(p.domains.get(name, name))}]," for name in p.decisions]
