@@ -1,0 +1,53 @@
+// JSON in, JSON out under node: one case a line on standard input (JSONL), one result a line
+// out, in order. A line that is not a case gives {"error": …, "exit": 2} and the rest still
+// run; a blank line gives a blank line. Exit status 0, or 2 if a line was bad.
+export async function main() {
+  // a reader that went away (| head) ends it silently (141); any other write error says so once (74)
+  process.stdout.on("error", (e) => {
+    if (e.code !== "EPIPE") {
+      const why = /^[A-Z0-9]+: ([^,]*)/.exec(e.message || "");
+      const text = why ? why[1][0].toUpperCase() + why[1].slice(1) : String(e.message || e);
+      process.stderr.write("cannot write the output: " + text + "\n");
+    }
+    process.exit(e.code === "EPIPE" ? 141 : 74);
+  });
+  let status = 0, number = 0, tail = [];
+  const out = [];
+  const flush = () => { if (out.length) { process.stdout.write(out.join("")); out.length = 0; } };
+  const one = (bytes) => {  // a line as calc.py reads it: cut at "\n" only (a CR is JSON whitespace)
+    number += 1;
+    const line = new TextDecoder().decode(bytes);
+    if (!line.trim()) { out.push("\n"); return; }
+    let result;
+    try {
+      result = dumps(evaluate(loads(line)));
+    } catch (e) {
+      if (!(e instanceof JSONError || e instanceof CaseError)) throw e;
+      const message = "line " + number + ": " + e.message;
+      process.stderr.write(message + "\n");
+      result = dumps({error: message, exit: 2});
+      status = 2;
+    }
+    out.push(result + "\n");
+  };
+  for await (const chunk of process.stdin) {
+    let start = 0, cut;
+    while ((cut = chunk.indexOf(10, start)) !== -1) {
+      one(tail.length ? Buffer.concat([...tail, chunk.subarray(start, cut)]) : chunk.subarray(start, cut));
+      tail = [];
+      start = cut + 1;
+    }
+    if (start < chunk.length) tail.push(chunk.subarray(start));
+    flush();  // what one read brings is answered at once, as calc.py does
+  }
+  if (tail.length) one(Buffer.concat(tail));
+  flush();
+  return status;
+}
+
+export { Undecidable, MissingFact, UnknownValue, OutsideDomain, NoRuleApplies, CaseError, JSONError, loads, dumps };
+
+if (typeof process === "object" && process.argv && process.argv[1]) {
+  const { pathToFileURL } = await import("node:url");
+  if (import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main();
+}
