@@ -1427,6 +1427,18 @@ def _constraints(c):
         bad = False
     if bad:  # 连续年数为零
         raise CaseError('continuous_years', '`continuous_years` includes this coverage year, so it is at least 1')
+    try:
+        bad = ((('payment_date' in c) and ('birth_date' in c)) and (c['payment_date'] < c['birth_date']))
+    except (KeyError, Undecidable):
+        bad = False
+    if bad:  # 出生前缴费
+        raise CaseError('birth_date, payment_date', '`payment_date` is before `birth_date`: no one pays in full (完清费用) for a person before that person is born')
+    try:
+        bad = (c['zero_claim_last_year'] and ((c['lapsed_years'] > 0) or (('continuous_years' in c) and (c['continuous_years'] < 2))))
+    except (KeyError, Undecidable):
+        bad = False
+    if bad:  # 零报销却未参保
+        raise CaseError('continuous_years, lapsed_years, zero_claim_last_year', '`zero_claim_last_year: true` says the person was insured last year (上年医保基金零报销), which `lapsed_years` > 0 or `continuous_years` < 2 (this year alone) contradicts')
     return c
 
 
