@@ -1375,13 +1375,35 @@ def _d_benefit_end(c):
     c['@benefit_end'] = v
     return v
 
+def _dx636573617265616e5f62656e6566697423726177(c):
+    '剖宫产报销额 — decision cesarean_benefit#raw'
+    # §二 “剖宫产及并发症按照居民医保住院政策报销，报销额度低于 600 元的按 600元补足”
+    v = max(c['inpatient_reimbursement'], 60000)
+    return v
+
 def _d_cesarean_benefit(c):
     '剖宫产报销额 — decision cesarean_benefit'
     v = c.get('@cesarean_benefit', _M)
     if v is not _M:
         return v
-    # §二 “剖宫产及并发症按照居民医保住院政策报销，报销额度低于 600 元的按 600元补足”
-    v = max(c['inpatient_reimbursement'], 60000)
+    u = None
+    try:
+        if (c['payment_date'] > _C6):
+            _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'cesarean_benefit', ' under it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    try:
+        if (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))):
+            _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    if u is not None:
+        raise u
+    v = _dx636573617265616e5f62656e6566697423726177(c)
     c['@cesarean_benefit'] = v
     return v
 
@@ -1794,14 +1816,37 @@ def _decisions_json(c):
     s += ', "critical_illness_deductible": "17833.00", "prenatal_exam_limit": "300.00", "natural_delivery_subsidy": "600.00"'
     # cesarean_benefit
     try:
-        # cesarean_benefit
+        # cesarean_benefit#raw
         # §二 “剖宫产及并发症按照居民医保住院政策报销，报销额度低于 600 元的按 600元补足”
-        r_cesarean_benefit = max(c['inpatient_reimbursement'], 60000)
-        v = r_cesarean_benefit
-    except (Undecidable, KeyError):
-        v = _M
+        rx636573617265616e5f62656e6566697423726177 = max(c['inpatient_reimbursement'], 60000)
     except Exception:  # noqa: BLE001
         v = _ask(_d_cesarean_benefit, c)
+    else:
+        try:
+            # cesarean_benefit
+            u_16 = None
+            try:
+                if _h0:
+                    _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'cesarean_benefit', ' under it',))
+            except OutsideDomain:
+                raise
+            except (Undecidable, KeyError) as exc_16:
+                u_16 = u_16 or exc_16
+            try:
+                if _h1:
+                    _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))
+            except OutsideDomain:
+                raise
+            except (Undecidable, KeyError) as exc_16:
+                u_16 = u_16 or exc_16
+            if u_16 is not None:
+                raise u_16
+            r_cesarean_benefit = rx636573617265616e5f62656e6566697423726177
+            v = r_cesarean_benefit
+        except (Undecidable, KeyError):
+            v = _M
+        except Exception:  # noqa: BLE001
+            v = _ask(_d_cesarean_benefit, c)
     if v is not _M:
         s += ', "cesarean_benefit": ' + (_MONEY_JSON.get(v) or _money_json(v))
     return s
