@@ -1082,10 +1082,9 @@ _C5 = _dt.date(2023, 1, 1)
 _C6 = _dt.date(2024, 12, 31)
 _C7 = frozenset({'destitute', 'dibao', 'relapsed_poverty'})
 _C8 = frozenset({'cesarean', 'childbirth_complication'})
-_T_个人缴费标准 = {('resident', 1, ): 38000, ('resident', 2, ): 75500, ('student', 1, ): 35000, ('student', 2, ): 72500, ('newborn', 1, ): 38000, ('newborn', 2, ): 75500}  # 个人缴费标准
 _C9 = _dt.date(2023, 9, 1)
-_C10 = _dt.date(2023, 10, 11)
-_C11 = frozenset()
+_T_个人缴费标准 = {('resident', 1, ): 38000, ('resident', 2, ): 75500, ('student', 1, ): 35000, ('student', 2, ): 72500, ('newborn', 1, ): 38000, ('newborn', 2, ): 75500}  # 个人缴费标准
+_C10 = frozenset()
 _T_个人缴费标准 = {('resident', 1, ): 38000, ('resident', 2, ): 75500, ('student', 1, ): 35000, ('student', 2, ): 72500, ('newborn', 1, ): 38000, ('newborn', 2, ): 75500}  # 个人缴费标准
 _P_人均财政补助标准 = {2023: 64000, 2024: 67000, 2025: 70000}  # 居民医保人均财政补助标准
 # §一 “农村低收入人口（民政局认定的特困人员、低保对象、低保边缘户，乡村振兴局认定的返贫致贫人口、脱贫不稳定户、边缘易致贫户、突发严重困难户）”
@@ -1138,6 +1137,10 @@ _K_按住院政策报销的生育费用 = _C8  # 按住院政策报销的生育�
 _K_大学生自然年度起始 = 2023  # 大学生自然年度起始
 # §三 “稳定实现农村低收入人口和脱贫人口参保率达到 99%以上”
 _K_农村低收入人口参保率目标 = Fraction(99, 100)  # 农村低收入人口参保率目标
+# §二 “已参加 2023 年 9 月至 2024 年学年度居民医保的大学生，待遇享受时间从 2023 年 9 月至 2024 年 12月”
+_K_学年过渡待遇开始 = _C9  # 学年过渡待遇开始
+# §二 “已参加 2023 年 9 月至 2024 年学年度居民医保的大学生，待遇享受时间从 2023 年 9 月至 2024 年 12月”
+_K_学年过渡待遇截止 = _C6  # 学年过渡待遇截止
 
 def _d_个人缴费标准(c):
     '个人缴费标准 — table 个人缴费标准'
@@ -1167,7 +1170,7 @@ def _d_学年过渡缴费(c):
     if v is not _M:
         return v
     # §二 “已参加 2023 年 9 月至 2024 年学年度居民医保的大学生，待遇享受时间从 2023 年 9 月至 2024 年 12月”
-    v = (((c['group'] == 'student') and (not c['freshman'])) and (_C9 <= c['payment_date'] <= _C10))
+    v = ((((c['group'] == 'student') and (not c['freshman'])) and (c['payment_date'] >= _C5)) and (c['payment_date'] < _C1))
     c['@学年过渡缴费'] = v
     return v
 
@@ -1201,6 +1204,13 @@ def _d_payment_window(c):
         raise
     except (Undecidable, KeyError) as exc:
         u = u or exc
+    try:
+        if _d_学年过渡缴费(c):
+            _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), "; a student's payment on ", ('date', lambda: c['payment_date']), ' may be for the 2023–2024 school year (已参加 2023 年 9 月至 2024 年学年度居民医保的大学生), which the case cannot say and the notice neither keys to a payment day nor prices: ', 'payment_window', ' is undecided',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
     if u is not None:
         raise u
     v = _dx7061796d656e745f77696e646f7723726177(c)
@@ -1223,6 +1233,13 @@ def _d_self_borne_fiscal_subsidy(c):
     try:
         if (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))):
             _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    try:
+        if _d_学年过渡缴费(c):
+            _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), "; a student's payment on ", ('date', lambda: c['payment_date']), ' may be for the 2023–2024 school year (已参加 2023 年 9 月至 2024 年学年度居民医保的大学生), which the case cannot say and the notice neither keys to a payment day nor prices: ', 'self_borne_fiscal_subsidy', ' is undecided',))
     except OutsideDomain:
         raise
     except (Undecidable, KeyError) as exc:
@@ -1259,6 +1276,13 @@ def _d_contribution(c):
         raise
     except (Undecidable, KeyError) as exc:
         u = u or exc
+    try:
+        if _d_学年过渡缴费(c):
+            _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), "; a student's payment on ", ('date', lambda: c['payment_date']), ' may be for the 2023–2024 school year (已参加 2023 年 9 月至 2024 年学年度居民医保的大学生), which the case cannot say and the notice neither keys to a payment day nor prices: ', 'contribution', ' is undecided',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
     if u is not None:
         raise u
     v = _dx636f6e747269627574696f6e23726177(c)
@@ -1267,9 +1291,9 @@ def _d_contribution(c):
 
 def _dx617373697374616e636523726177(c):
     '资助金额 — decision assistance#raw'
-    if (c['identities'] == _C11):  # assistance#无资助身份 · §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
+    if (c['identities'] == _C10):  # assistance#无资助身份 · §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
         v = 0
-    elif (c['identities'] != _C11):  # assistance#分类资助 · §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
+    elif (c['identities'] != _C10):  # assistance#分类资助 · §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
         v = _unknown('the assistance standards, which 渝医保发〔2023〕24号 does not state')
     else:
         raise NoRuleApplies('assistance')
@@ -1291,6 +1315,13 @@ def _d_assistance(c):
     try:
         if (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))):
             _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    try:
+        if _d_学年过渡缴费(c):
+            _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), "; a student's payment on ", ('date', lambda: c['payment_date']), ' may be for the 2023–2024 school year (已参加 2023 年 9 月至 2024 年学年度居民医保的大学生), which the case cannot say and the notice neither keys to a payment day nor prices: ', 'assistance', ' is undecided',))
     except OutsideDomain:
         raise
     except (Undecidable, KeyError) as exc:
@@ -1327,6 +1358,13 @@ def _d_amount_due(c):
         raise
     except (Undecidable, KeyError) as exc:
         u = u or exc
+    try:
+        if _d_学年过渡缴费(c):
+            _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), "; a student's payment on ", ('date', lambda: c['payment_date']), ' may be for the 2023–2024 school year (已参加 2023 年 9 月至 2024 年学年度居民医保的大学生), which the case cannot say and the notice neither keys to a payment day nor prices: ', 'amount_due', ' is undecided',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
     if u is not None:
         raise u
     v = _dx616d6f756e745f64756523726177(c)
@@ -1340,8 +1378,6 @@ def _dx62656e656669745f737461727423726177(c):
         return v
     if _d_新生入学缴费(c):  # benefit_start#新生入学 · §二 “新生入学时参加我市下一年度居民医保的，待遇享受时间为完成缴费的次日至次年 12 月 31 日”
         v = day_after(c['payment_date'])
-    elif _d_学年过渡缴费(c):  # benefit_start#学年过渡 · §二 “已参加 2023 年 9 月至 2024 年学年度居民医保的大学生，待遇享受时间从 2023 年 9 月至 2024 年 12月”
-        v = _C9
     elif ((c['group'] == 'student') and (_C1 <= c['payment_date'] <= _C2)):  # benefit_start#大学生 · §二 “待遇享受时间为次年 1 月 1 日至 12月 31 日”
         v = _C3
     elif (_d_payment_window(c) == 'concentrated'):  # benefit_start#集中期 · §一 “参加我市 2024 年度居民医保”
@@ -1371,6 +1407,13 @@ def _d_benefit_start(c):
     try:
         if (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))):
             _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    try:
+        if _d_学年过渡缴费(c):
+            _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), "; a student's payment on ", ('date', lambda: c['payment_date']), ' may be for the 2023–2024 school year (已参加 2023 年 9 月至 2024 年学年度居民医保的大学生), which the case cannot say and the notice neither keys to a payment day nor prices: ', 'benefit_start', ' is undecided',))
     except OutsideDomain:
         raise
     except (Undecidable, KeyError) as exc:
@@ -1409,6 +1452,13 @@ def _d_benefit_end(c):
     except (Undecidable, KeyError) as exc:
         u = u or exc
     try:
+        if _d_学年过渡缴费(c):
+            _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), "; a student's payment on ", ('date', lambda: c['payment_date']), ' may be for the 2023–2024 school year (已参加 2023 年 9 月至 2024 年学年度居民医保的大学生), which the case cannot say and the notice neither keys to a payment day nor prices: ', 'benefit_end', ' is undecided',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    try:
         if (_dx62656e656669745f737461727423726177(c) > _C6):
             _outside(('the waiting period ends after ', ('date', lambda: _C6), ': a payment on ', ('date', lambda: c['payment_date']), ' brings no benefits in coverage year ', ('int', lambda: 2024), ' under ', '渝医保发〔2023〕24号',))
     except OutsideDomain:
@@ -1421,13 +1471,42 @@ def _d_benefit_end(c):
     c['@benefit_end'] = v
     return v
 
+def _dx636573617265616e5f62656e6566697423726177(c):
+    '剖宫产报销额 — decision cesarean_benefit#raw'
+    # §二 “剖宫产及并发症按照居民医保住院政策报销，报销额度低于 600 元的按 600元补足”
+    v = max(c['inpatient_reimbursement'], 60000)
+    return v
+
 def _d_cesarean_benefit(c):
     '剖宫产报销额 — decision cesarean_benefit'
     v = c.get('@cesarean_benefit', _M)
     if v is not _M:
         return v
-    # §二 “剖宫产及并发症按照居民医保住院政策报销，报销额度低于 600 元的按 600元补足”
-    v = max(c['inpatient_reimbursement'], 60000)
+    u = None
+    try:
+        if (c['payment_date'] > _C6):
+            _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'cesarean_benefit', ' under it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    try:
+        if (((c['payment_date'] < _C1) and (not _d_新生入学缴费(c))) and (not _d_学年过渡缴费(c))):
+            _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    try:
+        if _d_学年过渡缴费(c):
+            _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), "; a student's payment on ", ('date', lambda: c['payment_date']), ' may be for the 2023–2024 school year (已参加 2023 年 9 月至 2024 年学年度居民医保的大学生), which the case cannot say and the notice neither keys to a payment day nor prices: ', 'cesarean_benefit', ' is undecided',))
+    except OutsideDomain:
+        raise
+    except (Undecidable, KeyError) as exc:
+        u = u or exc
+    if u is not None:
+        raise u
+    v = _dx636573617265616e5f62656e6566697423726177(c)
     c['@cesarean_benefit'] = v
     return v
 
@@ -1437,7 +1516,7 @@ def _d_cesarean_benefit(c):
 FACTS = {
     'group': ('enum', {'resident': 'resident', '普通城乡居民': 'resident', 'student': 'student', '大学生': 'student', '在渝高校大学生（含全日制研究生）': 'student', '在渝高校大学生': 'student', 'newborn': 'newborn', '新生儿': 'newborn'}, 'resident'),
     'tier': ('enum', {1: 1, '一档': 1, '1 档': 1, 2: 2, '二档': 2, '2 档': 2}, _ABSENT),
-    'identities': ('set', {'destitute': 'destitute', '特困人员': 'destitute', 'dibao': 'dibao', '低保对象': 'dibao', '城乡低保对象': 'dibao', 'dibao_marginal': 'dibao_marginal', '低保边缘户': 'dibao_marginal', 'relapsed_poverty': 'relapsed_poverty', '返贫致贫人口': 'relapsed_poverty', 'unstable_poverty_exit': 'unstable_poverty_exit', '脱贫不稳定户': 'unstable_poverty_exit', 'poverty_risk': 'poverty_risk', '边缘易致贫户': 'poverty_risk', 'sudden_hardship': 'sudden_hardship', '突发严重困难户': 'sudden_hardship', 'poverty_exited': 'poverty_exited', '脱贫人口': 'poverty_exited', 'orphan': 'orphan', '城乡孤儿': 'orphan', '城乡孤儿和事实无人抚养困境儿童': 'orphan', '事实无人抚养儿童': 'orphan', 'veteran_care': 'veteran_care', '在乡重点优抚对象': 'veteran_care', '在乡重点优抚对象（不含1-6级残疾军人）': 'veteran_care', 'demobilized_veteran': 'demobilized_veteran', '在乡老复员军人': 'demobilized_veteran', '在乡复员军人': 'demobilized_veteran', 'martyr_family': 'martyr_family', '三属人员': 'martyr_family', '享受国家定期抚恤三属人员': 'martyr_family', '烈士遗属': 'martyr_family', '因公牺牲军人遗属': 'martyr_family', '病故军人遗属': 'martyr_family', 'severe_disability': 'severe_disability', '重度残疾人员': 'severe_disability', '城乡重度（一、二级）残疾人员': 'severe_disability', 'family_planning_reward': 'family_planning_reward', '计生奖扶对象': 'family_planning_reward', '计生（奖扶）对象': 'family_planning_reward', 'family_planning_special': 'family_planning_special', '计生特扶对象': 'family_planning_special', '计生特扶对象及其子女': 'family_planning_special', '计生（农村四级残）对象及其子女': 'family_planning_special', 'family_planning_complication': 'family_planning_complication', '计生手术并发症对象': 'family_planning_complication', '计划生育手术并发症对象': 'family_planning_complication', 'infertile_couple': 'infertile_couple', '无生育能力夫妻': 'infertile_couple', '因各种疾病无生育能力并未收养子女的夫妻': 'infertile_couple', 'needy_student': 'needy_student', '家庭经济困难大学生': 'needy_student', '家庭经济困难在校大学生': 'needy_student', 'low_income_elderly': 'low_income_elderly', '低收入老年人': 'low_income_elderly'}, _C11),
+    'identities': ('set', {'destitute': 'destitute', '特困人员': 'destitute', 'dibao': 'dibao', '低保对象': 'dibao', '城乡低保对象': 'dibao', 'dibao_marginal': 'dibao_marginal', '低保边缘户': 'dibao_marginal', 'relapsed_poverty': 'relapsed_poverty', '返贫致贫人口': 'relapsed_poverty', 'unstable_poverty_exit': 'unstable_poverty_exit', '脱贫不稳定户': 'unstable_poverty_exit', 'poverty_risk': 'poverty_risk', '边缘易致贫户': 'poverty_risk', 'sudden_hardship': 'sudden_hardship', '突发严重困难户': 'sudden_hardship', 'poverty_exited': 'poverty_exited', '脱贫人口': 'poverty_exited', 'orphan': 'orphan', '城乡孤儿': 'orphan', '城乡孤儿和事实无人抚养困境儿童': 'orphan', '事实无人抚养儿童': 'orphan', 'veteran_care': 'veteran_care', '在乡重点优抚对象': 'veteran_care', '在乡重点优抚对象（不含1-6级残疾军人）': 'veteran_care', 'demobilized_veteran': 'demobilized_veteran', '在乡老复员军人': 'demobilized_veteran', '在乡复员军人': 'demobilized_veteran', 'martyr_family': 'martyr_family', '三属人员': 'martyr_family', '享受国家定期抚恤三属人员': 'martyr_family', '烈士遗属': 'martyr_family', '因公牺牲军人遗属': 'martyr_family', '病故军人遗属': 'martyr_family', 'severe_disability': 'severe_disability', '重度残疾人员': 'severe_disability', '城乡重度（一、二级）残疾人员': 'severe_disability', 'family_planning_reward': 'family_planning_reward', '计生奖扶对象': 'family_planning_reward', '计生（奖扶）对象': 'family_planning_reward', 'family_planning_special': 'family_planning_special', '计生特扶对象': 'family_planning_special', '计生特扶对象及其子女': 'family_planning_special', '计生（农村四级残）对象及其子女': 'family_planning_special', 'family_planning_complication': 'family_planning_complication', '计生手术并发症对象': 'family_planning_complication', '计划生育手术并发症对象': 'family_planning_complication', 'infertile_couple': 'infertile_couple', '无生育能力夫妻': 'infertile_couple', '因各种疾病无生育能力并未收养子女的夫妻': 'infertile_couple', 'needy_student': 'needy_student', '家庭经济困难大学生': 'needy_student', '家庭经济困难在校大学生': 'needy_student', 'low_income_elderly': 'low_income_elderly', '低收入老年人': 'low_income_elderly'}, _C10),
     'payment_date': ('date', {}, _ABSENT),
     'birth_date': ('date', {}, _ABSENT),
     'continuous': ('bool', {}, _ABSENT),
@@ -1473,6 +1552,18 @@ def _constraints(c):
         bad = False
     if bad:  # 连续年数为零
         raise CaseError('continuous_years', '`continuous_years` includes this coverage year, so it is at least 1')
+    try:
+        bad = ((('payment_date' in c) and ('birth_date' in c)) and (c['payment_date'] < c['birth_date']))
+    except (KeyError, Undecidable):
+        bad = False
+    if bad:  # 出生前缴费
+        raise CaseError('birth_date, payment_date', '`payment_date` is before `birth_date`: no one pays in full (完清费用) for a person before that person is born')
+    try:
+        bad = (c['zero_claim_last_year'] and ((c['lapsed_years'] > 0) or (('continuous_years' in c) and (c['continuous_years'] < 2))))
+    except (KeyError, Undecidable):
+        bad = False
+    if bad:  # 零报销却未参保
+        raise CaseError('continuous_years, lapsed_years, zero_claim_last_year', '`zero_claim_last_year: true` says the person was insured last year (上年医保基金零报销), which `lapsed_years` > 0 or `continuous_years` < 2 (this year alone) contradicts')
     return c
 
 
@@ -1557,7 +1648,7 @@ def _decisions_json(c):
             raise NoRuleApplies('payment_window')
         # 学年过渡缴费
         # §二 “已参加 2023 年 9 月至 2024 年学年度居民医保的大学生，待遇享受时间从 2023 年 9 月至 2024 年 12月”
-        r_学年过渡缴费 = (((c['group'] == 'student') and (not c['freshman'])) and (_C9 <= c['payment_date'] <= _C10))
+        r_学年过渡缴费 = ((((c['group'] == 'student') and (not c['freshman'])) and (c['payment_date'] >= _C5)) and (c['payment_date'] < _C1))
         # 新生入学缴费
         # §二 “新生入学时参加我市下一年度居民医保的，待遇享受时间为完成缴费的次日至次年 12 月 31 日”
         r_新生入学缴费 = (((c['group'] == 'student') and c['freshman']) and (_C5 <= c['payment_date'] <= _C2))
@@ -1577,6 +1668,13 @@ def _decisions_json(c):
             try:
                 if (_h1 := (((c['payment_date'] < _C1) and (not r_新生入学缴费)) and (not r_学年过渡缴费))):
                     _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))
+            except OutsideDomain:
+                raise
+            except (Undecidable, KeyError) as exc_3:
+                u_3 = u_3 or exc_3
+            try:
+                if (_h2 := r_学年过渡缴费):
+                    _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), "; a student's payment on ", ('date', lambda: c['payment_date']), ' may be for the 2023–2024 school year (已参加 2023 年 9 月至 2024 年学年度居民医保的大学生), which the case cannot say and the notice neither keys to a payment day nor prices: ', 'payment_window', ' is undecided',))
             except OutsideDomain:
                 raise
             except (Undecidable, KeyError) as exc_3:
@@ -1606,6 +1704,13 @@ def _decisions_json(c):
         try:
             if _h1:
                 _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))
+        except OutsideDomain:
+            raise
+        except (Undecidable, KeyError) as exc_4:
+            u_4 = u_4 or exc_4
+        try:
+            if _h2:
+                _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), "; a student's payment on ", ('date', lambda: c['payment_date']), ' may be for the 2023–2024 school year (已参加 2023 年 9 月至 2024 年学年度居民医保的大学生), which the case cannot say and the notice neither keys to a payment day nor prices: ', 'self_borne_fiscal_subsidy', ' is undecided',))
         except OutsideDomain:
             raise
         except (Undecidable, KeyError) as exc_4:
@@ -1652,6 +1757,13 @@ def _decisions_json(c):
                 raise
             except (Undecidable, KeyError) as exc_7:
                 u_7 = u_7 or exc_7
+            try:
+                if _h2:
+                    _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), "; a student's payment on ", ('date', lambda: c['payment_date']), ' may be for the 2023–2024 school year (已参加 2023 年 9 月至 2024 年学年度居民医保的大学生), which the case cannot say and the notice neither keys to a payment day nor prices: ', 'contribution', ' is undecided',))
+            except OutsideDomain:
+                raise
+            except (Undecidable, KeyError) as exc_7:
+                u_7 = u_7 or exc_7
             if u_7 is not None:
                 raise u_7
             r_contribution = rx636f6e747269627574696f6e23726177
@@ -1665,9 +1777,9 @@ def _decisions_json(c):
     # assistance
     try:
         # assistance#raw
-        if (c['identities'] == _C11):  # assistance#无资助身份 · §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
+        if (c['identities'] == _C10):  # assistance#无资助身份 · §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
             rx617373697374616e636523726177 = 0
-        elif (c['identities'] != _C11):  # assistance#分类资助 · §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
+        elif (c['identities'] != _C10):  # assistance#分类资助 · §三 “做好医疗救助对困难群众参加居民医保个人缴费分类资助工作”
             rx617373697374616e636523726177 = _unknown('the assistance standards, which 渝医保发〔2023〕24号 does not state')
         else:
             raise NoRuleApplies('assistance')
@@ -1687,6 +1799,13 @@ def _decisions_json(c):
             try:
                 if _h1:
                     _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))
+            except OutsideDomain:
+                raise
+            except (Undecidable, KeyError) as exc_9:
+                u_9 = u_9 or exc_9
+            try:
+                if _h2:
+                    _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), "; a student's payment on ", ('date', lambda: c['payment_date']), ' may be for the 2023–2024 school year (已参加 2023 年 9 月至 2024 年学年度居民医保的大学生), which the case cannot say and the notice neither keys to a payment day nor prices: ', 'assistance', ' is undecided',))
             except OutsideDomain:
                 raise
             except (Undecidable, KeyError) as exc_9:
@@ -1726,6 +1845,13 @@ def _decisions_json(c):
                 raise
             except (Undecidable, KeyError) as exc_11:
                 u_11 = u_11 or exc_11
+            try:
+                if _h2:
+                    _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), "; a student's payment on ", ('date', lambda: c['payment_date']), ' may be for the 2023–2024 school year (已参加 2023 年 9 月至 2024 年学年度居民医保的大学生), which the case cannot say and the notice neither keys to a payment day nor prices: ', 'amount_due', ' is undecided',))
+            except OutsideDomain:
+                raise
+            except (Undecidable, KeyError) as exc_11:
+                u_11 = u_11 or exc_11
             if u_11 is not None:
                 raise u_11
             r_amount_due = rx616d6f756e745f64756523726177
@@ -1741,8 +1867,6 @@ def _decisions_json(c):
         # benefit_start#raw
         if r_新生入学缴费:  # benefit_start#新生入学 · §二 “新生入学时参加我市下一年度居民医保的，待遇享受时间为完成缴费的次日至次年 12 月 31 日”
             rx62656e656669745f737461727423726177 = day_after(c['payment_date'])
-        elif r_学年过渡缴费:  # benefit_start#学年过渡 · §二 “已参加 2023 年 9 月至 2024 年学年度居民医保的大学生，待遇享受时间从 2023 年 9 月至 2024 年 12月”
-            rx62656e656669745f737461727423726177 = _C9
         elif ((c['group'] == 'student') and (_C1 <= c['payment_date'] <= _C2)):  # benefit_start#大学生 · §二 “待遇享受时间为次年 1 月 1 日至 12月 31 日”
             rx62656e656669745f737461727423726177 = _C3
         elif (r_payment_window == 'concentrated'):  # benefit_start#集中期 · §一 “参加我市 2024 年度居民医保”
@@ -1774,7 +1898,14 @@ def _decisions_json(c):
             except (Undecidable, KeyError) as exc_13:
                 u_13 = u_13 or exc_13
             try:
-                if (_h2 := (rx62656e656669745f737461727423726177 > _C6)):
+                if _h2:
+                    _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), "; a student's payment on ", ('date', lambda: c['payment_date']), ' may be for the 2023–2024 school year (已参加 2023 年 9 月至 2024 年学年度居民医保的大学生), which the case cannot say and the notice neither keys to a payment day nor prices: ', 'benefit_start', ' is undecided',))
+            except OutsideDomain:
+                raise
+            except (Undecidable, KeyError) as exc_13:
+                u_13 = u_13 or exc_13
+            try:
+                if (_h3 := (rx62656e656669745f737461727423726177 > _C6)):
                     _outside(('the waiting period ends after ', ('date', lambda: _C6), ': a payment on ', ('date', lambda: c['payment_date']), ' brings no benefits in coverage year ', ('int', lambda: 2024), ' under ', '渝医保发〔2023〕24号',))
             except OutsideDomain:
                 raise
@@ -1810,6 +1941,13 @@ def _decisions_json(c):
             u_14 = u_14 or exc_14
         try:
             if _h2:
+                _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), "; a student's payment on ", ('date', lambda: c['payment_date']), ' may be for the 2023–2024 school year (已参加 2023 年 9 月至 2024 年学年度居民医保的大学生), which the case cannot say and the notice neither keys to a payment day nor prices: ', 'benefit_end', ' is undecided',))
+        except OutsideDomain:
+            raise
+        except (Undecidable, KeyError) as exc_14:
+            u_14 = u_14 or exc_14
+        try:
+            if _h3:
                 _outside(('the waiting period ends after ', ('date', lambda: _C6), ': a payment on ', ('date', lambda: c['payment_date']), ' brings no benefits in coverage year ', ('int', lambda: 2024), ' under ', '渝医保发〔2023〕24号',))
         except OutsideDomain:
             raise
@@ -1828,14 +1966,44 @@ def _decisions_json(c):
     s += ', "critical_illness_deductible": "17833.00", "prenatal_exam_limit": "300.00", "natural_delivery_subsidy": "600.00"'
     # cesarean_benefit
     try:
-        # cesarean_benefit
+        # cesarean_benefit#raw
         # §二 “剖宫产及并发症按照居民医保住院政策报销，报销额度低于 600 元的按 600元补足”
-        r_cesarean_benefit = max(c['inpatient_reimbursement'], 60000)
-        v = r_cesarean_benefit
-    except (Undecidable, KeyError):
-        v = _M
+        rx636573617265616e5f62656e6566697423726177 = max(c['inpatient_reimbursement'], 60000)
     except Exception:  # noqa: BLE001
         v = _ask(_d_cesarean_benefit, c)
+    else:
+        try:
+            # cesarean_benefit
+            u_16 = None
+            try:
+                if _h0:
+                    _outside(('渝医保发〔2023〕24号', ' speaks of coverage year ', ('int', lambda: 2024), ': a payment on ', ('date', lambda: c['payment_date']), ' is for a later year and has no ', 'cesarean_benefit', ' under it',))
+            except OutsideDomain:
+                raise
+            except (Undecidable, KeyError) as exc_16:
+                u_16 = u_16 or exc_16
+            try:
+                if _h1:
+                    _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), ': a payment on ', ('date', lambda: c['payment_date']), ' is before it, and no rule of the notice speaks of it',))
+            except OutsideDomain:
+                raise
+            except (Undecidable, KeyError) as exc_16:
+                u_16 = u_16 or exc_16
+            try:
+                if _h2:
+                    _outside(('渝医保发〔2023〕24号', ' opens payments on ', ('date', lambda: _C1), "; a student's payment on ", ('date', lambda: c['payment_date']), ' may be for the 2023–2024 school year (已参加 2023 年 9 月至 2024 年学年度居民医保的大学生), which the case cannot say and the notice neither keys to a payment day nor prices: ', 'cesarean_benefit', ' is undecided',))
+            except OutsideDomain:
+                raise
+            except (Undecidable, KeyError) as exc_16:
+                u_16 = u_16 or exc_16
+            if u_16 is not None:
+                raise u_16
+            r_cesarean_benefit = rx636573617265616e5f62656e6566697423726177
+            v = r_cesarean_benefit
+        except (Undecidable, KeyError):
+            v = _M
+        except Exception:  # noqa: BLE001
+            v = _ask(_d_cesarean_benefit, c)
     if v is not _M:
         s += ', "cesarean_benefit": ' + (_MONEY_JSON.get(v) or _money_json(v))
     return s
