@@ -63,7 +63,9 @@ def cases(draw, notice: str, latest: dt.date | None = None, max_lapsed: int = 6,
                             st.decimals(0, 3000, places=2, allow_nan=False).map(str))):
         if draw(st.booleans()):
             case[name] = draw(strategy)
-    case["zero_claim_last_year"] = draw(st.booleans())
+    # zero claims last year says the person was insured last year: never beside a lapse or a streak of one
+    insured_last_year = lapsed == 0 and case.get("continuous_years", 2) >= 2
+    case["zero_claim_last_year"] = insured_last_year and draw(st.booleans())
     case["freshman"] = draw(st.booleans())
     case["graduating"] = draw(st.booleans())
     return case

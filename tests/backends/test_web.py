@@ -117,6 +117,9 @@ def test_undecidable_answers_and_bad_input_are_explained(browser, tmp_path):
     with pytest.raises(module.Undecidable) as why:
         module.evaluate({"tier": 1, "payment_date": "2023-08-01"}, ["contribution"])
     assert reason == "本通知不适用：" + why.value.message  # the notice's own reason, word for word
+    # outside the notice's domain even the cesarean benefit is undecided; inside it, it needs its fact
+    assert "本通知不适用" in tab.locator('[data-decision="cesarean_benefit"] .reason').inner_text()
+    tab.get_by_label(re.compile("完清费用之日")).fill("2023-11-01")
     assert "尚缺" in tab.locator('[data-decision="cesarean_benefit"] .reason').inner_text()
     tab.get_by_label(re.compile("剖宫产按住院政策的报销额")).fill("12.345")
     error = tab.locator("#err-inpatient_reimbursement").inner_text()

@@ -10,7 +10,7 @@ from yibao.cli import main
 
 # a restated value per type, and the made-up draft's words that state it
 VALUES = {"money": ("1 元", "标准为1元"), "date": ("2027-01-01", "自2027年1月1日起"),
-          "months": ("3 months", "等待期3个月"), "int": ("1", "计1年"), "rate": ("70%", "比例为70%"), "bool": ("true", "本年度各项标准以本通知为准"),
+          "months": ("3 months", "等待期3个月"), "days": ("90 days", "期限为90日"), "int": ("1", "计1年"), "rate": ("70%", "比例为70%"), "bool": ("true", "本年度各项标准以本通知为准"),
           "缴费时段": ("集中缴费期", "本年度各项标准以本通知为准")}
 TEXT = "一、" + "；".join(q for _, q in VALUES.values()) + "。"
 
