@@ -27,15 +27,17 @@ Q = '§一 "个人缴费标准为一档 380 元/人·年" derived "【虚构示�
 BODY = f"""
 fact amount : money = 0 元 "应缴金额（测试）"
 fact divisor : count = 12 "月数（测试）"
+fact born : date "出生日期（测试：与缴费日无关，可晚于基准日）"
+fact on : date "基准日（测试）"
 let 应缴月数 = 13 - month(payment_date) {Q}
 decision 按月缴费 : money = round 380 元 / 12 * 应缴月数 to 元 half up {Q}
 decision 元四舍五入 : money = round amount / divisor to 元 half up {Q}
 decision 角舍去 : money = round amount / divisor to 角 down {Q}
 decision 分进一 : money = round amount / divisor to 分 up {Q}
-decision 周岁 : int = age(birth_date, payment_date) {Q}
-decision 整月 : int = months_between(birth_date, payment_date) {Q}
-decision 年份 : int = year(payment_date) {Q}
-decision 年满60周岁 : bool = age(birth_date, payment_date) >= 60 {Q}
+decision 周岁 : int = age(born, on) {Q}
+decision 整月 : int = months_between(born, on) {Q}
+decision 年份 : int = year(on) {Q}
+decision 年满60周岁 : bool = age(born, on) >= 60 {Q}
 """
 
 
@@ -75,35 +77,38 @@ def made_up(tmp_path_factory):
 
 def test_the_made_up_notice_answers_its_own_figures(made_up):
     i = Interpreter(made_up)
-    case = {"payment_date": dt.date(2024, 5, 10), "birth_date": dt.date(1964, 5, 10), "amount": 38000, "divisor": 12}
+    case = {"payment_date": dt.date(2024, 5, 10), "on": dt.date(2024, 5, 10), "born": dt.date(1964, 5, 10),
+            "amount": 38000, "divisor": 12}
     assert i.decide("按月缴费", dict(case)) == 25300  # 380 ÷ 12 × 8 = 253.33… → 253 元
     assert i.decide("元四舍五入", dict(case)) == 3200  # 31.67 → 32 元
     assert i.decide("角舍去", dict(case)) == 3160  # 31.666… → 31.6
     assert i.decide("分进一", dict(case)) == 3167  # 31.6666… → 31.67
     assert i.decide("周岁", dict(case)) == 59  # the 60th birthday itself: 60 from the next day
-    assert i.decide("周岁", {**case, "payment_date": dt.date(2024, 5, 11)}) == 60
+    assert i.decide("周岁", {**case, "on": dt.date(2024, 5, 11)}) == 60
     assert i.decide("整月", dict(case)) == 720
 
 
 # ---- every target against decimal and datetime -------------------------------------------------
 def _expected(case: dict) -> dict:
     amount, k = Decimal(case["amount"]), case["divisor"]
-    paid, born = dt.date.fromisoformat(case["payment_date"]), dt.date.fromisoformat(case["birth_date"])
+    paid, on, born = (dt.date.fromisoformat(case[k]) for k in ("payment_date", "on", "born"))
     q = amount / Decimal(k)
 
     def rounded(unit, mode):
         return str((q / unit).quantize(Decimal(1), rounding=mode) * unit) if k else None
     out = {"元四舍五入": rounded(Decimal(1), ROUND_HALF_UP), "角舍去": rounded(Decimal("0.1"), ROUND_DOWN),
-           "分进一": rounded(Decimal("0.01"), ROUND_UP), "年份": paid.year,
+           "分进一": rounded(Decimal("0.01"), ROUND_UP), "年份": on.year,
            "按月缴费": str((Decimal(380) / 12 * (13 - paid.month)).quantize(Decimal(1), ROUND_HALF_UP))}
-    if born <= paid:
-        years = paid.year - born.year - ((paid.month, paid.day) <= _birthday(born, paid.year))
+    if born <= on:
+        years = on.year - born.year - ((on.month, on.day) <= _birthday(born, on.year))
         out["周岁"] = max(years, 0)
-        months = (paid.year - born.year) * 12 + paid.month - born.month
-        if _month_day(born, months) > paid:
+        months = (on.year - born.year) * 12 + on.month - born.month
+        if _month_day(born, months) > on:
             months -= 1
         out["整月"] = months
         out["年满60周岁"] = out["周岁"] >= 60
+    else:  # an age or months from a later day: undecidable
+        out["周岁"] = out["整月"] = out["年满60周岁"] = None
     return {n: (f"{Decimal(v):.2f}" if n in ("元四舍五入", "角舍去", "分进一", "按月缴费") and v is not None else v)
             for n, v in out.items()}
 
@@ -124,7 +129,7 @@ DATES = st.dates(dt.date(1930, 1, 1), dt.date(2030, 12, 31)) | st.sampled_from(
 CASES = st.fixed_dictionaries({
     "amount": st.integers(0, 10**6).map(lambda f: f"{f // 100}.{f % 100:02d}") | st.sampled_from(["0.05", "1.25", "2.50"]),
     "divisor": st.integers(1, 24) | st.sampled_from([2, 4, 8, 12]),
-    "payment_date": DATES.map(str), "birth_date": DATES.map(str)})
+    "payment_date": DATES.map(str), "on": DATES.map(str), "born": DATES.map(str)})
 
 
 def _answers(program, case):
