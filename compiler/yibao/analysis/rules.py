@@ -30,7 +30,7 @@ from .casespace import build, engine, firsts, product_or_sample
 from .exprcompile import Outcome
 
 CMP_OPS = {"eq", "ne", "lt", "le", "gt", "ge", "in_range", "member"}
-DATE_ARITH = {"date_plus_days", "date_minus_days", "date_plus_months", "date_diff"}
+DATE_ARITH = {"date_plus_days", "date_plus_months", "date_diff"}
 MAX_CASES = 6000  # per definition; above it, a fixed-seed sample
 
 

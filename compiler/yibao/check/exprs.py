@@ -231,7 +231,7 @@ class ExprTyper:
             ("+", MONEY, MONEY): ("add", MONEY), ("-", MONEY, MONEY): ("sub", MONEY),
             ("+", INT, INT): ("add", INT), ("-", INT, INT): ("sub", INT),
             ("+", DAYS, DAYS): ("add", DAYS), ("+", MONTHS, MONTHS): ("add", MONTHS),
-            ("+", DATE, DAYS): ("date_plus_days", DATE), ("-", DATE, DAYS): ("date_minus_days", DATE),
+            ("+", DATE, DAYS): ("date_plus_days", DATE),
             ("+", DATE, MONTHS): ("date_plus_months", DATE),
             ("-", DATE, DATE): ("date_diff", DAYS),
             ("*", MONEY, INT): ("mul", MONEY), ("*", INT, MONEY): ("mul", MONEY), ("*", INT, INT): ("mul", INT),
@@ -242,6 +242,8 @@ class ExprTyper:
         key = (op, ANY if lt == ANY else lt, ANY if rt == ANY else rt)
         if ANY in key[1:]:
             return ir.Op("add" if op == "+" else "sub" if op == "-" else "mul", (l, r), want or ANY, x.span)
+        if key == ("-", DATE, DAYS):  # sugar, rewritten here once: D - n days is D + (-n days)
+            return ir.Op("date_plus_days", (l, ir.Op("neg", (r,), DAYS, x.right.span)), DATE, x.span)
         if key not in table:
             self.c.error("E301", f"cannot use `{op}` on {show_type(lt)} and {show_type(rt)}", x.span,
                          "no such operation", hint=op_hint(op, lt, rt))

@@ -180,7 +180,7 @@ class Interpreter(Visitor):
 
     op_not = op_neg = op_eq = op_ne = op_lt = op_le = op_gt = op_ge = op_add = op_sub = op_mul = op_pct = _apply
     op_in_range = op_member = op_overlaps = op_int_as_days = op_int_as_months = op_max = op_min = _apply
-    op_date_plus_days = op_date_minus_days = op_date_plus_months = op_date_diff = _apply
+    op_date_plus_days = op_date_plus_months = op_date_diff = _apply
     op_day_after = op_first_of_next_month = op_year_start = op_year_end = _apply
     op_div = op_round = op_age_on = op_months_between = op_month_of = op_year_of = _apply
 
@@ -220,7 +220,6 @@ _OPS = {
     "member": lambda v, s: v in s,
     "overlaps": lambda a, b: not a.isdisjoint(b),
     "date_plus_days": rt.plus_days,
-    "date_minus_days": lambda d, n: rt.plus_days(d, -n),
     "date_plus_months": rt.plus_months,
     "date_diff": lambda a, b: (a - b).days,
     "int_as_days": lambda n: n,

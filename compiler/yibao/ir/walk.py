@@ -22,7 +22,7 @@ OPERATORS = frozenset({
     "eq", "ne", "lt", "le", "gt", "ge",
     "add", "sub", "mul", "pct",
     "in_range", "member", "overlaps",
-    "date_plus_days", "date_minus_days", "date_plus_months", "date_diff",
+    "date_plus_days", "date_plus_months", "date_diff",
     "int_as_days", "int_as_months",
     "max", "min",
     "day_after", "first_of_next_month", "year_start", "year_end",

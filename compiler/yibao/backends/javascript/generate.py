@@ -249,9 +249,6 @@ class _Generator(Visitor):
     def op_overlaps(self, e: ir.Op) -> str:
         return f"_overlaps({self.expr(e.args[0])}, {self.expr(e.args[1])})"
 
-    def op_date_minus_days(self, e: ir.Op) -> str:
-        return f"plusDays({self.expr(e.args[0])}, -({self.expr(e.args[1])}))"
-
     def op_date_diff(self, e: ir.Op) -> str:
         return f"BigInt({self.expr(e.args[0])} - {self.expr(e.args[1])})"
 

@@ -77,7 +77,7 @@ def filename(program: ir.Program) -> str:
 # operators written as a pattern of their arguments' codes (dates are day numbers)
 _FORMS = {"not": "(~{0})", "neg": "(-{0})", "in_range": "(({1} <= {0}) & ({0} <= {2}))",
           "overlaps": "(({0} & {1}) != 0)", "int_as_days": "{0}", "int_as_months": "{0}",
-          "date_diff": "({0} - {1})", "date_minus_days": "({0} - {1})", "date_plus_days": "({0} + {1})",
+          "date_diff": "({0} - {1})", "date_plus_days": "({0} + {1})",
           "day_after": "({0} + 1)"}
 _CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
         "add": "+", "sub": "-", "mul": "*"}
@@ -410,7 +410,7 @@ class _Gen(TableGen, GridGen, Visitor):
         return _FORMS[e.op].format(*codes), ok
 
     op_not = op_neg = op_in_range = op_overlaps = op_int_as_days = op_int_as_months = _form
-    op_date_diff = op_date_minus_days = op_date_plus_days = op_day_after = _form
+    op_date_diff = op_date_plus_days = op_day_after = _form
 
     def op_member(self, e: ir.Op):
         codes, ok = self._columns(e)

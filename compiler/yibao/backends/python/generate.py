@@ -461,9 +461,6 @@ class _Generator(Visitor):
     def op_overlaps(self, e: ir.Op) -> str:
         return f"(not {self.expr(e.args[0])}.isdisjoint({self.expr(e.args[1])}))"
 
-    def op_date_minus_days(self, e: ir.Op) -> str:
-        return f"plus_days({self.expr(e.args[0])}, -({self.expr(e.args[1])}))"
-
     def op_date_diff(self, e: ir.Op) -> str:
         return f"({self.expr(e.args[0])} - {self.expr(e.args[1])}).days"
 
