@@ -81,3 +81,23 @@ def test_municipal_concentrated_start_is_marked_derived(capsys, monkeypatch):
     assert code == 0
     fired = json.loads(out)["explanation"]["benefit_start"][0]
     assert fired["document"] == "渝医保发〔2023〕24号" and "2024 年度" in fired.get("derived", ""), fired
+
+
+def test_a_citation_of_another_notice_keeps_its_notice(capsys, monkeypatch, tmp_path):
+    """24号's fiscal standard rests on words of 渝医保发〔2025〕42号 (`§一 of …`): --explain and the
+    JavaScript module's explain() name that notice, not the one that states the decision."""
+    case = {"tier": 1, "payment_date": "2023-11-01"}
+    code, out, _ = run(capsys, monkeypatch, case, "渝医保发〔2023〕24号", "--decision", "fiscal_subsidy_standard")
+    step = json.loads(out)["explanation"]["fiscal_subsidy_standard"][0]
+    assert code == 0 and step["document"] == "渝医保发〔2025〕42号" and "达到700元" in step["quote"]
+
+    import shutil
+    import subprocess
+    from conftest import program
+    from yibao.backends.targets import source
+    calc = tmp_path / "calc.mjs"
+    calc.write_text(source("js", program("渝医保发〔2023〕24号")), encoding="utf-8")
+    script = (f"import('{calc.as_uri()}').then((m) => console.log(JSON.stringify("
+              f"m.explain({json.dumps(case)}).steps.fiscal_subsidy_standard[0].document)))")
+    done = subprocess.run([shutil.which("node"), "-e", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == '"渝医保发〔2025〕42号"', done.stderr

@@ -22,7 +22,9 @@ def explanation(program: ir.Program, case: dict, decisions: list[str]) -> dict:
         for dep in _closure(interp.trace, name, program.domains):
             entry = interp.trace[dep]
             for rule_id, cite, document in entry["fired"]:
-                step = {"definition": ir.public_name(dep), "rule": rule_id, "document": document}
+                # the notice whose words these are: a citation `of` another notice keeps it
+                step = {"definition": ir.public_name(dep), "rule": rule_id,
+                        "document": cite.document if cite and cite.document else document}
                 if cite:
                     step.update(clause=cite.clause, quote=cite.quote)
                     if cite.note:

@@ -148,6 +148,8 @@ class _Generator(Visitor):
     def cite(self, definition: str, rule: str, citation, document: str, value=None) -> int:
         """A CITES entry: what --explain says of a rule, and `reads`, the definitions its value reads
         (through domain guards), whose own rules explain the figure one step further."""
+        # the notice whose words these are: a citation `of` another notice keeps it
+        document = citation.document if citation is not None and citation.document else document
         entry = {"definition": ir.public_name(definition), "rule": rule, "document": document}
         if citation is not None:
             entry.update(clause=citation.clause, quote=citation.quote)
