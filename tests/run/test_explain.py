@@ -101,3 +101,16 @@ def test_a_citation_of_another_notice_keeps_its_notice(capsys, monkeypatch, tmp_
               f"m.explain({json.dumps(case)}).steps.fiscal_subsidy_standard[0].document)))")
     done = subprocess.run([shutil.which("node"), "-e", script], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == '"渝医保发〔2025〕42号"', done.stderr
+
+
+@pytest.mark.parametrize("case,decision,words", [
+    # 九龙坡: a student paying late keeps the subsidy; the 0 is the municipal standard's, not 五（一）'s
+    ({"group": "student", "tier": 1, "payment_date": "2024-07-10"}, "self_borne_fiscal_subsidy", "个人缴费标准为一档 380 元"),
+    # 九龙坡: a concentrated payer's cover ends by 五（一）'s concentrated sentence, not the late payers'
+    ({"tier": 1, "payment_date": "2023-11-01"}, "benefit_end", "普通城乡居民在集中参保缴费期完成参保缴费的"),
+    ({"tier": 1, "payment_date": "2024-05-01"}, "benefit_end", "从完成参保缴费日起 90 日后至 2024 年 12 月 31 日"),
+])
+def test_an_answer_cites_the_words_that_produced_it(capsys, monkeypatch, case, decision, words):
+    code, out, _ = run(capsys, monkeypatch, case, "九龙坡医保发〔2023〕46号", "--decision", decision)
+    first = json.loads(out)["explanation"][decision][0]
+    assert code == 0 and words in first["quote"] and "不再享受" not in first["quote"], first
