@@ -1252,7 +1252,7 @@ def _d_self_borne_fiscal_subsidy(c):
 
 def _dx636f6e747269627574696f6e23726177(c):
     '应缴费用（资助前） — decision contribution#raw'
-    # §一 “参加我市 2024 年度居民医保个人缴费标准为一档 380 元/人·年”
+    # §一 “参加我市 2024 年度居民医保个人缴费标准为一档 380 元/人·年、二档 755元/人·年。在渝高校大学生（含全日制研究生）参加居民医保个人缴费标准为一档 350 元/人·年、二档 725 元/人·年”
     v = (_d_个人缴费标准(c) + _d_self_borne_fiscal_subsidy(c))
     return v
 
@@ -1735,7 +1735,7 @@ def _decisions_json(c):
         if r_个人缴费标准 is _M:
             raise NoRuleApplies('个人缴费标准', 'no row of the table matches')
         # contribution#raw
-        # §一 “参加我市 2024 年度居民医保个人缴费标准为一档 380 元/人·年”
+        # §一 “参加我市 2024 年度居民医保个人缴费标准为一档 380 元/人·年、二档 755元/人·年。在渝高校大学生（含全日制研究生）参加居民医保个人缴费标准为一档 350 元/人·年、二档 725 元/人·年”
         rx636f6e747269627574696f6e23726177 = (r_个人缴费标准 + r_self_borne_fiscal_subsidy)
     except Exception:  # noqa: BLE001
         v = _ask(_d_contribution, c)
