@@ -114,3 +114,10 @@ def test_an_answer_cites_the_words_that_produced_it(capsys, monkeypatch, case, d
     code, out, _ = run(capsys, monkeypatch, case, "九龙坡医保发〔2023〕46号", "--decision", decision)
     first = json.loads(out)["explanation"][decision][0]
     assert code == 0 and words in first["quote"] and "不再享受" not in first["quote"], first
+
+
+def test_tongnan_640_rests_on_words_that_print_it(capsys, monkeypatch):
+    code, out, _ = run(capsys, monkeypatch, {"tier": 1, "payment_date": "2023-03-01"}, "潼医保发〔2022〕36号",
+                       "--decision", "fiscal_subsidy_standard")
+    step = json.loads(out)["explanation"]["fiscal_subsidy_standard"][0]
+    assert code == 0 and "640" in step["quote"] and step["document"] == "渝医保发〔2023〕24号", step
