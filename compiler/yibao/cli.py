@@ -239,6 +239,10 @@ def cmd_eval(args) -> int:
             raise Fail(BAD_INPUT, "--output goes with --cases ROLL (a .jsonl, .csv or .parquet file)")
         from .run.roll.batch import eval_roll
         return eval_roll(program, args.cases, args.output, wanted, args.explain)
+    if args.cases is not None and str(args.cases).lower().endswith((".csv", ".parquet")):
+        # a roll is read by its extension, with or without --output; without it, JSONL to standard output
+        from .run.roll.batch import eval_roll
+        return eval_roll(program, args.cases, "-", wanted, args.explain)
     if args.case is not None:
         raw = _read_json(args.case)
         result, error = ev.one(raw, wanted, args.explain, where=args.case if args.case != "-" else "<stdin>")

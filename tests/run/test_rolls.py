@@ -177,3 +177,21 @@ def test_iter_cases_gives_back_the_cases(ext, tmp_path):
     if ext == ".csv":  # no empty list in a CSV cell: an empty cell is an absent field
         cases[1] = {k: v for k, v in cases[1].items() if k != "identities"}
     assert got == cases
+
+
+@pytest.mark.parametrize("roll_ext", [".csv", ".parquet"])
+def test_a_roll_without_output_is_read_by_its_extension_and_answered_as_jsonl(roll_ext, tmp_path, capsys):
+    """interface.md: a roll is read by its extension with or without --output; without it the results
+    go to standard output as JSONL, the same lines --output results.jsonl writes (it used to read the
+    CSV or Parquet file as JSONL: every line 'malformed JSON')."""
+    program = PS.load("九龙坡医保发〔2023〕46号")
+    cases = roll_cases(program, n=60)
+    roll = tmp_path / f"roll{roll_ext}"
+    rolls.write_cases(str(roll), cases)
+    code = main(["--policies", str(ROOT / "policies"), "eval", "九龙坡医保发〔2023〕46号", "--cases", str(roll)])
+    printed = capsys.readouterr().out
+    assert main(["--policies", str(ROOT / "policies"), "eval", "九龙坡医保发〔2023〕46号", "--cases", str(roll),
+                 "--output", str(tmp_path / "out.jsonl")]) == code == 2  # the roll mixes in bad rows
+    capsys.readouterr()
+    assert printed == (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+    assert len(printed.splitlines()) == len(cases) and "malformed JSON" not in printed

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -345,7 +346,8 @@ class ResultWriter:
     column (null where undecidable)."""
 
     def __init__(self, path: str):
-        self.path, self.format = path, roll_format(path)
+        # "-": standard output, as JSONL (a CSV or Parquet roll given without --output)
+        self.path, self.format = path, "jsonl" if path == "-" else roll_format(path)
         self.sink, self.schema = None, None
 
     def write(self, table):
@@ -383,6 +385,8 @@ class ResultWriter:
 
     def _jsonl(self, table):
         import json
+        if self.sink is None and self.path == "-":
+            self.sink = sys.stdout
         if self.sink is None:
             try:
                 self.sink = open(self.path, "w", encoding="utf-8")
@@ -396,7 +400,9 @@ class ResultWriter:
             write(dumps({k: v for k, v in zip(names, row) if v is not None}, ensure_ascii=False) + "\n")
 
     def close(self):
-        if self.sink is not None:
+        if self.sink is sys.stdout:
+            self.sink.flush()
+        elif self.sink is not None:
             self.sink.close()
 
 
