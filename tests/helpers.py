@@ -53,3 +53,29 @@ def decide(module, fn, c: dict):
         if isinstance(name, str) and name in module.FACTS and name not in c:
             raise module.MissingFact(name) from None
         raise
+
+
+def node() -> str:
+    """node's path; the JavaScript targets' tests fail without it, they never skip."""
+    import shutil
+    import pytest
+    path = shutil.which("node")
+    if path is None:
+        pytest.fail("node (v20) is not installed: the JavaScript targets' tests need it (they never skip)")
+    return path
+
+
+def js_decisions(source: str, lines: list[str], tmp_path: Path) -> list[dict]:
+    """Every decision of a JavaScript calculator for each JSONL line, through tests/js/driver.mjs:
+    per line {"decisions": {name: {"value": v} | {"undecidable": message}}} (or a json/case error)."""
+    import json
+    import subprocess
+    calc = tmp_path / "calc.mjs"
+    calc.write_text(source, encoding="utf-8")
+    done = subprocess.run([node(), str(POLICIES.parent / "tests" / "js" / "driver.mjs"), str(calc)],
+                          input="".join(line + "\n" for line in lines), capture_output=True, text=True,
+                          encoding="utf-8", timeout=300)
+    assert done.returncode == 0, done.stderr
+    out = [json.loads(x) for x in done.stdout.splitlines() if x]
+    assert len(out) == len(lines), "the JavaScript module answered a different number of lines"
+    return out

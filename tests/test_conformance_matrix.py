@@ -10,8 +10,6 @@ A new target is one entry in TARGETS."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import threading
 import time
 from collections import Counter
@@ -22,6 +20,7 @@ import pytest
 import yaml
 
 from conftest import POLICIES, ROOT, evaluator, program
+from helpers import js_decisions
 from yibao.ir.interpret import Interpreter
 from yibao.ir.kinds import output_kind
 from yibao.runtime.core import Undecidable, output_value
@@ -136,19 +135,10 @@ def javascript_module(notice: str) -> dict:
     from pathlib import Path
 
     from yibao.backends.targets import source
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node (v20) is not installed: the JavaScript target's cases need it (they never skip)")
     runs = _runs(notice)
     with tempfile.TemporaryDirectory() as tmp:
-        calc = Path(tmp) / "calc.mjs"
-        calc.write_text(source("js", program(notice)), encoding="utf-8")
-        done = subprocess.run([node, str(ROOT / "tests" / "js" / "driver.mjs"), str(calc)],
-                              input="".join(json.dumps(c["input"], ensure_ascii=False) + "\n" for _, c in runs),
-                              capture_output=True, text=True, encoding="utf-8", timeout=300)
-    assert done.returncode == 0, done.stderr
-    lines = [json.loads(x) for x in done.stdout.splitlines() if x]
-    assert len(lines) == len(runs), "the JavaScript module answered a different number of lines"
+        lines = js_decisions(source("js", program(notice)), [json.dumps(c["input"], ensure_ascii=False) for _, c in runs],
+                             Path(tmp))
     out = {}
     for (i, case), got in zip(runs, lines):
         assert "decisions" in got, (case["name"], got)

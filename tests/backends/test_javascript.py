@@ -10,7 +10,6 @@ naming the same field. node is required: without it these tests fail, never skip
 from __future__ import annotations
 
 import json
-import shutil
 from functools import lru_cache
 import subprocess
 
@@ -19,6 +18,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, program
+from helpers import node
 from test_properties import NOTICES, cases
 from yibao.runtime import strict_json
 from yibao.ir.interpret import Interpreter
@@ -31,12 +31,6 @@ PER_NOTICE = 1000
 NOT_JSON = ['{"tier": 1, "tier": 2}', '{"tier": NaN}', "[" * 40 + "]" * 40, '{"group": "\\ud800"}',
             '{"tier": 1', '\ufeff{"tier": 1}', '{"tier": 1} x', '{"inpatient_reimbursement": 1e99999}']
 
-
-def node() -> str:
-    path = shutil.which("node")
-    if path is None:
-        pytest.fail("node (v20) is not installed: the JavaScript backend's tests need it (they never skip)")
-    return path
 
 
 @st.composite

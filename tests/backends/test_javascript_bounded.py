@@ -5,13 +5,7 @@ the generated Python module case by case under node."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-
-import pytest
-
-from conftest import ROOT
-from helpers import HEADER, scratch
+from helpers import HEADER, js_decisions, scratch
 from yibao.backends.targets import source
 from yibao.policies.directory import PolicySet
 from yibao.run.evaluate import Evaluator
@@ -56,21 +50,11 @@ def _python(program, case):
 
 
 def test_the_javascript_module_keeps_bounds_as_the_python_module_does(tmp_path):
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node (v20) is not installed: the JavaScript target's tests need it (they never skip)")
     d = scratch(tmp_path, HEADER + DRAFT, text=TEXT)
     program, diags = PolicySet(d).check(str(d / "t.policy"))
     assert program is not None, [x.render() for x in diags]
     cases = [{"tier": tier, "continuous_years": n} for tier in (1, 2) for n in range(1, 70, 3)]
-    calc = tmp_path / "calc.mjs"
-    calc.write_text(source("js", program), encoding="utf-8")
-    done = subprocess.run([node, str(ROOT / "tests" / "js" / "driver.mjs"), str(calc)],
-                          input="".join(json.dumps(c) + "\n" for c in cases), capture_output=True, text=True,
-                          encoding="utf-8", timeout=120)
-    assert done.returncode == 0, done.stderr
-    got = [json.loads(x)["decisions"] for x in done.stdout.splitlines() if x]
-    assert len(got) == len(cases)
+    got = [line["decisions"] for line in js_decisions(source("js", program), [json.dumps(c) for c in cases], tmp_path)]
     decided = undecided = 0
     for case, js in zip(cases, got):
         py = _python(program, case)

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, assume, event, given, settings, strategies a
 
 from conftest import POLICIES, evaluator, program
 from helpers import HEADER, decide, scratch
-from hostile import CITE, CQ2024, budget, decision
+from hostile import CQ2024, budget, decision
 from yibao.runtime import bounded, core as runtime, strict_json
 from yibao.base.diagnostics import PolicyError
 from yibao.run.evaluate import Evaluator

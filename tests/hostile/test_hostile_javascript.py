@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from helpers import node
 from hostile import CITE, compiled, policy_dir, process
 from yibao.policies.directory import PolicySet
 
@@ -20,12 +20,6 @@ PROTO = (f'fact __proto__ : bool = false "原型"\n'
          f'  rule {CITE} otherwise 755 元\n}}\n')
 CASE = '{"__proto__": true, "tier": 1, "payment_date": "2023-11-01"}'
 
-
-def node() -> str:
-    path = shutil.which("node")
-    if path is None:
-        pytest.fail("node (v20) is not installed")
-    return path
 
 
 @pytest.fixture
