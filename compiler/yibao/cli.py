@@ -86,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         return OUTPUT_ERROR
     try:
         code = args.run(args)
-        sys.stdout.flush()  # a full disk shows here, not at exit where it could only be ignored
+        if not sys.stdout.closed:  # (the language server closes it on `exit`)
+            sys.stdout.flush()  # a full disk shows here, not at exit where it could only be ignored
         return code
     except Fail as exc:
         _say(str(exc))

@@ -215,3 +215,20 @@ def test_the_analyses_follow_the_fast_passes(client, policies):
     dead = [d for d in full if d["code"] == "W501"]
     assert dead and dead[0]["severity"] == 2
     assert changed.splitlines()[dead[0]["range"]["start"]["line"]].strip().startswith("rule 从不")
+
+
+def test_a_normal_shutdown_and_exit_ends_with_status_0(tmp_path):
+    """shutdown then exit, as every editor ends a session: exit status 0 and nothing on stderr (it was
+    70, 'internal error: ValueError: I/O operation on closed file', once the server had closed stdout)."""
+    def frame(o):
+        body = json.dumps(o).encode()
+        return b"Content-Length: %d\r\n\r\n" % len(body) + body
+    session = b"".join(frame(m) for m in (
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+        {"jsonrpc": "2.0", "method": "exit"}))
+    done = subprocess.run([sys.executable, "-m", "yibao.cli", "lsp"], input=session, capture_output=True,
+                          timeout=120, cwd=ROOT)
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert b'"id": 2' in done.stdout.replace(b'"id":2', b'"id": 2')  # shutdown was answered
