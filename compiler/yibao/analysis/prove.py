@@ -16,7 +16,6 @@ import datetime as dt
 import itertools
 
 from ..ir import nodes as ir
-from ..ir.interpret import Interpreter
 from .casefacts import consistent
 
 try:  # optional: `pip install yibao[prove]`
