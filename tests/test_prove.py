@@ -264,3 +264,18 @@ def test_every_definition_encodes_as_the_interpreter_evaluates_it(real, notice):
                 elif z3.is_string(x):
                     got = expected if x == z3.StringVal(expected) else got
             assert got == expected, (name, case)
+
+
+def test_an_invariant_no_decided_case_tries_is_left_to_the_sampled_search(tmp_path):
+    """A proof over no decided case proves nothing: the sampled search's W702 stands, as before."""
+    d = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies", d)
+    p = d / "chongqing-2024.policy"
+    p.write_text(p.read_text(encoding="utf-8") + '\ninvariant 资助不为负 "assistance, where some identity is held, is never below 0"\n'
+                 "  when identities != {}\n  holds assistance >= 0 元\n", encoding="utf-8")
+    program = PolicySet(d).load(str(p))
+    assert [x.code for x in invariants.prove(program)] == ["W702"]
+    got = {s["invariant"]: (s["status"], s.get("reason")) for s in invariants.statuses(program)}
+    assert got["资助不为负"] == ("sampled", "no case where it applies decides it (each needs an unknown): "
+                                 "the sampled search says whether that is W702")
+    assert {v for k, v in got.items() if k != "资助不为负"} == {("proved", None)}

@@ -75,6 +75,9 @@ def _solve(program, inv: ir.InvariantIR):
     except smt.Unproved as exc:
         return [], None, str(exc)
     if case is None:
+        if not p.tried(inv):
+            return [], None, ("no case where it applies decides it (each needs an unknown): "
+                              "the sampled search says whether that is W702")
         return [], "proved", None
     interp = Interpreter(program)
 

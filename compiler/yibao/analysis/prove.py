@@ -95,15 +95,31 @@ class Prover:
         """None where the invariant is proved, else a case (runtime values) that breaks it.
         Raises NotEncodable or Unproved."""
         enc = self.enc
-        goal = []
-        if inv.when is not None:
-            w = enc.visit(inv.when)
-            goal.append(z3.And(w.ok, w.b))
+        goal = self._applies(inv)
         if inv.holds is not None:
             h = enc.visit(inv.holds)
             goal.append(z3.And(h.ok, z3.Not(h.b)))
         else:
             goal.append(z3.Or(*[enc.ref(n).ok for n in inv.undecided]))
+        model = self._solve(goal)
+        return None if model is None else self._case(model)
+
+    def tried(self, inv: ir.InvariantIR) -> bool:
+        """Some case where the invariant applies decides its `holds` (else the sampled search's W702:
+        a proof that tries no case proves nothing)."""
+        if inv.holds is None:
+            return True
+        h = self.enc.visit(inv.holds)
+        return self._solve(self._applies(inv) + [h.ok], plain=False) is not None
+
+    def _applies(self, inv: ir.InvariantIR) -> list:
+        if inv.when is None:
+            return []
+        w = self.enc.visit(inv.when)
+        return [z3.And(w.ok, w.b)]
+
+    def _solve(self, goal: list, plain: bool = True):
+        """A model of the goal over admissible cases, or None where there is none."""
         for s in (z3.SolverFor(LOGIC), z3.Solver()):
             s.set("timeout", TIMEOUT_MS)
             s.add(*self.domain, *self.consistent, *self.shared.side, *goal)
@@ -115,12 +131,11 @@ class Prover:
         if answer != z3.sat:
             raise Unproved(f"the solver answered {answer} ({s.reason_unknown()})")
         model = s.model()
-        s.push()  # a plainer counterexample where there is one: days near the coverage year, small sums
-        s.add(*self._plain())
-        if s.check() == z3.sat:
-            model = s.model()
-        s.pop()
-        return self._case(model)
+        if plain:  # a plainer counterexample where there is one: days near the coverage year, small sums
+            s.add(*self._plain())
+            if s.check() == z3.sat:
+                model = s.model()
+        return model
 
     def _plain(self) -> list:
         y = self.program.coverage or 2000
