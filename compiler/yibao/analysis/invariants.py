@@ -64,10 +64,10 @@ def statuses(program: ir.Program) -> list[dict]:
 def _solve(program, inv: ir.InvariantIR):
     """(diagnostics, "proved" | "failed", None) from the solver, or ([], None, why it could not)."""
     from . import prove as smt
-    from .encode import NotEncodable
     p = smt.prover(program)
     if isinstance(p, str):
         return [], None, p
+    from .encode import NotEncodable  # (it needs z3, which `p` says is there)
     try:
         case = p.counterexample(inv)
     except NotEncodable as exc:

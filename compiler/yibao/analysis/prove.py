@@ -178,9 +178,11 @@ def prover(program: ir.Program):
     reason there is none."""
     cache = program.__dict__
     if "_prover" not in cache:
-        from .encode import NotEncodable
+        if not available():
+            return "z3 is not installed (pip install yibao[prove])"
+        from .encode import NotEncodable  # (it needs z3)
         try:
-            cache["_prover"] = Prover(program) if available() else "z3 is not installed (pip install yibao[prove])"
+            cache["_prover"] = Prover(program)
         except (NotEncodable, Unproved) as exc:
             cache["_prover"] = f"not encodable: {exc}"
     return cache["_prover"]
