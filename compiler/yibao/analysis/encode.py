@@ -130,6 +130,8 @@ class Encoder(Operators, Visitor):
         t = d.table
         keys = [self.visit(k.expr) for k in t.keys]
         head = seq(keys)
+        if any(k.val is None for k in keys):  # a key that never answers: the lookup never does
+            return head
         matches = [self._match(t, row, keys) for row in t.rows]
         values = [self.visit(row.value) for row in t.rows]
         default = self.visit(t.default) if t.default is not None else R(None, F, T)
