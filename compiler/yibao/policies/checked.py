@@ -11,19 +11,25 @@ _KIND, _ANALYSIS = "check", "analysis"
 
 
 def collect(ps, files, run, invariants: dict | None = None):
-    """`run(ps, files, invariants=invariants)`'s file → diagnostics, from the cache when the same sources were
-    checked; `invariants` (notice → how each of its invariants was settled) is filled either way."""
-    invariants = {} if invariants is None else invariants
+    """`run(ps, files)`'s file → diagnostics, from the cache when the same sources were checked.
+    Given `invariants`, `run(ps, files, invariants=…)` fills it (notice → how each of its invariants
+    was settled), and a check from the cache fills it too."""
+    wanted = invariants is not None
+    if not wanted:
+        invariants, go = {}, run
+    else:
+        def go(ps, files):
+            return run(ps, files, invariants=invariants)
     if not cache.enabled() or not ps.from_disk:
-        return run(ps, files, invariants=invariants)
+        return go(ps, files)
     k = cache.key(*ps.index.all_parts(), b"files", *(str(f).encode("utf-8", "surrogateescape") for f in files),
                   b"directory", str(ps.directory).encode("utf-8", "surrogateescape"))
     entry = cache.load(_KIND, k)
-    if isinstance(entry, dict) and entry.get("key") == k and "invariants" in entry:
-        invariants.update(entry["invariants"])
+    if isinstance(entry, dict) and entry.get("key") == k and (not wanted or "invariants" in entry):
+        invariants.update(entry.get("invariants", {}))
         return entry["by_file"]
-    by_file = run(ps, files, invariants=invariants)
-    cache.store(_KIND, k, {"key": k, "by_file": by_file, "invariants": invariants})
+    by_file = go(ps, files)
+    cache.store(_KIND, k, {"key": k, "by_file": by_file, **({"invariants": invariants} if wanted else {})})
     return by_file
 
 
