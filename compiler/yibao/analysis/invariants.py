@@ -31,13 +31,70 @@ _SKIP = (rt.Undecidable, KeyError, TypeError, ArithmeticError, ValueError, Overf
 
 
 def prove(program: ir.Program) -> list[Diagnostic]:
+    """Each invariant proved by the SMT solver where it can be (prove.py), else tried on the sampled
+    case space. How each was settled is left in program.invariant_status (`statuses`)."""
+    status: list[dict] = []
+    program.__dict__["invariant_status"] = status
     if not program.invariants:
         return []
-    gen = CaseGenerator(program, extra_dates=_year_dates(program))
+    gen = None
     out = []
     for inv in program.invariants:
-        out += _prove_one(program, gen, inv)
+        diags, how, reason = _solve(program, inv)
+        if how is None:
+            gen = gen or CaseGenerator(program, extra_dates=_year_dates(program))
+            diags = _prove_one(program, gen, inv)
+            how = "failed" if any(d.code == "E701" for d in diags) else "sampled"
+        out += diags
+        entry = {"invariant": inv.name, "status": how}
+        if inv.span:
+            entry.update(file=inv.span.file.path, line=inv.span.line, column=inv.span.column)
+        if how == "sampled" or (how == "failed" and reason):
+            entry["reason"] = reason
+        status.append(entry)
     return out
+
+
+def statuses(program: ir.Program) -> list[dict]:
+    """How `prove` settled each invariant: proved (by the solver, for every case), failed (a
+    counterexample), or sampled (tried on the case space only), with the reason it was not proved."""
+    return list(program.__dict__.get("invariant_status", ()))
+
+
+def _solve(program, inv: ir.InvariantIR):
+    """(diagnostics, "proved" | "failed", None) from the solver, or ([], None, why it could not)."""
+    from . import prove as smt
+    p = smt.prover(program)
+    if isinstance(p, str):
+        return [], None, p
+    from .encode import NotEncodable  # (it needs z3, which `p` says is there)
+    try:
+        case = p.counterexample(inv)
+    except NotEncodable as exc:
+        return [], None, f"not encodable: {exc}"
+    except smt.Unproved as exc:
+        return [], None, str(exc)
+    if case is None:
+        if not p.tried(inv):
+            return [], None, ("no case where it applies decides it (each needs an unknown): "
+                              "the sampled search says whether that is W702")
+        return [], "proved", None
+    interp = Interpreter(program)
+
+    def fails(c):
+        return _verdict(interp, inv, c) not in (_VACUOUS, _UNCHECKED, _HOLDS)
+    if not (consistent(program, case) and fails(case)):
+        return [], None, "the solver's counterexample does not fail in the reference interpreter (an encoding gap)"
+    # the sampled search's counterexample where it finds one too (its cases are the policy's own
+    # dates, so the message names the days the notice does); else the solver's, shrunk
+    gen = CaseGenerator(program, extra_dates=_year_dates(program))
+    sampled = _prove_one(program, gen, inv)
+    if any(d.code == "E701" for d in sampled):
+        return sampled, "failed", None
+    case = smt.shrink(program, case, fails)
+    facts = facts_read(program, [e for e in (inv.when, inv.holds) if e is not None]
+                       + [ir.Ref(n, ANY_T) for n in inv.undecided])
+    return [_failure(program, inv, case, facts, _verdict(interp, inv, case))], "failed", None
 
 
 def _year_dates(program: ir.Program) -> list[dt.date]:

@@ -11,11 +11,14 @@ from ..base.diagnostics import Diagnostic
 from .directory import PolicySet
 
 
-def collect(ps: PolicySet, files: list[Path], analyses: bool = True) -> dict[str, list[Diagnostic]]:
+def collect(ps: PolicySet, files: list[Path], analyses: bool = True,
+            invariants: dict | None = None) -> dict[str, list[Diagnostic]]:
     """file → its diagnostics (each reported once, against the file it is in); the static analyses
-    (seconds, where the rest takes a fraction of one) only with `analyses`."""
+    (seconds, where the rest takes a fraction of one) only with `analyses`. `invariants` gets, for
+    each notice analysed, how each of its invariants was settled (analysis.invariants.statuses)."""
     from . import checked
     from ..analysis.tables import analyze
+    from ..analysis.invariants import statuses
     from .rehome import rehome  # (here: a check answered from the cache needs none of it)
     by_file: dict[str, list[Diagnostic]] = {str(f): [] for f in files}
     seen = set()
@@ -42,7 +45,10 @@ def collect(ps: PolicySet, files: list[Path], analyses: bool = True) -> dict[str
             continue  # a library: checked through the notices that use it
         program, diags = ps.check(resolved)
         if program is not None and analyses:  # (from the cache where the notice's sources are unchanged)
-            diags = diags + checked.analyze(ps, resolved, program, analyze)
+            found, settled = checked.analyze(ps, resolved, program, analyze, statuses)
+            diags = diags + found
+            if invariants is not None:
+                invariants[key] = settled
         for d in rehome(ps, resolved, diags):  # each at the line that must change
             add(d, key)
     return by_file
@@ -50,13 +56,16 @@ def collect(ps: PolicySet, files: list[Path], analyses: bool = True) -> dict[str
 
 def check_report(ps: PolicySet, files: list[Path], fmt: str, strict: bool, out) -> int:
     from . import checked
-    by_file = checked.collect(ps, files, collect)  # the cache's, where the sources are unchanged
+    invariants: dict = {}  # notice → how each invariant was settled: proved, sampled or failed
+    by_file = checked.collect(ps, files, collect, invariants)  # the cache's, where the sources are unchanged
     all_diags = [d for ds in by_file.values() for d in ds]
     errors = sum(d.severity == "error" for d in all_diags)
     warnings = len(all_diags) - errors
     if fmt == "json":
+        # (`invariants` was added after the rest: a reader of the older fields sees them unchanged)
         json.dump({"files": {f: [d.to_json() for d in ds] for f, ds in by_file.items()},
-                   "errors": errors, "warnings": warnings}, out, ensure_ascii=False, indent=2)
+                   "errors": errors, "warnings": warnings,
+                   "invariants": invariants}, out, ensure_ascii=False, indent=2)
         out.write("\n")
     elif fmt == "sarif":
         json.dump(sarif(by_file), out, ensure_ascii=False, indent=2)
