@@ -165,9 +165,6 @@ class Operators:
     def op_date_plus_days(self, e):
         return self._days(e, 1)
 
-    def op_date_minus_days(self, e):
-        return self._days(e, -1)
-
     def op_day_after(self, e):
         return self._strict(e, lambda d: (d + 1, z3.Not(cal.in_range(d + 1))))
 
@@ -208,3 +205,8 @@ class Operators:
 
     def op_min(self, e):
         return self._extreme(e, False)
+
+    def _not_encoded(self, e):
+        raise NotEncodable(f"`{e.op}` (exact division, rounding, ages and whole months are not encoded yet)")
+
+    op_div = op_round = op_age_on = op_months_between = op_month_of = op_year_of = _not_encoded

@@ -23,7 +23,7 @@ from yibao.ir.interpret import Interpreter  # noqa: E402
 from yibao.policies.directory import PolicySet  # noqa: E402
 from yibao.runtime import core as rt  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTICES = ["chongqing-2024.policy", "chongqing-2026.policy", "fengyan-2024.policy",
            "jiulongpo-2024.policy", "tongnan-2023.policy"]
 INVARIANTS = ["待遇起止有序", "实缴不为负", "资助不超应缴", "二档不低于一档", "截止后无答", "年度后无答", "上年前无答"]
