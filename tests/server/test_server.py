@@ -134,9 +134,15 @@ def test_calculator_page(client, catalog):
 
 
 # ---- the status codes ------------------------------------------------------------------------------
-def test_400_names_the_index_and_field_in_a_batch(client):
+def test_a_bad_case_in_a_batch_holds_its_error_in_its_place(client):
+    """interface.md: status 200, the others answered; the bad case's error names its index and field
+    (one bad case used to sink the whole batch with a 400)."""
     cases = [STUDENT, STUDENT, STUDENT, {"tier": 3, "payment_date": "2023-11-01"}, STUDENT]
-    error = _error(client.post(_eval_path(D24), json={"cases": cases}), 400)
+    response = client.post(_eval_path(D24), json={"cases": cases})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r.get("amount_due") for r in results] == ["725.00"] * 3 + [None, "725.00"]
+    error = results[3]["error"]
     assert error["field"] == "cases[3].tier" and error["index"] == 3 and error["code"] == "bad_input"
     assert "cases[3]" in error["message"]
 
@@ -179,10 +185,14 @@ def test_422_names_the_missing_fact(client):
     assert error["field"] == "payment_date" and "payment_date" in error["message"]
 
 
-def test_422_in_a_batch_names_the_index(client):
+def test_an_undecidable_case_in_a_batch_holds_its_error_in_its_place(client):
     body = {"cases": [STUDENT, {"tier": 2}]}
-    error = _error(client.post(_eval_path(D24), json=body, params={"decision": "amount_due"}), 422)
-    assert error["index"] == 1 and error["field"] == "cases[1].payment_date"
+    response = client.post(_eval_path(D24), json=body, params={"decision": "amount_due"})
+    assert response.status_code == 200
+    first, second = response.json()["results"]
+    assert first == {"amount_due": "725.00"}
+    error = second["error"]
+    assert error["code"] == "undecidable" and error["index"] == 1 and error["field"] == "cases[1].payment_date"
 
 
 def test_422_outside_the_notice_gives_its_reason(client):
@@ -348,5 +358,11 @@ def test_openapi_fuzzed(api_schema, method, path, mode):
     def fuzz(case):
         # a schema-valid case may still be refused, as documented: facts that contradict each other are
         # a 400, a decision the case cannot decide a 422; the schema cannot say either
-        case.call_and_validate(excluded_checks=[schemathesis.checks.positive_data_acceptance])
+        excluded = [schemathesis.checks.positive_data_acceptance]
+        body = getattr(case, "body", None)
+        if isinstance(body, dict) and isinstance(body.get("cases"), list) and len(body) == 1:
+            # a batch whose cases break the schema is answered 200, each bad case holding its own error
+            # in its place (interface.md); the body itself must still be what the schema documents
+            excluded.append(schemathesis.checks.negative_data_rejection)
+        case.call_and_validate(excluded_checks=excluded)
     fuzz()

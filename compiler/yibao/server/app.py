@@ -168,10 +168,11 @@ def _answer(notice: Notice, raw, wanted, explain: bool) -> dict:
         raise ApiError(400, "bad_input", f"{len(cases)} cases, more than the {MAX_CASES} a request may hold; "
                        "send a roll to `yibao eval --cases` instead", "cases")
     results = []
-    for i, case in enumerate(cases):  # the first case that fails, in order, is the answer
+    for i, case in enumerate(cases):  # a case that is bad or undecidable holds its own error in its place
         result, error = ev.one(case, wanted, explain, where=f"cases[{i}]")
-        if error:
-            raise _from_fail(error, i)
+        if error:  # (interface.md: one bad case never sinks the batch, as in a roll)
+            e = _from_fail(error, i)
+            result = {"error": {"code": e.code, "message": e.message, "field": e.field, "index": i}}
         results.append(result)
     return {"results": results}
 

@@ -104,8 +104,10 @@ def _operations(n: Notice, max_cases: int) -> tuple[dict, dict]:
             "200": _json({"oneOf": [
                 _ref(f"Result.{s}"),
                 {"type": "object", "required": ["results"], "additionalProperties": False,
-                 "properties": {"results": {"type": "array", "items": _ref(f"Result.{s}")}}}]},
-                "one result, or `{\"results\": [...]}` in the order of `cases`"),
+                 "properties": {"results": {"type": "array",
+                                            "items": {"oneOf": [_ref(f"Result.{s}"), _ref("Error")]}}}}]},
+                "one result, or `{\"results\": [...]}` in the order of `cases`, a case that is bad or "
+                "undecidable holding its own error in its place"),
             **_errors(400, 408, 413, 422, 500)}}}
     ops = {f"/notices/{doc}/schema": schema_op, f"/notices/{doc}/eval": eval_op,
            f"/calculator/{doc}": {"get": {
