@@ -181,7 +181,10 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_input")
     message = {404: f"no such path: {request.url.path}",
                405: f"{request.method} is not allowed on {request.url.path}"}.get(exc.status_code, str(exc.detail))
-    return ApiError(exc.status_code, code, message).response()
+    response = ApiError(exc.status_code, code, message).response()
+    if exc.headers:  # a 405 says which methods the path takes (Allow), as HTTP requires
+        response.headers.update(exc.headers)
+    return response
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
