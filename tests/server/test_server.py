@@ -179,7 +179,7 @@ def test_404_and_405_outside_the_routes(client):
     assert _error(client.get("/nowhere"), 404)["code"] == "not_found"
     assert _error(client.delete("/notices"), 405)["code"] == "method_not_allowed"
     # a 405 names the methods the path takes (it had no Allow header)
-    assert client.delete("/notices").headers["allow"] == "GET, HEAD"
+    assert set(client.delete("/notices").headers["allow"].split(", ")) == {"GET", "HEAD"}
     assert client.get(_eval_path(D24)).headers["allow"] == "POST"
 
 
