@@ -16,8 +16,8 @@ class CompiledInterpreter(Interpreter):
         super().__init__(program)
         module = program.__dict__.get("_generated")
         if module is None:  # generated once per checked program, for every analysis (the driver
-            from ..backends.python.load import load  # hands in the cached one: policies/warm.module)
-            module = program.__dict__["_generated"] = load(program)
+            from ..backends.targets import target  # hands in the cached one: policies/warm.analyze)
+            module = program.__dict__["_generated"] = target("python").load(program)
         self.functions = {name: fn for name, (fn, _) in module.DECISIONS.items()}
         self.module = module  # it carries its own copy of the runtime's exceptions
 

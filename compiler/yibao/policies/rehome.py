@@ -32,7 +32,7 @@ def rehome(ps, path: str, diags: list[Diagnostic]) -> list[Diagnostic]:
     inherited = set()
     parent = ps.notices.get(header.implements) if header.implements and not header.implements_external else None
     if parent is not None and parent != path:
-        from ..analysis.tables import analyze
+        from .warm import analyze
         program, found = ps.check(parent)
         inherited = {_key(d) for d in found + (analyze(program) if program is not None else [])}
     from ..check.checker import Checker

@@ -17,7 +17,7 @@ def collect(ps: PolicySet, files: list[Path], analyses: bool = True,
     (seconds, where the rest takes a fraction of one) only with `analyses`. `invariants` gets, for
     each notice analysed, how each of its invariants was settled (analysis.invariants.statuses)."""
     from . import checked
-    from ..analysis.tables import analyze
+    from .warm import analyze
     from ..analysis.invariants import statuses
     from .rehome import rehome  # (here: a check answered from the cache needs none of it)
     by_file: dict[str, list[Diagnostic]] = {str(f): [] for f in files}

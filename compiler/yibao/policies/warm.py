@@ -79,6 +79,14 @@ def module(program):
     return loaded
 
 
+def analyze(program) -> list:
+    """The analyses' findings, run on the program's calculator loaded as `yibao eval` loads it (from
+    the cache where the program carries its sources' key), once for every analysis."""
+    from ..analysis.tables import analyze as run
+    module(program)
+    return run(program)
+
+
 def _generate(program):
     from ..backends.targets import target
     python = target("python")

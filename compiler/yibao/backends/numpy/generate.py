@@ -56,18 +56,14 @@ def generate(program: ir.Program) -> str:
 
 
 def load(program: ir.Program, code=None):
-    """exec the generated source as a module (like evaluate.load_generated); `code`: the source already
-    compiled (warm_columnar.py's, from the disk cache), whose module then has no SOURCE."""
-    import sys
-    import types
-    module = types.ModuleType(f"yibao_columnar_{abs(hash(program.document))}")
-    module.__file__ = filename(program)
+    """exec the generated source as a module; `code`: the source already compiled (warm_columnar.py's,
+    from the disk cache), whose module then has no SOURCE."""
+    from ..python.load import exec_module
+    attrs = {}
     if code is None:
-        module.SOURCE = generate(program)  # for tracebacks and the statement profile (numpy_profile.py)
-        code = compile(module.SOURCE, module.__file__, "exec")
-    sys.modules[module.__name__] = module
-    exec(code, module.__dict__)
-    return module
+        attrs["SOURCE"] = generate(program)  # for tracebacks and the statement profile (profile.py)
+        code = compile(attrs["SOURCE"], filename(program), "exec")
+    return exec_module(f"yibao_columnar_{abs(hash(program.document))}", filename(program), code, **attrs)
 
 
 def filename(program: ir.Program) -> str:

@@ -19,8 +19,14 @@ def load(program: ir.Program, code=None) -> types.ModuleType:
     if code is None:
         from .generate import generate
         code = compile(generate(program), filename(program), "exec")
-    module = types.ModuleType(f"yibao_generated_{abs(hash(program.document))}")
-    module.__file__ = filename(program)
-    sys.modules[module.__name__] = module  # dataclasses and pickling look modules up by name
+    return exec_module(f"yibao_generated_{abs(hash(program.document))}", filename(program), code)
+
+
+def exec_module(name: str, filename: str, code, **attrs) -> types.ModuleType:
+    """Generated code run as a module of its own (the Python and the NumPy targets' loaders)."""
+    module = types.ModuleType(name)
+    module.__file__ = filename
+    module.__dict__.update(attrs)
+    sys.modules[name] = module  # dataclasses and pickling look modules up by name
     exec(code, module.__dict__)
     return module
