@@ -44,11 +44,7 @@ from .tables import _FILL, TableGen, _and
 from ...ir.kinds import output_kind
 from ..python.names import ident
 from ...ir.walk import Visitor
-from ..common import NOT_STATIC, comment, static
-
-
-class Unsupported(Exception):
-    """A construct the columnar generator does not vectorize (the decision is left out)."""
+from ..common import NOT_STATIC, Unsupported, comment, static
 
 
 def generate(program: ir.Program) -> str:
