@@ -16,6 +16,7 @@ table.notices { border-collapse: collapse; width: 100%; margin: 0 0 1rem; }
 table.notices th, table.notices td { text-align: left; vertical-align: top; padding: .45rem .6rem; border-bottom: 1px solid var(--line); }
 table.notices th { font-weight: 600; color: var(--muted); font-size: .9rem; }
 table.notices td.year { font-variant-numeric: tabular-nums; }
+table.notices th, table.notices td.doc, table.notices td.links { white-space: nowrap; }  /* a 文号 is one word */
 a { color: var(--accent); }
 """
 
@@ -29,10 +30,10 @@ def index_page(catalog: Catalog) -> str:
     for doc, n in catalog.notices.items():
         p, path = n.program, quote(doc)
         rows.append(
-            f'<tr><td><a href="/calculator/{path}">{_e(doc)}</a></td><td>{_e(p.title or "")}</td>'
+            f'<tr><td class="doc"><a href="/calculator/{path}">{_e(doc)}</a></td><td>{_e(p.title or "")}</td>'
             f'<td>{_e(p.jurisdiction or "")}</td><td class="year">{p.coverage}</td>'
-            f'<td>{_e(p.implements or "—")}</td>'
-            f'<td><a href="/calculator/{path}">计算器</a> · <a href="/notices/{path}/parameters">参数</a> · '
+            f'<td class="doc">{_e(p.implements or "—")}</td>'
+            f'<td class="links"><a href="/calculator/{path}">计算器</a> · <a href="/notices/{path}/parameters">参数</a> · '
             f'<a href="/notices/{path}/schema">案例格式</a></td></tr>')
     broken = "".join(f"<li>{_e(doc)}：政策有误，未提供（{_e(why)}）</li>" for doc, why in catalog.broken.items())
     css = resources.files("yibao.backends.web").joinpath("page.css").read_text(encoding="utf-8").strip()
