@@ -141,10 +141,10 @@ def check_case(program, ev, case: dict) -> Outcome:
         """(the interpreter's value, the generated module's), each as output or `undecidable: …`."""
         kind = output_kind(program.definitions[name].type)
         got = []
-        for decide, undecidable in ((lambda: interp.decide(name, dict(c), memo), Undecidable),
-                                    (lambda: _decide(ev, name, c), ev.Undecidable)):
+        for answer, undecidable in ((lambda: interp.decide(name, dict(c), memo), Undecidable),
+                                    (lambda: decide(ev.module, ev.decisions[name][0], dict(c)), ev.Undecidable)):
             try:
-                got.append(output_value(kind, decide()))
+                got.append(output_value(kind, answer()))
             except undecidable as exc:
                 got.append(f"undecidable: {exc}")
         return got
@@ -182,15 +182,17 @@ def check_case(program, ev, case: dict) -> Outcome:
     return out
 
 
-def _decide(ev, name: str, c: dict):
-    """The generated module's decision; a KeyError naming a fact the case lacks is its MissingFact."""
-    fn, _ = ev.decisions[name]
+def decide(module, fn, c: dict):
+    """A generated module's decision function on a decoded case, with its one KeyError made what the
+    module's `_decide` makes it: a KeyError naming a fact the case does not give is its MissingFact (an
+    Undecidable). Any other KeyError (a table or a dict the code gets wrong) propagates: a bug, not
+    undecidable."""
     try:
-        return fn(dict(c))
+        return fn(c)
     except KeyError as exc:
         fact = exc.args[0] if len(exc.args) == 1 else None
-        if isinstance(fact, str) and fact in ev.module.FACTS and fact not in c:
-            raise ev.module.MissingFact(fact) from None
+        if isinstance(fact, str) and fact in module.FACTS and fact not in c:
+            raise module.MissingFact(fact) from None
         raise
 
 
