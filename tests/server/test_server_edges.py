@@ -142,7 +142,7 @@ def test_cors_star_allows_any_origin(catalog):
         assert response.status_code == 200 and response.headers["access-control-allow-origin"] == "*"
 
 
-@pytest.mark.parametrize("origin", ["example.org", "https://example.org/path"])
+@pytest.mark.parametrize("origin", ["example.org", "https://example.org/path", "https://"])
 def test_serve_refuses_an_origin_that_is_not_one(capsys, origin):
     assert main(["--policies", str(POLICIES), "serve", "--cors", origin]) == 2
     assert f"--cors {origin}: an origin is scheme://host[:port]" in capsys.readouterr().err

@@ -33,8 +33,9 @@ def run(args) -> int:
         raise Fail(BAD_INPUT, f"yibao serve needs the `serve` extra (pip install 'yibao[serve]'): {exc}") from None
     if not 0 <= args.port <= 65535:
         raise Fail(BAD_INPUT, f"--port {args.port} is not a port (0–65535)")
-    for origin in args.cors:
-        if origin != "*" and not (origin.startswith(("http://", "https://")) and "/" not in origin.split("://", 1)[1]):
+    for origin in args.cors:  # what a browser sends as Origin: scheme://host[:port], nothing after it
+        host = origin.split("://", 1)[1] if origin.startswith(("http://", "https://")) else ""
+        if origin != "*" and not (host and "/" not in host):
             raise Fail(BAD_INPUT, f"--cors {origin}: an origin is scheme://host[:port] (no path), or `*`")
     app = create_app(policies=args.policies, cors=args.cors)  # every notice checked and compiled before the first request
     server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="info", server_header=False))
