@@ -71,7 +71,7 @@ _EXAMPLES = {
 # commands registered by other modules: imported only when that command (or the full --help) is
 # wanted, so `yibao eval` does not pay for them; each module has add_parser(subparsers)
 _MODULES = {"diff": ".workbench.diff", "new": ".workbench.drafting", "lsp": ".workbench.lsp",
-            "serve": ".server.command"}
+            "serve": ".server.command", "test": ".run.conformance"}
 _CORE = ("eval", "compile", "check", "schema", "notices")
 
 
