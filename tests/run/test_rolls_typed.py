@@ -20,7 +20,7 @@ from yibao.base.exits import Fail  # noqa: E402
 from yibao.cli import main  # noqa: E402
 from yibao.policies import warm_columnar  # noqa: E402
 from yibao.run.roll import files as rolls  # noqa: E402
-from yibao.run.roll.batch import RollEvaluator, evaluate_file  # noqa: E402
+from yibao.run.roll.batch import RollEvaluator, eval_roll, evaluate_file  # noqa: E402
 from yibao.run.roll.results import ResultColumns  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,3 +111,42 @@ def test_row_path_columns_have_the_kernels_types(tmp_path, monkeypatch):
     assert a.column("contribution").type == MONEY and a.column("benefit_start").type == DATE
     assert a.drop_columns(["error"]).to_pylist() == b.drop_columns(["error"]).to_pylist()
     assert sum(v is not None for v in b.column("contribution").to_pylist()) > 50
+
+
+@pytest.mark.parametrize("money_type", [pa.decimal128(18, 2), pa.decimal128(10, 3), pa.decimal128(18, 3), pa.decimal128(38, 0),
+                                        pa.decimal128(38, 6)])
+def test_decimal_money_and_date32_columns_are_read_as_the_row_path_reads_them(money_type, tmp_path):
+    """A roll's decimal money and date32 days are taken as they lie (no value decoded one by one): what
+    the row path refuses (negative, 10^15 yuan or more, finer than the fen) is refused in its row."""
+    program = PS.load("渝医保发〔2023〕24号")  # decides cesarean_benefit from inpatient_reimbursement
+    amounts = [Decimal("1200.50"), Decimal("0"), None, Decimal("-3"), Decimal("88.1"), Decimal("1.234"),
+               Decimal("1.230"), Decimal("999999999999999.99"), Decimal("1000000000000000"), Decimal("7")]
+    scale = money_type.scale
+    fits = [a for a in amounts if a is None or (len(a.as_tuple().digits) - a.as_tuple().exponent - scale
+                                                <= money_type.precision and -a.as_tuple().exponent <= scale)]
+    if money_type.precision == 38:
+        fits.append(Decimal(10) ** 25)
+    n = len(fits) * 3
+    d = dt.date
+    table = pa.table({
+        "tier": pa.array([1 + i % 2 for i in range(n)], pa.int8()),
+        "group": pa.array(["newborn" if i % 2 else "resident" for i in range(n)]),
+        "payment_date": pa.array([None if i % 7 == 5 else d(2023, 10, 1) + dt.timedelta(days=i * 11) for i in range(n)],
+                                 pa.date32()),
+        "birth_date": pa.array([d(2023, 9, 1) + dt.timedelta(days=i) if i % 3 else None for i in range(n)], pa.date32()),
+        "inpatient_reimbursement": pa.array([fits[i % len(fits)] for i in range(n)], money_type),
+    })
+    roll, out = tmp_path / "money.parquet", tmp_path / "out.jsonl"
+    pq.write_table(table, roll)
+    ev = RollEvaluator(program).ev
+    want = []  # the row path on each row's Python values (a Decimal as pyarrow gives it)
+    for i, case in enumerate(rolls.iter_cases(str(roll))):
+        result, error = ev.one(case, where=f"{roll}: row {i + 1}")
+        want.append(result if error is None else {"error": str(error), "exit": error.code})
+    eval_roll(program, str(roll), str(out), batch_rows=7)
+    got = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    mismatches = [(i, {k: (a.get(k), b.get(k)) for k in {**a, **b} if a.get(k) != b.get(k)})
+                  for i, (a, b) in enumerate(zip(want, got)) if a != b]
+    assert len(got) == len(want) and not mismatches, mismatches[:2]
+    assert any("inpatient_reimbursement" in r.get("error", "") for r in got)
+    assert any("cesarean_benefit" in r for r in got)
