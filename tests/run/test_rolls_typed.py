@@ -122,7 +122,7 @@ def test_decimal_money_and_date32_columns_are_read_as_the_row_path_reads_them(mo
     amounts = [Decimal("1200.50"), Decimal("0"), None, Decimal("-3"), Decimal("88.1"), Decimal("1.234"),
                Decimal("1.230"), Decimal("999999999999999.99"), Decimal("1000000000000000"), Decimal("7")]
     scale = money_type.scale
-    fits = [a for a in amounts if a is None or (len(a.as_tuple().digits) - a.as_tuple().exponent - scale
+    fits = [a for a in amounts if a is None or (len(a.as_tuple().digits) + a.as_tuple().exponent + scale
                                                 <= money_type.precision and -a.as_tuple().exponent <= scale)]
     if money_type.precision == 38:
         fits.append(Decimal(10) ** 25)
