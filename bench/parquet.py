@@ -39,13 +39,14 @@ from identities import IDENTITIES  # noqa: E402
 CACHE = Path(tempfile.gettempdir()) / "yibao-bench"
 NOTICE = "渝医保发〔2023〕24号"  # decides cesarean_benefit from the money fact too
 PART_ROWS = 1 << 20
+TIME_BIN = "/usr/bin/time"
 
 
-def _table(first, n, seed):
-    """Rows [first, first + n) of the roll as a pyarrow Table (columns drawn by bench/cases.py)."""
+def _table(every, first, n, seed):
+    """Rows [first, first + n) of the roll as a pyarrow Table (every: bench/cases.py's columns)."""
     import numpy as np
     import pyarrow as pa
-    cols = {k: v[first:first + n] for k, v in gen.columns(first + n, seed).items()}
+    cols = {k: v[first:first + n] for k, v in every.items()}
     rng = np.random.default_rng([seed, first])
     newborn = cols["group"] == 2
     # birth dates: newborns keep theirs; everyone else 1940–2005 (changes no answer, repeats nothing)
@@ -79,9 +80,9 @@ def roll(n, seed=2024) -> Path:
     path = CACHE / f"roll-real-{n}-{seed}.parquet"
     if not path.exists():
         tmp = path.with_suffix(".tmp")
-        writer = None
+        writer, every = None, gen.columns(n, seed)
         for first in range(0, n, PART_ROWS):
-            t = _table(first, min(PART_ROWS, n - first), seed)
+            t = _table(every, first, min(PART_ROWS, n - first), seed)
             writer = writer or pq.ParquetWriter(tmp, t.schema)
             writer.write_table(t)
         writer.close()
@@ -126,9 +127,10 @@ def memory(sizes):
                "--policies", str(ROOT / "policies"), "eval", NOTICE, "--cases", str(path),
                "--output", str(CACHE / "mem.parquet")]
         env = dict(os.environ, PYTHONPATH=str(ROOT / "compiler"))
-        child = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(child.pid, 0)
-        rows.append({"cases": n, "max_rss_kib": usage.ru_maxrss, "exit": os.waitstatus_to_exitcode(status)})
+        with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+            # through /usr/bin/time: a child forked from this (large) process keeps its peak across exec
+            done = subprocess.run([TIME_BIN, "-f", "%M", "-o", rss.name] + cmd, env=env, capture_output=True)
+            rows.append({"cases": n, "max_rss_kib": int(rss.read().split()[-1]), "exit": done.returncode})
     return rows
 
 
