@@ -13,7 +13,8 @@ reimbursement (decimal128(18, 2)), identities as a list of codes, dates date32, 
             results (read back from yibao's file) with its defaults: the floor any Parquet tool pays;
   ratio     pyarrow's seconds / yibao's (1.0: as fast as bare pyarrow; target ≥ 0.8);
   memory    max RSS of that command as a child process at each --memory size (flat = batch-bounded);
-  profile   (--profile) cProfile of one in-process run, by own time.
+  profile   (--profile) cProfile of one in-process run, by own CPU time;
+  dask      (--dask) the roll in 8 partitions on a LocalCluster of one worker process, then two.
 """
 from __future__ import annotations
 
@@ -134,9 +135,39 @@ def memory(sizes):
     return rows
 
 
+def dask_scaling(program, n, parts=8, repeat=2):
+    """The roll cut into `parts` Parquet partitions, `yibao eval --cases DIR --output DIR` on a
+    LocalCluster of worker processes, one worker then two (the cluster started and the notice loaded
+    on every worker before the clock starts): wall seconds, best of `repeat`."""
+    import logging
+    import distributed
+    import pyarrow.parquet as pq
+    from yibao.run.roll.dask import eval_partitioned
+    where = CACHE / f"parts-{n}-{parts}"
+    if not where.exists():
+        table, tmp = pq.read_table(roll(n)), where.with_suffix(".tmp")
+        tmp.mkdir(parents=True, exist_ok=True)
+        for k in range(parts):
+            start = k * n // parts
+            pq.write_table(table.slice(start, (k + 1) * n // parts - start), tmp / f"part.{k}.parquet")
+        tmp.rename(where)
+    os.environ["PYTHONPATH"] = str(ROOT / "compiler")  # for the worker processes
+    out, res = CACHE / f"parts-results-{n}", {}
+    for workers in (1, 2):
+        with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+                distributed.Client(cluster) as client:
+            run = (lambda: eval_partitioned(program, NOTICE, ROOT / "policies", str(where), str(out), client=client))
+            run()  # every worker has loaded the notice
+            res[f"{workers}_worker_s"] = min(_clock(run)[0] for _ in range(repeat))
+    res.update(cases=n, partitions=parts, speedup=res["1_worker_s"] / res["2_worker_s"],
+               load_average=os.getloadavg()[0])
+    return res
+
+
 def profile(program, n, top=18):
     from yibao.run.roll.batch import eval_roll
-    prof = cProfile.Profile()
+    prof = cProfile.Profile(time.process_time)  # CPU time: what other processes take does not count
     prof.enable()
     eval_roll(program, str(roll(n)), str(CACHE / "profiled.parquet"))
     prof.disable()
@@ -153,6 +184,7 @@ if __name__ == "__main__":
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--memory", default="10000,1000000", help="roll sizes for peak RSS ('' for none)")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--dask", action="store_true", help="also one Dask worker against two (needs yibao[dask])")
     a = ap.parse_args()
     program = PolicySet(ROOT / "policies").load(NOTICE)
     res = {"notice": NOTICE, "speed": speed(program, a.cases, a.repeat)}
@@ -160,4 +192,6 @@ if __name__ == "__main__":
         res["memory"] = memory([int(s) for s in a.memory.split(",")])
     if a.profile:
         res["profile"] = profile(program, a.cases)
+    if a.dask:
+        res["dask"] = dask_scaling(program, a.cases)
     print(json.dumps(res, indent=1, ensure_ascii=False))
