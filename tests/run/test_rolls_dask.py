@@ -131,3 +131,12 @@ def test_python_entry_on_a_client_gives_the_same_bytes(partitioned, tmp_path, ca
         assert evaluate_parquet(NOTICE, str(roll), str(tmp_path / "there"), policies=ROOT / "policies") == 2
     for p in (tmp_path / "here").rglob("*.parquet"):
         assert (tmp_path / "there" / p.relative_to(tmp_path / "here")).read_bytes() == p.read_bytes()
+
+
+def test_a_scheduler_that_cannot_be_reached_is_said_plainly(partitioned, tmp_path, capsys, monkeypatch):
+    from yibao.run.roll import dask as on_dask
+    monkeypatch.setattr(on_dask, "CONNECT_TIMEOUT", "1s")
+    _, roll = partitioned
+    assert _eval("--cases", roll, "--output", tmp_path / "out", "--scheduler", "tcp://127.0.0.1:1") == 2
+    err = capsys.readouterr().err
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in err and "Traceback" not in err

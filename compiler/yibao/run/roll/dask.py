@@ -26,6 +26,7 @@ from ...base.exits import BAD_INPUT, OK, Fail
 
 _LOADED: dict = {}  # (policies, notice, wanted, thread) → RollEvaluator, once per worker thread
 _LOCK = threading.Lock()
+CONNECT_TIMEOUT = "20s"  # to reach a --scheduler before saying it cannot be reached
 
 
 def is_partitioned(cases: str) -> bool:
@@ -179,7 +180,7 @@ def _on_dask(job, files, targets, done, bar, dask, scheduler, client=None):
         if client is not None:
             pass
         elif scheduler is not None:
-            client = distributed.Client(scheduler, timeout="20s")
+            client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
         else:
             threads = dask == "threads"
             cluster = distributed.LocalCluster(processes=not threads, n_workers=os.cpu_count() or 1,
