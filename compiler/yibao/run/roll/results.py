@@ -145,13 +145,14 @@ class ResultColumns:
         return pa.DictionaryArray.from_arrays(with_nulls(index, valid, every), strings(texts))
 
 
-def _from_buffers(kind, values, valid, every: bool):
-    """A NumPy array holding an Arrow type's values as they lie in memory → that Array, null where
-    not valid (unless every)."""
+def _from_buffers(kind, values, valid, every: bool, n: int | None = None):
+    """A NumPy array holding n values of an Arrow type as they lie in memory (n: its length, unless
+    given) → that Array, null where not valid (unless every)."""
     import numpy as np
     import pyarrow as pa
     bitmap = None if every else pa.py_buffer(np.packbits(valid, bitorder="little"))
-    return pa.Array.from_buffers(kind, len(values), [bitmap, pa.py_buffer(np.ascontiguousarray(values))])
+    return pa.Array.from_buffers(kind, len(values) if n is None else n,
+                                 [bitmap, pa.py_buffer(np.ascontiguousarray(values))])
 
 
 # Arrays are built from their buffers: pyarrow's pa.array imports pandas where it is installed (0.5 s
@@ -164,9 +165,8 @@ def with_nulls(values, valid, every: bool):
     import numpy as np
     import pyarrow as pa
     kind = getattr(pa, _TYPES[values.dtype.name])()
-    data = np.packbits(values, bitorder="little") if values.dtype == bool else np.ascontiguousarray(values)
-    bitmap = None if every else pa.py_buffer(np.packbits(valid, bitorder="little"))
-    return pa.Array.from_buffers(kind, len(values), [bitmap, pa.py_buffer(data)])
+    data = np.packbits(values, bitorder="little") if values.dtype == bool else values
+    return _from_buffers(kind, data, valid, every, len(values))
 
 
 def strings(texts):
