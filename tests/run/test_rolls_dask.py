@@ -82,6 +82,7 @@ def test_dask_from_the_cli_gives_the_single_machine_bytes(partitioned, tmp_path,
     got = [r for name in ["part.0.parquet", "part.1.parquet", "part.2.parquet", "b/part.3.parquet"]
            for r in pq.read_table(tmp_path / "there" / name).to_pylist()]
     assert len(got) == len(want)
+    assert pq.read_schema(tmp_path / "there" / "part.0.parquet") == pq.read_schema(tmp_path / "one.parquet")
     strip = (lambda r: {k: v for k, v in as_text(r).items() if k != "error"})  # noqa: E731
     assert [strip(r) for r in got] == [strip(r) for r in want]
     assert [r["error"] is None for r in got] == [r["error"] is None for r in want]
