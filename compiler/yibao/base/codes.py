@@ -154,6 +154,8 @@ CODES: dict[str, tuple[str, str, str]] = {
              "A figure, rate, date or period that is not in its own quote (unless `derived`)."),
     "W403": ("quote-spans-clauses", "a quote spanning two clauses",
              "A quote that crosses numbered items or table rows of the notice."),
+    "W405": ("quote-states-opposite", "a quote that states the opposite rule",
+             "A rule that grants (a benefit, its dates, no part to bear) citing words that deny it (不再享受, 不予)."),
     "W501": ("rule-never-used", "a rule never used",
              "A rule no case reaches."),
     "W502": ("date-gap", "a gap between date ranges",
