@@ -30,9 +30,15 @@ def markdown(r) -> str:
     L += ["", "## Summary", "", "| measure | value | target | holds |", "|---|---|---|---|"]
     def holds(ok):
         return "n/a" if ok is None else ("yes" if ok else "**no**")
-    L.append(f"| (a) end to end, `yibao eval --cases` / `handwritten.py` | {a['ratio']:.2f}× "
+    L.append(f"| (a) end to end on the realistic roll (no line repeats), `yibao eval --cases` / `handwritten.py` | "
+             f"{a.get('ratio_median', a['ratio']):.2f}× "
              f"({fmt_rate(a['yibao_cases_per_s'])} vs {fmt_rate(a['handwritten_cases_per_s'])} cases/s) | ≤ {TARGETS['end_to_end']}× | "
-             f"{holds(a['ratio'] <= TARGETS['end_to_end'] if yard else None)} |")
+             f"{holds(a.get('ratio_median', a['ratio']) <= TARGETS['end_to_end'] if yard else None)} |")
+    rep = r.get("end_to_end_repeating")
+    if rep:
+        L.append(f"| (a) the same on the **repeating** roll (60% of lines answered from caches: not a real roll) | "
+                 f"{rep['ratio_median']:.2f}× ({fmt_rate(rep['yibao_cases_per_s'])} vs "
+                 f"{fmt_rate(rep['handwritten_cases_per_s'])} cases/s) | no slower than before | n/a |")
     if "calc_ratio" in a:
         L.append(f"| (a) standalone module, `python -I calc.py` / `handwritten.py` | {a['calc_ratio']:.2f}× | "
                  f"≤ {TARGETS['standalone']}× | {holds(a['calc_ratio'] <= TARGETS['standalone'] if yard else None)} |")
@@ -61,7 +67,9 @@ def markdown(r) -> str:
             if "calc_s" in a else []),
           "", f"Start-up: `yibao eval --case` on one case {a['yibao_one_case_s']:.3f} s, `python -c pass` "
           f"{a['python_start_s']:.3f} s. Without start-up the ratio is {a['ratio_without_startup']:.2f}×. "
-          "yibao prints every decision the notice states (12), the yardstick only its four."]
+          "Both write the twelve decisions the notice states; the hand-written output is byte for byte yibao's: "
+          f"{'yes' if a.get('handwritten_same_as_yibao') else '**no**'}. The ratio is the median of the rounds' "
+          "pairs (each round runs both, in turn)."]
     if "calc_s" in a:
         L += ["", f"Ratios to the hand-written calculator: `yibao eval` {a['ratio']:.2f}×, "
               f"standalone {a['calc_ratio']:.2f}×. The standalone "
