@@ -22,7 +22,7 @@ from ...runtime import strict_json
 from ...runtime.core import MAX_INT, MAX_MONEY_YUAN
 from .facts import FactColumns
 
-BATCH_LINES = 1 << 14  # lines a batch: the kernel's per-batch costs amortized, memory a few MB
+BATCH_LINES = 8192  # lines a batch: the kernel's per-batch costs amortized, memory a few MB
 _FAST_CHARS = 4096  # as runtime/fastpath.py: a longer line is the row path's (its own limits)
 _MONEY_RE = r"^[0-9]+(\.[0-9]{1,2})?$"  # runtime.core._MONEY, anchored
 _DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # runtime.core._DATE, anchored
