@@ -389,7 +389,7 @@ def main(argv=None):
     ap.add_argument("--notice", help="override the notice (default: 九龙坡 if present, else 24号)")
     ap.add_argument("--write", action="store_true",
                     help="write bench/results.json and docs/benchmarks.md (else into a temporary directory)")
-    ap.add_argument("--skip", default="", help="comma-separated parts to skip: a,b,c,d,e,f,load,startup,profile")
+    ap.add_argument("--skip", default="", help="comma-separated parts to skip: a,b,c,d,e,f,load,startup,jsonl,profile")
     ap.add_argument("--render", action="store_true", help="only render bench/results.json again (printed; into docs/benchmarks.md with --write)")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
@@ -444,6 +444,10 @@ def main(argv=None):
     if "startup" not in skip:
         log("start-up and check")
         r["startup"] = startup.measure()
+    if "jsonl" not in skip:  # bench/jsonl.py: the realistic and repeating rolls, a cold start (issue 23)
+        log("jsonl rolls and a cold start")
+        import jsonl as jsonl_bench
+        r["jsonl"] = jsonl_bench.measure(q)
     log("profile")
     r["profile"] = profile_stream(program, sizes["profile"])
     r["parts"] = rowpath.parts(program, cases_file(sizes["e2e"], realistic=True), 3)

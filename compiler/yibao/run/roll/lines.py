@@ -20,6 +20,7 @@ from operator import is_not
 from ...base.exits import BAD_INPUT, OK
 from ...runtime import strict_json
 from ...runtime.core import MAX_INT, MAX_MONEY_YUAN
+from .arrowtext import Sink, bools, ints, lit, utf8
 from .facts import FactColumns
 
 BATCH_LINES = 8192  # lines a batch: the kernel's per-batch costs amortized, memory a few MB
@@ -59,7 +60,7 @@ class Lines:
 
     def stream(self, infile, out, path) -> int:
         status, pending, fast = OK, [], self.ev.module._line_json
-        sink = _Sink(out)
+        sink = Sink(out)
         for block in strict_json.blocks(infile, size=1 << 19):
             pending += block
             if len(pending) >= BATCH_LINES:
@@ -99,9 +100,8 @@ class Lines:
                 status = max(status, code) if status != BAD_INPUT else status
             texts_out.append(text + "\n")
         if rows_out:
-            import pyarrow as pa
             import pyarrow.compute as pc
-            lines = pc.replace_with_mask(lines, _bools(bad), _utf8(texts_out))
+            lines = pc.replace_with_mask(lines, bools(bad), utf8(texts_out))
         sink.write(lines)
         return status
 
@@ -141,16 +141,15 @@ class Lines:
     def _lines(self, head, found, given, n):
         """Each row's line (a pyarrow string array, each ending in a newline) from its decisions;
         given: True where every row has an id, False where none has, else which rows have."""
-        import pyarrow as pa
         import pyarrow.compute as pc
         parts = [self._member(name, *found[name], n) for name in self.names]
-        members = pc.binary_join_element_wise(*parts, _lit("")) if parts else _utf8([""] * n)
-        with_id = pc.binary_join_element_wise(head, members, _lit("}\n"), _lit("")) if given is not False else None
+        members = pc.binary_join_element_wise(*parts, lit("")) if parts else utf8([""] * n)
+        with_id = pc.binary_join_element_wise(head, members, lit("}\n"), lit("")) if given is not False else None
         if given is True:
             return with_id
         # no id: the first member without its leading ", " (runtime/fastpath._wrap_json)
-        without = pc.binary_join_element_wise(_lit("{"), pc.utf8_slice_codeunits(members, 2), _lit("}\n"), _lit(""))
-        return without if given is False else pc.if_else(_bools(given), with_id, without)
+        without = pc.binary_join_element_wise(lit("{"), pc.utf8_slice_codeunits(members, 2), lit("}\n"), lit(""))
+        return without if given is False else pc.if_else(bools(given), with_id, without)
 
     def _member(self, name, values, decided, n):
         """A decision's members as text: `, "name": value` where decided, "" where not."""
@@ -163,27 +162,27 @@ class Lines:
             key = self.members[name] = ", " + json.dumps(name, ensure_ascii=False) + ": "
         if kind == "money":
             fen = np.where(decided, values, 0).astype(np.int64, copy=False)
-            sign = _lit("")
+            sign = lit("")
             if (fen < 0).any():  # money_out: "-0.05"
-                sign, fen = pc.if_else(_bools(fen < 0), _lit("-"), _lit("")), np.abs(fen)
-            yuan = pc.cast(_ints(fen // 100), pa.string())
-            cents = pc.utf8_lpad(pc.cast(_ints(fen % 100), pa.string()), 2, "0")
-            text = pc.binary_join_element_wise(_lit(key + '"'), sign, yuan, _lit("."), cents, _lit('"'), _lit(""))
+                sign, fen = pc.if_else(bools(fen < 0), lit("-"), lit("")), np.abs(fen)
+            yuan = pc.cast(ints(fen // 100), pa.string())
+            cents = pc.utf8_lpad(pc.cast(ints(fen % 100), pa.string()), 2, "0")
+            text = pc.binary_join_element_wise(lit(key + '"'), sign, yuan, lit("."), cents, lit('"'), lit(""))
         elif kind == "date":
             days = np.asarray(values).view(np.int64)
             days = np.where(decided, days, 0).astype(np.int32)
             iso = pc.cast(pa.Array.from_buffers(pa.date32(), n, [None, pa.py_buffer(days)]), pa.string())
-            text = pc.binary_join_element_wise(_lit(key + '"'), iso, _lit('"'), _lit(""))
+            text = pc.binary_join_element_wise(lit(key + '"'), iso, lit('"'), lit(""))
         elif enum is not None:
             codes = self.mod.ENUMS[enum]
-            table = _utf8([key + json.dumps(c, ensure_ascii=False) for c in codes] + [""])
-            return table.take(_ints(np.where(decided, values, len(codes))))
+            table = utf8([key + json.dumps(c, ensure_ascii=False) for c in codes] + [""])
+            return table.take(ints(np.where(decided, values, len(codes))))
         elif kind == "bool":
-            table = _utf8([key + "false", key + "true", ""])
-            return table.take(_ints(np.where(decided, np.asarray(values, np.int64), 2)))
+            table = utf8([key + "false", key + "true", ""])
+            return table.take(ints(np.where(decided, np.asarray(values, np.int64), 2)))
         else:
-            text = pc.binary_join_element_wise(_lit(key), pc.cast(_ints(np.asarray(values, np.int64)), pa.string()), _lit(""))
-        return text if decided.all() else pc.if_else(_bools(decided), text, _lit(""))
+            text = pc.binary_join_element_wise(lit(key), pc.cast(ints(np.asarray(values, np.int64)), pa.string()), lit(""))
+        return text if decided.all() else pc.if_else(bools(decided), text, lit(""))
 
 
 class _Facts(FactColumns):
@@ -209,8 +208,7 @@ class _Facts(FactColumns):
         kind = self.mod.FACTS[name][0]
         if kind not in ("money", "date") or len(values) < 64 or set(map(type, values)) != {str}:
             return super().tables(name, values)
-        import pyarrow as pa
-        return self._parsed(name, kind, _utf8(values))
+        return self._parsed(name, kind, utf8(values))
 
     def _parsed(self, name, kind, text):
         """(representation, ok) of each value of a pyarrow text Array, one slot more at the end: absent."""
@@ -221,7 +219,7 @@ class _Facts(FactColumns):
         ok = np.append(_numpy_bools(pc.match_substring_regex(text, _MONEY_RE if kind == "money" else _DATE_RE)), True)
         where = np.flatnonzero(ok[:-1])
         try:
-            parsed = pc.cast(text.take(_ints(where)), pa.decimal128(18, 2) if kind == "money" else pa.date32())
+            parsed = pc.cast(text.take(ints(where)), pa.decimal128(18, 2) if kind == "money" else pa.date32())
         except pa.ArrowException:  # 10^16 yuan or more, a day that does not exist: the decoder says
             return super().tables(name, values.to_pylist())
         if kind == "money":
@@ -282,7 +280,7 @@ def _arrow(col):
     valid = None if None not in col else np.fromiter(map(is_not, col, repeat(None, n)), bool, n)
     bitmap = None if valid is None else pa.py_buffer(np.packbits(valid, bitorder="little"))
     if cls is str:
-        return _utf8(col if valid is None else [v if v is not None else "" for v in col], bitmap)
+        return utf8(col if valid is None else [v if v is not None else "" for v in col], bitmap)
     if cls is bool or cls is int:
         filled = col if valid is None else [v if v is not None else 0 for v in col]
         try:
@@ -300,7 +298,7 @@ def _arrow(col):
         offsets = np.zeros(n + 1, np.int32)
         np.cumsum(np.fromiter(map(len, lists), np.int32, n), out=offsets[1:])
         return pa.Array.from_buffers(pa.list_(pa.string()), n, [bitmap, pa.py_buffer(offsets)],
-                                     children=[_utf8(items)])
+                                     children=[utf8(items)])
     return None
 
 
@@ -366,21 +364,20 @@ def _heads(ids, n, absent):
         if classes == {int}:
             if min(known) < -MAX_INT or max(known) > MAX_INT:
                 return _heads_by_row(ids, n, every, absent)
-            text = pc.cast(_ints(known), pa.string())
+            text = pc.cast(ints(known), pa.string())
             quote = ""
         else:
-            text, quote = _utf8(known), '"'
-        head = pc.binary_join_element_wise(_lit('{"id": ' + quote), text, _lit(quote), _lit(""))
+            text, quote = utf8(known), '"'
+        head = pc.binary_join_element_wise(lit('{"id": ' + quote), text, lit(quote), lit(""))
         if every is not True:  # the heads in their rows ("" where none: the line is written without)
             at = np.cumsum(given) - 1
-            head = head.take(_ints(np.maximum(at, 0)))
+            head = head.take(ints(np.maximum(at, 0)))
         return head, None, every
     return _heads_by_row(ids, n, every, absent)
 
 
 def _heads_by_row(ids, n, every, absent):
     import numpy as np
-    import pyarrow as pa
     heads, bad = [], np.zeros(n, bool)
     for i, v in enumerate(ids):
         if v is absent:
@@ -390,70 +387,11 @@ def _heads_by_row(ids, n, every, absent):
         else:
             heads.append("")
             bad[i] = True
-    return _utf8(heads), bad, every
-
-
-# ---- writing -------------------------------------------------------------------------------
-_LITERALS: dict = {}
-
-
-def _lit(text: str):
-    """A text as a pyarrow scalar, made from an Array (a Python str given to a compute function goes
-    through pa.scalar, which imports pandas where it is installed)."""
-    scalar = _LITERALS.get(text)
-    if scalar is None:
-        scalar = _LITERALS[text] = _utf8([text])[0]
-    return scalar
-
-
-def _utf8(texts, bitmap=None):
-    """A list of str → a pyarrow string Array (bitmap: its validity, or None)."""
-    import numpy as np
-    import pyarrow as pa
-    data = list(map(str.encode, texts))
-    offsets = np.zeros(len(data) + 1, np.int32)
-    np.cumsum(np.fromiter(map(len, data), np.int32, len(data)), out=offsets[1:])
-    return pa.Array.from_buffers(pa.string(), len(data), [bitmap, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))])
-
-
-def _ints(values):
-    import numpy as np
-    import pyarrow as pa
-    values = np.ascontiguousarray(values, np.int64)
-    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
-
-
-def _bools(mask):
-    import numpy as np
-    import pyarrow as pa
-    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, pa.py_buffer(np.packbits(mask, bitorder="little"))])
+    return utf8(heads), bad, every
 
 
 def _numpy_bools(arr):
-    from .facts import bitmap
-    return bitmap(arr, 1).copy() if arr.null_count == 0 else arr.fill_null(False).to_numpy(zero_copy_only=False)
-
-
-class _Sink:
-    """Lines (a pyarrow string array) out as their UTF-8 bytes: to the stream's buffer where it has
-    one (what a text stream would write), else as text."""
-
-    def __init__(self, out):
-        self.out = out
-        self.raw = getattr(out, "buffer", None) if (getattr(out, "encoding", "") or "").lower().replace("-", "") == "utf8" else None
-
-    def write(self, lines):
-        import numpy as np
-        if len(lines) == 0:
-            return
-        offsets = np.frombuffer(lines.buffers()[1], np.int32)[lines.offset:lines.offset + len(lines) + 1]
-        data = memoryview(lines.buffers()[2])[int(offsets[0]):int(offsets[-1])]
-        if self.raw is not None:
-            self.out.flush()
-            self.raw.write(data)
-        else:
-            self.out.write(bytes(data).decode("utf-8"))
-
-    def flush(self):
-        if self.raw is not None:
-            self.raw.flush()
+    """A pyarrow bool Array as NumPy (a null: False)."""
+    from .facts import bitmap, valid_rows
+    valid = valid_rows(arr)
+    return bitmap(arr, 1).copy() if valid is None else bitmap(arr, 1) & valid
