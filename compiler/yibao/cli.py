@@ -264,6 +264,12 @@ def cmd_eval(args) -> int:
             raise error
         _emit(result, args.format)
         return OK
+    if args.cases != "-" and not args.explain and _roll_size(args.cases) >= COLUMNAR_BYTES:
+        # a roll of some size: through the columnar kernel, the same bytes (run/roll/lines.py)
+        from .run.roll.lines import columnar_stream
+        status = columnar_stream(ev, _open(args.cases), sys.stdout, wanted, args.cases)
+        if status is not None:
+            return status
     return ev.stream(_open(args.cases), sys.stdout, wanted, args.explain,
                      args.cases if args.cases != "-" else "<stdin>", args.format)
 
@@ -271,6 +277,16 @@ def cmd_eval(args) -> int:
 def _partitioned(cases: str) -> bool:
     from .run.roll.dask import is_partitioned
     return cases != "-" and is_partitioned(cases)
+
+
+COLUMNAR_BYTES = 1 << 18  # a smaller roll is over before NumPy and pyarrow would have loaded
+
+
+def _roll_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0  # the row path says why it cannot be read
 
 
 def _open(path: str):

@@ -386,7 +386,6 @@ class ResultWriter:
             raise Fail(OUTPUT_ERROR, f"cannot write {self.path}: {exc.strerror or exc}") from None
 
     def _jsonl(self, table):
-        import json
         if self.sink is None and self.path == "-":
             self.sink = sys.stdout
         if self.sink is None:
@@ -395,11 +394,11 @@ class ResultWriter:
             except OSError as exc:
                 from ...base.exits import OUTPUT_ERROR
                 raise Fail(OUTPUT_ERROR, f"cannot write {self.path}: {exc.strerror or exc}") from None
-        names = table.column_names
-        columns = [col.to_pylist() for col in table.columns]
-        dumps, write = json.dumps, self.sink.write
-        for row in zip(*columns):
-            write(dumps({k: v for k, v in zip(names, row) if v is not None}, ensure_ascii=False) + "\n")
+        from .jsonl_out import table_lines  # json.dumps of each row without its nulls, a column at a time
+        from .arrowtext import Sink
+        sink = Sink(self.sink)
+        for start in range(0, table.num_rows, 1 << 14):  # the text of a slice at a time: memory stays flat
+            sink.write(table_lines(table.slice(start, 1 << 14)))
 
     def close(self):
         if self.sink is sys.stdout:
