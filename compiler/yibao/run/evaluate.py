@@ -6,7 +6,8 @@ import sys
 
 from ..runtime import strict_json
 from ..base.exits import BAD_INPUT, OK, UNDECIDABLE, Fail
-from ..runtime.core import CaseError, output_value
+from ..runtime.core import CaseError, _id_value, output_value, wanted_error
+from ..runtime.messages import say
 
 TYPE_CHECKING = False  # (typing itself is not imported: a warm `yibao eval` never needs it)
 if TYPE_CHECKING:
@@ -22,34 +23,62 @@ def load_generated(program: ir.Program) -> types.ModuleType:
     return warm.module(program)
 
 
+class CaseFail(Fail):
+    """A case's error: the line for standard error (`where: field: message`, in the asked language),
+    and apart from it what every front end gives alike: `proper` (the message without position or
+    field), `api_code` (bad_input | undecidable) and the case's `ident` (its id, or None)."""
+
+    def __init__(self, code: int, where: str, exc, lang: str, ident=None):
+        field = getattr(exc, "field", None) or getattr(exc, "fact", None)
+        if code == UNDECIDABLE:
+            proper = exc.text(lang)
+            line = proper
+        elif hasattr(exc, "line"):  # a CaseError: the field, then the message
+            proper, line = exc.text(lang), exc.line(lang)
+        else:  # a JSONError
+            proper = line = say("malformed_json", lang, {"detail": str(exc)})
+        super().__init__(code, f"{where}: {line}" if where else line, field=field)
+        self.proper, self.ident = proper, ident
+        self.api_code = "bad_input" if code == BAD_INPUT else "undecidable"
+
+    def entry(self) -> dict:
+        """The error line of a roll (and of a Web API batch, under "error"): the id first where the
+        case has one, then error, exit, code, field, message."""
+        out = {"id": self.ident} if self.ident is not None else {}
+        out.update(error=str(self), exit=self.code, code=self.api_code, field=self.field or None,
+                   message=self.proper)
+        return out
+
+
+def case_id(raw):
+    """A case's `id` where it has a good one (an error line echoes it), else None."""
+    if isinstance(raw, dict) and "id" in raw:
+        try:
+            return _id_value(raw["id"])
+        except CaseError:
+            return None
+    return None
+
+
 class Evaluator:
-    def __init__(self, program: ir.Program):
-        self.program = program
+    def __init__(self, program: ir.Program, lang: str = "en"):
+        self.program, self.lang = program, lang
         self.module = load_generated(program)
         self.decisions = self.module.DECISIONS
         # the generated module carries its own copy of the runtime, exceptions included
         self.Undecidable, self.MissingFact = self.module.Undecidable, self.module.MissingFact
-        self._decoder = None
 
     def check_wanted(self, wanted):
-        """Fail(3) where a decision asked for is not one the notice states."""
-        missing = [d for d in wanted or () if d not in self.program.decisions]
-        if missing:
-            raise Fail(UNDECIDABLE, f"{self.program.document} does not state `{missing[0]}`; it states "
-                       + ", ".join(self.program.decisions), field="decision")
+        """Fail(2) where a decision asked for is no decision of the interface (with the closest names),
+        Fail(3) where the notice does not state it."""
+        for name in wanted or ():
+            error = wanted_error(name, self.program.document, self.program.decisions)
+            if error is not None:
+                raise CaseFail(BAD_INPUT if isinstance(error, CaseError) else UNDECIDABLE, "", error, self.lang)
 
     def decode(self, raw) -> dict:
-        """A JSON case → runtime values: the generated fast decoder; the schema only for a rejected case."""
-        try:
-            return self.module.decode(raw)
-        except self.module.CaseError as exc:
-            if self._decoder is None:
-                from .cases import CaseDecoder  # jsonschema: loaded only when a case is bad
-                self._decoder = CaseDecoder(self.program)
-            self._decoder(raw)  # the schema's word where it rejects the case too
-            error = CaseError("", str(exc))  # else the facts contradict each other (a constraint)
-            error.field = exc.field
-            raise error from None
+        """A JSON case → runtime values, by the generated decoder: the words of every front end."""
+        return self.module.decode(raw)
 
     def decide(self, c: dict, wanted=None) -> dict:
         """Decoded case → {decision: output value}; with `wanted`, Undecidable propagates."""
@@ -73,15 +102,12 @@ class Evaluator:
         """(result, None) or (None, an error to raise with its exit code)."""
         try:
             c = self.decode(raw)
-        except CaseError as exc:
-            return None, Fail(BAD_INPUT, f"{where}: {exc}", field=exc.field)
+        except self.module.CaseError as exc:
+            return None, CaseFail(BAD_INPUT, where, exc, self.lang, case_id(raw))
         try:
             result = self.decide(c, wanted)
-        except self.module.OutsideDomain as exc:  # the reason names the decision
-            return None, Fail(UNDECIDABLE, f"{where}: {exc.message}")
-        except self.Undecidable as exc:
-            return None, Fail(UNDECIDABLE, f"{where}: {_which(wanted, c, self)}{exc.message}",
-                              field=getattr(exc, "fact", None))
+        except self.Undecidable as exc:  # (an OutsideDomain's reason names the decision itself)
+            return None, CaseFail(UNDECIDABLE, where, exc, self.lang, c.get("id"))
         if explain:
             from .explain import explanation
             result["explanation"] = explanation(self.program, c, [k for k in result if k in self.decisions])
@@ -119,29 +145,20 @@ class Evaluator:
         except strict_json.JSONError as exc:
             if line.__class__ is str and not line.strip():
                 return "", OK
-            return self._fail(f"{path}:{number}: malformed JSON: {exc}", BAD_INPUT), BAD_INPUT
+            return self._fail(CaseFail(BAD_INPUT, f"{path}:{number}", exc, self.lang)), BAD_INPUT
         if not (explain or wanted):
             try:
                 c = self.decode(raw)
-            except CaseError as exc:
-                return self._fail(f"{path}:{number}: {exc}", BAD_INPUT), BAD_INPUT
+            except self.module.CaseError as exc:
+                return self._fail(CaseFail(BAD_INPUT, f"{path}:{number}", exc, self.lang, case_id(raw))), BAD_INPUT
             return self.module._result_json(c), OK
         result, error = self.one(raw, wanted, explain, where=f"{path}:{number}")
         if error:
-            return self._fail(str(error), error.code), error.code
+            return self._fail(error), error.code
         return json.dumps(result, ensure_ascii=False), OK
 
     @staticmethod
-    def _fail(message: str, code: int) -> str:
+    def _fail(error: CaseFail) -> str:
         if sys.stderr is not None:  # closed (`2>&-`): print would fall back to standard output
-            print(f"yibao: {message}", file=sys.stderr)
-        return json.dumps({"error": message, "exit": code}, ensure_ascii=False)
-
-
-def _which(wanted, c, ev) -> str:
-    for name in wanted or ():
-        try:
-            ev.decisions[name][0](c)
-        except (ev.Undecidable, KeyError):
-            return f"`{name}` "
-    return ""
+            print(f"yibao: {error}", file=sys.stderr)
+        return json.dumps(error.entry(), ensure_ascii=False)
