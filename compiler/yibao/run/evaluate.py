@@ -6,8 +6,8 @@ import sys
 
 from ..runtime import strict_json
 from ..base.exits import BAD_INPUT, OK, UNDECIDABLE, Fail
-from ..runtime.core import CaseError, _id_value, output_value, wanted_error
-from ..runtime.messages import say
+from ..runtime.core import CaseError, case_id, output_value, wanted_error
+from ..runtime.messages import error_entry
 
 TYPE_CHECKING = False  # (typing itself is not imported: a warm `yibao eval` never needs it)
 if TYPE_CHECKING:
@@ -24,40 +24,13 @@ def load_generated(program: ir.Program) -> types.ModuleType:
 
 
 class CaseFail(Fail):
-    """A case's error: the line for standard error (`where: field: message`, in the asked language),
-    and apart from it what every front end gives alike: `proper` (the message without position or
-    field), `api_code` (bad_input | undecidable) and the case's `ident` (its id, or None)."""
+    """A case's error: `str()` the line for standard error (where: field: message, in the asked
+    language); `entry` the error line every front end writes (messages.error_entry)."""
 
     def __init__(self, code: int, where: str, exc, lang: str, ident=None):
-        field = getattr(exc, "field", None) or getattr(exc, "fact", None)
-        if code == UNDECIDABLE:
-            proper = exc.text(lang)
-            line = proper
-        elif hasattr(exc, "line"):  # a CaseError: the field, then the message
-            proper, line = exc.text(lang), exc.line(lang)
-        else:  # a JSONError
-            proper = line = say("malformed_json", lang, {"detail": str(exc)})
-        super().__init__(code, f"{where}: {line}" if where else line, field=field)
-        self.proper, self.ident = proper, ident
-        self.api_code = "bad_input" if code == BAD_INPUT else "undecidable"
-
-    def entry(self) -> dict:
-        """The error line of a roll (and of a Web API batch, under "error"): the id first where the
-        case has one, then error, exit, code, field, message."""
-        out = {"id": self.ident} if self.ident is not None else {}
-        out.update(error=str(self), exit=self.code, code=self.api_code, field=self.field or None,
-                   message=self.proper)
-        return out
-
-
-def case_id(raw):
-    """A case's `id` where it has a good one (an error line echoes it), else None."""
-    if isinstance(raw, dict) and "id" in raw:
-        try:
-            return _id_value(raw["id"])
-        except CaseError:
-            return None
-    return None
+        self.entry = error_entry(where, exc, lang, ident)
+        super().__init__(code, self.entry["error"], field=self.entry["field"])
+        self.proper, self.api_code = self.entry["message"], self.entry["code"]
 
 
 class Evaluator:
@@ -161,4 +134,4 @@ class Evaluator:
     def _fail(error: CaseFail) -> str:
         if sys.stderr is not None:  # closed (`2>&-`): print would fall back to standard output
             print(f"yibao: {error}", file=sys.stderr)
-        return json.dumps(error.entry(), ensure_ascii=False)
+        return json.dumps(error.entry, ensure_ascii=False)

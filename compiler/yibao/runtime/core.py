@@ -366,6 +366,16 @@ def _id_value(value):
     raise CaseError("id", "id", {"maximum": MAX_INT, "value": _show(value)})
 
 
+def case_id(raw):
+    """A case's `id` where it has a good one (its error line echoes it too), else None."""
+    if isinstance(raw, dict) and "id" in raw:
+        try:
+            return _id_value(raw["id"])
+        except CaseError:
+            return None
+    return None
+
+
 class _Absent:
     def __repr__(self):
         return "ABSENT"

@@ -45,6 +45,8 @@ MESSAGES = {
     "contradiction": {"en": "{because}", "zh": "填写的情况相互矛盾：{because}"},
     "unknown_decision": {"en": "`{name}` is not a decision of the interface{hint}; the decisions are {names}",
                          "zh": "`{name}` 不是接口中的决定{hint}；可用的决定是 {names}"},
+    "unknown_command": {"en": "no command `{name}`{hint}; the commands are {names}",
+                        "zh": "没有 `{name}` 这个命令{hint}；可用的命令是 {names}"},
     # ---- undecidable (exit code 3) ----
     "not_stated": {"en": "{document} does not state `{name}`; it states {names}",
                    "zh": "{document} 没有规定 `{name}`；它规定的是 {names}"},
@@ -134,9 +136,21 @@ def lang_of_environment(environ=None) -> str:
     return "en"
 
 
-def error_object(code: str, field, message: str, where: str = "", field_word: str = "") -> dict:
-    """An error line's members after the case's id: `error` (the line standard error gets: where,
-    the field, the message), then code, field and message apart, as the Web API gives them."""
-    head = (where + ": " if where else "") + field_word
-    return {"error": head + message, "exit": 2 if code == "bad_input" else 3, "code": code,
-            "field": field or None, "message": message}
+def error_entry(where: str, exc, lang: str = "en", ident=None) -> dict:
+    """A case's error line, as every front end writes it: the case's id (where it has one), `error`
+    (where: field: message, the line standard error gets), `exit`, and apart `code` (bad_input |
+    undecidable), `field` and `message`, the members of a Web API error. `exc` is a CaseError, an
+    Undecidable or a JSONError, told by class name: a generated calculator carries its own copies."""
+    kinds = {c.__name__ for c in type(exc).__mro__}
+    if "CaseError" in kinds:
+        message, line, code, field = exc.text(lang), exc.line(lang), "bad_input", exc.field
+    elif "Undecidable" in kinds:
+        message, code, field = exc.text(lang), "undecidable", getattr(exc, "fact", None)
+        line = message
+    else:
+        message = line = say("malformed_json", lang, {"detail": str(exc)})
+        code, field = "bad_input", None
+    out = {"id": ident} if ident is not None else {}
+    out.update(error=f"{where}: {line}" if where else line, exit=2 if code == "bad_input" else 3,
+               code=code, field=field or None, message=message)
+    return out
