@@ -1,7 +1,16 @@
 // JSON in, JSON out under node: one case a line on standard input (JSONL), one result a line
-// out, in order. A line that is not a case gives {"error": …, "exit": 2} and the rest still
-// run; a blank line gives a blank line. Exit status 0, or 2 if a line was bad.
+// out, in order. A line that is not a case gives the error line calc.py and `yibao eval` give
+// ({"id"?, "error", "exit": 2, "code", "field", "message"}) and the rest still run; a blank line
+// gives a blank line. Exit status 0, or 2 if a line was bad. Messages in English, or Chinese with
+// --lang zh (default: the locale, LC_ALL / LC_MESSAGES / LANG).
+function _lang(argv, env) {
+  const i = argv.indexOf("--lang");
+  if (i !== -1 && (argv[i + 1] === "zh" || argv[i + 1] === "en")) return argv[i + 1];
+  for (const v of [env.LC_ALL, env.LC_MESSAGES, env.LANG]) if (v) return v.toLowerCase().startsWith("zh") ? "zh" : "en";
+  return "en";
+}
 export async function main() {
+  const lang = _lang(process.argv.slice(2), process.env);
   // a reader that went away (| head) ends it silently (141); any other write error says so once (74)
   process.stdout.on("error", (e) => {
     if (e.code !== "EPIPE") {
@@ -18,14 +27,15 @@ export async function main() {
     number += 1;
     const line = new TextDecoder().decode(bytes);
     if (!line.trim()) { out.push("\n"); return; }
-    let result;
+    let result, raw;
     try {
-      result = dumps(evaluate(loads(line)));
+      raw = loads(line);
+      result = dumps(evaluate(raw));
     } catch (e) {
       if (!(e instanceof JSONError || e instanceof CaseError)) throw e;
-      const message = "line " + number + ": " + e.message;
-      process.stderr.write(message + "\n");
-      result = dumps({error: message, exit: 2});
+      const entry = errorEntry("<stdin>:" + number, e, lang, raw === undefined ? null : caseId(raw));
+      process.stderr.write(entry.error + "\n");
+      result = dumps(entry);
       status = 2;
     }
     out.push(result + "\n");
