@@ -52,8 +52,9 @@ class Undecidable extends Error {
   constructor(key, args) {
     const known = Object.prototype.hasOwnProperty.call(CATALOGUE.messages, key);
     const params = known ? (args || {}) : {text: key};
-    super(say(known ? key : "text", "en", params));
+    super();  // (no message here: an OutsideDomain's is a getter, which an own property would hide)
     this.name = "Undecidable"; this.key = known ? key : "text"; this.params = params;
+    this.message = say(this.key, "en", params);
   }
   text(lang) { return say(this.key, lang, this.params); }
 }
