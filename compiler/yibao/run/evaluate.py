@@ -30,7 +30,7 @@ class CaseFail(Fail):
     def __init__(self, code: int, where: str, exc, lang: str, ident=None):
         self.entry = error_entry(where, exc, lang, ident)
         super().__init__(code, self.entry["error"], field=self.entry["field"])
-        self.proper, self.api_code = self.entry["message"], self.entry["code"]
+        self.proper, self.api_code, self.ident = self.entry["message"], self.entry["code"], ident
 
 
 class Evaluator:
@@ -41,13 +41,13 @@ class Evaluator:
         # the generated module carries its own copy of the runtime, exceptions included
         self.Undecidable, self.MissingFact = self.module.Undecidable, self.module.MissingFact
 
-    def check_wanted(self, wanted):
+    def check_wanted(self, wanted, lang: str | None = None):
         """Fail(2) where a decision asked for is no decision of the interface (with the closest names),
         Fail(3) where the notice does not state it."""
         for name in wanted or ():
             error = wanted_error(name, self.program.document, self.program.decisions)
             if error is not None:
-                raise CaseFail(BAD_INPUT if isinstance(error, CaseError) else UNDECIDABLE, "", error, self.lang)
+                raise CaseFail(BAD_INPUT if isinstance(error, CaseError) else UNDECIDABLE, "", error, lang or self.lang)
 
     def decode(self, raw) -> dict:
         """A JSON case → runtime values, by the generated decoder: the words of every front end."""
@@ -71,16 +71,18 @@ class Evaluator:
             out[name] = output_value(kind, value)
         return out
 
-    def one(self, raw, wanted=None, explain=False, where="case"):
-        """(result, None) or (None, an error to raise with its exit code)."""
+    def one(self, raw, wanted=None, explain=False, where="case", lang: str | None = None):
+        """(result, None) or (None, a CaseFail to raise with its exit code); messages in `lang`
+        (default: the Evaluator's)."""
+        lang = lang or self.lang
         try:
             c = self.decode(raw)
         except self.module.CaseError as exc:
-            return None, CaseFail(BAD_INPUT, where, exc, self.lang, case_id(raw))
+            return None, CaseFail(BAD_INPUT, where, exc, lang, case_id(raw))
         try:
             result = self.decide(c, wanted)
         except self.Undecidable as exc:  # (an OutsideDomain's reason names the decision itself)
-            return None, CaseFail(UNDECIDABLE, where, exc, self.lang, c.get("id"))
+            return None, CaseFail(UNDECIDABLE, where, exc, lang, c.get("id"))
         if explain:
             from .explain import explanation
             result["explanation"] = explanation(self.program, c, [k for k in result if k in self.decisions])
