@@ -237,7 +237,7 @@ def test_408_a_body_that_does_not_arrive(base, monkeypatch):
 def test_500_is_logged_in_the_error_shape(catalog, caplog):
     """A bug (here: an evaluator that breaks) answers 500 in the contract's shape, logged, no traceback."""
     class Broken:
-        def check_wanted(self, wanted):
+        def check_wanted(self, wanted, lang=None):
             pass
 
         def one(self, *args, **kwargs):

@@ -119,7 +119,9 @@ def wanted_error(name, document: str, stated) -> Exception | None:
         known = stated + [d for d in INTERFACE_DECISIONS if d not in stated]
         return CaseError("decision", "unknown_decision", {"name": _show(name)[1:-1] if isinstance(name, str) else
                                                           _show(name), "close": _suggest(name, known), "names": stated})
-    return Undecidable("not_stated", {"document": document, "name": name, "names": stated})
+    error = Undecidable("not_stated", {"document": document, "name": name, "names": stated})
+    error.field = "decision"
+    return error
 
 
 # ---- exact money ----------------------------------------------------------------------

@@ -27,16 +27,10 @@ export async function main() {
     number += 1;
     const line = new TextDecoder().decode(bytes);
     if (!line.trim()) { out.push("\n"); return; }
-    let result, raw;
-    try {
-      raw = loads(line);
-      result = dumps(evaluate(raw));
-    } catch (e) {
-      if (!(e instanceof JSONError || e instanceof CaseError)) throw e;
-      const entry = errorEntry("<stdin>:" + number, e, lang, raw === undefined ? null : caseId(raw));
-      process.stderr.write(entry.error + "\n");
-      result = dumps(entry);
-      status = 2;
+    const [result, code] = answerLine(line, "<stdin>:" + number, lang);
+    if (code) {
+      process.stderr.write(JSON.parse(result).error + "\n");
+      status = code;
     }
     out.push(result + "\n");
   };

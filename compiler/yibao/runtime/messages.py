@@ -145,7 +145,8 @@ def error_entry(where: str, exc, lang: str = "en", ident=None) -> dict:
     if "CaseError" in kinds:
         message, line, code, field = exc.text(lang), exc.line(lang), "bad_input", exc.field
     elif "Undecidable" in kinds:
-        message, code, field = exc.text(lang), "undecidable", getattr(exc, "fact", None)
+        message, code = exc.text(lang), "undecidable"
+        field = getattr(exc, "fact", None) or getattr(exc, "field", None)  # a missing fact, or `decision`
         line = message
     else:
         message = line = say("malformed_json", lang, {"detail": str(exc)})

@@ -104,13 +104,15 @@ function wantedError(name, document, stated) {
     const shown = typeof name === "string" ? _show(name).slice(1, -1) : _show(name);
     return new CaseError("decision", "unknown_decision", {name: shown, close: closeNames(name, known), names: stated});
   }
-  return new Undecidable("not_stated", {document, name, names: stated});
+  const error = new Undecidable("not_stated", {document, name, names: stated});
+  error.field = "decision";
+  return error;
 }
 // A case's error line (messages.error_entry): id, error, exit, code, field, message.
 function errorEntry(where, e, lang, id) {
   let message, line, code, field;
   if (e instanceof CaseError) { message = e.text(lang); line = e.line(lang); code = "bad_input"; field = e.field; }
-  else if (e instanceof Undecidable) { message = line = e.text(lang); code = "undecidable"; field = e.fact; }
+  else if (e instanceof Undecidable) { message = line = e.text(lang); code = "undecidable"; field = e.fact || e.field; }
   else { message = line = say("malformed_json", lang, {detail: e.message}); code = "bad_input"; field = null; }
   const out = Object.create(null);
   if (id !== undefined && id !== null) out.id = id;
@@ -118,6 +120,18 @@ function errorEntry(where, e, lang, id) {
   out.exit = code === "bad_input" ? 2 : 3;
   out.code = code; out.field = field || null; out.message = message;
   return out;
+}
+// One JSONL line → [its result line, exit status 0 or 2], as calc.py and `yibao eval --cases` answer it:
+// the result, or the error line (`where` is the line's position, e.g. "<stdin>:3").
+function answerLine(line, where, lang) {
+  let raw;
+  try {
+    raw = loads(line);
+    return [dumps(evaluate(raw)), 0];
+  } catch (e) {
+    if (!(e instanceof JSONError || e instanceof CaseError)) throw e;
+    return [dumps(errorEntry(where, e, lang, raw === undefined ? null : caseId(raw))), 2];
+  }
 }
 // A case's good `id` (as decodeCase reads it), else null: an error line echoes it.
 function caseId(raw) {
