@@ -165,8 +165,8 @@ FRONT_ENDS = {"cli": cli, "python": python_module, "javascript": javascript_modu
 
 # ---- the comparison --------------------------------------------------------------------------------
 def _agree(notice: str, lines: list[str], lang: str, tmp: str) -> None:
-    answers = {name: run(notice, lines, lang, tmp) for name, run in FRONT_ENDS.items()}
-    reference = answers.pop("cli")
+    answers = {name: run(notice, lines, lang, tmp) for name, run in FRONT_ENDS.items() if name != "cli"}
+    reference = list(_reference(notice, lang)) if tuple(lines) == _lines(notice) else cli(notice, lines, lang, tmp)
     for name, got in answers.items():  # line front ends: the same bytes, results and error lines alike
         wrong = [(i + 1, lines[i], a, b) for i, (a, b) in enumerate(zip(reference, got)) if a != b]
         assert not wrong, f"{name} ≠ yibao eval on {notice} ({lang}), {len(wrong)} lines; first: {wrong[0]}"
@@ -205,6 +205,54 @@ def _lines(notice: str) -> tuple:
 @pytest.mark.parametrize("notice", NOTICES)
 def test_every_front_end_gives_the_same_bytes_and_errors(notice, lang):
     _agree(notice, list(_lines(notice)), lang, _tmp())
+
+
+@lru_cache(maxsize=None)
+def _reference(notice: str, lang: str) -> tuple:
+    return tuple(cli(notice, list(_lines(notice)), lang, _tmp()))
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """Headless Chromium as tests/backends/test_web.py drives it (Debian's, never a downloaded one)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("YIBAO_REQUIRE_BROWSER"):
+            pytest.fail("YIBAO_REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
+        pytest.skip("no /usr/bin/chromium (set YIBAO_REQUIRE_BROWSER=1 to make this a failure)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        yield context
+        context.close()
+
+
+@pytest.mark.parametrize("notice", NOTICES)
+def test_the_page_says_what_the_cli_says(browser, notice, tmp_path):
+    """A sample of the lines through the calculator page's own copy of the calculator in Chromium
+    (its runtime, catalogue and evaluate): the same bytes as `yibao eval`, results and errors, in
+    English and in the Chinese the page shows."""
+    from yibao.backends.web.page import page
+    path = tmp_path / "calc.html"
+    path.write_text(page(program(notice)), encoding="utf-8")
+    tab = browser.new_page()
+    problems = []
+    tab.on("pageerror", lambda e: problems.append(str(e)))
+    tab.goto(path.as_uri())
+    lines = list(_lines(notice))
+    sample = [i for i, line in enumerate(lines) if i % max(1, len(lines) // PAGE_SAMPLE) == 0][:PAGE_SAMPLE]
+    for lang in LANGS:
+        got = tab.evaluate("([lines, lang]) => lines.map(([n, line]) => answerLine(line, '<stdin>:' + n, lang)[0])",
+                           [[[i + 1, lines[i]] for i in sample], lang])
+        want = [_reference(notice, lang)[i] for i in sample]
+        assert got == want, (notice, lang)
+    assert any('"error"' in x for x in want) and any('"error"' not in x for x in want), want
+    assert problems == []
+    tab.close()
 
 
 def test_the_generated_lines_hold_good_and_bad_cases():
