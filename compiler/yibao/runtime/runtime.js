@@ -121,16 +121,16 @@ function errorEntry(where, e, lang, id) {
   out.code = code; out.field = field || null; out.message = message;
   return out;
 }
-// One JSONL line → [its result line, exit status 0 or 2], as calc.py and `yibao eval --cases` answer it:
+// One JSONL line → [its result line, exit status 0, 2 or 3], as calc.py and `yibao eval --cases` answer it:
 // the result, or the error line (`where` is the line's position, e.g. "<stdin>:3").
-function answerLine(line, where, lang) {
+function answerLine(line, where, lang, decisions) {
   let raw;
   try {
     raw = loads(line);
-    return [dumps(evaluate(raw)), 0];
+    return [dumps(evaluate(raw, decisions)), 0];
   } catch (e) {
-    if (!(e instanceof JSONError || e instanceof CaseError)) throw e;
-    return [dumps(errorEntry(where, e, lang, raw === undefined ? null : caseId(raw))), 2];
+    if (!(e instanceof JSONError || e instanceof CaseError || e instanceof Undecidable)) throw e;
+    return [dumps(errorEntry(where, e, lang, raw === undefined ? null : caseId(raw))), e instanceof Undecidable ? 3 : 2];
   }
 }
 // A case's good `id` (as decodeCase reads it), else null: an error line echoes it.
