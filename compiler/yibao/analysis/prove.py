@@ -104,13 +104,12 @@ class Prover:
         model = self._solve(goal)
         return None if model is None else self._case(model)
 
-    def tried(self, inv: ir.InvariantIR) -> bool:
-        """Some case where the invariant applies decides its `holds` (else the sampled search's W702:
-        a proof that tries no case proves nothing)."""
-        if inv.holds is None:
-            return True
+    def witness(self, inv: ir.InvariantIR):
+        """A case where the invariant applies and its `holds` is decided, or None where there is none
+        (the sampled search's W702: a proof that tries no case proves nothing)."""
         h = self.enc.visit(inv.holds)
-        return self._solve(self._applies(inv) + [h.ok], plain=False) is not None
+        model = self._solve(self._applies(inv) + [h.ok], plain=False)
+        return None if model is None else self._case(model)
 
     def _applies(self, inv: ir.InvariantIR) -> list:
         if inv.when is None:
