@@ -50,8 +50,12 @@ class Evaluator:
                 raise CaseFail(BAD_INPUT if isinstance(error, CaseError) else UNDECIDABLE, "", error, lang or self.lang)
 
     def decode(self, raw) -> dict:
-        """A JSON case → runtime values, by the generated decoder: the words of every front end."""
-        return self.module.decode(raw)
+        """A JSON case → runtime values, by the generated decoder (the words of every front end); its
+        CaseError (the module's own copy of the class) raised as runtime.core's, for callers here."""
+        try:
+            return self.module.decode(raw)
+        except self.module.CaseError as exc:
+            raise CaseError(exc.field, exc.key, exc.params) from None
 
     def decide(self, c: dict, wanted=None) -> dict:
         """Decoded case → {decision: output value}; with `wanted`, Undecidable propagates."""
@@ -77,7 +81,7 @@ class Evaluator:
         lang = lang or self.lang
         try:
             c = self.decode(raw)
-        except self.module.CaseError as exc:
+        except CaseError as exc:
             return None, CaseFail(BAD_INPUT, where, exc, lang, case_id(raw))
         try:
             result = self.decide(c, wanted)
@@ -124,7 +128,7 @@ class Evaluator:
         if not (explain or wanted):
             try:
                 c = self.decode(raw)
-            except self.module.CaseError as exc:
+            except CaseError as exc:
                 return self._fail(CaseFail(BAD_INPUT, f"{path}:{number}", exc, self.lang, case_id(raw))), BAD_INPUT
             return self.module._result_json(c), OK
         result, error = self.one(raw, wanted, explain, where=f"{path}:{number}")
