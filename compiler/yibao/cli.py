@@ -76,7 +76,12 @@ _CORE = ("eval", "compile", "check", "schema", "notices")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser(_command(sys.argv[1:] if argv is None else argv))
+    argv = sys.argv[1:] if argv is None else argv
+    unknown = _unknown_command(argv)
+    if unknown:
+        _say(unknown)
+        return BAD_INPUT
+    parser = build_parser(_command(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
@@ -150,6 +155,17 @@ def _command(argv: list[str]) -> str | None:
     return None
 
 
+def _unknown_command(argv: list[str]) -> str | None:
+    """The message for a command word yibao does not have (`yibao evl`), with the closest ones."""
+    from .runtime.messages import close_names, lang_of_environment, say
+    words = [a for i, a in enumerate(argv) if not a.startswith("-") and (i == 0 or argv[i - 1] != "--policies")]
+    if not words or words[0] in _CORE or words[0] in _MODULES:
+        return None
+    commands = list(_CORE) + list(_MODULES)
+    return say("unknown_command", lang_of_environment(),
+               {"name": words[0], "close": close_names(words[0], commands), "names": commands})
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole command line; with `only`, that command's module alone is imported."""
     p = argparse.ArgumentParser(
@@ -180,6 +196,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     e.add_argument("--explain", action="store_true", help="add the rules that fired, with clause and quote")
     e.add_argument("--format", choices=("json", "text"), default="json",
                    help="json (default), or text for a reader (with --explain)")
+    e.add_argument("--lang", choices=("zh", "en"),
+                   help="the language of error messages (default: the locale's, LC_ALL / LC_MESSAGES / LANG)")
     e.set_defaults(run=cmd_eval)
 
     c = sub.add_parser("compile", help="write a standalone calculator (Python, JavaScript or a web page)",
@@ -236,8 +254,10 @@ def load_cached(args):
 # ---- eval ------------------------------------------------------------------------------
 def cmd_eval(args) -> int:
     from .run.evaluate import Evaluator
+    from .runtime.messages import lang_of_environment
     program = load_cached(args)
-    ev = Evaluator(program)
+    args.lang = args.lang or lang_of_environment()
+    ev = Evaluator(program, args.lang)
     wanted = args.decision
     ev.check_wanted(wanted)
     if args.cases is not None and (args.dask or args.scheduler or _partitioned(args.cases)):
@@ -258,7 +278,7 @@ def cmd_eval(args) -> int:
         from .run.roll.batch import eval_roll
         return eval_roll(program, args.cases, "-", wanted, args.explain)
     if args.case is not None:
-        raw = _read_json(args.case)
+        raw = _read_json(args.case, args.lang)
         result, error = ev.one(raw, wanted, args.explain, where=args.case if args.case != "-" else "<stdin>")
         if error:
             raise error
@@ -303,7 +323,8 @@ def _open(path: str):
         raise Fail(BAD_INPUT, f"cannot read {path}: {exc.strerror}") from None
 
 
-def _read_json(path: str):
+def _read_json(path: str, lang: str = "en"):
+    from .runtime.messages import say
     from .runtime.strict_json import JSONError, read
     f = _open(path)
     try:
@@ -312,7 +333,7 @@ def _read_json(path: str):
         where = path if path != "-" else "<stdin>"
         if exc.line:
             where += f":{exc.line}:{exc.column}"
-        raise Fail(BAD_INPUT, f"{where}: malformed JSON: {exc.message}") from None
+        raise Fail(BAD_INPUT, f"{where}: " + say("malformed_json", lang, {"detail": exc.message})) from None
     except OSError as exc:
         raise Fail(BAD_INPUT, f"cannot read {path}: {exc.strerror}") from None
 

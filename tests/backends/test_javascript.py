@@ -158,9 +158,10 @@ def test_node_main_reads_jsonl_and_names_bad_lines(tmp_path):
     module = python_module(notice)
     assert got[0] == module.evaluate_json(json.loads(lines[0]))
     assert got[0]["assistance"] == "342.00" and got[0]["amount_due"] == "38.00"
-    assert got[1] == {"error": "line 3: field `tier`: 3 is not one of 1, 2", "exit": 2}
+    assert got[1] == {"error": "<stdin>:3: field `tier`: 3 is not one of 1, 2", "exit": 2,
+                      "code": "bad_input", "field": "tier", "message": "3 is not one of 1, 2"}
     assert got[2] == module.evaluate_json(json.loads(lines[3]))
-    assert "line 3: field `tier`" in done.stderr
+    assert "<stdin>:3: field `tier`" in done.stderr
 
 
 def test_policy_text_cannot_break_out_of_the_module():

@@ -1,16 +1,16 @@
 """The JSON Schema of a case, generated from the policy's fact declarations, and case decoding.
 
-The schema is the contract (interface.md): it is what `yibao schema` prints and what names the
-field in an error. runtime.decode_case is the fast path for the same contract; a case it rejects
-is run through the schema for the message (tests check the two agree).
+The schema is the contract (interface.md): it is what `yibao schema` prints and what the Web API's
+OpenAPI document holds. A case is decoded, and a bad one told what is wrong, by the generated
+calculator's decoder (runtime/core.decode_case), in the catalogue's words (runtime/messages.py) as
+every front end says them; tests check that the schema accepts exactly what the decoder accepts.
 """
 from __future__ import annotations
 
 import jsonschema
 
 from ..ir import nodes as ir
-from ..runtime.core import _DATE, MAX_INT, MAX_MONEY_YUAN, CaseError, _show, decode_case
-from ..ir.kinds import fact_spec
+from ..runtime.core import _DATE, MAX_INT, MAX_MONEY_YUAN, CaseError, _show
 
 # ASCII digits, not negative, below 10^15 yuan (runtime.MAX_MONEY_YUAN)
 _MONEY = {"anyOf": [{"type": "number", "minimum": 0, "exclusiveMaximum": MAX_MONEY_YUAN},
@@ -93,19 +93,3 @@ def _one_line(message: str, limit: int = 200) -> str:
     """jsonschema's message echoes the value: one line, cut short, whatever the value holds."""
     text = " ".join(message.split()).encode("utf-8", "backslashreplace").decode("utf-8")
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-class CaseDecoder:
-    """Decodes cases for one program: the fast path, and the schema's word when it fails."""
-
-    def __init__(self, program: ir.Program):
-        self.program = program
-        self.spec = fact_spec(program)
-        self.validator = validator(program)
-
-    def __call__(self, raw) -> dict:
-        try:
-            return decode_case(raw, self.spec)
-        except CaseError as fast:
-            errors = schema_errors(self.program, raw, self.validator)
-            raise (errors[0] if errors else fast) from None

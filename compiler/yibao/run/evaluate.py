@@ -6,7 +6,8 @@ import sys
 
 from ..runtime import strict_json
 from ..base.exits import BAD_INPUT, OK, UNDECIDABLE, Fail
-from ..runtime.core import CaseError, output_value
+from ..runtime.core import CaseError, case_id, output_value, wanted_error
+from ..runtime.messages import error_entry
 
 TYPE_CHECKING = False  # (typing itself is not imported: a warm `yibao eval` never needs it)
 if TYPE_CHECKING:
@@ -22,34 +23,39 @@ def load_generated(program: ir.Program) -> types.ModuleType:
     return warm.module(program)
 
 
+class CaseFail(Fail):
+    """A case's error: `str()` the line for standard error (where: field: message, in the asked
+    language); `entry` the error line every front end writes (messages.error_entry)."""
+
+    def __init__(self, code: int, where: str, exc, lang: str, ident=None):
+        self.entry = error_entry(where, exc, lang, ident)
+        super().__init__(code, self.entry["error"], field=self.entry["field"])
+        self.proper, self.api_code, self.ident = self.entry["message"], self.entry["code"], ident
+
+
 class Evaluator:
-    def __init__(self, program: ir.Program):
-        self.program = program
+    def __init__(self, program: ir.Program, lang: str = "en"):
+        self.program, self.lang = program, lang
         self.module = load_generated(program)
         self.decisions = self.module.DECISIONS
         # the generated module carries its own copy of the runtime, exceptions included
         self.Undecidable, self.MissingFact = self.module.Undecidable, self.module.MissingFact
-        self._decoder = None
 
-    def check_wanted(self, wanted):
-        """Fail(3) where a decision asked for is not one the notice states."""
-        missing = [d for d in wanted or () if d not in self.program.decisions]
-        if missing:
-            raise Fail(UNDECIDABLE, f"{self.program.document} does not state `{missing[0]}`; it states "
-                       + ", ".join(self.program.decisions), field="decision")
+    def check_wanted(self, wanted, lang: str | None = None):
+        """Fail(2) where a decision asked for is no decision of the interface (with the closest names),
+        Fail(3) where the notice does not state it."""
+        for name in wanted or ():
+            error = wanted_error(name, self.program.document, self.program.decisions)
+            if error is not None:
+                raise CaseFail(BAD_INPUT if isinstance(error, CaseError) else UNDECIDABLE, "", error, lang or self.lang)
 
     def decode(self, raw) -> dict:
-        """A JSON case → runtime values: the generated fast decoder; the schema only for a rejected case."""
+        """A JSON case → runtime values, by the generated decoder (the words of every front end); its
+        CaseError (the module's own copy of the class) raised as runtime.core's, for callers here."""
         try:
             return self.module.decode(raw)
         except self.module.CaseError as exc:
-            if self._decoder is None:
-                from .cases import CaseDecoder  # jsonschema: loaded only when a case is bad
-                self._decoder = CaseDecoder(self.program)
-            self._decoder(raw)  # the schema's word where it rejects the case too
-            error = CaseError("", str(exc))  # else the facts contradict each other (a constraint)
-            error.field = exc.field
-            raise error from None
+            raise CaseError(exc.field, exc.key, exc.params) from None
 
     def decide(self, c: dict, wanted=None) -> dict:
         """Decoded case → {decision: output value}; with `wanted`, Undecidable propagates."""
@@ -69,19 +75,18 @@ class Evaluator:
             out[name] = output_value(kind, value)
         return out
 
-    def one(self, raw, wanted=None, explain=False, where="case"):
-        """(result, None) or (None, an error to raise with its exit code)."""
+    def one(self, raw, wanted=None, explain=False, where="case", lang: str | None = None):
+        """(result, None) or (None, a CaseFail to raise with its exit code); messages in `lang`
+        (default: the Evaluator's)."""
+        lang = lang or self.lang
         try:
             c = self.decode(raw)
         except CaseError as exc:
-            return None, Fail(BAD_INPUT, f"{where}: {exc}", field=exc.field)
+            return None, CaseFail(BAD_INPUT, where, exc, lang, case_id(raw))
         try:
             result = self.decide(c, wanted)
-        except self.module.OutsideDomain as exc:  # the reason names the decision
-            return None, Fail(UNDECIDABLE, f"{where}: {exc.message}")
-        except self.Undecidable as exc:
-            return None, Fail(UNDECIDABLE, f"{where}: {_which(wanted, c, self)}{exc.message}",
-                              field=getattr(exc, "fact", None))
+        except self.Undecidable as exc:  # (an OutsideDomain's reason names the decision itself)
+            return None, CaseFail(UNDECIDABLE, where, exc, lang, c.get("id"))
         if explain:
             from .explain import explanation
             result["explanation"] = explanation(self.program, c, [k for k in result if k in self.decisions])
@@ -119,29 +124,20 @@ class Evaluator:
         except strict_json.JSONError as exc:
             if line.__class__ is str and not line.strip():
                 return "", OK
-            return self._fail(f"{path}:{number}: malformed JSON: {exc}", BAD_INPUT), BAD_INPUT
+            return self._fail(CaseFail(BAD_INPUT, f"{path}:{number}", exc, self.lang)), BAD_INPUT
         if not (explain or wanted):
             try:
                 c = self.decode(raw)
             except CaseError as exc:
-                return self._fail(f"{path}:{number}: {exc}", BAD_INPUT), BAD_INPUT
+                return self._fail(CaseFail(BAD_INPUT, f"{path}:{number}", exc, self.lang, case_id(raw))), BAD_INPUT
             return self.module._result_json(c), OK
         result, error = self.one(raw, wanted, explain, where=f"{path}:{number}")
         if error:
-            return self._fail(str(error), error.code), error.code
+            return self._fail(error), error.code
         return json.dumps(result, ensure_ascii=False), OK
 
     @staticmethod
-    def _fail(message: str, code: int) -> str:
+    def _fail(error: CaseFail) -> str:
         if sys.stderr is not None:  # closed (`2>&-`): print would fall back to standard output
-            print(f"yibao: {message}", file=sys.stderr)
-        return json.dumps({"error": message, "exit": code}, ensure_ascii=False)
-
-
-def _which(wanted, c, ev) -> str:
-    for name in wanted or ():
-        try:
-            ev.decisions[name][0](c)
-        except (ev.Undecidable, KeyError):
-            return f"`{name}` "
-    return ""
+            print(f"yibao: {error}", file=sys.stderr)
+        return json.dumps(error.entry, ensure_ascii=False)

@@ -9,14 +9,17 @@ import io
 import json
 import sys
 
-from .core import CaseError, Undecidable
+from .core import CaseError, Undecidable, case_id, wanted_error
+from .messages import LANGS, error_entry, lang_of_environment
 from .strict_json import MAX_TEXT_CHARS, JSONError, blocks, lines, loads
 
 _EPILOG = """\
 input: one case a line (JSON Lines), or one JSON document (pretty-printed is fine).
 output: one JSON line per input line, in order; a line that is not a case, or a decision asked
-  for with --decision that the case cannot decide, gives {"error": ..., "exit": 2 or 3} (also on
-  standard error) and the lines after it still run; a blank line gives a blank line.
+  for with --decision that the case cannot decide, gives {"error": ..., "exit": 2 or 3, "code":
+  bad_input or undecidable, "field": ..., "message": ...} (the error also on standard error) and
+  the lines after it still run; a blank line gives a blank line. Messages are in English, or in
+  Chinese with --lang zh (default: the locale, LC_ALL / LC_MESSAGES / LANG).
   A case may carry an "id" (a string or an integer): it is copied into its result.
 exit status: 0; 2 if a line was bad; 3 if a decision could not be made; 74 if output failed.
 
@@ -33,8 +36,8 @@ in Python:
 
 
 class _Args:
-    def __init__(self, file="-", decision=None):
-        self.file, self.decision = file, decision
+    def __init__(self, file="-", decision=None, lang=None):
+        self.file, self.decision, self.lang = file, decision, lang
 
 
 def _arguments(calc, argv):
@@ -52,16 +55,19 @@ def _arguments(calc, argv):
     parser.add_argument("file", nargs="?", default="-", help="the cases (default: standard input)")
     parser.add_argument("--decision", action="append", metavar="NAME",
                         help="only this decision (repeatable)")
+    parser.add_argument("--lang", choices=LANGS, help="the messages' language (default: the locale's)")
     return parser.parse_args(argv)
 
 
 def _main(calc, argv=None) -> int:
     import os
     args = _arguments(calc, argv)
+    lang = args.lang or lang_of_environment()
     for name in args.decision or ():
-        if name not in calc.DECISIONS:
-            print(f"{calc.DOCUMENT} does not state `{name}`; it states {', '.join(calc.DECISIONS)}", file=sys.stderr)
-            return 3
+        error = wanted_error(name, calc.DOCUMENT, calc.DECISIONS)
+        if error is not None:
+            print(error.line(lang) if isinstance(error, CaseError) else error.text(lang), file=sys.stderr)
+            return 2 if isinstance(error, CaseError) else 3
     if sys.stdout is None or (args.file == "-" and sys.stdin is None):
         print("standard input or output is closed", file=sys.stderr)
         return 74 if sys.stdout is None else 2
@@ -71,6 +77,10 @@ def _main(calc, argv=None) -> int:
         print(f"cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
     status, write, wanted = 0, sys.stdout.write, args.decision
+    name = "<stdin>" if args.file == "-" else args.file
+
+    def where(number):  # an error's position, as `yibao eval` writes it
+        return f"{name}:{number}"
     fast = calc._line_json if wanted is None else _no_line
     try:
         for block in _cases(binary):  # what one read brings: its results are written at once
@@ -78,7 +88,7 @@ def _main(calc, argv=None) -> int:
             for number, line in block:
                 text = fast(line) if line.__class__ is str else None
                 if text is None:
-                    text, code = _one(calc, number, line, wanted)
+                    text, code = _one(calc, where(number), line, wanted, lang)
                     status = max(status, code) if status != 2 else status
                 done.append(text)
             done.append("")
@@ -97,8 +107,10 @@ def _main(calc, argv=None) -> int:
     return status
 
 
-def _one(calc, number, line, wanted):
-    """(JSON text, exit code) of one line by the general path: its result, or its error."""
+def _one(calc, where, line, wanted, lang="en"):
+    """(JSON text, exit code) of one line by the general path: its result, or its error line (the
+    case's id, error, exit, code, field, message: as `yibao eval`'s)."""
+    raw = None
     try:
         if line.__class__ is JSONError:
             raise line
@@ -108,13 +120,11 @@ def _one(calc, number, line, wanted):
         if wanted is None:
             return calc._result_json(calc.decode(raw)), 0
         return json.dumps(calc.evaluate_json(raw, wanted), ensure_ascii=False), 0
-    except (JSONError, CaseError) as exc:
-        message, code = f"line {number}: {exc}", 2
-    except Undecidable as exc:
-        message, code = f"line {number}: {exc}", 3
+    except (JSONError, CaseError, Undecidable) as exc:
+        entry = error_entry(where, exc, lang, case_id(raw))
     if sys.stderr is not None:  # closed: print would write to standard output
-        print(message, file=sys.stderr)
-    return json.dumps({"error": message, "exit": code}, ensure_ascii=False), code
+        print(entry["error"], file=sys.stderr)
+    return json.dumps(entry, ensure_ascii=False), entry["exit"]
 
 
 def _no_line(text):

@@ -10,6 +10,10 @@ import re as _re
 from decimal import Decimal as _Decimal
 from fractions import Fraction  # rates that are not folded away (generated code builds them)
 
+from .messages import INTERFACE_DECISIONS, MESSAGES, close_names, say
+
+_KEYS = frozenset(MESSAGES)
+
 __all__ = [
     "Undecidable", "MissingFact", "UnknownValue", "NoRuleApplies", "OutsideDomain", "CaseError",
     "pct", "day_after", "plus_days", "plus_months", "first_of_next_month", "year_start", "year_end",
@@ -18,29 +22,38 @@ __all__ = [
 
 
 # ---- why a decision could not be made (exit code 3) -------------------------------
+# Each error is a key of the message catalogue (messages.py) with its arguments: `message` is the
+# English text (what `str()` and the existing callers read), `text(lang)` the one asked for.
 class Undecidable(Exception):
     """A decision cannot be made for this case."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, args: dict | None = None):
+        key, args = (message, args or {}) if message in _KEYS else ("text", {"text": message})
+        self.key, self.params = key, args
+        self.message = say(key, "en", args)
+        super().__init__(self.message)
+
+    def text(self, lang: str = "en") -> str:
+        return say(self.key, lang, self.params)
 
 
 class MissingFact(Undecidable):
     def __init__(self, fact: str):
-        super().__init__(f"needs `{fact}`, which the case does not give")
+        super().__init__("missing", {"fact": fact})
         self.fact = fact
 
 
 class UnknownValue(Undecidable):
     def __init__(self, what: str):
-        super().__init__(f"needs {what}: unknown")
+        super().__init__("unknown", {"what": what})
         self.what = what
 
 
 class OutsideDomain(Undecidable):
     """The case lies where the notice does not speak (a domain's `because`, as written). The message
     is written when it is read: analyses that only ask whether a decision answers never pay for it."""
+
+    key = "outside"
 
     def __init__(self, parts):
         Exception.__init__(self)
@@ -52,28 +65,62 @@ class OutsideDomain(Undecidable):
             self._message = _write(self._parts)
         return self._message
 
+    @property
+    def params(self) -> dict:
+        return {"because": self.message}
+
     def __str__(self):
         return self.message
 
 
 class NoRuleApplies(Undecidable):
     def __init__(self, name: str, where: str = ""):
-        super().__init__(f"no rule of `{name}` applies to this case" + (f" ({where})" if where else ""))
+        super().__init__("no_rule", {"name": name, "where": f" ({where})" if where else ""})
         self.name = name
 
 
 class DateOutOfRange(Undecidable):
     def __init__(self):
-        super().__init__("needs a date outside 0001-01-01 … 9999-12-31, the days a date can name")
+        super().__init__("date_range")
 
 
 class CaseError(ValueError):
-    """A case that does not fit the interface (exit code 2); names the field."""
+    """A case that does not fit the interface (exit code 2); names the field. `message` is the English
+    text without the field, `text(lang)` the message in a language, `str()` the field and message."""
 
-    def __init__(self, field: str, message: str):
-        shown = field if isinstance(field, str) and field.isprintable() and len(field) <= 60 else _show(field)
-        super().__init__(f"field `{shown}`: {message}" if field != "" else message)
-        self.field = field
+    def __init__(self, field: str, message: str, args: dict | None = None):
+        key, args = (message, args or {}) if message in _KEYS else ("text", {"text": message})
+        self.field, self.key, self.params = field, key, args
+        self.shown = field if isinstance(field, str) and field.isprintable() and len(field) <= 60 else _show(field)
+        self.message = say(key, "en", args)
+        super().__init__(self.line("en"))
+
+    def text(self, lang: str = "en") -> str:
+        return say(self.key, lang, self.params)
+
+    def line(self, lang: str = "en") -> str:
+        """The field and the message, as an error line says them."""
+        return (say("field", lang, {"field": self.shown}) if self.field != "" else "") + self.text(lang)
+
+
+def _suggest(name, candidates) -> list:
+    return close_names(name, [str(c) for c in candidates])
+
+
+def wanted_error(name, document: str, stated) -> Exception | None:
+    """Why a decision asked for by name cannot be answered, or None: a name that is no decision of the
+    interface is bad input (CaseError, with the closest names); one the notice does not state is
+    undecidable (interface.md, `--decision`)."""
+    stated = list(stated)
+    if name in stated:
+        return None
+    if name not in INTERFACE_DECISIONS:
+        known = stated + [d for d in INTERFACE_DECISIONS if d not in stated]
+        return CaseError("decision", "unknown_decision", {"name": _show(name)[1:-1] if isinstance(name, str) else
+                                                          _show(name), "close": _suggest(name, known), "names": stated})
+    error = Undecidable("not_stated", {"document": document, "name": name, "names": stated})
+    error.field = "decision"
+    return error
 
 
 # ---- exact money ----------------------------------------------------------------------
@@ -92,7 +139,7 @@ def _pct_rate(rate: Fraction, fen: int) -> int:
 def div_exact(amount, k: int) -> Fraction:
     """An amount (fen, or already a Fraction of a fen) divided by a whole number, exactly: never a float."""
     if k == 0:
-        raise Undecidable("a division by zero")
+        raise Undecidable("division_by_zero")
     return Fraction(amount) / k
 
 
@@ -152,7 +199,7 @@ def age_on(birth: _dt.date, on: _dt.date) -> int:
     and N years end on the N-th birthday, or the month's last day where it has none (art. 202: 2-29
     → 2-28), so the age is N from the day after that birthday."""
     if birth > on:
-        raise Undecidable("an age on a day before the birth")
+        raise Undecidable("age_before_birth")
     n = on.year - birth.year
     if n > 0 and plus_months(birth, 12 * n) >= on:
         n -= 1
@@ -162,7 +209,7 @@ def age_on(birth: _dt.date, on: _dt.date) -> int:
 def months_between(start: _dt.date, end: _dt.date) -> int:
     """Whole months from one day to a later one: the most n with `start + n months` on or before `end`."""
     if start > end:
-        raise Undecidable("months from a later day to an earlier one")
+        raise Undecidable("months_backwards")
     n = (end.year - start.year) * 12 + end.month - start.month
     if plus_months(start, n) > end:
         n -= 1
@@ -206,21 +253,20 @@ _DATE = _re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def _money_in(field: str, raw) -> int:
     if isinstance(raw, bool) or not isinstance(raw, (int, str, _Decimal, float)):
-        raise CaseError(field, f"expected money (a number or a string like \"342.00\"), got {_json_type(raw)}")
+        raise CaseError(field, "money_type", {"type": _json_type(raw)})
     if isinstance(raw, str):
         if not _MONEY.fullmatch(raw):
-            raise CaseError(field, f"{_show(raw)} is not an amount of money in yuan: digits 0-9, "
-                            "at most two decimals, not negative")
+            raise CaseError(field, "money_text", {"value": _show(raw)})
         raw = _Decimal(raw)
     elif isinstance(raw, float):
         raw = _Decimal(repr(raw))  # the shortest decimal that is this float, as a person wrote it
     elif isinstance(raw, int):
         raw = _Decimal(raw)
     if not raw.is_finite() or raw < 0 or raw >= MAX_MONEY_YUAN:
-        raise CaseError(field, f"{_show(raw)} is not an amount of money from 0 to less than 10^15 yuan")
+        raise CaseError(field, "money_range", {"value": _show(raw)})
     fen = raw * 100
     if fen != fen.to_integral_value():
-        raise CaseError(field, f"{_show(raw)} is not an amount of money in yuan with at most two decimals")
+        raise CaseError(field, "money_fen", {"value": _show(raw)})
     return int(fen)
 
 
@@ -238,11 +284,11 @@ def _whole(value):
 def _int_value(field: str, value, minimum: int | None) -> int:
     value = _whole(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise CaseError(field, f"expected a whole number, got {_show(value)}")
+        raise CaseError(field, "int_type", {"value": _show(value)})
     if minimum is not None and value < minimum:
-        raise CaseError(field, f"expected a whole number ≥ {minimum}, got {value}")
+        raise CaseError(field, "int_min", {"minimum": minimum, "value": value})
     if abs(value) > MAX_INT:
-        raise CaseError(field, f"{_show(value)} is more than {MAX_INT}, the largest whole number a case may give")
+        raise CaseError(field, "int_max", {"value": _show(value), "maximum": MAX_INT})
     return value
 
 
@@ -250,16 +296,17 @@ def _date_in(field: str, raw) -> _dt.date:
     if raw.__class__ is _dt.date:  # a Python caller's date (not a datetime: that has an hour too)
         return raw
     if not isinstance(raw, str) or not _DATE.fullmatch(raw):
-        raise CaseError(field, f"expected a date YYYY-MM-DD, got {_show(raw)}")
+        raise CaseError(field, "date_text", {"value": _show(raw)})
     try:
         return _dt.date.fromisoformat(raw)
     except ValueError:
-        raise CaseError(field, f"{raw} is not a day that exists") from None
+        raise CaseError(field, "date_day", {"value": raw}) from None
 
 
 def _json_type(v) -> str:
-    return {bool: "a boolean", int: "a number", float: "a number", _Decimal: "a number", str: "a string",
-            list: "a list", dict: "an object", type(None): "null"}.get(type(v), type(v).__name__)
+    """The JSON type of a value, as the catalogue's TYPES name it."""
+    return {bool: "boolean", int: "number", float: "number", _Decimal: "number", str: "string",
+            list: "list", dict: "object", type(None): "null"}.get(type(v), type(v).__name__)
 
 
 def _show(value, limit: int = 60) -> str:
@@ -277,7 +324,7 @@ def decode_case(raw, spec: dict) -> dict:
     are left out, so a decision that needs one raises MissingFact.
     """
     if not isinstance(raw, dict):
-        raise CaseError("", f"a case is a JSON object, got {_json_type(raw)}")
+        raise CaseError("", "not_object", {"type": _json_type(raw)})
     case = {}
     for field, value in raw.items():
         entry = spec.get(field)
@@ -285,9 +332,7 @@ def decode_case(raw, spec: dict) -> dict:
             case["id"] = _id_value(value)
             continue
         if entry is None:
-            close = [f for f in spec if f.startswith(field[:3])] if isinstance(field, str) and field else []
-            raise CaseError(field, "unknown field" + (f" (did you mean `{close[0]}`?)" if close else "")
-                            + "; the fields are " + ", ".join(spec))
+            raise CaseError(field, "unknown_field", {"close": _suggest(field, spec), "fields": list(spec)})
         kind, aliases, _ = entry
         if kind == "money":
             case[field] = _money_in(field, value)
@@ -295,23 +340,26 @@ def decode_case(raw, spec: dict) -> dict:
             case[field] = _date_in(field, value)
         elif kind == "bool":
             if not isinstance(value, bool):
-                raise CaseError(field, f"expected true or false, got {_show(value)}")
+                raise CaseError(field, "bool", {"value": _show(value)})
             case[field] = value
         elif kind in ("int", "count"):
             case[field] = _int_value(field, value, 0 if kind == "count" else None)
         elif kind == "enum":
             value = _whole(value)
             if isinstance(value, bool) or not isinstance(value, (str, int)) or value not in aliases:
-                raise CaseError(field, f"{_show(value)} is not one of " + ", ".join(map(repr, _codes(aliases))))
+                codes = _codes(aliases)
+                raise CaseError(field, "enum", {"value": _show(value), "codes": list(map(repr, codes)),
+                                                "close": _suggest(value, codes)})
             case[field] = aliases[value]
         elif kind == "set":
             if not isinstance(value, list):
-                raise CaseError(field, f"expected a list of codes, got {_json_type(value)}")
+                raise CaseError(field, "set_type", {"type": _json_type(value)})
             codes = set()
             for i, item in enumerate(value):
                 if isinstance(item, bool) or not isinstance(item, (str, int)) or item not in aliases:
-                    raise CaseError(f"{field}[{i}]", f"{_show(item)} is not a known code; the codes are "
-                                    + ", ".join(map(str, _codes(aliases))))
+                    known = _codes(aliases)
+                    raise CaseError(f"{field}[{i}]", "set_item", {"value": _show(item), "codes": list(map(str, known)),
+                                                                   "close": _suggest(item, known)})
                 codes.add(aliases[item])
             case[field] = frozenset(codes)
     for field, (kind, aliases, default) in spec.items():
@@ -324,7 +372,17 @@ def _id_value(value):
     value = value if isinstance(value, str) else _whole(value)
     if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_INT):
         return value
-    raise CaseError("id", f"expected a string or a whole number of at most {MAX_INT}, got {_show(value)}")
+    raise CaseError("id", "id", {"maximum": MAX_INT, "value": _show(value)})
+
+
+def case_id(raw):
+    """A case's `id` where it has a good one (its error line echoes it too), else None."""
+    if isinstance(raw, dict) and "id" in raw:
+        try:
+            return _id_value(raw["id"])
+        except CaseError:
+            return None
+    return None
 
 
 class _Absent:

@@ -1,7 +1,26 @@
 // JSON in, JSON out under node: one case a line on standard input (JSONL), one result a line
-// out, in order. A line that is not a case gives {"error": …, "exit": 2} and the rest still
-// run; a blank line gives a blank line. Exit status 0, or 2 if a line was bad.
+// out, in order. A line that is not a case gives the error line calc.py and `yibao eval` give
+// ({"id"?, "error", "exit": 2, "code", "field", "message"}) and the rest still run; a blank line
+// gives a blank line; `--decision NAME` (repeatable) asks for those decisions only, and one a case
+// cannot decide is its error line (exit 3). Exit status 0, 2 if a line was bad, else 3 if a decision
+// could not be made. Messages in English, or Chinese with --lang zh (default: the locale, LC_ALL /
+// LC_MESSAGES / LANG).
+function _lang(argv, env) {
+  const i = argv.indexOf("--lang");
+  if (i !== -1 && (argv[i + 1] === "zh" || argv[i + 1] === "en")) return argv[i + 1];
+  for (const v of [env.LC_ALL, env.LC_MESSAGES, env.LANG]) if (v) return v.toLowerCase().startsWith("zh") ? "zh" : "en";
+  return "en";
+}
 export async function main() {
+  const argv = process.argv.slice(2), lang = _lang(argv, process.env);
+  const wanted = argv.flatMap((a, i) => (a === "--decision" && i + 1 < argv.length ? [argv[i + 1]] : []));
+  for (const name of wanted) {  // a name outside the interface is bad input (2); one not stated, 3
+    const error = wantedError(name, DOCUMENT, DECISIONS.keys());
+    if (error !== null) {
+      process.stderr.write((error instanceof CaseError ? error.line(lang) : error.text(lang)) + "\n");
+      return error instanceof CaseError ? 2 : 3;
+    }
+  }
   // a reader that went away (| head) ends it silently (141); any other write error says so once (74)
   process.stdout.on("error", (e) => {
     if (e.code !== "EPIPE") {
@@ -18,15 +37,10 @@ export async function main() {
     number += 1;
     const line = new TextDecoder().decode(bytes);
     if (!line.trim()) { out.push("\n"); return; }
-    let result;
-    try {
-      result = dumps(evaluate(loads(line)));
-    } catch (e) {
-      if (!(e instanceof JSONError || e instanceof CaseError)) throw e;
-      const message = "line " + number + ": " + e.message;
-      process.stderr.write(message + "\n");
-      result = dumps({error: message, exit: 2});
-      status = 2;
+    const [result, code] = answerLine(line, "<stdin>:" + number, lang, wanted.length ? wanted : undefined);
+    if (code) {
+      process.stderr.write(JSON.parse(result).error + "\n");
+      status = status === 2 ? 2 : Math.max(status, code);  // as calc.py: a bad line's 2 stands
     }
     out.push(result + "\n");
   };

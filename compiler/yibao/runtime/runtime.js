@@ -5,39 +5,142 @@
 // a date is a day number (days since 1970-01-01, proleptic Gregorian), so `<` and `===` compare
 // days; an enum member is its code (string or number); a set is a Set of codes; a rate is [n, d].
 
+// ---- the message catalogue (runtime/messages.py, written into the calculator as CATALOGUE) ----
+// say(key, lang, args): the message in zh or en with its arguments filled in, by messages.say's rules.
+function say(key, lang, args) {
+  const L = lang === "zh" ? "zh" : "en", a = args || {};
+  return CATALOGUE.messages[key][L].replace(/\{(\w+)\}/g, (m, name) => {
+    if (name === "hint") {
+      const close = a.close || [];
+      return close.length ? CATALOGUE.hint[L].replace("{close}", close.map((c) => "`" + c + "`").join(CATALOGUE.or[L])) : "";
+    }
+    const v = a[name] === undefined || a[name] === null ? "" : a[name];
+    if (name === "type") return CATALOGUE.types[L][v] !== undefined ? CATALOGUE.types[L][v] : String(v);
+    return Array.isArray(v) ? v.map(String).join(CATALOGUE.separator[L]) : String(v);
+  });
+}
+// The candidates nearest a misspelt name, nearest first (messages.close_names).
+function closeNames(name, candidates, most = 3) {
+  if (typeof name !== "string" || !name) return [];
+  const low = name.toLowerCase(), scored = [];
+  candidates.forEach((c, i) => {
+    if (typeof c !== "string" || c === name) return;
+    const d = _distance(low, c.toLowerCase());
+    if (d <= Math.max(1, Math.floor([...c].length / 3)) || ([...low].length >= 3 && c.toLowerCase().startsWith(low))) scored.push([d, i, c]);
+  });
+  scored.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  return scored.slice(0, most).map((x) => x[2]);
+}
+function _distance(a, b) {
+  a = [...a].slice(0, 60); b = [...b].slice(0, 60);
+  const row = Array.from({length: b.length + 1}, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const keep = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] !== b[j - 1] ? 1 : 0));
+      prev = keep;
+    }
+  }
+  return row[b.length];
+}
+
 // ---- why a decision could not be made (exit code 3) ----
+// Each error is a catalogue key with its arguments: .message is the English text, text(lang) any.
 class Undecidable extends Error {
-  constructor(message) { super(message); this.name = "Undecidable"; }
+  constructor(key, args) {
+    const known = Object.prototype.hasOwnProperty.call(CATALOGUE.messages, key);
+    const params = known ? (args || {}) : {text: key};
+    super();  // (no message here: an OutsideDomain's is a getter, which an own property would hide)
+    this.name = "Undecidable"; this.key = known ? key : "text"; this.params = params;
+    this.message = say(this.key, "en", params);
+  }
+  text(lang) { return say(this.key, lang, this.params); }
 }
 class MissingFact extends Undecidable {
-  constructor(fact) { super("needs `" + fact + "`, which the case does not give"); this.fact = fact; }
+  constructor(fact) { super("missing", {fact}); this.fact = fact; }
 }
 class UnknownValue extends Undecidable {
-  constructor(what) { super("needs " + what + ": unknown"); this.what = what; }
+  constructor(what) { super("unknown", {what}); this.what = what; }
 }
 class NoRuleApplies extends Undecidable {
-  constructor(name, where) {
-    super("no rule of `" + name + "` applies to this case" + (where ? " (" + where + ")" : ""));
-  }
+  constructor(name, where) { super("no_rule", {name, where: where ? " (" + where + ")" : ""}); }
 }
 class DateOutOfRange extends Undecidable {
-  constructor() { super("needs a date outside 0001-01-01 … 9999-12-31, the days a date can name"); }
+  constructor() { super("date_range"); }
 }
 // The case lies where the notice does not speak; the message is written from its parts when read.
 class OutsideDomain extends Undecidable {
-  constructor(parts) { super(); this._parts = parts; this._message = null; }  // no own message: the getter writes it
+  constructor(parts) { super("outside", {}); this._parts = parts; this._message = null; }  // the getter writes the message
   get message() {
     if (this._message === null) this._message = _write(this._parts);
     return this._message;
   }
   set message(_) {}
+  text(lang) { return say("outside", lang, {because: this.message}); }
 }
-// A case that does not fit the interface (exit code 2); names the field.
+// A case that does not fit the interface (exit code 2); names the field. .message is the field and
+// the English text (as before), text(lang) the message alone, line(lang) the field and the message.
 class CaseError extends Error {
-  constructor(field, message) {
-    super(field !== "" ? "field `" + _showField(field) + "`: " + message : message);
-    this.name = "CaseError";
-    this.field = field;
+  constructor(field, key, args) {
+    const known = Object.prototype.hasOwnProperty.call(CATALOGUE.messages, key);
+    const params = known ? (args || {}) : {text: key};
+    super("");
+    this.name = "CaseError"; this.field = field; this.key = known ? key : "text"; this.params = params;
+    this.shown = _showField(field);
+    this.message = this.line("en");
+  }
+  text(lang) { return say(this.key, lang, this.params); }
+  line(lang) { return (this.field !== "" ? say("field", lang, {field: this.shown}) : "") + this.text(lang); }
+}
+// A decision asked for by name that cannot be answered: CaseError where the name is no decision of
+// the interface (with the closest names), Undecidable where the notice does not state it; else null.
+function wantedError(name, document, stated) {
+  stated = [...stated];
+  if (stated.includes(name)) return null;
+  if (!CATALOGUE.decisions.includes(name)) {
+    const known = stated.concat(CATALOGUE.decisions.filter((d) => !stated.includes(d)));
+    const shown = typeof name === "string" ? _show(name).slice(1, -1) : _show(name);
+    return new CaseError("decision", "unknown_decision", {name: shown, close: closeNames(name, known), names: stated});
+  }
+  const error = new Undecidable("not_stated", {document, name, names: stated});
+  error.field = "decision";
+  return error;
+}
+// A case's error line (messages.error_entry): id, error, exit, code, field, message.
+function errorEntry(where, e, lang, id) {
+  let message, line, code, field;
+  if (e instanceof CaseError) { message = e.text(lang); line = e.line(lang); code = "bad_input"; field = e.field; }
+  else if (e instanceof Undecidable) { message = line = e.text(lang); code = "undecidable"; field = e.fact || e.field; }
+  else { message = line = say("malformed_json", lang, {detail: e.message}); code = "bad_input"; field = null; }
+  const out = Object.create(null);
+  if (id !== undefined && id !== null) out.id = id;
+  out.error = where ? where + ": " + line : line;
+  out.exit = code === "bad_input" ? 2 : 3;
+  out.code = code; out.field = field || null; out.message = message;
+  return out;
+}
+// One JSONL line → [its result line, exit status 0, 2 or 3], as calc.py and `yibao eval --cases` answer it:
+// the result, or the error line (`where` is the line's position, e.g. "<stdin>:3").
+function answerLine(line, where, lang, decisions) {
+  let raw;
+  try {
+    raw = loads(line);
+    return [dumps(evaluate(raw, decisions)), 0];
+  } catch (e) {
+    if (!(e instanceof JSONError || e instanceof CaseError || e instanceof Undecidable)) throw e;
+    return [dumps(errorEntry(where, e, lang, raw === undefined ? null : caseId(raw))), e instanceof Undecidable ? 3 : 2];
+  }
+}
+// A case's good `id` (as decodeCase reads it), else null: an error line echoes it.
+function caseId(raw) {
+  try {
+    raw = _fromJS(raw);
+    return raw instanceof Map && raw.has("id") ? _idIn(raw.get("id")) : null;
+  } catch (e) {
+    if (e instanceof CaseError) return null;
+    throw e;
   }
 }
 class JSONError extends Error {
@@ -55,7 +158,7 @@ function _pctRate(rate, fen) { return pct(fen, rate[0], rate[1]); }
 
 // An amount (BigInt fen, or an exact [num, den]) divided by a whole number, exactly.
 function divExact(amount, k) {
-  if (k === 0n) throw new Undecidable("a division by zero");
+  if (k === 0n) throw new Undecidable("division_by_zero");
   const [n, d] = Array.isArray(amount) ? amount : [amount, 1n];
   return k < 0n ? [-n, -d * k] : [n, d * k];
 }
@@ -120,14 +223,14 @@ function plusMonths(d, n) {
 }
 // Completed years (周岁) on a day: N from the day after the N-th birthday (Civil Code art. 201–202).
 function ageOn(birth, on) {
-  if (birth > on) throw new Undecidable("an age on a day before the birth");
+  if (birth > on) throw new Undecidable("age_before_birth");
   let n = BigInt(_civil(on)[0] - _civil(birth)[0]);
   if (n > 0n && plusMonths(birth, 12n * n) >= on) n -= 1n;
   return n;
 }
 // Whole months from one day to a later one: the most n with start + n months on or before end.
 function monthsBetween(start, end) {
-  if (start > end) throw new Undecidable("months from a later day to an earlier one");
+  if (start > end) throw new Undecidable("months_backwards");
   const [y1, m1] = _civil(start), [y2, m2] = _civil(end);
   let n = BigInt((y2 - y1) * 12 + m2 - m1);
   if (plusMonths(start, n) > end) n -= 1n;
@@ -241,13 +344,13 @@ function _fromJS(v) {
 
 // ---- cases in (runtime.decode_case) ----
 const MAX_MONEY_YUAN = 10n ** 15n, MAX_INT = 1000000000n;
-function _jsonType(v) {
-  if (typeof v === "boolean") return "a boolean";
-  if (v instanceof JNum) return "a number";
-  if (typeof v === "string") return "a string";
-  if (Array.isArray(v)) return "a list";
+function _jsonType(v) {  // the catalogue's TYPES name
+  if (typeof v === "boolean") return "boolean";
+  if (v instanceof JNum) return "number";
+  if (typeof v === "string") return "string";
+  if (Array.isArray(v)) return "list";
   if (v === null) return "null";
-  return "an object";
+  return "object";
 }
 // A value for a one-line message, written as Python's repr would (the Python calculator's words).
 function _show(v, limit = 60) {
@@ -277,19 +380,19 @@ function _decimal(text) {
 function _moneyIn(field, raw) {
   if (typeof raw === "string") {
     if (!/^[0-9]+(\.[0-9]{1,2})?$/.test(raw)) {
-      throw new CaseError(field, _show(raw) + " is not an amount of money in yuan: digits 0-9, at most two decimals, not negative");
+      throw new CaseError(field, "money_text", {value: _show(raw)});
     }
   } else if (!(raw instanceof JNum)) {
-    throw new CaseError(field, 'expected money (a number or a string like "342.00"), got ' + _jsonType(raw));
+    throw new CaseError(field, "money_type", {type: _jsonType(raw)});
   }
   const text = typeof raw === "string" ? raw : raw.text;
   const dec = _decimal(text);
   const shown = typeof raw === "string" ? raw : text;
-  if (dec === null) throw new CaseError(field, shown + " is not an amount of money from 0 to less than 10^15 yuan");
+  if (dec === null) throw new CaseError(field, "money_range", {value: shown});
   const [mant, exp] = dec;
   const digits = (mant < 0n ? -mant : mant).toString().length;
   if (mant < 0n || (mant !== 0n && digits + exp > 15)) {  // ≥ 10^(digits+exp-1)
-    throw new CaseError(field, shown + " is not an amount of money from 0 to less than 10^15 yuan");
+    throw new CaseError(field, "money_range", {value: shown});
   }
   let fen;
   if (mant === 0n) fen = 0n;
@@ -297,11 +400,11 @@ function _moneyIn(field, raw) {
   else {
     const scale = -(exp + 2);
     if (scale > digits || mant % 10n ** BigInt(scale) !== 0n) {
-      throw new CaseError(field, shown + " is not an amount of money in yuan with at most two decimals");
+      throw new CaseError(field, "money_fen", {value: shown});
     }
     fen = mant / 10n ** BigInt(scale);
   }
-  if (fen >= MAX_MONEY_YUAN * 100n) throw new CaseError(field, shown + " is not an amount of money from 0 to less than 10^15 yuan");
+  if (fen >= MAX_MONEY_YUAN * 100n) throw new CaseError(field, "money_range", {value: shown});
   return fen;
 }
 // A JSON number that is a whole number within MAX_INT (2.0 is 2), as BigInt; else null.
@@ -322,19 +425,19 @@ function _whole(raw) {
 }
 function _intIn(field, raw, minimum) {
   const v = raw instanceof JNum ? _whole(raw) : null;
-  if (v === null) throw new CaseError(field, "expected a whole number, got " + _show(raw));
-  if (minimum !== null && v < minimum) throw new CaseError(field, "expected a whole number ≥ " + minimum + ", got " + v);
+  if (v === null) throw new CaseError(field, "int_type", {value: _show(raw)});
+  if (minimum !== null && v < minimum) throw new CaseError(field, "int_min", {minimum, value: v});
   if (v > MAX_INT || v < -MAX_INT) {
-    throw new CaseError(field, _show(raw) + " is more than " + MAX_INT + ", the largest whole number a case may give");
+    throw new CaseError(field, "int_max", {value: _show(raw), maximum: MAX_INT});
   }
   return v;
 }
 function _dateIn(field, raw) {
   if (typeof raw !== "string" || !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(raw)) {
-    throw new CaseError(field, "expected a date YYYY-MM-DD, got " + _show(raw));
+    throw new CaseError(field, "date_text", {value: _show(raw)});
   }
   const y = Number(raw.slice(0, 4)), m = Number(raw.slice(5, 7)), d = Number(raw.slice(8, 10));
-  if (y < 1 || m < 1 || m > 12 || d < 1 || d > _monthDays(y, m)) throw new CaseError(field, raw + " is not a day that exists");
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > _monthDays(y, m)) throw new CaseError(field, "date_day", {value: raw});
   return _daysFromCivil(y, m, d);
 }
 // An enum code or label as a map key: a string, or a whole JSON number as a Number.
@@ -347,39 +450,52 @@ function _codeKey(raw, whole) {
   return undefined;
 }
 function _codes(aliases) { return [...new Set(aliases.values())]; }
+// An `id`: a string, or a whole number within MAX_INT (2.0 is 2), passed through unchanged.
+function _idIn(raw) {
+  if (typeof raw === "string") return raw;
+  const v = raw instanceof JNum ? _whole(raw) : null;
+  if (v !== null && v <= MAX_INT && v >= -MAX_INT) return Number(v);
+  throw new CaseError("id", "id", {maximum: MAX_INT, value: _show(raw)});
+}
 
 // spec: field → [kind, aliases (Map spelling → code), default (undefined: none)].
 function decodeCase(raw, spec) {
   raw = _fromJS(raw);
-  if (!(raw instanceof Map)) throw new CaseError("", "a case is a JSON object, got " + _jsonType(raw));
+  if (!(raw instanceof Map)) throw new CaseError("", "not_object", {type: _jsonType(raw)});
   const c = new Map();
   for (const [field, value] of raw) {
     const entry = spec.get(field);
+    if (entry === undefined && field === "id") {  // not a fact: passed through to the result unchanged
+      c.set("id", _idIn(value));
+      continue;
+    }
     if (entry === undefined) {
-      const close = field ? [...spec.keys()].filter((f) => f.startsWith([...field].slice(0, 3).join(""))) : [];
-      throw new CaseError(field, "unknown field" + (close.length ? " (did you mean `" + close[0] + "`?)" : "")
-        + "; the fields are " + [...spec.keys()].join(", "));
+      throw new CaseError(field, "unknown_field", {close: closeNames(field, [...spec.keys()]), fields: [...spec.keys()]});
     }
     const [kind, aliases] = entry;
     if (kind === "money") c.set(field, _moneyIn(field, value));
     else if (kind === "date") c.set(field, _dateIn(field, value));
     else if (kind === "bool") {
-      if (typeof value !== "boolean") throw new CaseError(field, "expected true or false, got " + _show(value));
+      if (typeof value !== "boolean") throw new CaseError(field, "bool", {value: _show(value)});
       c.set(field, value);
     } else if (kind === "int" || kind === "count") c.set(field, _intIn(field, value, kind === "count" ? 0n : null));
     else if (kind === "enum") {
       const key = _codeKey(value, true);
       if (key === undefined || !aliases.has(key)) {
-        throw new CaseError(field, _show(value) + " is not one of " + _codes(aliases).map((x) => _show(x)).join(", "));
+        const codes = _codes(aliases);
+        throw new CaseError(field, "enum", {value: _show(value), codes: codes.map((x) => _show(x)),
+          close: closeNames(typeof value === "string" ? value : null, codes.map(String))});
       }
       c.set(field, aliases.get(key));
     } else if (kind === "set") {
-      if (!Array.isArray(value)) throw new CaseError(field, "expected a list of codes, got " + _jsonType(value));
+      if (!Array.isArray(value)) throw new CaseError(field, "set_type", {type: _jsonType(value)});
       const codes = new Set();
       value.forEach((item, i) => {
         const key = _codeKey(item, false);
         if (key === undefined || !aliases.has(key)) {
-          throw new CaseError(field + "[" + i + "]", _show(item) + " is not a known code; the codes are " + _codes(aliases).join(", "));
+          const known = _codes(aliases).map(String);
+          throw new CaseError(field + "[" + i + "]", "set_item", {value: _show(item), codes: known,
+            close: closeNames(typeof item === "string" ? item : null, known)});
         }
         codes.add(aliases.get(key));
       });

@@ -122,10 +122,11 @@ def _check_text(value):
 
 
 def _show(value, limit: int = 60) -> str:
-    """A value for a one-line message: repr, ASCII-escaped where it cannot be printed, cut short."""
-    text = repr(value)
-    if isinstance(value, str):
-        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    """A value for a one-line message: repr (a Decimal as its digits), what cannot be printed escaped,
+    cut short. The same as core._show, word for word: in a generated calculator, which holds both
+    files in one namespace, this definition is the one that stands."""
+    text = repr(value) if not isinstance(value, _Decimal) else str(value)
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

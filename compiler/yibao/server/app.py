@@ -23,6 +23,7 @@ from starlette.routing import Route
 from .. import __version__ as _version
 from ..runtime import strict_json
 from ..base.diagnostics import did_you_mean
+from ..runtime.messages import LANGS, say
 from ..base.exits import BAD_INPUT, Fail
 from .registry import Catalog, Notice, describe
 from .index import index_page
@@ -35,7 +36,7 @@ MAX_CASES = 1000  # a batch; a roll of more belongs to `yibao eval --cases`
 BODY_SECONDS = 30  # a client that sends its body slower than this is cut off (408)
 _STATUS = {BAD_INPUT: (400, "bad_input")}
 _UNDECIDABLE = (422, "undecidable")
-_QUERY = ("decision", "explain")
+_QUERY = ("decision", "explain", "lang")
 
 
 class ApiError(Exception):
@@ -51,11 +52,10 @@ class ApiError(Exception):
 
 
 def _from_fail(fail: Fail, index: int | None = None) -> ApiError:
+    """A Fail as an error body: a case's (CaseFail) with the message alone, as every front end gives
+    it (the field apart, the position in `index`)."""
     status, code = _STATUS.get(fail.code, _UNDECIDABLE)
-    field = fail.field or None
-    if index is not None:
-        field = f"cases[{index}]" + (f".{field}" if field else "")
-    return ApiError(status, code, str(fail), field, index)
+    return ApiError(status, code, getattr(fail, "proper", str(fail)), fail.field or None, index)
 
 
 def create_app(catalog: Catalog | None = None, policies: Path | None = None, cors: list[str] | None = None) -> Starlette:
@@ -86,11 +86,12 @@ def create_app(catalog: Catalog | None = None, policies: Path | None = None, cor
     async def evaluate(request: Request):
         notice = notice_of(request)
         wanted, explain = _query(request)
-        notice.evaluator.check_wanted(wanted)  # before the body: the question is wrong whatever the case
-        raw = _parse(await _body(request))
+        lang = _lang(request)
+        notice.evaluator.check_wanted(wanted, lang)  # before the body: the question is wrong whatever the case
+        raw = _parse(await _body(request), lang)
         if explain or (isinstance(raw, dict) and "cases" in raw):  # longer work: off the event loop
-            return JSONResponse(await anyio.to_thread.run_sync(_answer, notice, raw, wanted, explain))
-        return JSONResponse(_answer(notice, raw, wanted, explain))
+            return JSONResponse(await anyio.to_thread.run_sync(_answer, notice, raw, wanted, explain, lang))
+        return JSONResponse(_answer(notice, raw, wanted, explain, lang))
 
     async def parameters(request: Request):
         notice = notice_of(request)
@@ -123,7 +124,8 @@ def create_app(catalog: Catalog | None = None, policies: Path | None = None, cor
 def _query(request: Request) -> tuple[list[str] | None, bool]:
     for key in request.query_params:
         if key not in _QUERY:
-            raise ApiError(400, "bad_input", f"unknown query parameter `{key}`; the parameters are decision, explain", key)
+            raise ApiError(400, "bad_input", f"unknown query parameter `{key}`; the parameters are "
+                           + ", ".join(_QUERY), key)
     explain = request.query_params.getlist("explain")
     if len(explain) > 1 or explain and explain[0] not in ("true", "false"):
         raise ApiError(400, "bad_input", "explain is `true` or `false`, once", "explain")
@@ -152,18 +154,40 @@ def _too_large() -> ApiError:
                     "send a roll to `yibao eval --cases` instead")
 
 
-def _parse(body: bytes):
+def _lang(request: Request) -> str:
+    """The messages' language: the `lang` query (zh | en), else the first of Accept-Language's
+    languages (by weight) that is one, else en."""
+    asked = request.query_params.getlist("lang")
+    if asked:
+        if len(asked) > 1 or asked[0] not in LANGS:
+            raise ApiError(400, "bad_input", "lang is `zh` or `en`, once", "lang")
+        return asked[0]
+    ranked = []
+    for i, part in enumerate(request.headers.get("accept-language", "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = params.strip()[2:] if params.strip().startswith("q=") else "1"
+        try:
+            q = float(weight)
+        except ValueError:
+            continue
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGS and q > 0:
+            ranked.append((-q, i, primary))
+    return min(ranked)[2] if ranked else "en"
+
+
+def _parse(body: bytes, lang: str = "en"):
     try:
         return strict_json.read(io.BytesIO(body))
     except strict_json.JSONError as exc:
-        where = f" at line {exc.line}, column {exc.column}" if exc.line else ""
-        raise ApiError(400, "bad_input", f"malformed JSON{where}: {exc.message}") from None
+        where = f"line {exc.line}, column {exc.column}: " if exc.line else ""
+        raise ApiError(400, "bad_input", where + say("malformed_json", lang, {"detail": exc.message})) from None
 
 
-def _answer(notice: Notice, raw, wanted, explain: bool) -> dict:
+def _answer(notice: Notice, raw, wanted, explain: bool, lang: str = "en") -> dict:
     ev = notice.evaluator
     if not (isinstance(raw, dict) and "cases" in raw):
-        result, error = ev.one(raw, wanted, explain, where="case")
+        result, error = ev.one(raw, wanted, explain, where="", lang=lang)
         if error:
             raise _from_fail(error)
         return result
@@ -178,10 +202,11 @@ def _answer(notice: Notice, raw, wanted, explain: bool) -> dict:
                        "send a roll to `yibao eval --cases` instead", "cases")
     results = []
     for i, case in enumerate(cases):  # a case that is bad or undecidable holds its own error in its place
-        result, error = ev.one(case, wanted, explain, where=f"cases[{i}]")
-        if error:  # (interface.md: one bad case never sinks the batch, as in a roll)
+        result, error = ev.one(case, wanted, explain, where="", lang=lang)
+        if error:  # (interface.md: one bad case never sinks the batch, as in a roll); its id echoed
             e = _from_fail(error, i)
-            result = {"error": {"code": e.code, "message": e.message, "field": e.field, "index": i}}
+            result = {"id": error.ident} if error.ident is not None else {}
+            result["error"] = {"code": e.code, "message": e.message, "field": e.field, "index": i}
         results.append(result)
     return {"results": results}
 

@@ -13,14 +13,17 @@ from .registry import Catalog, Notice
 MONEY_OUT = {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$"}
 ERROR = {
     "type": "object", "required": ["error"], "additionalProperties": False,
-    "properties": {"error": {
+    "properties": {"id": {"description": "a batch case's `id`, echoed (interface.md)",
+                          "anyOf": [{"type": "string"}, {"type": "integer"}]},
+                   "error": {
         "type": "object", "required": ["code", "message", "field"],
         "properties": {
             "code": {"type": "string", "description": "bad_input, unknown_notice, undecidable, too_large, "
                      "not_found, method_not_allowed, timeout, internal_error"},
-            "message": {"type": "string", "description": "one line; never a stack trace"},
-            "field": {"type": ["string", "null"], "description": "the case field (cases[i].field in a batch), "
-                      "query parameter or missing fact at fault"},
+            "message": {"type": "string", "description": "one line, in the asked language (`lang`, else "
+                        "Accept-Language): the same words as the CLI and the calculators; never a stack trace"},
+            "field": {"type": ["string", "null"], "description": "the case field (in a batch, `index` says "
+                      "which case), query parameter or missing fact at fault"},
             "index": {"type": "integer", "minimum": 0, "description": "the index in `cases` of the case at fault"},
         }}},
 }
@@ -110,6 +113,9 @@ def _operations(n: Notice, max_cases: int) -> tuple[dict, dict]:
             {"name": "decision", "in": "query", "required": False, "explode": True, "style": "form",
              "description": "only these decisions (repeatable); one that cannot be decided is a 422",
              "schema": {"type": "array", "items": {"enum": decisions}}},
+            {"name": "lang", "in": "query", "required": False,
+             "description": "the language of error messages (default: Accept-Language's, else en)",
+             "schema": {"type": "string", "enum": ["zh", "en"]}},
             {"name": "explain", "in": "query", "required": False,
              "description": "add, per decision, the rules that fired with their clause and quote",
              "schema": {"type": "boolean"}}],

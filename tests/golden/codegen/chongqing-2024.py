@@ -20,6 +20,164 @@ Decisions: payment_window, fiscal_subsidy_standard, self_borne_fiscal_subsidy, c
 # and run `yibao compile` again. Standard library only.
 from __future__ import annotations
 
+# ==== messages (yibao/runtime/messages.py) ==================================================
+"""The one message catalogue: every message a case can get, in English and in Chinese, by key.
+
+Standard library only, and data first: `yibao compile` copies this file into every standalone Python
+calculator, and the JavaScript generator writes MESSAGES into every JavaScript calculator and page
+as JSON (runtime.js renders it with the same rules as `say` here), so the CLI, the calculators, the
+page and the Web API cannot drift apart. A template's `{name}` is filled from the message's
+arguments: a list is joined (", " or "、"), `type` is a JSON type's word, and `close` (the closest
+names, from `close_names`) becomes the "did you mean" hint.
+"""
+
+import os as _os
+import re as _re
+
+LANGS = ("zh", "en")
+
+MESSAGES = {
+    # ---- bad input (exit code 2) ----
+    "field": {"en": "field `{field}`: ", "zh": "字段 `{field}`："},
+    "malformed_json": {"en": "malformed JSON: {detail}", "zh": "JSON 格式错误：{detail}"},
+    "not_object": {"en": "a case is a JSON object, got {type}", "zh": "一个案例应是 JSON 对象，收到的是{type}"},
+    "unknown_field": {"en": "unknown field{hint}; the fields are {fields}",
+                      "zh": "没有这个字段{hint}；可用的字段是 {fields}"},
+    "money_type": {"en": "expected money (a number or a string like \"342.00\"), got {type}",
+                   "zh": "应为金额（数字或 \"342.00\" 这样的字符串），收到的是{type}"},
+    "money_text": {"en": "{value} is not an amount of money in yuan: digits 0-9, at most two decimals, not negative",
+                   "zh": "{value} 不是以元为单位的金额：只能用数字 0-9，最多两位小数，不能为负"},
+    "money_range": {"en": "{value} is not an amount of money from 0 to less than 10^15 yuan",
+                    "zh": "{value} 不是 0 到 10^15 元（不含）之间的金额"},
+    "money_fen": {"en": "{value} is not an amount of money in yuan with at most two decimals",
+                  "zh": "{value} 不是最多两位小数的元金额"},
+    "int_type": {"en": "expected a whole number, got {value}", "zh": "应为整数，收到的是 {value}"},
+    "int_min": {"en": "expected a whole number ≥ {minimum}, got {value}", "zh": "应为不小于 {minimum} 的整数，收到的是 {value}"},
+    "int_max": {"en": "{value} is more than {maximum}, the largest whole number a case may give",
+                "zh": "{value} 超过了案例可给的最大整数 {maximum}"},
+    "bool": {"en": "expected true or false, got {value}", "zh": "应为 true 或 false，收到的是 {value}"},
+    "date_text": {"en": "expected a date YYYY-MM-DD, got {value}", "zh": "应为 YYYY-MM-DD 格式的日期，收到的是 {value}"},
+    "date_day": {"en": "{value} is not a day that exists", "zh": "{value} 不是存在的日期"},
+    "enum": {"en": "{value} is not one of {codes}{hint}", "zh": "{value} 不是 {codes} 之一{hint}"},
+    "set_type": {"en": "expected a list of codes, got {type}", "zh": "应为代码列表，收到的是{type}"},
+    "set_item": {"en": "{value} is not a known code{hint}; the codes are {codes}",
+                 "zh": "{value} 不是已知的代码{hint}；可用的代码是 {codes}"},
+    "id": {"en": "expected a string or a whole number of at most {maximum}, got {value}",
+           "zh": "应为字符串或绝对值不超过 {maximum} 的整数，收到的是 {value}"},
+    "contradiction": {"en": "{because}", "zh": "填写的情况相互矛盾：{because}"},
+    "unknown_decision": {"en": "`{name}` is not a decision of the interface{hint}; the decisions are {names}",
+                         "zh": "`{name}` 不是接口中的决定{hint}；可用的决定是 {names}"},
+    "unknown_command": {"en": "no command `{name}`{hint}; the commands are {names}",
+                        "zh": "没有 `{name}` 这个命令{hint}；可用的命令是 {names}"},
+    # ---- undecidable (exit code 3) ----
+    "not_stated": {"en": "{document} does not state `{name}`; it states {names}",
+                   "zh": "{document} 没有规定 `{name}`；它规定的是 {names}"},
+    "missing": {"en": "needs `{fact}`, which the case does not give", "zh": "需要 `{fact}`，案例没有给出"},
+    "unknown": {"en": "needs {what}: unknown", "zh": "通知未规定：需要 {what}"},
+    "outside": {"en": "{because}", "zh": "本通知不适用：{because}"},
+    "no_rule": {"en": "no rule of `{name}` applies to this case{where}", "zh": "`{name}` 没有适用于此案例的规则{where}"},
+    "date_range": {"en": "needs a date outside 0001-01-01 … 9999-12-31, the days a date can name",
+                   "zh": "需要 0001-01-01 … 9999-12-31 之外的日期，日期无法表示"},
+    "division_by_zero": {"en": "a division by zero", "zh": "除数为零"},
+    "age_before_birth": {"en": "an age on a day before the birth", "zh": "要计算出生之前某天的年龄"},
+    "months_backwards": {"en": "months from a later day to an earlier one", "zh": "要计算从较晚日期到较早日期的月数"},
+    "text": {"en": "{text}", "zh": "{text}"},  # words that come as they are (a policy's own)
+}
+
+# the words for a JSON value's type, and the pieces the rules above add
+TYPES = {"en": {"boolean": "a boolean", "number": "a number", "string": "a string", "list": "a list",
+                "object": "an object", "null": "null"},
+         "zh": {"boolean": "布尔值", "number": "数字", "string": "字符串", "list": "列表", "object": "对象",
+                "null": "null"}}
+HINT = {"en": " (did you mean {close}?)", "zh": "（是否想写 {close}？）"}
+SEPARATOR = {"en": ", ", "zh": "、"}
+OR = {"en": " or ", "zh": " 或 "}
+
+# the decisions the interface names (interface.md): a name outside them is bad input, not undecidable
+INTERFACE_DECISIONS = (
+    "payment_window", "contribution", "self_borne_fiscal_subsidy", "assistance", "amount_due", "benefit_start",
+    "benefit_end", "fiscal_subsidy_standard", "critical_illness_deductible", "critical_illness_limit_increase",
+    "outpatient_limit", "prenatal_exam_limit", "natural_delivery_subsidy", "cesarean_benefit")
+
+_SLOT = _re.compile(r"\{(\w+)\}")
+
+
+def say(key: str, lang: str = "en", args: dict | None = None) -> str:
+    """A message in a language (zh or en; anything else is en) with its arguments filled in."""
+    lang = lang if lang in LANGS else "en"
+    args = args or {}
+
+    def slot(m):
+        name = m.group(1)
+        if name == "hint":
+            close = args.get("close") or []
+            return HINT[lang].replace("{close}", OR[lang].join(f"`{c}`" for c in close)) if close else ""
+        value = args.get(name, "")
+        if name == "type":
+            return TYPES[lang].get(value, value)
+        if isinstance(value, (list, tuple)):
+            return SEPARATOR[lang].join(map(str, value))
+        return str(value)
+    return _SLOT.sub(slot, MESSAGES[key][lang])
+
+
+def close_names(name, candidates, most: int = 3) -> list:
+    """The candidates nearest a misspelt name (edit distance at most a third of the name, or the name
+    begins them), nearest first: the one "did you mean" of every front end (runtime.js: closeNames)."""
+    if not isinstance(name, str) or not name:
+        return []
+    low, scored = name.lower(), []
+    for i, c in enumerate(candidates):
+        if not isinstance(c, str) or c == name:
+            continue
+        d = _distance(low, c.lower())
+        if d <= max(1, len(c) // 3) or (len(low) >= 3 and c.lower().startswith(low)):
+            scored.append((d, i, c))
+    scored.sort()
+    return [c for _, _, c in scored[:most]]
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance (insert, delete, substitute), cut short past 60 characters."""
+    a, b = a[:60], b[:60]
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[len(b)]
+
+
+def lang_of_environment(environ=None) -> str:
+    """The locale's language: zh where LC_ALL, LC_MESSAGES or LANG (the first set) begins `zh`, else en."""
+    environ = _os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def error_entry(where: str, exc, lang: str = "en", ident=None) -> dict:
+    """A case's error line, as every front end writes it: the case's id (where it has one), `error`
+    (where: field: message, the line standard error gets), `exit`, and apart `code` (bad_input |
+    undecidable), `field` and `message`, the members of a Web API error. `exc` is a CaseError, an
+    Undecidable or a JSONError, told by class name: a generated calculator carries its own copies."""
+    kinds = {c.__name__ for c in type(exc).__mro__}
+    if "CaseError" in kinds:
+        message, line, code, field = exc.text(lang), exc.line(lang), "bad_input", exc.field
+    elif "Undecidable" in kinds:
+        message, code = exc.text(lang), "undecidable"
+        field = getattr(exc, "fact", None) or getattr(exc, "field", None)  # a missing fact, or `decision`
+        line = message
+    else:
+        message = line = say("malformed_json", lang, {"detail": str(exc)})
+        code, field = "bad_input", None
+    out = {"id": ident} if ident is not None else {}
+    out.update(error=f"{where}: {line}" if where else line, exit=2 if code == "bad_input" else 3,
+               code=code, field=field or None, message=message)
+    return out
+
 # ==== runtime (yibao/runtime/core.py) ==================================================
 """What evaluated policies need at run time: exact money, the date idioms, case decoding, errors.
 
@@ -32,6 +190,9 @@ import re as _re
 from decimal import Decimal as _Decimal
 from fractions import Fraction  # rates that are not folded away (generated code builds them)
 
+
+_KEYS = frozenset(MESSAGES)
+
 __all__ = [
     "Undecidable", "MissingFact", "UnknownValue", "NoRuleApplies", "OutsideDomain", "CaseError",
     "pct", "day_after", "plus_days", "plus_months", "first_of_next_month", "year_start", "year_end",
@@ -40,29 +201,38 @@ __all__ = [
 
 
 # ---- why a decision could not be made (exit code 3) -------------------------------
+# Each error is a key of the message catalogue (messages.py) with its arguments: `message` is the
+# English text (what `str()` and the existing callers read), `text(lang)` the one asked for.
 class Undecidable(Exception):
     """A decision cannot be made for this case."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, args: dict | None = None):
+        key, args = (message, args or {}) if message in _KEYS else ("text", {"text": message})
+        self.key, self.params = key, args
+        self.message = say(key, "en", args)
+        super().__init__(self.message)
+
+    def text(self, lang: str = "en") -> str:
+        return say(self.key, lang, self.params)
 
 
 class MissingFact(Undecidable):
     def __init__(self, fact: str):
-        super().__init__(f"needs `{fact}`, which the case does not give")
+        super().__init__("missing", {"fact": fact})
         self.fact = fact
 
 
 class UnknownValue(Undecidable):
     def __init__(self, what: str):
-        super().__init__(f"needs {what}: unknown")
+        super().__init__("unknown", {"what": what})
         self.what = what
 
 
 class OutsideDomain(Undecidable):
     """The case lies where the notice does not speak (a domain's `because`, as written). The message
     is written when it is read: analyses that only ask whether a decision answers never pay for it."""
+
+    key = "outside"
 
     def __init__(self, parts):
         Exception.__init__(self)
@@ -74,28 +244,62 @@ class OutsideDomain(Undecidable):
             self._message = _write(self._parts)
         return self._message
 
+    @property
+    def params(self) -> dict:
+        return {"because": self.message}
+
     def __str__(self):
         return self.message
 
 
 class NoRuleApplies(Undecidable):
     def __init__(self, name: str, where: str = ""):
-        super().__init__(f"no rule of `{name}` applies to this case" + (f" ({where})" if where else ""))
+        super().__init__("no_rule", {"name": name, "where": f" ({where})" if where else ""})
         self.name = name
 
 
 class DateOutOfRange(Undecidable):
     def __init__(self):
-        super().__init__("needs a date outside 0001-01-01 … 9999-12-31, the days a date can name")
+        super().__init__("date_range")
 
 
 class CaseError(ValueError):
-    """A case that does not fit the interface (exit code 2); names the field."""
+    """A case that does not fit the interface (exit code 2); names the field. `message` is the English
+    text without the field, `text(lang)` the message in a language, `str()` the field and message."""
 
-    def __init__(self, field: str, message: str):
-        shown = field if isinstance(field, str) and field.isprintable() and len(field) <= 60 else _show(field)
-        super().__init__(f"field `{shown}`: {message}" if field != "" else message)
-        self.field = field
+    def __init__(self, field: str, message: str, args: dict | None = None):
+        key, args = (message, args or {}) if message in _KEYS else ("text", {"text": message})
+        self.field, self.key, self.params = field, key, args
+        self.shown = field if isinstance(field, str) and field.isprintable() and len(field) <= 60 else _show(field)
+        self.message = say(key, "en", args)
+        super().__init__(self.line("en"))
+
+    def text(self, lang: str = "en") -> str:
+        return say(self.key, lang, self.params)
+
+    def line(self, lang: str = "en") -> str:
+        """The field and the message, as an error line says them."""
+        return (say("field", lang, {"field": self.shown}) if self.field != "" else "") + self.text(lang)
+
+
+def _suggest(name, candidates) -> list:
+    return close_names(name, [str(c) for c in candidates])
+
+
+def wanted_error(name, document: str, stated) -> Exception | None:
+    """Why a decision asked for by name cannot be answered, or None: a name that is no decision of the
+    interface is bad input (CaseError, with the closest names); one the notice does not state is
+    undecidable (interface.md, `--decision`)."""
+    stated = list(stated)
+    if name in stated:
+        return None
+    if name not in INTERFACE_DECISIONS:
+        known = stated + [d for d in INTERFACE_DECISIONS if d not in stated]
+        return CaseError("decision", "unknown_decision", {"name": _show(name)[1:-1] if isinstance(name, str) else
+                                                          _show(name), "close": _suggest(name, known), "names": stated})
+    error = Undecidable("not_stated", {"document": document, "name": name, "names": stated})
+    error.field = "decision"
+    return error
 
 
 # ---- exact money ----------------------------------------------------------------------
@@ -114,7 +318,7 @@ def _pct_rate(rate: Fraction, fen: int) -> int:
 def div_exact(amount, k: int) -> Fraction:
     """An amount (fen, or already a Fraction of a fen) divided by a whole number, exactly: never a float."""
     if k == 0:
-        raise Undecidable("a division by zero")
+        raise Undecidable("division_by_zero")
     return Fraction(amount) / k
 
 
@@ -174,7 +378,7 @@ def age_on(birth: _dt.date, on: _dt.date) -> int:
     and N years end on the N-th birthday, or the month's last day where it has none (art. 202: 2-29
     → 2-28), so the age is N from the day after that birthday."""
     if birth > on:
-        raise Undecidable("an age on a day before the birth")
+        raise Undecidable("age_before_birth")
     n = on.year - birth.year
     if n > 0 and plus_months(birth, 12 * n) >= on:
         n -= 1
@@ -184,7 +388,7 @@ def age_on(birth: _dt.date, on: _dt.date) -> int:
 def months_between(start: _dt.date, end: _dt.date) -> int:
     """Whole months from one day to a later one: the most n with `start + n months` on or before `end`."""
     if start > end:
-        raise Undecidable("months from a later day to an earlier one")
+        raise Undecidable("months_backwards")
     n = (end.year - start.year) * 12 + end.month - start.month
     if plus_months(start, n) > end:
         n -= 1
@@ -228,21 +432,20 @@ _DATE = _re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def _money_in(field: str, raw) -> int:
     if isinstance(raw, bool) or not isinstance(raw, (int, str, _Decimal, float)):
-        raise CaseError(field, f"expected money (a number or a string like \"342.00\"), got {_json_type(raw)}")
+        raise CaseError(field, "money_type", {"type": _json_type(raw)})
     if isinstance(raw, str):
         if not _MONEY.fullmatch(raw):
-            raise CaseError(field, f"{_show(raw)} is not an amount of money in yuan: digits 0-9, "
-                            "at most two decimals, not negative")
+            raise CaseError(field, "money_text", {"value": _show(raw)})
         raw = _Decimal(raw)
     elif isinstance(raw, float):
         raw = _Decimal(repr(raw))  # the shortest decimal that is this float, as a person wrote it
     elif isinstance(raw, int):
         raw = _Decimal(raw)
     if not raw.is_finite() or raw < 0 or raw >= MAX_MONEY_YUAN:
-        raise CaseError(field, f"{_show(raw)} is not an amount of money from 0 to less than 10^15 yuan")
+        raise CaseError(field, "money_range", {"value": _show(raw)})
     fen = raw * 100
     if fen != fen.to_integral_value():
-        raise CaseError(field, f"{_show(raw)} is not an amount of money in yuan with at most two decimals")
+        raise CaseError(field, "money_fen", {"value": _show(raw)})
     return int(fen)
 
 
@@ -260,11 +463,11 @@ def _whole(value):
 def _int_value(field: str, value, minimum: int | None) -> int:
     value = _whole(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise CaseError(field, f"expected a whole number, got {_show(value)}")
+        raise CaseError(field, "int_type", {"value": _show(value)})
     if minimum is not None and value < minimum:
-        raise CaseError(field, f"expected a whole number ≥ {minimum}, got {value}")
+        raise CaseError(field, "int_min", {"minimum": minimum, "value": value})
     if abs(value) > MAX_INT:
-        raise CaseError(field, f"{_show(value)} is more than {MAX_INT}, the largest whole number a case may give")
+        raise CaseError(field, "int_max", {"value": _show(value), "maximum": MAX_INT})
     return value
 
 
@@ -272,16 +475,17 @@ def _date_in(field: str, raw) -> _dt.date:
     if raw.__class__ is _dt.date:  # a Python caller's date (not a datetime: that has an hour too)
         return raw
     if not isinstance(raw, str) or not _DATE.fullmatch(raw):
-        raise CaseError(field, f"expected a date YYYY-MM-DD, got {_show(raw)}")
+        raise CaseError(field, "date_text", {"value": _show(raw)})
     try:
         return _dt.date.fromisoformat(raw)
     except ValueError:
-        raise CaseError(field, f"{raw} is not a day that exists") from None
+        raise CaseError(field, "date_day", {"value": raw}) from None
 
 
 def _json_type(v) -> str:
-    return {bool: "a boolean", int: "a number", float: "a number", _Decimal: "a number", str: "a string",
-            list: "a list", dict: "an object", type(None): "null"}.get(type(v), type(v).__name__)
+    """The JSON type of a value, as the catalogue's TYPES name it."""
+    return {bool: "boolean", int: "number", float: "number", _Decimal: "number", str: "string",
+            list: "list", dict: "object", type(None): "null"}.get(type(v), type(v).__name__)
 
 
 def _show(value, limit: int = 60) -> str:
@@ -299,7 +503,7 @@ def decode_case(raw, spec: dict) -> dict:
     are left out, so a decision that needs one raises MissingFact.
     """
     if not isinstance(raw, dict):
-        raise CaseError("", f"a case is a JSON object, got {_json_type(raw)}")
+        raise CaseError("", "not_object", {"type": _json_type(raw)})
     case = {}
     for field, value in raw.items():
         entry = spec.get(field)
@@ -307,9 +511,7 @@ def decode_case(raw, spec: dict) -> dict:
             case["id"] = _id_value(value)
             continue
         if entry is None:
-            close = [f for f in spec if f.startswith(field[:3])] if isinstance(field, str) and field else []
-            raise CaseError(field, "unknown field" + (f" (did you mean `{close[0]}`?)" if close else "")
-                            + "; the fields are " + ", ".join(spec))
+            raise CaseError(field, "unknown_field", {"close": _suggest(field, spec), "fields": list(spec)})
         kind, aliases, _ = entry
         if kind == "money":
             case[field] = _money_in(field, value)
@@ -317,23 +519,26 @@ def decode_case(raw, spec: dict) -> dict:
             case[field] = _date_in(field, value)
         elif kind == "bool":
             if not isinstance(value, bool):
-                raise CaseError(field, f"expected true or false, got {_show(value)}")
+                raise CaseError(field, "bool", {"value": _show(value)})
             case[field] = value
         elif kind in ("int", "count"):
             case[field] = _int_value(field, value, 0 if kind == "count" else None)
         elif kind == "enum":
             value = _whole(value)
             if isinstance(value, bool) or not isinstance(value, (str, int)) or value not in aliases:
-                raise CaseError(field, f"{_show(value)} is not one of " + ", ".join(map(repr, _codes(aliases))))
+                codes = _codes(aliases)
+                raise CaseError(field, "enum", {"value": _show(value), "codes": list(map(repr, codes)),
+                                                "close": _suggest(value, codes)})
             case[field] = aliases[value]
         elif kind == "set":
             if not isinstance(value, list):
-                raise CaseError(field, f"expected a list of codes, got {_json_type(value)}")
+                raise CaseError(field, "set_type", {"type": _json_type(value)})
             codes = set()
             for i, item in enumerate(value):
                 if isinstance(item, bool) or not isinstance(item, (str, int)) or item not in aliases:
-                    raise CaseError(f"{field}[{i}]", f"{_show(item)} is not a known code; the codes are "
-                                    + ", ".join(map(str, _codes(aliases))))
+                    known = _codes(aliases)
+                    raise CaseError(f"{field}[{i}]", "set_item", {"value": _show(item), "codes": list(map(str, known)),
+                                                                   "close": _suggest(item, known)})
                 codes.add(aliases[item])
             case[field] = frozenset(codes)
     for field, (kind, aliases, default) in spec.items():
@@ -346,7 +551,17 @@ def _id_value(value):
     value = value if isinstance(value, str) else _whole(value)
     if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_INT):
         return value
-    raise CaseError("id", f"expected a string or a whole number of at most {MAX_INT}, got {_show(value)}")
+    raise CaseError("id", "id", {"maximum": MAX_INT, "value": _show(value)})
+
+
+def case_id(raw):
+    """A case's `id` where it has a good one (its error line echoes it too), else None."""
+    if isinstance(raw, dict) and "id" in raw:
+        try:
+            return _id_value(raw["id"])
+        except CaseError:
+            return None
+    return None
 
 
 class _Absent:
@@ -583,10 +798,11 @@ def _check_text(value):
 
 
 def _show(value, limit: int = 60) -> str:
-    """A value for a one-line message: repr, ASCII-escaped where it cannot be printed, cut short."""
-    text = repr(value)
-    if isinstance(value, str):
-        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    """A value for a one-line message: repr (a Decimal as its digits), what cannot be printed escaped,
+    cut short. The same as core._show, word for word: in a generated calculator, which holds both
+    files in one namespace, this definition is the one that stands."""
+    text = repr(value) if not isinstance(value, _Decimal) else str(value)
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -980,8 +1196,10 @@ import sys
 _EPILOG = """\
 input: one case a line (JSON Lines), or one JSON document (pretty-printed is fine).
 output: one JSON line per input line, in order; a line that is not a case, or a decision asked
-  for with --decision that the case cannot decide, gives {"error": ..., "exit": 2 or 3} (also on
-  standard error) and the lines after it still run; a blank line gives a blank line.
+  for with --decision that the case cannot decide, gives {"error": ..., "exit": 2 or 3, "code":
+  bad_input or undecidable, "field": ..., "message": ...} (the error also on standard error) and
+  the lines after it still run; a blank line gives a blank line. Messages are in English, or in
+  Chinese with --lang zh (default: the locale, LC_ALL / LC_MESSAGES / LANG).
   A case may carry an "id" (a string or an integer): it is copied into its result.
 exit status: 0; 2 if a line was bad; 3 if a decision could not be made; 74 if output failed.
 
@@ -998,8 +1216,8 @@ in Python:
 
 
 class _Args:
-    def __init__(self, file="-", decision=None):
-        self.file, self.decision = file, decision
+    def __init__(self, file="-", decision=None, lang=None):
+        self.file, self.decision, self.lang = file, decision, lang
 
 
 def _arguments(calc, argv):
@@ -1017,16 +1235,19 @@ def _arguments(calc, argv):
     parser.add_argument("file", nargs="?", default="-", help="the cases (default: standard input)")
     parser.add_argument("--decision", action="append", metavar="NAME",
                         help="only this decision (repeatable)")
+    parser.add_argument("--lang", choices=LANGS, help="the messages' language (default: the locale's)")
     return parser.parse_args(argv)
 
 
 def _main(calc, argv=None) -> int:
     import os
     args = _arguments(calc, argv)
+    lang = args.lang or lang_of_environment()
     for name in args.decision or ():
-        if name not in calc.DECISIONS:
-            print(f"{calc.DOCUMENT} does not state `{name}`; it states {', '.join(calc.DECISIONS)}", file=sys.stderr)
-            return 3
+        error = wanted_error(name, calc.DOCUMENT, calc.DECISIONS)
+        if error is not None:
+            print(error.line(lang) if isinstance(error, CaseError) else error.text(lang), file=sys.stderr)
+            return 2 if isinstance(error, CaseError) else 3
     if sys.stdout is None or (args.file == "-" and sys.stdin is None):
         print("standard input or output is closed", file=sys.stderr)
         return 74 if sys.stdout is None else 2
@@ -1036,6 +1257,10 @@ def _main(calc, argv=None) -> int:
         print(f"cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
     status, write, wanted = 0, sys.stdout.write, args.decision
+    name = "<stdin>" if args.file == "-" else args.file
+
+    def where(number):  # an error's position, as `yibao eval` writes it
+        return f"{name}:{number}"
     fast = calc._line_json if wanted is None else _no_line
     try:
         for block in _cases(binary):  # what one read brings: its results are written at once
@@ -1043,7 +1268,7 @@ def _main(calc, argv=None) -> int:
             for number, line in block:
                 text = fast(line) if line.__class__ is str else None
                 if text is None:
-                    text, code = _one(calc, number, line, wanted)
+                    text, code = _one(calc, where(number), line, wanted, lang)
                     status = max(status, code) if status != 2 else status
                 done.append(text)
             done.append("")
@@ -1062,8 +1287,10 @@ def _main(calc, argv=None) -> int:
     return status
 
 
-def _one(calc, number, line, wanted):
-    """(JSON text, exit code) of one line by the general path: its result, or its error."""
+def _one(calc, where, line, wanted, lang="en"):
+    """(JSON text, exit code) of one line by the general path: its result, or its error line (the
+    case's id, error, exit, code, field, message: as `yibao eval`'s)."""
+    raw = None
     try:
         if line.__class__ is JSONError:
             raise line
@@ -1073,13 +1300,11 @@ def _one(calc, number, line, wanted):
         if wanted is None:
             return calc._result_json(calc.decode(raw)), 0
         return json.dumps(calc.evaluate_json(raw, wanted), ensure_ascii=False), 0
-    except (JSONError, CaseError) as exc:
-        message, code = f"line {number}: {exc}", 2
-    except Undecidable as exc:
-        message, code = f"line {number}: {exc}", 3
+    except (JSONError, CaseError, Undecidable) as exc:
+        entry = error_entry(where, exc, lang, case_id(raw))
     if sys.stderr is not None:  # closed: print would write to standard output
-        print(message, file=sys.stderr)
-    return json.dumps({"error": message, "exit": code}, ensure_ascii=False), code
+        print(entry["error"], file=sys.stderr)
+    return json.dumps(entry, ensure_ascii=False), entry["exit"]
 
 
 def _no_line(text):
@@ -1594,31 +1819,31 @@ def _constraints(c):
     except (KeyError, Undecidable):
         bad = False
     if bad:  # 连续却断保
-        raise CaseError('lapsed_years, continuous', '`continuous: true` contradicts `lapsed_years` > 0: a lapse means the person was not insured without a gap')
+        raise CaseError('lapsed_years, continuous', 'contradiction', {'because': '`continuous: true` contradicts `lapsed_years` > 0: a lapse means the person was not insured without a gap'})
     try:
         bad = ((('continuous_years' in c) and (c['continuous_years'] > 1)) and ((c['lapsed_years'] > 0) or (('continuous' in c) and (not c['continuous']))))
     except (KeyError, Undecidable):
         bad = False
     if bad:  # 连续年数不可能
-        raise CaseError('continuous, lapsed_years, continuous_years', '`continuous_years` counts consecutive insured years up to this one: after a lapse (`continuous: false` or `lapsed_years` > 0) it is 1')
+        raise CaseError('continuous, lapsed_years, continuous_years', 'contradiction', {'because': '`continuous_years` counts consecutive insured years up to this one: after a lapse (`continuous: false` or `lapsed_years` > 0) it is 1'})
     try:
         bad = (('continuous_years' in c) and (c['continuous_years'] == 0))
     except (KeyError, Undecidable):
         bad = False
     if bad:  # 连续年数为零
-        raise CaseError('continuous_years', '`continuous_years` includes this coverage year, so it is at least 1')
+        raise CaseError('continuous_years', 'contradiction', {'because': '`continuous_years` includes this coverage year, so it is at least 1'})
     try:
         bad = ((('payment_date' in c) and ('birth_date' in c)) and (c['payment_date'] < c['birth_date']))
     except (KeyError, Undecidable):
         bad = False
     if bad:  # 出生前缴费
-        raise CaseError('birth_date, payment_date', '`payment_date` is before `birth_date`: no one pays in full (完清费用) for a person before that person is born')
+        raise CaseError('birth_date, payment_date', 'contradiction', {'because': '`payment_date` is before `birth_date`: no one pays in full (完清费用) for a person before that person is born'})
     try:
         bad = (c['zero_claim_last_year'] and ((c['lapsed_years'] > 0) or (('continuous_years' in c) and (c['continuous_years'] < 2))))
     except (KeyError, Undecidable):
         bad = False
     if bad:  # 零报销却未参保
-        raise CaseError('continuous_years, lapsed_years, zero_claim_last_year', '`zero_claim_last_year: true` says the person was insured last year (上年医保基金零报销), which `lapsed_years` > 0 or `continuous_years` < 2 (this year alone) contradicts')
+        raise CaseError('continuous_years, lapsed_years, zero_claim_last_year', 'contradiction', {'because': '`zero_claim_last_year: true` says the person was insured last year (上年医保基金零报销), which `lapsed_years` > 0 or `continuous_years` < 2 (this year alone) contradicts'})
     return c
 
 
@@ -2090,8 +2315,9 @@ def _decisions(case, decisions, value):
                 pass
         return out
     for name in [decisions] if isinstance(decisions, str) else decisions:
-        if name not in DECISIONS:
-            raise Undecidable(f'{DOCUMENT} does not state {name!r}; it states ' + ', '.join(DECISIONS))
+        error = wanted_error(name, DOCUMENT, DECISIONS)
+        if error is not None:
+            raise error
         fn, kind = DECISIONS[name]
         out[name] = value(kind, _decide(fn, c))
     return out

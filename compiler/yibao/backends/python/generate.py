@@ -83,13 +83,13 @@ class _Generator(Visitor):
     def module(self) -> str:
         p = self.p
         copied = []
-        parts = (("runtime", "core.py"), ("strict_json", "strict_json.py"), ("fastpath", "fastpath.py"),
+        parts = (("messages", "messages.py"), ("runtime", "core.py"), ("strict_json", "strict_json.py"), ("fastpath", "fastpath.py"),
                  ("calcmain", "calcmain.py"))
         for label, part in parts + ((("bounded", "bounded.py"),) if self.bounded else ()):
             # bounded.py: the bound-keeping values, only for a notice that has them
             src = resources.files("yibao.runtime").joinpath(part).read_text(encoding="utf-8")
             src = "\n".join(line for line in src.splitlines()
-                            if not line.startswith(("from __future__", "from .core", "from .strict_json",
+                            if not line.startswith(("from __future__", "from .core", "from .strict_json", "from .messages",
                                                     "from .fastpath")))
             copied += [f"# ==== {label} (yibao/runtime/{part}) {'=' * 50}", src.strip(), ""]
         out = [

@@ -27,7 +27,7 @@ def interface(g) -> list[str]:
     for k in p.constraints:
         out += ["    try:", f"        bad = {g.expr(k.when)}", "    except (KeyError, Undecidable):",
                 "        bad = False", "    if bad:  # " + comment(k.name),
-                f"        raise CaseError({', '.join(k.facts)!r}, {k.because!r})"]
+                f"        raise CaseError({', '.join(k.facts)!r}, 'contradiction', {{'because': {k.because!r}}})"]
     out += ["    return c", "", "",
             "def decode(case):",
             '    """A case (dict) → runtime values; CaseError if it breaks the interface or a constraint."""',
@@ -76,8 +76,9 @@ def interface(g) -> list[str]:
         "                pass",
         "        return out",
         "    for name in [decisions] if isinstance(decisions, str) else decisions:",
-        "        if name not in DECISIONS:",
-        "            raise Undecidable(f'{DOCUMENT} does not state {name!r}; it states ' + ', '.join(DECISIONS))",
+        "        error = wanted_error(name, DOCUMENT, DECISIONS)",
+        "        if error is not None:",
+        "            raise error",
         "        fn, kind = DECISIONS[name]",
         "        out[name] = value(kind, _decide(fn, c))",
         "    return out",

@@ -7,7 +7,7 @@ import builtins
 import keyword
 import unicodedata
 
-from ...runtime import bounded, calcmain, fastpath, core as runtime, strict_json
+from ...runtime import bounded, calcmain, fastpath, core as runtime, messages, strict_json
 
 
 def ident(prefix: str, name: str, _index: int = 0) -> str:
@@ -27,7 +27,7 @@ def ident(prefix: str, name: str, _index: int = 0) -> str:
 # the strict JSON reader, the fast line path, the command line, the bounded values, the interface backends.python writes), Python's builtins and keywords.
 _INTERFACE = {"DOCUMENT", "TITLE", "COVERAGE_YEAR", "FACTS", "DECISIONS", "CONSTANTS", "FUNCTIONS",
               "evaluate", "evaluate_json", "main", "decode", "annotations", "__all__"}
-RESERVED = frozenset().union(vars(runtime), vars(strict_json), vars(fastpath), vars(calcmain), vars(bounded),
+RESERVED = frozenset().union(vars(runtime), vars(messages), vars(strict_json), vars(fastpath), vars(calcmain), vars(bounded),
                              dir(builtins), _INTERFACE,
                              keyword.kwlist, keyword.softkwlist)
 

@@ -40,16 +40,16 @@ function shown(decision, value) {
   if (decision.kind === "money") return value + " 元";
   if (decision.members) {
     const member = decision.members[JSON.stringify(value)];
-    return member ? member + "（" + value + "）" : String(value);
+    return member || String(value);  // the notice's word alone: a code beside it is for machines
   }
   return String(value);
 }
 
-// Why a decision is not decided: the missing fact by its label, else the notice's own reason.
-const LEADS = {outside: "本通知不适用：", unknown: "通知未规定：", undecidable: "无法确定："};
+// Why a decision is not decided, in Chinese (the catalogue's zh form): the missing fact by its
+// label, else the notice's own reason.
 function reason(why) {
-  if (why.kind === "missing") return "尚缺：" + (PAGE.facts[why.fact] || why.fact) + "（" + why.fact + "）";
-  return LEADS[why.kind] + why.message;
+  if (why.kind === "missing") return "尚缺：" + (PAGE.facts[why.fact] || why.fact);
+  return (why.kind === "undecidable" ? "无法确定：" : "") + why.error.text("zh");
 }
 
 function clearErrors() {
@@ -60,12 +60,14 @@ function clearErrors() {
 function showError(e) {
   const field = String(e.field || "").replace(/\[\d+\]$/, "").split(", ")[0];
   const box = field && form.querySelector('[data-fact="' + CSS.escape(field) + '"]');
+  // the catalogue's Chinese words: by the field's label where the form has one, else as every front end says it
   const label = PAGE.facts[field] ? PAGE.facts[field] + "：" : "";
+  const message = label ? e.text("zh") : e.line("zh");
   if (box) {
     box.classList.add("invalid");
-    box.querySelector(".field-error").textContent = label + e.message;
+    box.querySelector(".field-error").textContent = label + message;
   }
-  document.getElementById("form-error").textContent = "无法计算：" + label + e.message;
+  document.getElementById("form-error").textContent = "无法计算：" + label + message;
   list.replaceChildren(el("li", {class: "bad"}, "请先更正上面标出的填写内容。"));
 }
 
@@ -83,7 +85,7 @@ function update() {
   }
   const items = PAGE.decisions.map((d) => {
     const item = el("li", {"data-decision": d.name});
-    const head = el("div", {class: "decision"}, el("span", {class: "zh"}, d.label), " ", el("code", {lang: "en"}, d.name));
+    const head = el("div", {class: "decision"}, el("span", {class: "zh", title: d.name}, d.label));
     if (d.name in answer.results) {
       item.className = "decided";
       item.append(head, el("output", {class: "value", "data-value": String(answer.results[d.name])},

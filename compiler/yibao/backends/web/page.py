@@ -36,7 +36,8 @@ def _e(text) -> str:
 
 
 def _label(name: str, description: str | None) -> str:
-    return (f'<span class="zh">{_e(description)}</span> <code lang="en">{_e(name)}</code>' if description
+    # the notice's words alone (the code is the field's name in JSON: a tooltip, not a second label)
+    return (f'<span class="zh" title="{_e(name)}">{_e(description)}</span>' if description
             else f'<code lang="en">{_e(name)}</code>')
 
 
@@ -50,7 +51,7 @@ def _choice(name: str, description, enum: ir.EnumInfo, default, many: bool) -> s
         checked = " checked" if (not many and default == code) else ""
         title = f' title="{_e(" / ".join(labels))}"' if labels else ""
         items.append(f'<label{title}><input type="{kind}" name="{_e(name)}" value="{_e(json.dumps(code))}"{checked}> '
-                     f'<span class="zh">{_e(member)}</span> <code lang="en">{_e(code)}</code></label>')
+                     f'<span class="zh" title="{_e(code)}">{_e(member)}</span></label>')
     cls = "choices many" if many else "choices"
     return (f'<fieldset class="{cls}" data-fact="{_e(name)}" data-kind="{"set" if many else "enum"}">'
             f'<legend>{_label(name, description)}</legend>{"".join(items)}'
