@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import random
+import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,20 +36,18 @@ class Target:
     functions: tuple = ()  # only mutate inside these functions/methods (empty: the whole module)
 
 
+RUNTIME_JS = ("tests/runtime/test_runtime_js.py", "tests/runtime/test_cross_target_rounding.py")
 TARGETS = {
-    "core": Target("runtime/core.py", ("tests/runtime", "tests/backends/test_codegen.py")),
-    "bounded": Target("runtime/bounded.py", ("tests/runtime", "tests/check/test_bounded_unknowns.py")),
-    "strict_json": Target("runtime/strict_json.py", ("tests/runtime",)),
-    "runtime.js": Target("runtime/runtime.js", ("tests/runtime/test_cross_target_rounding.py",
-                                                  "tests/runtime/test_runtime_js.py")),
-    "domains": Target("check/domains.py", ("tests/check/test_domains.py", "tests/test_mutants.py", "-k",
-                                          "domain or Domain")),
+    "core": Target("runtime/core.py", ("tests/runtime/test_runtime.py", *RUNTIME_JS)),
+    "bounded": Target("runtime/bounded.py", ("tests/check/test_bounded_unknowns.py",)),
+    "strict_json": Target("runtime/strict_json.py", ("tests/runtime/test_strict_json.py", "tests/runtime/test_runtime_js.py",
+                                                     "-k", "json or case")),
+    "runtime.js": Target("runtime/runtime.js", RUNTIME_JS),
+    "domains": Target("check/domains.py", ("tests/test_mutants.py", "tests/check/test_domains.py")),
     "invariants": Target("analysis/invariants.py", ("tests/test_mutants.py", "-k", "breaks")),
     "citations": Target("check/citations.py", ("tests/check/test_citations.py",)),
-    "cache": Target("base/cache.py", ("tests/policies/test_cache_key.py", "tests/test_mutants.py", "-k",
-                                     "fingerprint or cache")),
-    "figures": Target("check/checker.py", ("tests/check/test_figures_checked.py", "tests/test_mutants.py", "-k",
-                                          "printed or E401 or E601 or row"),
+    "cache": Target("base/cache.py", ("tests/test_mutants.py", "-k", "fingerprint or cache")),
+    "figures": Target("check/checker.py", ("tests/check/test_figures_checked.py", "tests/check/test_check.py"),
                       # the figure checks (a parameter's years, a data table's rows and printed totals, a
                       # printed figure and its unit, citations) and the inherited/twice-declared names
                       ("param", "fold", "data", "need_citation", "printed_value", "value", "_param_years",
@@ -73,6 +72,62 @@ OPERATORS = (
 
 # The JavaScript runtime's mutants: (name, exact snippet, replacement). Each snippet occurs once.
 JS_MUTANTS = (
+    ("pct-half-down", "return (2n * v + den) / (2n * den);", "return (2n * v + den - 1n) / (2n * den);"),
+    ("pct-negative-sign", "return -((-2n * v + den) / (2n * den));", "return ((-2n * v + den) / (2n * den));"),
+    ("pct-zero-branch", "if (v >= 0n) return", "if (v > 0n) return"),
+    ("divexact-zero", 'if (k === 0n) throw new Undecidable("a division by zero");', ""),
+    ("divexact-negative", "return k < 0n ? [-n, -d * k] : [n, d * k];", "return [n, d * k];"),
+    ("roundto-half-down", 'const whole = mode === "half_up" ? (2n * n + d) / (2n * d)',
+     'const whole = mode === "half_up" ? (2n * n + d - 1n) / (2n * d)'),
+    ("roundto-up-is-down", ": (n + d - 1n) / d;", ": n / d;"),
+    ("roundto-sign", "return (n0 < 0n ? -whole : whole) * unit;", "return whole * unit;"),
+    ("moneyout-sign", 'const sign = fen < 0n ? "-" : "";', 'const sign = "";'),
+    ("moneyout-pad", '(fen % 100n).toString().padStart(2, "0")', "(fen % 100n).toString()"),
+    ("civil-march", "const m = mp < 10 ? mp + 3 : mp - 9;", "const m = mp <= 10 ? mp + 3 : mp - 9;"),
+    ("civil-year", "return [yoe + era * 400 + (m <= 2 ? 1 : 0), m,", "return [yoe + era * 400 + (m < 2 ? 1 : 0), m,"),
+    ("monthdays-century", "(y % 4 === 0 && y % 100 !== 0) || y % 400 === 0", "y % 4 === 0"),
+    ("monthdays-30", "[4, 6, 9, 11].includes(m) ? 30 : 31", "[4, 6, 11].includes(m) ? 30 : 31"),
+    ("inrange-max", "if (d < _MIN_DAY || d > _MAX_DAY)", "if (d < _MIN_DAY || d > _MAX_DAY + 1)"),
+    ("plusdays-bound", "if (n > 4000000n || n < -4000000n)", "if (n > 4000000n)"),
+    ("plusmonths-negative", "if (month < 0n) { month += 12n; years -= 1n; }", "if (month < 0n) { month += 12n; }"),
+    ("plusmonths-year-range", "if (y2 < 1n || y2 > 9999n) throw new DateOutOfRange();", ""),
+    ("plusmonths-clamp", "Math.min(day, _monthDays(yy, mm))", "day"),
+    ("age-birthday", "if (n > 0n && plusMonths(birth, 12n * n) >= on) n -= 1n;",
+     "if (n > 0n && plusMonths(birth, 12n * n) > on) n -= 1n;"),
+    ("age-before-birth", 'if (birth > on) throw new Undecidable("an age on a day before the birth");', ""),
+    ("months-end", "if (plusMonths(start, n) > end) n -= 1n;", "if (plusMonths(start, n) >= end) n -= 1n;"),
+    ("next-month-december", "return m === 12 ? yearStart(BigInt(y + 1))", "return m === 11 ? yearStart(BigInt(y + 1))"),
+    ("yearstart-range", "if (y < 1n || y > 9999n) throw new DateOutOfRange();\n  return _daysFromCivil(Number(y), 1, 1);",
+     "return _daysFromCivil(Number(y), 1, 1);"),
+    ("yearend-day", "return _daysFromCivil(Number(y), 12, 31);", "return _daysFromCivil(Number(y), 12, 30);"),
+    ("json-max-number", "if (m[0].length > MAX_NUMBER_CHARS)", "if (m[0].length > MAX_NUMBER_CHARS + 1)"),
+    ("json-max-text", "if (text.length > MAX_TEXT_CHARS) throw", "if (text.length > MAX_TEXT_CHARS + 1) throw"),
+    ("json-depth", "if (depth > MAX_DEPTH) fail", "if (depth > MAX_DEPTH + 1) fail"),
+    ("json-duplicate-key", 'if (obj.has(key)) throw new JSONError("the key " + _show(key) + " appears twice");', ""),
+    ("json-trailing", 'if (i !== text.length) fail("Extra data");', ""),
+    ("json-control-char", "text.charCodeAt(i) >= 0x20) i++;", "text.charCodeAt(i) >= 0x00) i++;"),
+    ("json-surrogate", "if (/[\\ud800-\\udfff]/.test(out) && !out.isWellFormed())", "if (false)"),
+    ("json-escape-n", 'n: "\\n",', 'n: "n",'),
+    ("money-two-decimals", "/^[0-9]+(\\.[0-9]{1,2})?$/.test(raw)", "/^[0-9]+(\\.[0-9]{1,3})?$/.test(raw)"),
+    ("money-negative", "if (mant < 0n || (mant !== 0n && digits + exp > 15))", "if ((mant !== 0n && digits + exp > 15))"),
+    ("money-15-digits", "digits + exp > 15))", "digits + exp > 16))"),
+    ("money-fraction-of-fen", "if (scale > digits || mant % 10n ** BigInt(scale) !== 0n) {", "if (scale > digits) {"),
+    ("money-max", "if (fen >= MAX_MONEY_YUAN * 100n)", "if (fen > MAX_MONEY_YUAN * 100n)"),
+    ("whole-fraction", "if (mant % p !== 0n) return null;", ""),
+    ("whole-max", "return v <= MAX_INT && v >= -MAX_INT ? v : null;", "return v;"),
+    ("int-minimum", "if (minimum !== null && v < minimum)", "if (minimum !== null && v < minimum - 1n)"),
+    ("int-max", "if (v > MAX_INT || v < -MAX_INT) {", "if (v > MAX_INT) {"),
+    ("date-month-13", "m < 1 || m > 12 ||", "m < 1 ||"),
+    ("date-day-of-month", "d > _monthDays(y, m)) throw", "d > 31) throw"),
+    ("enum-unknown", "if (key === undefined || !aliases.has(key)) {\n        throw new CaseError(field, _show(value) + \" is not one of \"",
+     "if (key === undefined) {\n        throw new CaseError(field, _show(value) + \" is not one of \""),
+    ("set-not-list", 'if (!Array.isArray(value)) throw new CaseError(field, "expected a list of codes, got "', 'if (false) throw new CaseError(field, "expected a list of codes, got "'),
+    ("default-ignored", "if (!c.has(field) && dflt !== undefined) c.set(field, dflt);", ""),
+    ("bool-any", 'if (typeof value !== "boolean") throw', "if (value === null) throw"),
+    ("in-domain-order", "if (undecided !== null) throw undecided;", ""),
+    ("max-is-min", "function _max(...xs) { return xs.reduce((a, b) => (b > a ? b : a)); }",
+     "function _max(...xs) { return xs.reduce((a, b) => (b < a ? b : a)); }"),
+    ("set-eq-size", "return a.size === b.size && [...a]", "return [...a]"),
 )
 
 # Mutants that no test can kill because they change nothing observable, keyed by module and the
@@ -182,6 +237,8 @@ def main(argv=None) -> int:
     ap.add_argument("--json", type=Path, help="write every result here")
     ap.add_argument("--again", type=Path, help="only the mutants that survived in this --json file")
     args = ap.parse_args(argv)
+    # a kill (SIGTERM) unwinds like Ctrl-C, so the module being mutated is put back
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     again = None
     if args.again:
         again = {(r["module"], r["key"]) for r in json.loads(args.again.read_text(encoding="utf-8"))["results"]
