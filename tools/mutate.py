@@ -209,6 +209,8 @@ def run_one(m: Mutant, timeout: float) -> str:
     import subprocess
     path = PKG / TARGETS[m.module].path
     original = path.read_bytes()
+    saved = path.with_name(path.name + ".unmutated")  # put back by the next run if this one is killed hard
+    saved.write_bytes(original)
     env = dict(os.environ, PYTHONPATH=str(ROOT / "compiler"), PYTHONDONTWRITEBYTECODE="1",
                YIBAO_CACHE="0", PYTHONHASHSEED="0")
     cmd = ["nice", "-n", "10", sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
@@ -225,6 +227,15 @@ def run_one(m: Mutant, timeout: float) -> str:
         return "survived" if done.returncode == 0 else "killed"
     finally:
         path.write_bytes(original)
+        saved.unlink()
+
+
+def put_back():
+    """A module a killed run left mutated is put back from the copy taken before the mutation."""
+    for saved in PKG.rglob("*.unmutated"):
+        saved.with_name(saved.name.removesuffix(".unmutated")).write_bytes(saved.read_bytes())
+        saved.unlink()
+        print(f"put back {saved.relative_to(ROOT)} (a killed run left it mutated)", file=sys.stderr)
 
 
 def main(argv=None) -> int:
@@ -238,7 +249,8 @@ def main(argv=None) -> int:
     ap.add_argument("--again", type=Path, help="only the mutants that survived in this --json file")
     args = ap.parse_args(argv)
     # a kill (SIGTERM) unwinds like Ctrl-C, so the module being mutated is put back
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    put_back()
     again = None
     if args.again:
         again = {(r["module"], r["key"]) for r in json.loads(args.again.read_text(encoding="utf-8"))["results"]
@@ -268,6 +280,9 @@ def main(argv=None) -> int:
                 survived += outcome == "survived"
             print(f"{outcome:10} {name} {m.key:45} {m.mutated[:90]}", flush=True)
             results.append({"module": name, "key": m.key, "line": m.line, "mutated": m.mutated, "outcome": outcome})
+            if args.json:  # after every mutant: a long run stopped early keeps what it measured
+                args.json.write_text(json.dumps({"sample": args.sample, "seed": args.seed, "results": results},
+                                                ensure_ascii=False, indent=1), encoding="utf-8")
         score = killed / (killed + survived) if killed + survived else 1.0
         table.append((name, killed + survived + equivalent, killed, survived, equivalent, score))
     if args.list:
