@@ -250,6 +250,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     # a kill (SIGTERM) unwinds like Ctrl-C, so the module being mutated is put back
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even where started in the background
     put_back()
     again = None
     if args.again:
