@@ -227,7 +227,7 @@ def run_one(m: Mutant, timeout: float) -> str:
         return "survived" if done.returncode == 0 else "killed"
     finally:
         path.write_bytes(original)
-        saved.unlink()
+        saved.unlink(missing_ok=True)
 
 
 def put_back():
@@ -247,11 +247,16 @@ def main(argv=None) -> int:
     ap.add_argument("--timeout", type=float, default=300.0, help="seconds a test run may take (then: killed)")
     ap.add_argument("--json", type=Path, help="write every result here")
     ap.add_argument("--again", type=Path, help="only the mutants that survived in this --json file")
+    ap.add_argument("--score", type=Path, help="print the scores of this --json file (with today's equivalents)")
     args = ap.parse_args(argv)
     # a kill (SIGTERM) unwinds like Ctrl-C, so the module being mutated is put back
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even where started in the background
-    put_back()
+    if args.score:
+        return print_scores(json.loads(args.score.read_text(encoding="utf-8"))["results"], equivalents())
+    if not args.list:
+        take_lock()
+        put_back()
     again = None
     if args.again:
         again = {(r["module"], r["key"]) for r in json.loads(args.again.read_text(encoding="utf-8"))["results"]
@@ -295,6 +300,37 @@ def main(argv=None) -> int:
         args.json.write_text(json.dumps({"sample": args.sample, "seed": args.seed, "results": results},
                                         ensure_ascii=False, indent=1), encoding="utf-8")
     return 1 if any(r["outcome"] == "survived" for r in results) else 0
+
+
+LOCK = ROOT / "tools" / ".mutate.lock"
+
+
+def take_lock():
+    """One run at a time: two would see each other's mutants. A lock whose process is gone is stale."""
+    import atexit
+    if LOCK.exists():
+        try:
+            os.kill(int(LOCK.read_text()), 0)
+            raise SystemExit(f"another tools/mutate.py (pid {LOCK.read_text()}) is running; its mutants would be ours")
+        except (ProcessLookupError, ValueError):
+            pass
+    LOCK.write_text(str(os.getpid()))
+    atexit.register(lambda: LOCK.unlink(missing_ok=True))
+
+
+def print_scores(results: list, known: dict) -> int:
+    """The table of docs/mutation.md from a --json file: a survivor now recorded as equivalent counts so."""
+    print("| module | mutants | killed | survived | equivalent | score |\n|---|---:|---:|---:|---:|---:|")
+    left = 0
+    for name in dict.fromkeys(r["module"] for r in results):
+        rs = [r for r in results if r["module"] == name]
+        eq = sum(r["outcome"] == "equivalent" or (r["outcome"] == "survived" and r["mutated"] in known.get(name, {}))
+                 for r in rs)
+        k = sum(r["outcome"] == "killed" for r in rs)
+        s = len(rs) - k - eq
+        left += s
+        print(f"| {name} | {len(rs)} | {k} | {s} | {eq} | {k / (k + s):.0%} |" if k + s else f"| {name} | {len(rs)} | 0 | 0 | {eq} | — |")
+    return 1 if left else 0
 
 
 if __name__ == "__main__":
