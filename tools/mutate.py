@@ -46,7 +46,8 @@ TARGETS = {
     "domains": Target("check/domains.py", ("tests/test_mutants.py", "tests/check/test_domains.py")),
     "invariants": Target("analysis/invariants.py", ("tests/test_mutants.py", "-k", "breaks")),
     "citations": Target("check/citations.py", ("tests/check/test_citations.py",)),
-    "cache": Target("base/cache.py", ("tests/test_mutants.py", "-k", "fingerprint or cache")),
+    "cache": Target("base/cache.py", ("tests/policies/test_cache_key.py", "tests/test_mutants.py", "-k",
+                                     "fingerprint or cache or key or entry or directory or newest or pickled or link")),
     "figures": Target("check/checker.py", ("tests/check/test_figures_checked.py", "tests/check/test_check.py"),
                       # the figure checks (a parameter's years, a data table's rows and printed totals, a
                       # printed figure and its unit, citations) and the inherited/twice-declared names
