@@ -165,3 +165,9 @@ def test_a_file_that_is_not_utf8_says_which_byte():
     with pytest.raises(JSONError) as info:
         sj.read(io.BytesIO(b'{"a": "\xc3"}'))
     assert str(info.value) == "not UTF-8 text (byte 8)"
+
+
+@pytest.mark.parametrize("reader", [read_lines, read_blocks])
+def test_the_rest_of_a_line_far_too_long_is_skipped_unread(reader):
+    # the line goes on well past the bound after its error: the rest is not taken for more lines
+    assert reader(b"x" * (2 * MAX_TEXT_CHARS + 10) + b"\nnext\n") == [(1, LONG), (2, "next\n")]
