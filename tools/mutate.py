@@ -273,6 +273,8 @@ def main(argv=None) -> int:
             ms.sort(key=lambda m: (m.line, m.key))
         if args.list:
             print(f"{name:12} {len(ms):4} mutants  ({TARGETS[name].path})")
+            for m in ms if args.sample is not None else ():
+                print(f"    {m.key:45} {m.mutated[:90]}")
             continue
         killed = survived = equivalent = 0
         ms = [m for m in ms if again is None or (name, m.key) in again]

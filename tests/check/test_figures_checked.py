@@ -162,3 +162,12 @@ def test_override_of_a_domain_no_parent_declares_is_E602_with_the_nearest_name(f
 def test_two_facts_of_one_name_are_E202(tmp_path):
     _, diags = check(tmp_path, 'fact zz : bool "z"\nfact zz : bool "z"\n')
     assert found(diags) == [("E202", "fact `zz` is declared twice", 11, 1)]
+
+
+def test_a_parameter_year_derived_from_a_year_not_given_is_unknown_naming_it(tmp_path):
+    program, diags = check(tmp_path, f'parameter p : money by year "p" {{\n  2025 = p[2023] + 0 元 {Q} derived "x"\n'
+                                     f'  2024 = 380 元 {Q}\n}}\nlet x = p[2025] {Q}\n')
+    assert diags == []
+    values = program.params["p"].values
+    assert values[2024] == 38000 and values[2025].reason == "p for 2023, which no notice here gives"
+    assert 2023 not in values
