@@ -39,7 +39,7 @@ class Target:
 RUNTIME_JS = ("tests/runtime/test_runtime_js.py", "tests/runtime/test_cross_target_rounding.py")
 TARGETS = {
     "core": Target("runtime/core.py", ("tests/runtime/test_runtime.py", *RUNTIME_JS)),
-    "bounded": Target("runtime/bounded.py", ("tests/check/test_bounded_unknowns.py",)),
+    "bounded": Target("runtime/bounded.py", ("tests/runtime/test_bounded.py", "tests/check/test_bounded_unknowns.py")),
     "strict_json": Target("runtime/strict_json.py", ("tests/runtime/test_strict_json.py", "tests/runtime/test_runtime_js.py",
                                                      "-k", "json or case")),
     "runtime.js": Target("runtime/runtime.js", RUNTIME_JS),
