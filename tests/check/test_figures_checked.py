@@ -171,3 +171,9 @@ def test_a_parameter_year_derived_from_a_year_not_given_is_unknown_naming_it(tmp
     values = program.params["p"].values
     assert values[2024] == 38000 and values[2025].reason == "p for 2023, which no notice here gives"
     assert 2023 not in values
+
+
+def test_an_extend_of_nothing_is_E603_and_the_items_after_it_are_still_checked(tmp_path):
+    _, diags = check(tmp_path, f'extend zz {{\n  rule r {Q}\n    when tier = 一档 then 380 元\n}}\n'
+                               f'let a = 380 元 printed 381 元 {Q}\n')
+    assert [(c, line) for c, _, line, _ in found(diags) if c.startswith("E")] == [("E401", 14), ("E603", 10)]
