@@ -249,13 +249,19 @@ def main(argv=None) -> int:
     ap.add_argument("--timeout", type=float, default=300.0, help="seconds a test run may take (then: killed)")
     ap.add_argument("--json", type=Path, help="write every result here")
     ap.add_argument("--again", type=Path, help="only the mutants that survived in this --json file")
-    ap.add_argument("--score", type=Path, help="print the scores of this --json file (with today's equivalents)")
+    ap.add_argument("--score", type=Path, action="append",
+                    help="print the scores of these --json files, a later one's result for a mutant over an "
+                         "earlier's (a run --again after new tests), with today's equivalents")
     args = ap.parse_args(argv)
     # a kill (SIGTERM) unwinds like Ctrl-C, so the module being mutated is put back
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even where started in the background
     if args.score:
-        return print_scores(json.loads(args.score.read_text(encoding="utf-8"))["results"], equivalents())
+        merged = {}
+        for f in args.score:
+            for r in json.loads(f.read_text(encoding="utf-8"))["results"]:
+                merged[(r["module"], r["key"])] = r
+        return print_scores(list(merged.values()), equivalents())
     if not args.list:
         take_lock()
         put_back()
