@@ -109,3 +109,19 @@ def test_an_invariant_applies_only_to_a_notice_defining_what_it_names(tmp_path):
     assert "自有" in names
     # the library's invariants name contribution, assistance …, which this notice does not define
     assert "资助不超应缴" not in names and "待遇起止有序" not in names
+
+
+def test_a_constraint_reading_decisions_is_one_error_naming_one_of_them(tmp_path):
+    _, diags = check(tmp_path, BASE + 'constraint c when tier = 二档 and fee > 1 元 and later > 1 元\n  because "x"\n')
+    # one error, naming the decision the IR walk meets first (ir.subexprs: the right operand's, here)
+    assert [d.message for d in diags if d.code == "E314"] == ["constraint `c` reads `later`: a constraint compares facts only"]
+
+
+def test_a_decision_a_domain_reads_comes_before_the_decision_it_guards(tmp_path):
+    body = (f'decision fee : money "费" = 380 元 {Q}\ndecision cap : money "顶" = 500 元 {Q}\n'
+            f'domain 顶 for fee\n  {Q}\n  excludes cap < 400 元 and tier = 二档\n  because "capped"\n')
+    program, diags = check(tmp_path, body)
+    assert errors(diags) == []
+    order = list(program.definitions)
+    assert order.index("cap") < order.index("fee") and order.index("fee#raw") < order.index("fee")
+    assert answer(Evaluator(program), {"payment_date": "2024-03-01", "tier": 2}, "fee") == "380.00"
