@@ -81,3 +81,13 @@ def test_a_notice_without_invariants_has_nothing_to_settle(tmp_path):
 def test_the_coverage_years_edges_are_tried(program):
     import datetime as dt
     assert invariants._year_dates(program)[:3] == [dt.date(2023, 1, 1), dt.date(2024, 1, 1), dt.date(2024, 12, 31)]
+
+
+@pytest.mark.parametrize("solver", [True, False])
+def test_an_undecided_invariant_without_when_checks_every_decision_it_names(tmp_path, monkeypatch, solver):
+    # `fee` first: it answers (a failure); `u` after it never does, and must not hide that
+    p, _ = check(tmp_path, BODY + 'invariant 都无 "never decided"\n  undecided fee, u\n')
+    if not solver:
+        monkeypatch.setattr(invariants, "_solve", lambda program, inv: ([], None, "no solver here"))
+    assert [f for f in found(invariants.prove(p)) if "都无" in f[1]] == [
+        ("E701", 'invariant `都无` fails for {"tier": 1}: `fee` answers where it must not: fee = 380.00', 11, 3)]
