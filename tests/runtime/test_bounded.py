@@ -58,6 +58,9 @@ def test_multiplying_keeps_the_bounds_and_turns_them_for_a_negative():
     assert bounds(B(1, 5) * -2) == (-10, -2, "w")
     assert bounds(B(None, 5) * -1) == (-5, None, "w")
     assert B(1, 5) * 0 == 0
+    from fractions import Fraction
+    assert bounds(B(2, 4) * Fraction(-1, 2)) == (-2, -1, "w")  # a negative rate turns the bounds too
+    assert bounds(B(2, 4) * Fraction(1, 2)) == (1, 2, "w")
     assert unknown(lambda: B(1, 5, "a") * B(1, 5, "b")) == "a and b"
     assert bounds(B(7, 15) // 2) == (3, 7, "w")
     assert bounds(B(None, 15) // 2) == (None, 7, "w")
