@@ -91,3 +91,15 @@ def test_an_undecided_invariant_without_when_checks_every_decision_it_names(tmp_
         monkeypatch.setattr(invariants, "_solve", lambda program, inv: ([], None, "no solver here"))
     assert [f for f in found(invariants.prove(p)) if "都无" in f[1]] == [
         ("E701", 'invariant `都无` fails for {"tier": 1}: `fee` answers where it must not: fee = 380.00', 11, 3)]
+
+
+def test_a_date_the_invariant_computes_is_tried_too(tmp_path, monkeypatch):
+    # the only failing days lie after 2025-01-01, a day the policy never names but the invariant computes
+    p, diags = check(tmp_path, f'decision fee : money "费" = 380 元 {Q}\ninvariant 窄 "after next new year"\n'
+                               '  when payment_date > start of year (coverage_year + 1)\n  holds fee = 1 元\n')
+    assert diags == []
+    import datetime as dt
+    assert invariants._year_dates(p)[3:] == [dt.date(2025, 1, 1)]
+    monkeypatch.setattr(invariants, "_solve", lambda program, inv: ([], None, "no solver here"))
+    assert [(d.code, d.message) for d in invariants.prove(p)] == [
+        ("E701", 'invariant `窄` fails for {"payment_date": "2025-01-02"}: fee = 380.00')]
