@@ -331,15 +331,17 @@ def take_lock():
 def print_scores(results: list, known: dict) -> int:
     """The table of docs/mutation.md from a --json file: a survivor now recorded as equivalent counts so."""
     print("| module | mutants | killed | survived | equivalent | score |\n|---|---:|---:|---:|---:|---:|")
-    left = 0
+    left = all_k = all_eq = 0
     for name in dict.fromkeys(r["module"] for r in results):
         rs = [r for r in results if r["module"] == name]
         eq = sum(r["outcome"] == "equivalent" or (r["outcome"] == "survived" and r["mutated"] in known.get(name, {}))
                  for r in rs)
         k = sum(r["outcome"] == "killed" for r in rs)
         s = len(rs) - k - eq
-        left += s
+        left, all_k, all_eq = left + s, all_k + k, all_eq + eq
         print(f"| {name} | {len(rs)} | {k} | {s} | {eq} | {k / (k + s):.0%} |" if k + s else f"| {name} | {len(rs)} | 0 | 0 | {eq} | — |")
+    if all_k + left:
+        print(f"| **all** | {len(results)} | {all_k} | {left} | {all_eq} | **{all_k / (all_k + left):.1%}** |")
     return 1 if left else 0
 
 
