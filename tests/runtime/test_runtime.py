@@ -82,3 +82,13 @@ def test_a_guarded_value_is_outside_only_where_a_check_holds():
         core._in_domain([(unknown, outside), (lambda: False, outside)], lambda: 5)
     with pytest.raises(KeyError):  # a fact the case does not give is undecided too, the first one kept
         core._in_domain([(lambda: {}["k"], outside), (unknown, outside)], lambda: 5)
+
+
+def test_a_best_of_entries_one_of_which_is_unknown_is_unknown():
+    from yibao.runtime import core
+    unknown = core._UnknownEntry("the 2025 standard")
+    assert core._best_known([3, 7, 5], 0) == 7 and core._best_known([], 4) == 4
+    with pytest.raises(core.UnknownValue, match="the 2025 standard"):
+        core._best_known([3, unknown, 9], 0)  # even where a known entry is larger
+    with pytest.raises(core.UnknownValue, match="the default"):
+        core._best_known([], core._UnknownEntry("the default"))

@@ -171,3 +171,10 @@ def test_a_file_that_is_not_utf8_says_which_byte():
 def test_the_rest_of_a_line_far_too_long_is_skipped_unread(reader):
     # the line goes on well past the bound after its error: the rest is not taken for more lines
     assert reader(b"x" * (2 * MAX_TEXT_CHARS + 10) + b"\nnext\n") == [(1, LONG), (2, "next\n")]
+
+
+def test_a_line_of_exactly_the_bound_is_read_in_a_block_split_line_by_line():
+    # a bad byte sends the whole block down the line-by-line path: the line at the bound is still read
+    data = b"y" * MAX_TEXT_CHARS + b"\n\xff\n"
+    assert read_blocks(data, size=len(data) + 10) == [(1, "y" * MAX_TEXT_CHARS + "\n"),
+                                                      (2, "not UTF-8 text (byte 1 of the line)")]
