@@ -246,7 +246,7 @@ def main(argv=None) -> int:
     ap.add_argument("--sample", type=int, help="only this many mutants a module, drawn with --seed")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--list", action="store_true", help="count the mutants, run nothing")
-    ap.add_argument("--timeout", type=float, default=300.0, help="seconds a test run may take (then: killed)")
+    ap.add_argument("--timeout", type=float, default=120.0, help="seconds a test run may take (then: killed, as a mutant that hangs)")
     ap.add_argument("--json", type=Path, help="write every result here")
     ap.add_argument("--again", type=Path, help="only the mutants that survived in this --json file")
     ap.add_argument("--score", type=Path, action="append",
