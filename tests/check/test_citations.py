@@ -198,3 +198,13 @@ def test_derived_twice_is_a_syntax_error():
     from yibao.base.source import SourceFile
     with pytest.raises(PolicyError):
         parse_module(SourceFile("<t>", 'let a = 1 元 §一 "q" derived "x" derived "y"\n'))
+
+
+def test_a_quote_at_the_very_start_of_the_text_is_checked_for_crossing_too():
+    from yibao.check.citations import boundaries, crossing
+    raw = "一、甲乙\n二、丙丁"
+    text = "".join(raw.split())
+    assert boundaries(raw) == (0, 4)
+    assert crossing(text, raw, "一、甲乙二、丙") == 4  # at offset 0, crossing into 二、
+    assert crossing(text, raw, "甲乙二") == 2
+    assert crossing(text, raw, "一、甲乙") is None

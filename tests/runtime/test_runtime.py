@@ -51,3 +51,44 @@ def test_whole_percentages_of_whole_yuan_are_exact(yuan, p):
 def test_money_prints_with_two_decimals():
     assert [money_out(x) for x in (34200, 5, 0, -1050)] == ["342.00", "0.05", "0.00", "-10.50"]
     assert year_end(2024) == D(2024, 12, 31)
+
+
+def test_an_id_passes_through_as_a_string_or_a_whole_number():
+    from decimal import Decimal
+    from yibao.runtime import core
+    spec = {"tier": ("int", {}, core._ABSENT)}
+    assert core.decode_case({"id": 7}, spec) == {"id": 7}
+    assert core.decode_case({"id": "0012"}, spec) == {"id": "0012"}
+    assert core.decode_case({"id": Decimal("2.0")}, spec) == {"id": 2}
+    for bad in (True, Decimal("2.5"), 10 ** 9 + 1, None, [1]):
+        with pytest.raises(core.CaseError, match="field `id`: expected a string or a whole number"):
+            core.decode_case({"id": bad}, spec)
+
+
+def test_a_guarded_value_is_outside_only_where_a_check_holds():
+    from yibao.runtime import core
+
+    def outside():
+        core._outside(["closed"])
+
+    def unknown():
+        raise core.UnknownValue("x")
+    assert core._in_domain([(lambda: False, outside)], lambda: 5) == 5
+    with pytest.raises(core.OutsideDomain):
+        core._in_domain([(lambda: True, outside)], lambda: 5)
+    with pytest.raises(core.OutsideDomain):  # a check that holds wins over one that cannot be decided
+        core._in_domain([(unknown, outside), (lambda: True, outside)], lambda: 5)
+    with pytest.raises(core.UnknownValue):  # where none holds, the undecided one decides
+        core._in_domain([(unknown, outside), (lambda: False, outside)], lambda: 5)
+    with pytest.raises(KeyError):  # a fact the case does not give is undecided too, the first one kept
+        core._in_domain([(lambda: {}["k"], outside), (unknown, outside)], lambda: 5)
+
+
+def test_a_best_of_entries_one_of_which_is_unknown_is_unknown():
+    from yibao.runtime import core
+    unknown = core._UnknownEntry("the 2025 standard")
+    assert core._best_known([3, 7, 5], 0) == 7 and core._best_known([], 4) == 4
+    with pytest.raises(core.UnknownValue, match="the 2025 standard"):
+        core._best_known([3, unknown, 9], 0)  # even where a known entry is larger
+    with pytest.raises(core.UnknownValue, match="the default"):
+        core._best_known([], core._UnknownEntry("the default"))
