@@ -42,7 +42,7 @@ class RollEvaluator:
         """A chunk → (the module's columns, rows that are bad input)."""
         np = self.np
         bad = np.zeros(chunk.n, bool)
-        for i in chunk.errors:
+        for i in (*chunk.errors, *chunk.blank):
             bad[i] = True
         if chunk.batch is not None:
             fields = ((name, col) for name, col in zip(chunk.batch.schema.names, chunk.batch.columns))
@@ -99,9 +99,9 @@ class RollEvaluator:
         import pyarrow as pa
         np = self.np
         fine = None
-        if errors:
+        if errors or chunk.blank:  # a row with an error, or a blank line, has no decisions
             fine = np.ones(chunk.n, bool)
-            fine[list(errors)] = False
+            fine[[*errors, *chunk.blank]] = False
         table = {} if chunk.ids is None else {"id": _as_array(chunk.ids)}
         for name in self.names:
             if name in found:
@@ -117,6 +117,8 @@ class RollEvaluator:
         errors, results = {}, {}
         for i in rows:
             i = int(i)
+            if i in chunk.blank:
+                continue
             if i in chunk.errors:
                 errors[i] = (chunk.errors[i], BAD_INPUT)
                 continue
@@ -171,6 +173,9 @@ def eval_roll(program: ir.Program, cases: str, output: str, wanted=None, explain
                 told += 1
             if bar is not None:
                 bar.update(chunk.n)
+    except BaseException:
+        writer.abandon()
+        raise
     finally:
         timed("write", writer.close)
         if bar is not None:

@@ -20,6 +20,7 @@ from typing import Iterator
 
 from ...runtime import strict_json
 from ...base.exits import BAD_INPUT, Fail
+from .misshapen import misshapen_rows, with_misshapen
 
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 LIST_FIELDS = frozenset({"identities"})  # list fields a CSV cell splits on `;` without a program at hand
@@ -82,6 +83,7 @@ class Chunk:
     ids: object = None  # the id column: a pyarrow Array, or JSONL's list of values; None if none
     errors: dict = field(default_factory=dict)  # row in chunk → message (a line that is not JSON)
     lines: list | None = None  # JSONL: the line number of each row
+    blank: set = field(default_factory=set)  # JSONL: rows that are blank lines (a blank line out, in place)
     batch: object = None  # pyarrow.RecordBatch (CSV, Parquet)
     cell: object = None  # (field, value as pyarrow gives it in Python) → the JSON value
 
@@ -215,7 +217,7 @@ def _open(path):
 
 
 def _read_jsonl(path, batch_rows):
-    rows, numbers, errors, first = [], [], {}, 0
+    rows, numbers, errors, blank, first = [], [], {}, set(), 0
     with _open(path) as f:
         for number, line in strict_json.lines(f):
             try:
@@ -224,17 +226,18 @@ def _read_jsonl(path, batch_rows):
                 raw = strict_json.loads(line)
             except strict_json.JSONError as exc:
                 if line.__class__ is str and not line.strip():
-                    continue  # a blank line is no row
-                errors[len(rows)] = f"{path}:{number}: malformed JSON: {exc}"
+                    blank.add(len(rows))  # no case, but its place kept: a blank line out, as on stdout
+                else:
+                    errors[len(rows)] = f"{path}:{number}: malformed JSON: {exc}"
                 raw = {}
             rows.append(raw)
             numbers.append(number)
             if len(rows) == batch_rows:
-                yield _chunk_of_dicts(rows, numbers, errors, first)
+                yield _chunk_of_dicts(rows, numbers, errors, first, blank)
                 first += len(rows)
-                rows, numbers, errors = [], [], {}
+                rows, numbers, errors, blank = [], [], {}, set()
     if rows:
-        yield _chunk_of_dicts(rows, numbers, errors, first)
+        yield _chunk_of_dicts(rows, numbers, errors, first, blank)
 
 
 def value_key(value):
@@ -258,7 +261,7 @@ def distinct(value, values: list, seen: dict) -> int:
     return j
 
 
-def _chunk_of_dicts(rows, numbers, errors, first):
+def _chunk_of_dicts(rows, numbers, errors, first, blank=frozenset()):
     """JSON objects → encoded columns (a row that is not an object keeps its value under '')."""
     import numpy as np
     n = len(rows)
@@ -275,7 +278,7 @@ def _chunk_of_dicts(rows, numbers, errors, first):
         index, values, _ = columns["id"]
         ids = [values[j] if j >= 0 else None for j in index]
     return Chunk(first, n, {name: (index, values) for name, (index, values, _) in columns.items()},
-                 ids, errors, numbers)
+                 ids, errors, numbers, set(blank))
 
 
 def _read_parquet(path, batch_rows):
@@ -311,7 +314,11 @@ def _read_csv(path, batch_rows, list_fields):
         with open(path, encoding="utf-8-sig", newline="") as f:
             names = next(csv.reader(f), [])
         _once(path, names)
-        reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 22),
+        # a row of the wrong width is answered in its place (an error row), not the end of the roll;
+        # one thread, so that pyarrow gives each such row's number
+        misshapen = {}  # row index → message
+        reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 22, use_threads=False),
+                               parse_options=pcsv.ParseOptions(invalid_row_handler=misshapen_rows(path, misshapen)),
                                convert_options=pcsv.ConvertOptions(
                                    column_types={name: pa.dictionary(pa.int32(), pa.string()) for name in names},
                                    strings_can_be_null=True, null_values=[""]))
@@ -321,10 +328,20 @@ def _read_csv(path, batch_rows, list_fields):
     cell = (lambda name, text: csv_cell(name, text, list_fields))  # noqa: E731
     try:
         for batch in reader:
+            batch, errors = with_misshapen(batch, first, misshapen)
             for start in range(0, batch.num_rows, batch_rows):
                 part = batch.slice(start, batch_rows)
-                yield arrow_chunk(part, first, cell)
+                chunk = arrow_chunk(part, first, cell)
+                chunk.errors = {i - start: errors[i] for i in errors if start <= i < start + part.num_rows}
+                yield chunk
                 first += part.num_rows
+        if misshapen:  # misshapen rows at the very end, after the last good one
+            import pyarrow as pa
+            empty = pa.RecordBatch.from_pylist([], schema=reader.schema)
+            batch, errors = with_misshapen(empty, first, misshapen, last=True)
+            chunk = arrow_chunk(batch, first, cell)
+            chunk.errors = errors
+            yield chunk
     except pa.ArrowException as exc:
         raise Fail(BAD_INPUT, f"{path}: after row {first}: not a CSV roll ({exc})") from None
 
@@ -397,7 +414,25 @@ class ResultWriter:
         columns = [col.to_pylist() for col in table.columns]
         dumps, write = json.dumps, self.sink.write
         for row in zip(*columns):
-            write(dumps({k: v for k, v in zip(names, row) if v is not None}, ensure_ascii=False) + "\n")
+            result = {k: v for k, v in zip(names, row) if v is not None}
+            # a row with nothing at all is a blank line of the roll, kept in its place
+            write(dumps(result, ensure_ascii=False) + "\n" if result else "\n")
+
+    def abandon(self):
+        """A roll cut short (a file that cannot be read on, Ctrl-C): the results so far are removed, so
+        that no complete-looking file holds part of a roll."""
+        if self.path == "-":
+            return
+        import os
+        try:
+            self.close()
+        except Exception:
+            pass
+        self.sink = None
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
 
     def close(self):
         if self.sink is sys.stdout:
