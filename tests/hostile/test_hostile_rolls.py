@@ -112,3 +112,45 @@ def test_a_blank_line_of_a_jsonl_roll_keeps_its_place_in_the_output(tmp_path, ou
     stdout = yibao("eval", CQ2024, "--cases", roll).stdout.decode().splitlines()
     if out.endswith(".jsonl"):  # the same as on standard output
         assert lines == stdout
+
+
+@pytest.mark.parametrize("out", ["out.jsonl", "out.csv", "out.parquet"])
+def test_a_parquet_id_column_of_dates_is_passed_through_as_its_iso_text(tmp_path, out):
+    import datetime as dt
+    roll = tmp_path / "roll.parquet"
+    _parquet(roll, ["id", "tier", "payment_date"], [[dt.date(2020, 1, 2)], [1], ["2023-11-01"]])
+    r = yibao("eval", CQ2024, "--cases", roll, "--output", tmp_path / out)
+    assert r.returncode == 0, r.stderr
+    if out.endswith(".parquet"):
+        assert pq.read_table(tmp_path / out).column("id").to_pylist() == ["2020-01-02"]
+    else:
+        assert "2020-01-02" in (tmp_path / out).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("out", ["out.jsonl", "out.csv", "out.parquet"])
+@pytest.mark.parametrize("ids", [[b"\x00\xff"], [[1, 2]]], ids=["binary", "list"])
+def test_a_parquet_id_column_of_bytes_or_lists_is_bad_input_naming_it(tmp_path, ids, out):
+    roll = tmp_path / "roll.parquet"
+    _parquet(roll, ["id", "tier", "payment_date"], [ids, [1], ["2023-11-01"]])
+    (tmp_path / out).write_text("kept\n")  # a file there before is not removed for nothing written
+    r = yibao("eval", CQ2024, "--cases", roll, "--output", tmp_path / out)
+    assert r.returncode == 2, r.stderr
+    assert b"'id'" in r.stderr and no_traceback(r.stderr) and len(r.stderr.splitlines()) == 1
+    assert (tmp_path / out).read_text() == "kept\n"
+
+
+# ---- issue 24, item 11: CSV results cannot carry a formula into a spreadsheet -------------------------
+def test_csv_results_neutralise_a_formula_in_a_text_cell(tmp_path):
+    import csv
+    roll = tmp_path / "roll.csv"
+    ids = ["=cmd|' /C calc'!A0", "@SUM(A1)", "+A1", "-A1", "\tx", "-5", "+1.50", "plain"]
+    with roll.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "tier", "payment_date"])
+        w.writerows([i, 1, "2023-11-01"] for i in ids)
+    out = tmp_path / "out.csv"
+    r = yibao("eval", CQ2024, "--cases", roll, "--output", out)
+    assert r.returncode == 0, r.stderr
+    with out.open(encoding="utf-8", newline="") as f:
+        got = [row["id"] for row in csv.DictReader(f)]
+    assert got == ["'=cmd|' /C calc'!A0", "'@SUM(A1)", "'+A1", "'-A1", "'\tx", "-5", "+1.50", "plain"]
