@@ -144,6 +144,8 @@ class PolicySet:
         """A document number or a path → the policy file's path (ValueError if neither)."""
         if notice in self.notices:
             return self.notices[notice]
+        if notice in self._broken:  # declared by a file that does not parse: its errors, not "no policy"
+            return self._broken[notice]
         p = Path(notice)
         if p.suffix == ".policy" or p.exists():
             if not p.exists():

@@ -20,7 +20,7 @@ from typing import Iterator
 
 from ...runtime import strict_json
 from ...base.exits import BAD_INPUT, Fail
-from .misshapen import misshapen_rows, with_misshapen
+from .hazards import formula_safe, id_as_text, id_as_text_needed, misshapen_rows, with_misshapen
 
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 LIST_FIELDS = frozenset({"identities"})  # list fields a CSV cell splits on `;` without a program at hand
@@ -285,7 +285,7 @@ def _read_parquet(path, batch_rows):
     import pyarrow as pa
     f = _parquet_file(path)
     _once(path, f.schema_arrow.names)
-    as_text = _id_kind(path, f.schema_arrow)
+    as_text = id_as_text_needed(path, f.schema_arrow)
     try:
         # string columns arrive as Parquet's own dictionaries: no hashing, no copies. A list's string
         # items too, but pyarrow cannot join those across row groups: then batches keep within a row
@@ -300,36 +300,10 @@ def _read_parquet(path, batch_rows):
         batches = (b for g in groups for b in f.iter_batches(batch_size=batch_rows, row_groups=g))
         first = 0
         for batch in batches:
-            yield arrow_chunk(_id_as_text(batch, as_text), first)
+            yield arrow_chunk(id_as_text(batch, as_text), first)
             first += batch.num_rows
     except (OSError, pa.ArrowException) as exc:
         raise Fail(BAD_INPUT, f"{path}: not a Parquet file ({exc})") from None
-
-
-def _id_kind(path, schema) -> bool:
-    """Whether a Parquet roll's `id` column is to be made text (a date or a time: its ISO text). An id
-    is passed through to every output format, so it is text or a number; any other type (bytes, a
-    list, a map) is bad input naming the column, not an internal error at the end."""
-    import pyarrow as pa
-    if "id" not in schema.names:
-        return False
-    kind = schema.field("id").type
-    if pa.types.is_dictionary(kind):
-        kind = kind.value_type
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_integer(kind) \
-            or pa.types.is_floating(kind):  # (pandas writes whole numbers with a gap as floats)
-        return False
-    if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
-        return True
-    raise Fail(BAD_INPUT, f"{path}: the column 'id' is of type {kind}; an id is text or a number")
-
-
-def _id_as_text(batch, as_text: bool):
-    if not as_text:
-        return batch
-    import pyarrow as pa
-    i = batch.schema.get_field_index("id")
-    return batch.set_column(i, "id", batch.column(i).cast(pa.string()))
 
 
 def _read_csv(path, batch_rows, list_fields):
@@ -399,8 +373,7 @@ class ResultWriter:
         if self.format == "jsonl":
             self._jsonl(table)
             return
-        if self.format == "csv":  # CSV has no dictionaries: their values instead; no formulas (results.py)
-            from .results import formula_safe
+        if self.format == "csv":  # CSV has no dictionaries: their values instead; no formulas (hazards.py)
             table = pa.table({name: formula_safe(col.cast(col.type.value_type) if pa.types.is_dictionary(col.type)
                                                  else col)
                               for name, col in zip(table.column_names, table.columns)})

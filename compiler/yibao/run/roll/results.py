@@ -131,18 +131,3 @@ def errors_columns(n: int, errors: dict):
     codes = with_nulls(np.array([errors[i][1] for i in errors], np.int8), None, True)
     return messages.take(take), codes.take(take)
 
-
-def formula_safe(column):
-    """A text column as a CSV cell may hold it when opened in a spreadsheet: a cell that starts with
-    `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front (OWASP's advice against CSV
-    formula injection: an id `=cmd|' /C calc'!A0` stays text). A signed number ("-5", "+3.50") is left
-    as it is: it is no formula, and a spreadsheet reads it as the number it is."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-        return column
-    risky = pc.and_not(pc.match_substring_regex(column, r"^[=+\-@\t\r]"),
-                       pc.match_substring_regex(column, r"^[+-][0-9]+(\.[0-9]+)?$")).fill_null(False)
-    if not pc.any(risky).as_py():
-        return column
-    return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
