@@ -29,7 +29,9 @@ def run(args) -> int:
     if not 0 <= args.port <= 65535:
         raise Fail(BAD_INPUT, f"--port {args.port} is not a port (0–65535)")
     app = create_app(policies=args.policies)  # every notice checked and compiled before the first request
-    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="info", server_header=False))
+    from .timeouts import KEEP_ALIVE, guarded_h11  # idle and slow connections closed (timeouts.py)
+    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="info", server_header=False,
+                                           http=guarded_h11(), timeout_keep_alive=KEEP_ALIVE))
     try:
         server.run()
     except SystemExit:  # uvicorn's start-up failure: exit 3 there, which here would read as undecidable
