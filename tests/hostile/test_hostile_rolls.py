@@ -154,3 +154,20 @@ def test_csv_results_neutralise_a_formula_in_a_text_cell(tmp_path):
     with out.open(encoding="utf-8", newline="") as f:
         got = [row["id"] for row in csv.DictReader(f)]
     assert got == ["'=cmd|' /C calc'!A0", "'@SUM(A1)", "'+A1", "'-A1", "'\tx", "-5", "+1.50", "plain"]
+
+
+@pytest.mark.parametrize("out", ["out.jsonl", "out.csv", "out.parquet"])
+def test_a_roll_of_no_rows_gives_results_of_no_rows_not_no_file(tmp_path, out):
+    """Found by the CSV roll fuzzer: a header alone wrote nothing at all, exit 0."""
+    roll = tmp_path / "roll.csv"
+    roll.write_text("id,tier,payment_date\n", encoding="utf-8")
+    r = yibao("eval", CQ2024, "--cases", roll, "--output", tmp_path / out)
+    assert r.returncode == 0, r.stderr
+    path = tmp_path / out
+    assert path.exists()
+    if out.endswith(".parquet"):
+        assert pq.read_table(path).num_rows == 0 and "contribution" in pq.read_table(path).column_names
+    elif out.endswith(".csv"):
+        assert path.read_text(encoding="utf-8").splitlines()[0].startswith('"payment_window"')
+    else:
+        assert path.read_bytes() == b""

@@ -16,7 +16,7 @@ from ...ir import nodes as ir
 from ...base.exits import BAD_INPUT, OK, Fail
 from .facts import FactColumns, valid_rows
 from .results import ResultColumns, errors_columns
-from .files import BATCH_ROWS, ResultWriter, need_pyarrow, read_roll, roll_rows
+from .files import BATCH_ROWS, Chunk, ResultWriter, need_pyarrow, read_roll, roll_rows
 
 _SHOWN = 10  # bad rows told on standard error; the rest are in the results' error column
 
@@ -173,6 +173,11 @@ def eval_roll(program: ir.Program, cases: str, output: str, wanted=None, explain
                 told += 1
             if bar is not None:
                 bar.update(chunk.n)
+        if writer.sink is None:  # a roll of no rows: results of no rows (a header, a valid Parquet file)
+            empty = Chunk(0, 0, {})
+            columns, bad = roll.columns(empty)
+            found = roll.decide(empty, columns, bad)
+            writer.write(roll.table(empty, found, *roll.check(empty, found, bad, cases)))
     except BaseException:
         writer.abandon()
         raise
