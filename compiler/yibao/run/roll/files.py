@@ -374,9 +374,7 @@ class ResultWriter:
             self._jsonl(table)
             return
         if self.format == "csv":  # CSV has no dictionaries: their values instead; no formulas (hazards.py)
-            table = pa.table({name: formula_safe(col.cast(col.type.value_type) if pa.types.is_dictionary(col.type)
-                                                 else col)
-                              for name, col in zip(table.column_names, table.columns)})
+            table = pa.table({name: formula_safe(col) for name, col in zip(table.column_names, table.columns)})
         if self.sink is None:
             self.schema = table.schema
             self.sink = self._open(table.schema)

@@ -4,6 +4,8 @@ fewer cells than the header has), each answered in its place by an error row whi
 carry; and results' text cells that a spreadsheet would take for a formula."""
 from __future__ import annotations
 
+import re
+
 from ...base.exits import BAD_INPUT, Fail
 
 
@@ -48,20 +50,48 @@ def with_misshapen(batch, first: int, misshapen: dict, last: bool = False):
 
 
 def formula_safe(column):
-    """A text column as a CSV cell may hold it when opened in a spreadsheet: a cell that starts with
-    `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front (OWASP's advice against CSV
-    formula injection: an id `=cmd|' /C calc'!A0` stays text). A signed number ("-5", "+3.50") is left
-    as it is: it is no formula, and a spreadsheet reads it as the number it is."""
+    """A text column (dictionary-encoded ones come out decoded: CSV has no dictionaries) as a CSV cell
+    may hold it when opened in a spreadsheet: a cell that starts with `=`, `+`, `-`, `@`, a tab or a
+    carriage return gets a `'` in front (OWASP's advice against CSV formula injection: an id
+    `=cmd|' /C calc'!A0` stays text). A signed number ("-5", "+3.50") is left as it is: it is no
+    formula, and a spreadsheet reads it as the number it is. The first bytes are looked at with NumPy
+    (no pyarrow.compute, whose import alone costs half a second of a roll)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+    if isinstance(column, pa.ChunkedArray):
+        return pa.chunked_array([formula_safe(c) for c in column.chunks],
+                                column.type.value_type if pa.types.is_dictionary(column.type) else column.type)
+    if pa.types.is_dictionary(column.type):  # the distinct values looked at, each once
+        return pa.DictionaryArray.from_arrays(column.indices, formula_safe(column.dictionary)).dictionary_decode()
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         return column
-    risky = pc.and_not(pc.match_substring_regex(column, r"^[=+\-@\t\r]"),
-                       pc.match_substring_regex(column, r"^[+-][0-9]+(\.[0-9]+)?$")).fill_null(False)
-    if not pc.any(risky).as_py():
+    risky = _risky(column)
+    if not risky.any():
         return column
-    return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+    values = column.to_pylist()
+    for i in risky.nonzero()[0]:
+        v = values[i]
+        if v is not None and not _SIGNED.fullmatch(v):
+            values[i] = "'" + v
+    return pa.array(values, column.type)
 
+
+_SIGNED = re.compile(r"[+-][0-9]+(\.[0-9]+)?")
+_STARTS = list(b"=+-@\t\r")
+
+
+def _risky(column):
+    """Rows whose text starts with a byte a spreadsheet takes for a formula's start (a bool array)."""
+    import numpy as np
+    import pyarrow as pa
+    wide = pa.types.is_large_string(column.type)
+    _, offsets, data = column.buffers()
+    kind = np.int64 if wide else np.int32
+    offsets = np.frombuffer(offsets, kind, count=len(column) + 1, offset=column.offset * np.dtype(kind).itemsize)
+    data = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    starts, filled = offsets[:-1], offsets[1:] > offsets[:-1]
+    first = np.zeros(len(column), np.uint8)
+    first[filled] = data[starts[filled]]
+    return np.isin(first, _STARTS)
 
 def id_as_text_needed(path, schema) -> bool:
     """Whether a Parquet roll's `id` column is to be made text (a date or a time: its ISO text). An id
