@@ -36,6 +36,7 @@ def cmd_lsp(args) -> int:
         raise Fail(BAD_INPUT, "the language server needs pygls: pip install 'yibao[lsp]'") from None
     from .lspwire import Wire, quiet_logs
     quiet_logs()
+    quiet_cancel_in_destructors()
     wire = Wire(sys.stdin.buffer, sys.stdout.buffer, server.protocol)
     server.start_io(stdin=wire, stdout=wire)
     return OK
@@ -167,39 +168,67 @@ class Cancelled(Exception):
 class Cancellable:
     """Runs one check at a time on the worker thread and stops it on request: the checker is pure
     Python, so an exception raised asynchronously in that thread ends it at its next step (a check of
-    a large buffer took ~25 s, and an edit meanwhile waited for it)."""
+    a large buffer took ~25 s, and an edit meanwhile waited for it). Python ignores such an exception
+    where it lands in a destructor (z3's), so it is raised again until the check has ended."""
+
+    AGAIN = 0.2  # seconds between raising it again
 
     def __init__(self):
         import threading
         self.lock = threading.Lock()
-        self.current = None  # (key, thread id) of the check running
+        self.current = None  # (key, thread id, token) of the check running
 
     def run(self, key, fn, *args):
         """fn(*args), or None if cancelled."""
-        import ctypes
         import threading
         ident = threading.get_ident()
         with self.lock:
-            self.current = (key, ident)
+            self.current = (key, ident, object())
         try:
             try:
                 return fn(*args)
             finally:
-                with self.lock:
-                    self.current = None
-                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), None)  # a stop too late
-        except Cancelled:
+                self._done(ident)
+        except Cancelled:  # (in fn, or landing in _done: then it is done again, well before the next)
+            self._done(ident)
             return None
+
+    def _done(self, ident):
+        import ctypes
+        with self.lock:
+            self.current = None
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), None)  # a stop come too late
 
     def cancel(self, key) -> bool:
         """Stop the check of `key` if it is the one running: whether one was."""
-        import ctypes
+        import threading
         with self.lock:
             if self.current is None or self.current[0] != key:
                 return False
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.current[1]), ctypes.py_object(Cancelled))
-            self.current = None
-            return True
+            run = self.current
+        threading.Thread(target=self._stop, args=(run,), daemon=True).start()
+        return True
+
+    def _stop(self, run):
+        import ctypes
+        import time
+        while True:
+            with self.lock:
+                if self.current is not run:
+                    return
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(run[1]), ctypes.py_object(Cancelled))
+            time.sleep(self.AGAIN)
+
+
+def quiet_cancel_in_destructors():
+    """A Cancelled that lands in a destructor is ignored by Python and reported as 'Exception ignored':
+    not here (Cancellable raises it again)."""
+    default = sys.unraisablehook
+
+    def hook(unraisable):
+        if not isinstance(unraisable.exc_value, Cancelled):
+            default(unraisable)
+    sys.unraisablehook = hook
 
 
 def _column(text: str, line: int, character: int) -> int:
