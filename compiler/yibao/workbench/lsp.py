@@ -222,11 +222,13 @@ class Cancellable:
 
 def quiet_cancel_in_destructors():
     """A Cancelled that lands in a destructor is ignored by Python and reported as 'Exception ignored':
-    not here (Cancellable raises it again)."""
+    not here (Cancellable raises it again). Nor z3's destructor of an object a Cancelled cut short
+    in its making ('no attribute ctx'): the object is garbage either way."""
     default = sys.unraisablehook
 
     def hook(unraisable):
-        if not isinstance(unraisable.exc_value, Cancelled):
+        made_by = getattr(unraisable.object, "__module__", None) or ""
+        if not isinstance(unraisable.exc_value, Cancelled) and not made_by.startswith("z3"):
             default(unraisable)
     sys.unraisablehook = hook
 
