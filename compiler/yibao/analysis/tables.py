@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 
 from ..ir import nodes as ir
 from ..base.diagnostics import Diagnostic
@@ -43,10 +44,28 @@ def _show_key(key) -> str:
     return getattr(e, "name", "a key")
 
 
+_PRODUCT = 1 << 14  # key combinations looked at one by one; past this, one code stands for all alike
+
+
+def key_domains(program: ir.Program, t) -> list[list]:
+    """Each key's codes to try. Where the keys' product is large (three 100-member enumerations: a
+    million), the codes no row names are alike (every row matches them, or none does: a wildcard or
+    not), so one of them stands for the rest: the work grows with the table's rows, not its product."""
+    domains = [program.enums[k.enum].codes() for k in t.keys]
+    if math.prod(map(len, domains)) <= _PRODUCT:
+        return domains
+    out = []
+    for i, codes in enumerate(domains):
+        named = {c for row in t.rows if row.cells[i] is not None for c in row.cells[i]}
+        other = next((c for c in codes if c not in named), None)
+        out.append([c for c in codes if c in named] + ([] if other is None else [other]))
+    return out
+
+
 def table_gaps(program: ir.Program, d: ir.Definition) -> list[Diagnostic]:
     t = d.table
     out = []
-    domains = [program.enums[k.enum].codes() for k in t.keys]
+    domains = key_domains(program, t)
     member_dims = [i for i, k in enumerate(t.keys) if k.mode == "member"]
 
     def matching(combo):

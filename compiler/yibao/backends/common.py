@@ -14,6 +14,7 @@ def comment(text: str) -> str:
 
 
 NOT_STATIC = object()
+FOLDED_MAX = 1 << 14  # keys of a table folded into a lookup at generation, at most (past it, the rows are tried)
 
 
 def refs(e):

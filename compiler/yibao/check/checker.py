@@ -402,6 +402,8 @@ class _Env(RulesAndTables, ExprTyper):
         if texts is None:
             return
         if not texts.has(doc):
+            if doc in texts.unreadable:  # it is there but cannot be read: E109 says so (directory.py)
+                return
             self.c.error("W401", f"the text of {doc} is not in the repository; the quote is not verified",
                          citation.span, "not verified")
             return

@@ -48,3 +48,19 @@ def depth_diagnostics(program: ir.Program) -> list[Diagnostic]:
                 hint="a long chain of `let`s each using the last: compute it in fewer steps"))
             break  # every definition that uses it is deeper still: one error says it
     return out
+
+
+# A notice implementing one implementing another …: the policies here go 2 deep. Each level is checked
+# inside the next (its namespace is the child's parent), so the chain is bounded like nesting.
+MAX_IMPLEMENTS_DEPTH = 100
+
+
+def implements_too_deep(checker, header, depth: int) -> bool:
+    """E110 at the header of the notice that is `depth` implementations below the one checked, once
+    that is past the bound: whether it is."""
+    if depth < MAX_IMPLEMENTS_DEPTH:
+        return False
+    checker.error("E110", f"notices implement one another more than {MAX_IMPLEMENTS_DEPTH} deep", header.span,
+                  "too deep a chain of `implements`",
+                  hint="a notice implements the municipal or provincial notice it follows, not a long chain")
+    return True

@@ -144,6 +144,8 @@ class PolicySet:
         """A document number or a path → the policy file's path (ValueError if neither)."""
         if notice in self.notices:
             return self.notices[notice]
+        if notice in self._broken:  # declared by a file that does not parse: its errors, not "no policy"
+            return self._broken[notice]
         p = Path(notice)
         if p.suffix == ".policy" or p.exists():
             if not p.exists():
@@ -212,15 +214,18 @@ class PolicySet:
                               hint="a library's name must be unique in the policy directory")
 
     def _libraries_used(self, path: str, seen: set) -> set[str]:
-        if path in seen or path not in self._modules:
-            return set()
-        seen.add(path)
+        """The libraries the notice at path and those it implements use (a loop, not recursion: a
+        chain of any length gets its E110, not a RecursionError)."""
         from ..language import ast as A
-        module = self._modules[path]
-        names = {item.name for item in module.items if isinstance(item, A.Use)}
-        h = module.header
-        if h and h.implements and not h.implements_external and h.implements in self._notices:
-            names |= self._libraries_used(self._notices[h.implements], seen)
+        names = set()
+        while path not in seen and path in self._modules:
+            seen.add(path)
+            module = self._modules[path]
+            names |= {item.name for item in module.items if isinstance(item, A.Use)}
+            h = module.header
+            if not (h and h.implements and not h.implements_external and h.implements in self._notices):
+                break
+            path = self._notices[h.implements]
         return names
 
     def _namespace(self, path: str, checker: Checker, chain: list[str]) -> Namespace | None:
@@ -231,6 +236,7 @@ class PolicySet:
                           module.items[0].span if module.items else None, "no notice header")
             return None
         _check_header(checker, header)
+        from ..check.limits import implements_too_deep
         parent = None
         if header.implements and not header.implements_external:
             target = self._notices.get(header.implements) or self._broken.get(header.implements)
@@ -240,6 +246,8 @@ class PolicySet:
                               hint="mark a notice that is not in the repository `implements DOC external`")
             elif target in chain or target == path:
                 checker.error("E605", "notices implement each other in a circle", header.span)
+            elif implements_too_deep(checker, header, len(chain) + 1):
+                return None
             elif target in self._failed:
                 checker.error("E604", f"{header.implements} is encoded in {target}, which has errors",
                               header.span, "implements a notice that does not check", hint=f"fix {target} first")

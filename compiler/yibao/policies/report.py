@@ -22,14 +22,20 @@ def collect(ps: PolicySet, files: list[Path], analyses: bool = True,
     seen = set()
     wanted = {Path(f).resolve() for f in files}
 
-    def add(d: Diagnostic, fallback: str):
+    def add(d: Diagnostic, fallback: str, force: bool = False) -> bool:
+        """d reported (once) against its file if that is one checked, or against fallback if force:
+        whether it is reported."""
         key = (d.code, d.message, d.span.where if d.span else fallback)
         if key in seen:
-            return
-        seen.add(key)
+            return True
         target = d.span.file.path if d.span else fallback
-        if Path(target).resolve() in wanted:
-            by_file.setdefault(next((f for f in by_file if Path(f).resolve() == Path(target).resolve()), target), []).append(d)
+        if force or (d.span and not target.endswith(".policy")):  # a notice's text that cannot be
+            target = fallback  # read (E109): told with the notice that cites it, as `yibao eval` tells it
+        if Path(target).resolve() not in wanted:
+            return False
+        seen.add(key)
+        by_file.setdefault(next((f for f in by_file if Path(f).resolve() == Path(target).resolve()), target), []).append(d)
+        return True
 
     checked_files = []  # (file, notice or None, program or None, the checker's diagnostics)
     for f in files:
@@ -51,8 +57,14 @@ def collect(ps: PolicySet, files: list[Path], analyses: bool = True,
             diags = diags + found[key][0]
             if invariants is not None:
                 invariants[key] = found[key][1]
-        for d in (rehome(ps, resolved, diags) if resolved else diags):  # each at the line that must change
-            add(d, key)
+        diags = rehome(ps, resolved, diags) if resolved else diags  # each at the line that must change
+        told = [add(d, key) for d in diags]
+        if resolved and program is None and not any(t for t, d in zip(told, diags) if d.severity == "error"):
+            # the notice fails for errors in a file not checked here (an `implements` circle's other
+            # notices): told against it, never reported clean where `yibao eval` would fail
+            for d in diags:
+                if d.severity == "error":
+                    add(d, key, force=True)
     return by_file
 
 

@@ -18,7 +18,7 @@ _MONEY = {"anyOf": [{"type": "number", "minimum": 0, "exclusiveMaximum": MAX_MON
 
 
 def case_schema(program: ir.Program) -> dict:
-    props = {}
+    props, least = {}, _least(program)
     for name, f in program.facts.items():
         t = f.type
         if isinstance(t, tuple):
@@ -32,7 +32,8 @@ def case_schema(program: ir.Program) -> dict:
         elif t == ir.BOOL:
             s = {"type": "boolean"}
         elif t == ir.INT:
-            s = {"type": "integer", "minimum": 0 if f.non_negative else -MAX_INT, "maximum": MAX_INT}
+            s = {"type": "integer", "minimum": least.get(name, 0 if f.non_negative else -MAX_INT),
+                 "maximum": MAX_INT}
         else:
             s = {}
         if f.description:
@@ -50,6 +51,29 @@ def case_schema(program: ir.Program) -> dict:
         "properties": props,
         "additionalProperties": False,
     }
+
+
+def _least(program: ir.Program) -> dict:
+    """Whole-number facts a constraint bounds from below, {fact: least value accepted}: a constraint
+    `when F is given and F = 0` (or `F < c`, `F <= c`) rejects exactly the values under a bound, and
+    the schema's minimum says so, so that it accepts what validation accepts (issue 24)."""
+    least = {}
+    for c in program.constraints:
+        parts = c.when.args if isinstance(c.when, ir.Op) and c.when.op == "and" else (c.when,)
+        tests = [p for p in parts if not isinstance(p, ir.Given)]
+        if len(tests) != 1 or not isinstance(t := tests[0], ir.Op) or t.op not in ("eq", "lt", "le"):
+            continue
+        fact, bound = t.args
+        if not (isinstance(fact, ir.Fact) and isinstance(bound, ir.Const) and isinstance(bound.value, int)):
+            continue
+        if any(p.fact != fact.name for p in parts if isinstance(p, ir.Given)):
+            continue
+        info = program.facts.get(fact.name)
+        floor = least.get(fact.name, 0 if info is not None and info.non_negative else None)
+        if floor is None or (t.op == "eq" and bound.value != floor):  # `= c` bounds only at the floor
+            continue
+        least[fact.name] = max(floor, bound.value + (0 if t.op == "lt" else 1))
+    return least
 
 
 def _json_default(v):

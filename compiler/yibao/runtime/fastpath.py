@@ -27,7 +27,8 @@ def _fast_json(text: str):
         return None
     try:
         obj, end = _SCAN(text, 0)
-        if end != len(text) and not text[end:].isspace():
+        if end != len(text) and text[end:].strip(" \t\n\r"):  # JSON's whitespace only (not str.isspace's
+            # U+3000, form feed, NBSP …: the general path rejects those, and so must a roll)
             return None
     except Exception:  # noqa: BLE001 — any reason at all: the general path says which
         return None

@@ -38,7 +38,9 @@ def run(args) -> int:
         if origin != "*" and not (host and "/" not in host):
             raise Fail(BAD_INPUT, f"--cors {origin}: an origin is scheme://host[:port] (no path), or `*`")
     app = create_app(policies=args.policies, cors=args.cors)  # every notice checked and compiled before the first request
-    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="info", server_header=False))
+    from .timeouts import KEEP_ALIVE, guarded_h11  # idle and slow connections closed (timeouts.py)
+    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="info", server_header=False,
+                                           http=guarded_h11(), timeout_keep_alive=KEEP_ALIVE))
     try:
         server.run()
     except SystemExit:  # uvicorn's start-up failure: exit 3 there, which here would read as undecidable

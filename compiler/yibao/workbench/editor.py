@@ -15,14 +15,17 @@ from ..check.checker import Checker, Decl, Namespace
 from ..base.diagnostics import Diagnostic, PolicyError
 from ..language.from_tree import parse_module
 from ..policies.directory import PolicySet, default_directory
-from ..base.source import SourceFile, Span
+from ..base import MAX_SOURCE_BYTES
+from ..base.source import SourceFile, Span, UnreadableSource
 from ..check.texts import squeeze
 
 _WORD = re.compile(r"[^\W\d_]+〔\d{4}〕\d+号|[^\W\d]\w*")
 BUILTINS = ("coverage_year", "issue_date", "print_date", "max", "min")
 
-# (path, text) → its module, or the PolicyError of parsing it: unchanged files are not parsed again
-_PARSED: dict[tuple[str, str], A.Module | PolicyError] = {}
+# path → (text, its module or the PolicyError of parsing it): an unchanged file is not parsed again,
+# and only the latest version of each is kept (every version kept grew by a buffer's size an edit)
+_PARSED: dict[str, tuple[str, A.Module | PolicyError]] = {}
+_PARSED_FILES = 256  # files remembered at most
 
 
 class BufferSet(PolicySet):
@@ -34,7 +37,14 @@ class BufferSet(PolicySet):
 
     def _source(self, path: Path) -> SourceFile:
         text = self.buffers.get(str(Path(path).resolve()))
-        return super()._source(path) if text is None else SourceFile(str(path), text.removeprefix("\ufeff"))
+        if text is None:
+            return super()._source(path)
+        # the same limit as a saved file's (E109), before anything reads the text (base/source.py)
+        if len(text) > MAX_SOURCE_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
+            from ..language.parse import unreadable
+            raise PolicyError([unreadable(UnreadableSource(SourceFile(str(path), ""), 1, 1,
+                                                           f"the buffer is larger than {MAX_SOURCE_BYTES} bytes"))])
+        return SourceFile(str(path), text.removeprefix("\ufeff"))
 
     def resolve(self, notice: str) -> str:
         if notice in self.modules or notice in self.failed:  # a new buffer not yet saved is no file
@@ -42,16 +52,15 @@ class BufferSet(PolicySet):
         return super().resolve(notice)
 
     def _parse(self, file: SourceFile) -> A.Module:
-        key = (file.path, file.text)
-        found = _PARSED.get(key)
-        if found is None:
+        text, found = _PARSED.get(file.path, (None, None))
+        if text != file.text:
             try:
                 found = parse_module(file)
             except PolicyError as exc:
                 found = exc
-            if len(_PARSED) > 256:  # old versions of buffers
+            if len(_PARSED) >= _PARSED_FILES and file.path not in _PARSED:
                 _PARSED.clear()
-            _PARSED[key] = found
+            _PARSED[file.path] = (file.text, found)
         if isinstance(found, PolicyError):
             raise found
         return found
@@ -202,6 +211,10 @@ def hover(snap: Snapshot, text: str, line: int, column: int) -> str | None:
         if getattr(m, "citation", None):
             out += _citation(snap, m.citation, ns.document)
         return "\n\n".join(out)
+    rule = _rule(snap, word, line)
+    if rule is not None:  # a rule's label: its clause and the notice's words, as for a definition
+        head = f"**rule** `{rule.label}`" + (f" (overrides {', '.join(rule.overrides)})" if rule.overrides else "")
+        return "\n\n".join([head] + (_citation(snap, rule.citation, ns.document) if rule.citation else []))
     return None
 
 

@@ -34,7 +34,11 @@ def cmd_lsp(args) -> int:
         server = build_server(args.policies)
     except ImportError:
         raise Fail(BAD_INPUT, "the language server needs pygls: pip install 'yibao[lsp]'") from None
-    server.start_io()
+    from .lspwire import Wire, quiet_logs
+    quiet_logs()
+    quiet_cancel_in_destructors()
+    wire = Wire(sys.stdin.buffer, sys.stdout.buffer, server.protocol)
+    server.start_io(stdin=wire, stdout=wire)
     return OK
 
 
@@ -47,11 +51,20 @@ def build_server(directory: Path | None):
     # one check at a time: the checker's caches are not shared between threads, and the machine's
     # cores are the editor's too
     worker = ThreadPoolExecutor(max_workers=1)
+    running = Cancellable()  # the check on the worker, stopped when a newer edit supersedes it
     snapshots: dict[str, editor.Snapshot] = {}  # uri → the last check of a version that parsed
     versions: dict[str, int] = {}  # uri → the number of the latest change seen
 
+    def path_of(uri: str) -> str:
+        """A file's path; any other URI (`untitled:Untitled-1`, a diff view's) as a name of its own, a
+        buffer with no file, never None (which broke every later check)."""
+        try:
+            return to_fs_path(uri) or uri
+        except Exception:  # noqa: BLE001 — a URI pygls cannot take apart is still a name
+            return uri
+
     def buffers() -> dict[str, str]:
-        return {to_fs_path(uri): server.workspace.get_text_document(uri).source
+        return {path_of(uri): server.workspace.get_text_document(uri).source
                 for uri in list(server.workspace.text_documents)}
 
     def publish(uri: str, diags, version):
@@ -64,10 +77,11 @@ def build_server(directory: Path | None):
         if versions.get(uri) != mine:
             return  # typed on: a later change will check
         loop = asyncio.get_running_loop()
-        path = to_fs_path(uri)
+        path = path_of(uri)
         version = server.workspace.get_text_document(uri).version
+        running.cancel(uri)  # an older check of this buffer answers a text no longer there
         for analyses in (False, True):
-            snap = await loop.run_in_executor(worker, _check, path, buffers(), directory, analyses)
+            snap = await loop.run_in_executor(worker, running.run, uri, _check, path, buffers(), directory, analyses)
             if versions.get(uri) != mine or snap is None:
                 return
             if snap.ns is not None:
@@ -75,6 +89,10 @@ def build_server(directory: Path | None):
             publish(uri, snap.diagnostics, version)
             if any(d.severity == "error" for d in snap.diagnostics):
                 break  # the analyses need a program that checks
+
+    @server.feature("$/yibao/refused")  # lspwire.REFUSED: a message the wire answered itself
+    def refused(ls, params):
+        return None
 
     @server.feature(T.TEXT_DOCUMENT_DID_OPEN)
     async def did_open(ls, params: T.DidOpenTextDocumentParams):
@@ -135,10 +153,84 @@ _KINDS = {"member": "EnumMember", "enum": "Enum", "fact": "Field", "decision": "
 def _check(path, buffers, directory, analyses):
     try:
         return editor.check(path, buffers, directory, analyses)
+    except Cancelled:
+        raise
     except Exception as exc:  # a bug must not end the editor's session: one line on standard error
         print(f"yibao lsp: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
               "(please report)", file=sys.stderr, flush=True)
         return None
+
+
+class Cancelled(Exception):
+    """Raised in the worker thread to stop a check that a newer edit superseded."""
+
+
+class Cancellable:
+    """Runs one check at a time on the worker thread and stops it on request: the checker is pure
+    Python, so an exception raised asynchronously in that thread ends it at its next step (a check of
+    a large buffer took ~25 s, and an edit meanwhile waited for it). Python ignores such an exception
+    where it lands in a destructor (z3's), so it is raised again until the check has ended."""
+
+    AGAIN = 0.2  # seconds between raising it again
+
+    def __init__(self):
+        import threading
+        self.lock = threading.Lock()
+        self.current = None  # (key, thread id, token) of the check running
+
+    def run(self, key, fn, *args):
+        """fn(*args), or None if cancelled."""
+        import threading
+        ident = threading.get_ident()
+        with self.lock:
+            self.current = (key, ident, object())
+        try:
+            try:
+                return fn(*args)
+            finally:
+                self._done(ident)
+        except Cancelled:  # (in fn, or landing in _done: then it is done again, well before the next)
+            self._done(ident)
+            return None
+
+    def _done(self, ident):
+        import ctypes
+        with self.lock:
+            self.current = None
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), None)  # a stop come too late
+
+    def cancel(self, key) -> bool:
+        """Stop the check of `key` if it is the one running: whether one was."""
+        import threading
+        with self.lock:
+            if self.current is None or self.current[0] != key:
+                return False
+            run = self.current
+        threading.Thread(target=self._stop, args=(run,), daemon=True).start()
+        return True
+
+    def _stop(self, run):
+        import ctypes
+        import time
+        while True:
+            with self.lock:
+                if self.current is not run:
+                    return
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(run[1]), ctypes.py_object(Cancelled))
+            time.sleep(self.AGAIN)
+
+
+def quiet_cancel_in_destructors():
+    """A Cancelled that lands in a destructor is ignored by Python and reported as 'Exception ignored':
+    not here (Cancellable raises it again). Nor z3's destructor of an object a Cancelled cut short
+    in its making ('no attribute ctx'): the object is garbage either way."""
+    default = sys.unraisablehook
+
+    def hook(unraisable):
+        made_by = getattr(unraisable.object, "__module__", None) or ""
+        if not isinstance(unraisable.exc_value, Cancelled) and not made_by.startswith("z3"):
+            default(unraisable)
+    sys.unraisablehook = hook
 
 
 def _column(text: str, line: int, character: int) -> int:

@@ -3,11 +3,12 @@ constant values folded into arrays gathered per case, the others a hit policy ov
 from __future__ import annotations
 
 import itertools
+import math
 
 from ...ir import nodes as ir
 from ...ir.kinds import output_kind
 from ..python.names import ident
-from ..common import NOT_STATIC, comment
+from ..common import FOLDED_MAX, NOT_STATIC, comment
 
 _NONE = -(2 ** 62)  # a folded table's "no row matches"
 _UNKNOWN = object()  # a folded table's entry the notice leaves unknown
@@ -98,6 +99,8 @@ class TableGen:
         sizes = [len(self.p.enums[t.keys[i].enum].codes()) for i in eq]
         m = members[0] if members else None
         m_codes = self.p.enums[t.keys[m].enum].codes() if m is not None else []
+        if math.prod(sizes) * max(1, len(m_codes)) > FOLDED_MAX:  # the key product, folded, would grow
+            return None  # with it (3 × 100 members: a million): the rows are tried instead
         combos = list(itertools.product(*(self.p.enums[t.keys[i].enum].codes() for i in eq)))
         dense = m is not None and len(m_codes) <= 20 and len(combos) << len(m_codes) <= 1 << 22
         if m is not None and not dense and _UNKNOWN in values:

@@ -15,7 +15,7 @@ from ...ir import nodes as ir
 from .names import ident, public_names
 from ...ir.kinds import bounded_program, output_kind
 from ...ir.walk import Visitor
-from ..common import NOT_STATIC, comment, refs, static
+from ..common import FOLDED_MAX, NOT_STATIC, comment, refs, static
 from .interface import interface
 from ...ir.interpret import Interpreter
 from ...runtime.core import Undecidable
@@ -334,8 +334,11 @@ class _Generator(Visitor):
         eq = [i for i, k in enumerate(t.keys) if k.mode == "eq"]
         domains = [self.p.enums[t.keys[i].enum].codes() for i in eq]
         import itertools
+        import math
         m = members[0] if members else None
         m_codes = self.p.enums[t.keys[m].enum].codes() + [None] if members else [None]
+        if math.prod(map(len, domains)) * len(m_codes) > FOLDED_MAX:  # a dict of the key product would
+            return None  # grow with it (3 × 100 members: a million keys): the rows are tried instead
         table: dict = {}
         for combo in itertools.product(*domains):
             for code in m_codes:

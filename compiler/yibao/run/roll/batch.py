@@ -18,7 +18,7 @@ from ...ir import nodes as ir
 from ...base.exits import BAD_INPUT, OK, Fail
 from .facts import FactColumns, valid_rows
 from .results import ResultColumns, errors_columns, row_path_column
-from .files import BATCH_ROWS, ResultWriter, need_pyarrow, read_roll, roll_rows
+from .files import BATCH_ROWS, Chunk, ResultWriter, need_pyarrow, read_roll, roll_rows
 
 _SHOWN = 10  # bad rows told on standard error; the rest are in the results' error column
 
@@ -44,7 +44,7 @@ class RollEvaluator:
         """A chunk → (the module's columns, rows that are bad input)."""
         np = self.np
         bad = np.zeros(chunk.n, bool)
-        for i in chunk.errors:
+        for i in (*chunk.errors, *chunk.blank):
             bad[i] = True
         if chunk.batch is not None:
             fields = ((name, col) for name, col in zip(chunk.batch.schema.names, chunk.batch.columns))
@@ -101,9 +101,9 @@ class RollEvaluator:
         import pyarrow as pa
         np = self.np
         fine = None
-        if errors:
+        if errors or chunk.blank:  # a row with an error, or a blank line, has no decisions
             fine = np.ones(chunk.n, bool)
-            fine[list(errors)] = False
+            fine[[*errors, *chunk.blank]] = False
         table = {} if chunk.ids is None else {"id": _as_array(chunk.ids)}
         for name in self.names:
             if name in found:
@@ -120,6 +120,8 @@ class RollEvaluator:
         errors, results = {}, {}
         for i in rows:
             i = int(i)
+            if i in chunk.blank:
+                continue
             if i in chunk.errors:
                 errors[i] = (chunk.errors[i], BAD_INPUT)
                 continue
@@ -198,6 +200,14 @@ def evaluate_file(roll: RollEvaluator, cases: str, output: str, batch_rows: int 
             outcome.rows += chunk.n
             if advance is not None:
                 advance(chunk.n)
+        if writer.sink is None:  # a roll of no rows: results of no rows (a header, a valid Parquet file)
+            empty = Chunk(0, 0, {})
+            columns, bad = roll.columns(empty)
+            found = roll.decide(empty, columns, bad)
+            writer.write(roll.table(empty, found, *roll.check(empty, found, bad, cases)))
+    except BaseException:
+        writer.abandon()
+        raise
     finally:
         timed("write", writer.close)
     return outcome

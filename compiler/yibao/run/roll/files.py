@@ -20,6 +20,7 @@ from typing import Iterator
 
 from ...runtime import strict_json
 from ...base.exits import BAD_INPUT, Fail
+from .hazards import formula_safe, id_as_text, id_as_text_needed, misshapen_rows, with_misshapen
 
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 LIST_FIELDS = frozenset({"identities"})  # list fields a CSV cell splits on `;` without a program at hand
@@ -83,6 +84,7 @@ class Chunk:
     ids: object = None  # the id column: a pyarrow Array, or JSONL's list of values; None if none
     errors: dict = field(default_factory=dict)  # row in chunk → message (a line that is not JSON)
     lines: list | None = None  # JSONL: the line number of each row
+    blank: set = field(default_factory=set)  # JSONL: rows that are blank lines (a blank line out, in place)
     batch: object = None  # pyarrow.RecordBatch (CSV, Parquet)
     cell: object = None  # (field, value as pyarrow gives it in Python) → the JSON value
 
@@ -216,7 +218,7 @@ def _open(path):
 
 
 def _read_jsonl(path, batch_rows):
-    rows, numbers, errors, first = [], [], {}, 0
+    rows, numbers, errors, blank, first = [], [], {}, set(), 0
     with _open(path) as f:
         for number, line in strict_json.lines(f):
             try:
@@ -225,17 +227,18 @@ def _read_jsonl(path, batch_rows):
                 raw = strict_json.loads(line)
             except strict_json.JSONError as exc:
                 if line.__class__ is str and not line.strip():
-                    continue  # a blank line is no row
-                errors[len(rows)] = f"{path}:{number}: malformed JSON: {exc}"
+                    blank.add(len(rows))  # no case, but its place kept: a blank line out, as on stdout
+                else:
+                    errors[len(rows)] = f"{path}:{number}: malformed JSON: {exc}"
                 raw = {}
             rows.append(raw)
             numbers.append(number)
             if len(rows) == batch_rows:
-                yield _chunk_of_dicts(rows, numbers, errors, first)
+                yield _chunk_of_dicts(rows, numbers, errors, first, blank)
                 first += len(rows)
-                rows, numbers, errors = [], [], {}
+                rows, numbers, errors, blank = [], [], {}, set()
     if rows:
-        yield _chunk_of_dicts(rows, numbers, errors, first)
+        yield _chunk_of_dicts(rows, numbers, errors, first, blank)
 
 
 def value_key(value):
@@ -259,7 +262,7 @@ def distinct(value, values: list, seen: dict) -> int:
     return j
 
 
-def _chunk_of_dicts(rows, numbers, errors, first):
+def _chunk_of_dicts(rows, numbers, errors, first, blank=frozenset()):
     """JSON objects → encoded columns (a row that is not an object keeps its value under '')."""
     import numpy as np
     n = len(rows)
@@ -276,7 +279,7 @@ def _chunk_of_dicts(rows, numbers, errors, first):
         index, values, _ = columns["id"]
         ids = [values[j] if j >= 0 else None for j in index]
     return Chunk(first, n, {name: (index, values) for name, (index, values, _) in columns.items()},
-                 ids, errors, numbers)
+                 ids, errors, numbers, set(blank))
 
 
 def _read_parquet(path, batch_rows):
@@ -284,6 +287,7 @@ def _read_parquet(path, batch_rows):
     batch_rows = min(batch_rows, _PARQUET_BATCH_ROWS)
     f = _parquet_file(path)
     _once(path, f.schema_arrow.names)
+    as_text = id_as_text_needed(path, f.schema_arrow)
     try:
         # string columns arrive as Parquet's own dictionaries: no hashing, no copies. A list's string
         # items too, but pyarrow cannot join those across row groups: then batches keep within a row
@@ -298,7 +302,7 @@ def _read_parquet(path, batch_rows):
         batches = (b for g in groups for b in f.iter_batches(batch_size=batch_rows, row_groups=g))
         first = 0
         for batch in batches:
-            yield arrow_chunk(batch, first)
+            yield arrow_chunk(id_as_text(batch, as_text), first)
             first += batch.num_rows
     except (OSError, pa.ArrowException) as exc:
         raise Fail(BAD_INPUT, f"{path}: not a Parquet file ({exc})") from None
@@ -313,7 +317,11 @@ def _read_csv(path, batch_rows, list_fields):
         with open(path, encoding="utf-8-sig", newline="") as f:
             names = next(csv.reader(f), [])
         _once(path, names)
-        reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 22),
+        # a row of the wrong width is answered in its place (an error row), not the end of the roll;
+        # one thread, so that pyarrow gives each such row's number
+        misshapen = {}  # row index → message
+        reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 22, use_threads=False),
+                               parse_options=pcsv.ParseOptions(invalid_row_handler=misshapen_rows(path, misshapen)),
                                convert_options=pcsv.ConvertOptions(
                                    column_types={name: pa.dictionary(pa.int32(), pa.string()) for name in names},
                                    strings_can_be_null=True, null_values=[""]))
@@ -323,10 +331,20 @@ def _read_csv(path, batch_rows, list_fields):
     cell = (lambda name, text: csv_cell(name, text, list_fields))  # noqa: E731
     try:
         for batch in reader:
+            batch, errors = with_misshapen(batch, first, misshapen)
             for start in range(0, batch.num_rows, batch_rows):
                 part = batch.slice(start, batch_rows)
-                yield arrow_chunk(part, first, cell)
+                chunk = arrow_chunk(part, first, cell)
+                chunk.errors = {i - start: errors[i] for i in errors if start <= i < start + part.num_rows}
+                yield chunk
                 first += part.num_rows
+        if misshapen:  # misshapen rows at the very end, after the last good one
+            import pyarrow as pa
+            empty = pa.RecordBatch.from_pylist([], schema=reader.schema)
+            batch, errors = with_misshapen(empty, first, misshapen, last=True)
+            chunk = arrow_chunk(batch, first, cell)
+            chunk.errors = errors
+            yield chunk
     except pa.ArrowException as exc:
         raise Fail(BAD_INPUT, f"{path}: after row {first}: not a CSV roll ({exc})") from None
 
@@ -357,9 +375,8 @@ class ResultWriter:
         if self.format == "jsonl":
             self._jsonl(table)
             return
-        if self.format == "csv":  # CSV has no dictionaries: their values instead
-            table = pa.table({name: (col.cast(col.type.value_type) if pa.types.is_dictionary(col.type) else col)
-                              for name, col in zip(table.column_names, table.columns)})
+        if self.format == "csv":  # CSV has no dictionaries: their values instead; no formulas (hazards.py)
+            table = pa.table({name: formula_safe(col) for name, col in zip(table.column_names, table.columns)})
         if self.sink is None:
             self.schema = table.schema
             self.sink = self._open(table.schema)
@@ -399,6 +416,22 @@ class ResultWriter:
         sink = Sink(self.sink)
         for start in range(0, table.num_rows, 1 << 14):  # the text of a slice at a time: memory stays flat
             sink.write(table_lines(table.slice(start, 1 << 14)))
+
+    def abandon(self):
+        """A roll cut short (a file that cannot be read on, Ctrl-C): the results so far are removed, so
+        that no complete-looking file holds part of a roll."""
+        if self.path == "-" or self.sink is None:  # (nothing written: a file there before is left be)
+            return
+        import os
+        try:
+            self.close()
+        except Exception:
+            pass
+        self.sink = None
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
 
     def close(self):
         if self.sink is sys.stdout:

@@ -22,7 +22,9 @@ def table_lines(table):
     parts = [_members(name, col.combine_chunks() if hasattr(col, "combine_chunks") else col, n)
              for name, col in zip(table.column_names, table.columns)]
     joined = pc.binary_join_element_wise(*parts, lit("")) if parts else utf8([""] * n)
-    return pc.binary_join_element_wise(lit("{"), pc.utf8_slice_codeunits(joined, 2), lit("}\n"), lit(""))
+    lines = pc.binary_join_element_wise(lit("{"), pc.utf8_slice_codeunits(joined, 2), lit("}\n"), lit(""))
+    # a row with nothing at all is a blank line of the roll, kept in its place as a blank line
+    return pc.if_else(pc.equal(joined, lit("")), lit("\n"), lines)
 
 
 def _members(name, col, n):

@@ -192,3 +192,4 @@ def errors_columns(n: int, errors: dict):
     messages = strings([errors[i][0] for i in errors])
     codes = with_nulls(np.array([errors[i][1] for i in errors], np.int8), None, True)
     return messages.take(take), codes.take(take)
+
