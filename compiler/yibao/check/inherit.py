@@ -25,7 +25,7 @@ def remember(ns, parent) -> None:
 def builtin(env, name: str):
     """The value of a built-in notice fact in a declaration of an implemented notice (None: this
     notice's own, or a library's, which the evaluating notice decides)."""
-    doc = env.current_doc
+    doc = env.ns.carried.get(env.current_doc, env.current_doc)  # carried forward: the carrying notice's
     header = env.ns.headers.get(doc)
     if doc == env.ns.document or header is None:
         return None
