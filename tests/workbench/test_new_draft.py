@@ -1,5 +1,6 @@
 """Issue 10 · `yibao new --from 渝医保发〔2025〕42号 --coverage 2027`: a draft that fails
-`check --strict` until every dated value and figure is restated, then passes."""
+`check --strict` until every dated value and figure is restated, then passes (`--restate-all`; the
+carried draft, the default, is tests/check/test_carry.py's)."""
 from __future__ import annotations
 
 import re
@@ -20,7 +21,7 @@ def test_the_draft_fails_strict_until_each_todo_is_restated(tmp_path, capsys):
     shutil.copytree(POLICIES, d)
     draft = d / "draft-2027.policy"
     assert main(["--policies", str(d), "new", "--from", "渝医保发〔2025〕42号", "--coverage", "2027",
-                 "-o", str(draft)]) == 0
+                 "--restate-all", "-o", str(draft)]) == 0
     text = draft.read_text(encoding="utf-8")
     for name in ("集中缴费截止", "年前缴费截止", "benefit_end", "critical_illness_deductible", "居民一档标准"):
         assert f' {name} : ' in text and f'"TODO: restate {name} for 2027"' in text
@@ -35,7 +36,8 @@ def test_the_draft_fails_strict_until_each_todo_is_restated(tmp_path, capsys):
     restated = re.sub(r': (\S+) = unknown "TODO: restate [^"]+" §(\S+) "TODO: the new notice’s words"',
                       lambda m: f': {m.group(1)} = {VALUES[m.group(1)][0]} §一 "{VALUES[m.group(1)][1]}"', text)
     restated = restated.replace('issuers unknown "TODO: the issuing bureaus"', 'issuers "某局"').replace(
-        'issued unknown "TODO: the issue date, or unknown with why"', "issued 2026-10-01")
+        'issued unknown "TODO: the issue date, or unknown with why"', "issued 2026-10-01").replace(
+        'printed unknown "TODO: the printing date, or unknown with why"', "printed 2026-10-01")
     (d / "texts" / "草案〔2027〕1号.txt").write_text(TEXT, encoding="utf-8")
     draft.write_text(restated.replace("issued 2026-10-01", 'issued unknown "TODO: the date"'), encoding="utf-8")
     assert main(["--policies", str(d), "check", "--strict", str(draft)]) == 1

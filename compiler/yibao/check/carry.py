@@ -27,6 +27,10 @@ class Moved:
     span: object
 
 
+def years_word(n: int) -> str:
+    return f"{n} year" if n == 1 else f"{n} years"
+
+
 def advance_date(d: dt.date, years: int) -> dt.date:
     year = d.year + years
     last = calendar.monthrange(year, d.month)[1]
@@ -70,7 +74,7 @@ def carry(checker, ns, parent, header: A.Header, decl_type) -> None:
         checker.error("E613", f"`advanced {years}` from {parent.document} (coverage {stated}) gives coverage "
                       f"{(stated or 0) + (years or 0)}, but this notice covers {header.coverage}", header.span,
                       "the years do not add up",
-                      hint=f"write `advanced {(header.coverage or 0) - (stated or 0)} years`, or correct `coverage`")
+                      hint=f"write `advanced {years_word((header.coverage or 0) - (stated or 0))}`, or correct `coverage`")
         return
     notices = set(parent.headers)  # the parent and its ancestors; libraries' words are of no year
     ns.carried = {doc: ns.document for doc in notices}  # their notice facts are this notice's

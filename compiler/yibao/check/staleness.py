@@ -13,6 +13,7 @@ import re
 
 from ..language import ast as A
 from ..base.diagnostics import Diagnostic
+from .carry import years_word
 
 NOTICE_FACTS = {"issue_date", "print_date", "coverage_year"}
 _YEAR = re.compile(r"\d{4}\s*年")
@@ -37,6 +38,8 @@ def dated(decl_node) -> str | None:
             return f"the date {x.value.isoformat()}"
         if isinstance(x, A.Name) and x.name in NOTICE_FACTS:
             return f"`{x.name}`"
+        if isinstance(x, A.DomainDecl) and any("{" + f + "}" in x.because for f in NOTICE_FACTS):
+            return f"`{next(f for f in NOTICE_FACTS if '{' + f + '}' in x.because)}` in its reason"
         if isinstance(x, A.Citation) and _YEAR.search(x.quote):
             return f"the notice's words “{_YEAR.search(x.quote).group(0)}”"
     return None
@@ -65,7 +68,7 @@ def stale_inheritance(ns) -> list[Diagnostic]:
             f"this notice covers {own.coverage}", own.span, f"inherits `{name}` of {stating.coverage}",
             notes=[f"{decl.document} states it at {where}"],
             hint=f"restate it for {own.coverage}: `override … {name} …` with this notice's clause, or carry "
-            f"the parent forward: `implements {own.implements} advanced {own.coverage - stating.coverage} years`"
+            f"the parent forward: `implements {own.implements} advanced {years_word(own.coverage - stating.coverage)}`"
             if stating.coverage < own.coverage else
             f"restate it for {own.coverage}: `override … {name} …` with this notice's clause"))
     return out
@@ -84,7 +87,7 @@ def carried_dates(ns, own) -> list[Diagnostic]:
         "W610", f"`{m.name}` carries {m.old} of {own.implements} forward to {m.new}, which no clause of this "
         f"notice states", own.span, f"carries `{m.name}` forward", notes=[w],
         hint=f"cite the clause that carries the parent forward (`implements {own.implements} advanced "
-        f"{own.advanced} year{'s' if own.advanced != 1 else ''} §… \"…相应年度顺延…\"`), or restate it with `override`")
+        f"{years_word(own.advanced)} §… \"…相应年度顺延…\"`), or restate it with `override`")
         for m, w in zip(moved, where)]
 
 
