@@ -229,3 +229,10 @@ def test_the_calculator_page_agrees(setup, reference, tmp_path):
             assert problems == []
         finally:
             browser.close()
+
+
+def test_the_tutorial_shows_this_very_notice():
+    """docs/how-to/new-notice.md §11 shows the notice and its text (test_docs checks them there)."""
+    tutorial = (ROOT / "docs" / "how-to" / "new-notice.md").read_text(encoding="utf-8")
+    assert (DATA / "示例-2027.policy").read_text(encoding="utf-8").rstrip() in tutorial
+    assert (DATA / "texts" / f"{DOC}.txt").read_text(encoding="utf-8").rstrip() in tutorial
