@@ -28,6 +28,7 @@ def blocks(result: dict, labels: Labels, chart: str | None = None) -> list[tuple
         out.append(("h2", "decisions"))
         out.append(("items", [(f"+ {labels.decision(d)}", []) for d in dec["added"]]
                     + [(f"- {labels.decision(d)}", []) for d in dec["removed"]]))
+    out += _adds_blocks(result.get("adds"), labels)
     if "roll" in result:  # what it costs first: the definitions below say why
         out += _roll_blocks(result["roll"], labels, chart)
     out.append(("h2", f"definitions ({len(result['changes'])} change(s))"))
@@ -38,6 +39,16 @@ def blocks(result: dict, labels: Labels, chart: str | None = None) -> list[tuple
         out.append(("items", [(_effect(e, labels), []) for e in sorted(
             effects, key=lambda e: (str(e["group"]), str(e["tier"]), e["decision"], e["from"], e["to"]))]))
     return out
+
+
+def _adds_blocks(adds: dict | None, labels: Labels) -> list[tuple]:
+    """What the new notice adds (diff_adds.py): facts, identity codes and domains (decisions above)."""
+    if not adds or not (adds["facts"] or adds["identities"] or adds["domains"]):
+        return []
+    items = [(f"+ fact {code(f)}", []) for f in adds["facts"]]
+    items += [(f"+ identity {labels.code('identities', c)}", []) for c in adds["identities"]]
+    items += [(f"+ domain for {', '.join(d['decisions'])}: “{d['reason']}”", []) for d in adds["domains"]]
+    return [("h2", "added by the new notice"), ("items", items)]
 
 
 def _cites(c: dict) -> list[str]:
@@ -77,6 +88,8 @@ def _effect(e: dict, labels: Labels) -> str:
         qual.append("identity " + ", ".join(labels.code("identities", i) if i != "none" else "none 无"
                                               for i in e["identities"]))
     qual.append("window " + ", ".join(_window(w, labels) for w in e["windows"]))
+    if e.get("facts"):  # a change only an added fact gives
+        qual.append("with " + ", ".join(f"{f} = {v}" for f, v in e["facts"]))
     change = f" ({e['change']})" if e["change"] else ""
     dec = e["decision"]
     return (f"{_who(labels, e['group'], e['tier'])}: {labels.decision(dec)} {labels.value(dec, e['from'])} → "
