@@ -85,3 +85,20 @@ def test_a_district_s_closing_day_is_listed_as_a_domain_it_adds(capsys, policies
     assert domain["reason"].startswith("{document} closes payments on") and "contribution" in domain["decisions"]
     same = diff(capsys, policies, "九龙坡医保发〔2023〕46号", "九龙坡医保发〔2023〕46号")["adds"]
     assert same["domains"] == [] and same["facts"] == []
+
+
+def test_a_roll_is_tried_with_each_identity_the_new_notice_adds(capsys, policies, tmp_path):
+    roll = tmp_path / "roll.jsonl"
+    roll.write_text('{"id": 1, "tier": 1, "payment_date": "2026-01-10"}\n'
+                    '{"id": 2, "tier": 2, "payment_date": "2026-03-10", "identities": ["dibao"]}\n', encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--policies", str(policies), "diff", "渝医保发〔2025〕42号", "示例医保发〔2025〕7号",
+                 "--roll", str(roll), "--format", "json"]) == 0
+    what_if = {(w["fact"], w["value"]): {e["decision"]: e for e in w["decisions"]}
+               for w in json.loads(capsys.readouterr().out)["roll"]["what_if"]}
+    stable = what_if[("identities", "stable_poverty_exit")]
+    # the person without an identity gets 150 more; the 低保 one, undecided under the old, is decided
+    assert stable["assistance"]["changed"] == 1 and stable["assistance"]["total"] == "150.00"
+    assert stable["assistance"]["newly_decidable"] == 1 and stable["amount_due"]["total"] == "-150.00"
+    veteran = what_if[("identities", "demobilized_retired_veteran")]
+    assert veteran["assistance"]["total"] == "400.00" and veteran["assistance"]["newly_decidable"] == 0  # tier 2: 另行通知

@@ -68,7 +68,7 @@ def compare(old: ir.Program, new: ir.Program, roll: str | None = None) -> dict:
     }
     if roll is not None:
         from .diff_roll import RollDiff
-        out["roll"] = RollDiff(old, new, eo, en).run(roll)
+        out["roll"] = RollDiff(old, new, eo, en, out["adds"]).run(roll)
     else:
         from .diff_effects import effects
         out["effects"] = effects(old, new, eo, en, out["adds"])

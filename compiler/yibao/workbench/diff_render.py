@@ -138,6 +138,12 @@ def _roll_blocks(roll: dict, labels: Labels, chart: str | None) -> list[tuple]:
                   labels.codes("identities", r["identities"]), str(r["people"]), code(r["decision"]),
                   str(r["changed"]), _amount(r), str(r["newly_undecidable"]), str(r["newly_decidable"])]
                  for r in shown]))
+    for w in roll.get("what_if", []):  # what the new notice adds, which the roll's people cannot hold
+        value = labels.code("identities", w["value"]) if w["fact"] == "identities" else w["value"]
+        out.append(("p", f"If everyone had {code(w['fact'])} = {value} (the roll cannot hold it: the new notice adds it):"))
+        out.append(("table", ["decision", "people changed", "total change", "newly undecidable", "newly decidable"],
+                    [[code(e["decision"]), str(e["changed"]), _amount(e), str(e["newly_undecidable"]),
+                      str(e["newly_decidable"])] for e in w["decisions"]]))
     return out
 
 
