@@ -236,3 +236,12 @@ def test_the_tutorial_shows_this_very_notice():
     tutorial = (ROOT / "docs" / "how-to" / "new-notice.md").read_text(encoding="utf-8")
     assert (DATA / "示例-2027.policy").read_text(encoding="utf-8").rstrip() in tutorial
     assert (DATA / "texts" / f"{DOC}.txt").read_text(encoding="utf-8").rstrip() in tutorial
+
+
+def test_it_prints_back_as_it_parses():
+    from yibao.language.from_tree import parse_text
+    from yibao.language.printer import print_module
+    module = parse_text((DATA / "示例-2027.policy").read_text(encoding="utf-8"))
+    assert module.items[0].advanced == 1 and module.items[0].advanced_citation.clause == "四"
+    text = print_module(module)
+    assert parse_text(text) == module and print_module(parse_text(text)) == text
