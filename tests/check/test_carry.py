@@ -133,10 +133,10 @@ def test_yibao_new_drafts_a_carried_notice_that_answers_2027(tmp_path, capsys, c
     d = tmp_path / "policies"
     shutil.copytree(POLICIES, d)
     draft = d / "draft-2027.policy"
-    assert main(["--policies", str(d), "new", "--from", "渝医保发〔2025〕42号", "--coverage", "2027",
-                 "-o", str(draft)]) == 0
+    assert main(["--policies", str(d), "new", "--coverage", "2027", "渝医保发〔2025〕42号", "-o", str(draft)]) == 0
     text = draft.read_text(encoding="utf-8")
     assert "implements 渝医保发〔2025〕42号 advanced 1 year\n" in text
+    assert main(["--policies", str(d), "new", "--coverage", "2027"]) == 2  # no notice named
     assert "#   居民一档标准: the figure 400 元" in text  # the figures it carries, to restate if changed
     capsys.readouterr()
     assert main(["--policies", str(d), "check", str(draft)]) == 0

@@ -27,7 +27,8 @@ def add_parser(sub):
     n = sub.add_parser("new", help="start next year's draft from a notice",
                        description="Write a draft notice that implements NOTICE and restates, as `unknown \"TODO …\"`\n"
                        "overrides, every dated value and figure a new coverage year must state again.")
-    n.add_argument("--from", dest="source", metavar="NOTICE", required=True, help="the notice the draft implements")
+    n.add_argument("notice", nargs="?", metavar="NOTICE", help="the notice the draft carries forward (or --from)")
+    n.add_argument("--from", dest="source", metavar="NOTICE", help="the notice the draft implements")
     n.add_argument("--coverage", type=int, required=True, metavar="YEAR", help="the draft's coverage year")
     n.add_argument("--number", metavar="DOC", help="a placeholder document number (default 草案〔YEAR〕1号)")
     n.add_argument("-o", "--output", metavar="FILE", help="where to write (default: standard output)")
@@ -37,10 +38,13 @@ def add_parser(sub):
 
 
 def cmd_new(args) -> int:
-    from ..base.exits import OK
+    from ..base.exits import BAD_INPUT, OK, Fail
     from ..policies.directory import load_notice, policy_set
+    source = args.source or args.notice
+    if source is None or (args.source and args.notice and args.source != args.notice):
+        raise Fail(BAD_INPUT, "name one notice to start from: `yibao new --coverage YEAR NOTICE` (or --from NOTICE)")
     ps = policy_set(args.policies)
-    program = load_notice(ps, args.source)
+    program = load_notice(ps, source)
     number = args.number or f"草案〔{args.coverage}〕1号"
     text = (draft if args.restate_all else carried_draft)(ps, program, args.coverage, number)
     if args.output:
