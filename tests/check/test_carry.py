@@ -150,3 +150,12 @@ def test_yibao_new_drafts_a_carried_notice_that_answers_2027(tmp_path, capsys, c
         assert main(["--policies", str(d), "check", str(draft)]) == 0
         out = capsys.readouterr().out
         assert "warning[W610]" not in out and "info[I610]" in out and "warning[W611]" in out
+
+
+def test_a_parent_s_definition_named_by_its_document_is_as_the_parent_states_it(tmp_path):
+    body = ('decision 旧截止 : date = 渝医保发〔2025〕42号.集中缴费截止 §五 "其余条款视为沿用"\n'
+            'decision 旧年末 : date = 渝医保发〔2025〕42号.benefit_end §五 "其余条款视为沿用"\n')
+    ps, f = carried(tmp_path, CITE, body)
+    code, got = run(f.parent, f, {"tier": 1, "payment_date": "2027-01-15"}, "--decision", "旧截止",
+                    "--decision", "旧年末", "--decision", "benefit_end")
+    assert code == 0 and got == {"旧截止": "2026-02-28", "旧年末": "2026-12-31", "benefit_end": "2027-12-31"}
