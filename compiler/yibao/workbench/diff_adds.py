@@ -3,8 +3,9 @@ facts varied in the generated cases, so an amount only a new fact produces (an a
 age of 60, a new identity's row) shows under "effect on people".
 
 A fact is added where only the new notice declares it; the generated cases vary those and every fact
-the new notice's own declarations read (an age threshold may read a birth date the old notice read
-only for newborns). Their values come from the new notice's own comparisons (analysis.rules.CaseGenerator);
+a definition of the new notice reads that the old notice's definition of that name did not (an age
+threshold reads a birth date the old assistance never read), so the cases grow only with what is
+new. Their values come from the new notice's own comparisons (analysis.rules.CaseGenerator);
 a date fact is also tried at whole years before the payment date, a day either side, for each whole
 number the notice compares with, so "年满60周岁" (`age(birth_date, payment_date) >= 60`) meets 59
 and 60."""
@@ -21,10 +22,13 @@ VARIED_ELSEWHERE = {"group", "tier", "payment_date", "identities"}  # diff_effec
 MAX_YEARS = 120
 
 
-def own_facts(program: ir.Program) -> set[str]:
-    """The facts the notice's own declarations (not its parent's) read."""
-    exprs = [ir.Ref(name, d.type) for name, d in program.definitions.items() if d.document == program.document]
-    return facts_read(program, exprs)
+def newly_read(old: ir.Program, new: ir.Program) -> set[str]:
+    """The facts some definition of the new notice reads that the old notice's of that name does not."""
+    out: set[str] = set()
+    for name, d in new.definitions.items():
+        before = facts_read(old, [ir.Ref(name, d.type)]) if name in old.definitions else set()
+        out |= facts_read(new, [ir.Ref(name, d.type)]) - before
+    return out
 
 
 def _identity_codes(program: ir.Program) -> list:
@@ -56,7 +60,7 @@ def added(old: ir.Program, new: ir.Program) -> dict:
     old_domains = _domain_reasons(old)
     return {
         "facts": facts,
-        "varied": [f for f in new.facts if f in facts or f in own_facts(new)],
+        "varied": [f for f in new.facts if f in facts or f in newly_read(old, new)],
         "identities": [c for c in _identity_codes(new) if c not in old_codes],
         "decisions": [d for d in new.decisions if d not in old.decisions],
         "domains": [{"reason": r, "decisions": ds} for r, ds in _domain_reasons(new).items() if r not in old_domains],
