@@ -1,6 +1,6 @@
 """Seeded synthetic cases for 九龙坡医保发〔2023〕46号 (coverage year 2024).
 
-    python bench/cases.py N [--seed S] > cases.jsonl
+    python bench/cases.py N [--seed S] [--realistic] > cases.jsonl
 
 generate(n, seed) yields interface.md case dicts; columns(n, seed) returns the very same cases as
 NumPy columns. Both are drawn chunk by chunk from numpy.random.default_rng([seed, chunk]) with a
@@ -168,26 +168,61 @@ def _spell(code_index, u):
     return labels[int(u / _LABEL_P * len(labels))]
 
 
-def generate(n, seed=0):
-    """Yield n interface.md case dicts."""
+# The realistic roll (generate(..., realistic=True)): a district's people as a roll lists them. Every
+# case has an id, a birth date and its own amount (the cesarean benefit's inpatient reimbursement),
+# so no two lines repeat; most people hold no assistance identity.
+_REAL_N_IDS_P = (0.88, 0.09, 0.025, 0.005)
+_AGE_BANDS = np.array([0, 5, 15, 25, 35, 45, 55, 65, 75, 85, 100])  # years, band edges
+_AGE_P = np.array([4, 9, 10, 12, 14, 15, 14, 12, 7, 3], float)  # a district's pyramid, roughly
+_AGE_P /= _AGE_P.sum()
+
+
+def _realistic(seed, index, ch, m):
+    """The realistic roll's draws for one chunk (a stream of their own: the repeating roll's are kept):
+    ids, birth dates as ISO text, amounts as "yuan.fen" text, and how many identities each case holds."""
+    rng = np.random.default_rng([seed, index, 1])
+    n = CHUNK
+    band = rng.choice(len(_AGE_P), n, p=_AGE_P)
+    years = _AGE_BANDS[band] + rng.random(n) * (_AGE_BANDS[band + 1] - _AGE_BANDS[band])
+    years = np.where(ch["group"] == 1, 17 + rng.random(n) * 9, years)  # students: 17 to 25
+    born = ch["payment_date"] - (years * 365.25).astype(np.int64)
+    born = np.where(ch["group"] == 2, np.where(np.isnat(ch["birth_date"]), ch["payment_date"] - 30, ch["birth_date"]),
+                    born)
+    fen = (rng.lognormal(12.0, 1.3, n)).astype(np.int64) + rng.integers(0, 100, n)  # ≈ 1,000 yuan, a long tail
+    k = rng.choice(MAX_IDS + 1, n, p=_REAL_N_IDS_P)
+    return {"id": [f"JLP{index * CHUNK + i:09d}" for i in range(m)],
+            "born": np.datetime_as_string(born[:m]).tolist(),
+            "amount": [f"{f // 100}.{f % 100:02d}" for f in fen[:m].tolist()], "k": k[:m].tolist()}
+
+
+def generate(n, seed=0, realistic=False):
+    """Yield n interface.md case dicts: the repeating roll (the benchmark's first: 60% of its lines
+    repeat an earlier one but for their dates), or with `realistic` a roll of distinct people."""
     for c in range(-(-n // CHUNK)):
         ch = _chunk(seed, c)
         m = min(CHUNK, n - c * CHUNK)
+        real = _realistic(seed, c, ch, m) if realistic else None
         group, tier = ch["group"][:m].tolist(), ch["tier"][:m].tolist()
         paid = np.datetime_as_string(ch["payment_date"][:m]).tolist()
         birth = np.datetime_as_string(ch["birth_date"][:m]).tolist()  # "NaT" where none
         fresh = ch["freshman"][:m].tolist()
         slots, k, lu = ch["_slots"][:m].tolist(), ch["_k"][:m].tolist(), ch["_label_u"][:m].tolist()
         omit, cont = ch["_omit_group"][:m].tolist(), ch["_continuous"][:m].tolist()
+        if real is not None:
+            k, birth = real["k"], real["born"]
         for i in range(m):
             g = GROUPS[group[i]]
-            case = {} if g == "resident" and omit[i] else {"group": g}
+            case = {"id": real["id"][i]} if real is not None else {}
+            if g != "resident" or not omit[i]:
+                case["group"] = g
             case["tier"] = tier[i]
             if k[i]:
                 case["identities"] = [_spell(slots[i][j], lu[i][j]) for j in range(k[i])]
             case["payment_date"] = paid[i]
             if birth[i] != "NaT":
                 case["birth_date"] = birth[i]
+            if real is not None:
+                case["inpatient_reimbursement"] = real["amount"][i]
             if g == "student":
                 case["freshman"] = fresh[i]
             if cont[i] < 2:  # a field the 九龙坡 decisions ignore, present in two cases of three
@@ -199,11 +234,12 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("n", type=int)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--realistic", action="store_true", help="the realistic roll (ids, birth dates, amounts)")
     args = ap.parse_args(argv)
     out = sys.stdout
     out.reconfigure(encoding="utf-8")
     dumps = json.dumps
-    for case in generate(args.n, args.seed):
+    for case in generate(args.n, args.seed, args.realistic):
         out.write(dumps(case, ensure_ascii=False))
         out.write("\n")
 

@@ -1,8 +1,11 @@
 """Hand-written yardstick calculator for 九龙坡医保发〔2023〕46号 (coverage year 2024).
 
 Implements 渝医保发〔2023〕24号 as refined by the district notice and docs/interpretations.md.
-Four decisions: contribution, assistance, amount_due (money in integer fen) and benefit_start.
-Standard library only; run as a CLI it maps JSONL cases on stdin to JSONL results on stdout:
+Four decisions worked out in full: contribution, assistance, amount_due (money in integer fen) and
+benefit_start; decide_all() adds the notice's other eight (its payment window, the fiscal figures, the
+end of benefits, the cesarean benefit and three constants) so that a run writes the twelve decisions
+`yibao eval --cases` writes, with the same `id` passed through. Standard library only; run as a CLI it
+maps JSONL cases on stdin to JSONL results on stdout:
 
     python bench/handwritten.py < cases.jsonl > results.jsonl
 """
@@ -194,6 +197,75 @@ def evaluate(case):
     return out
 
 
+# --- every decision the notice states, in its order (what `yibao eval --cases` writes) ------------
+
+_TRANSITION_OPENS = date(2023, 1, 1).toordinal()  # a student's 2023 payments (freshman or school year)
+_SUBSIDY_ENDS = NO_FISCAL_SUBSIDY_AFTER.toordinal()
+_YEAR_ENDS_TEXT = "2024-12-31"
+_CONSTANT_TAIL = {"critical_illness_deductible": "17833.00", "prenatal_exam_limit": "300.00",
+                  "natural_delivery_subsidy": "600.00"}
+_CESAREAN_FLOOR = 60000
+_TIER_TWO_ONLY = frozenset(("martyr_family", "demobilized_veteran"))  # assisted only to join tier 2
+_RESIDENTS_IDS = frozenset(IDENTITIES) - {"needy_student", "poverty_exited"}  # the residents' categories
+
+
+def _cents(text):
+    """A money value as JSON gives it ("1234.56", 1234) → fen."""
+    if text.__class__ is int and text >= 0:
+        return text * 100
+    if text.__class__ is str:
+        whole, _, part = text.partition(".")
+        if whole.isdigit() and len(part) <= 2 and (not part or part.isdigit()):
+            return int(whole) * 100 + int(part.ljust(2, "0"))
+    raise BadInput(f"inpatient_reimbursement: not an amount: {text!r}")
+
+
+def decide_all(case):
+    """All twelve decisions of the notice for one JSON case, in the notice's order; undecidable ones
+    left out (where the notice does not speak: a payment outside the coverage year or before the
+    window, a resident after the closing day, a student's school-year payment)."""
+    out = {"id": case["id"]} if "id" in case else {}
+    rest = {k: v for k, v in case.items() if k != "id"}
+    found = evaluate(rest)  # checks the fields; the four decisions
+    group = rest.get("group", "resident")
+    paid = _date(rest, "payment_date")
+    freshman = rest.get("freshman", False)
+    in_year = paid is not None
+    window = None
+    if in_year:
+        day = paid.toordinal()
+        student_2023 = group == "student" and _TRANSITION_OPENS <= day < _WINDOW_OPENS
+        in_year = day <= _YEAR_ENDS and (day >= _WINDOW_OPENS or (student_2023 and freshman))
+        if in_year:
+            if _WINDOW_OPENS <= day <= _CONCENTRATED_ENDS:
+                window = "concentrated"
+            elif _CONCENTRATED_ENDS < day <= _EARLY_YEAR_ENDS:
+                window = "early_year"
+            elif day > _EARLY_YEAR_ENDS:
+                window = "closed" if group == "resident" and day > _RESIDENT_CLOSES else "late"
+    if window is not None:
+        out["payment_window"] = window
+    out["fiscal_subsidy_standard"] = _fen_str(FISCAL_SUBSIDY_2024)
+    if in_year and window != "closed":
+        borne = FISCAL_SUBSIDY_2024 if group == "resident" and paid.toordinal() > _SUBSIDY_ENDS else 0
+        out["self_borne_fiscal_subsidy"] = _fen_str(borne)
+        codes = {CODE_OF.get(i) for i in rest.get("identities", ())}
+        unknown = set()
+        if (rest.get("tier") == 1 and codes & _TIER_TWO_ONLY) or (group == "student" and codes & _RESIDENTS_IDS):
+            unknown |= {"assistance", "amount_due"}  # the notice prices neither
+        if group == "student" and window == "late":
+            unknown.add("benefit_start")  # its 90-day wait is said of residents
+        for key in ("contribution", "assistance", "amount_due", "benefit_start"):
+            if key in found and key not in unknown:
+                out[key] = found[key]
+        if "benefit_start" in out:
+            out["benefit_end"] = _YEAR_ENDS_TEXT
+    out.update(_CONSTANT_TAIL)
+    if in_year and window != "closed" and "inpatient_reimbursement" in rest:
+        out["cesarean_benefit"] = _fen_str(max(_cents(rest["inpatient_reimbursement"]), _CESAREAN_FLOOR))
+    return out
+
+
 def main(stdin=sys.stdin, stdout=sys.stdout):
     """JSONL in, JSONL out; exit 2 on the first malformed line, as the yibao CLI does."""
     write, dumps, loads = stdout.write, json.dumps, json.loads
@@ -204,7 +276,7 @@ def main(stdin=sys.stdin, stdout=sys.stdout):
             case = loads(line)
             if not isinstance(case, dict):
                 raise BadInput("a case must be a JSON object")
-            result = evaluate(case)
+            result = decide_all(case)
         except ValueError as e:  # json.JSONDecodeError and BadInput are ValueErrors
             sys.stderr.write(f"line {lineno}: {e}\n")
             return 2
@@ -213,7 +285,7 @@ def main(stdin=sys.stdin, stdout=sys.stdout):
     return 0
 
 
-__all__ = ["contribution", "assistance", "amount_due", "benefit_start", "evaluate", "main",
+__all__ = ["contribution", "assistance", "amount_due", "benefit_start", "evaluate", "decide_all", "main",
            "IDENTITIES", "BIT", "Undecidable", "BadInput"]
 
 if __name__ == "__main__":

@@ -56,15 +56,16 @@ def log(*a):
     print(*a, file=sys.stderr, flush=True)
 
 
-def cases_file(n: int) -> Path:
-    """The seeded JSONL file of n cases (cached: cases.generate is deterministic)."""
+def cases_file(n: int, realistic: bool = False) -> Path:
+    """The seeded JSONL file of n cases (cached: cases.generate is deterministic): the realistic roll (an id,
+    a birth date and an amount on every case: no line repeats) or the repeating one."""
     CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"cases-{n}-{SEED}.jsonl"
+    path = CACHE / f"cases-{n}-{SEED}{'-realistic' if realistic else ''}.jsonl"
     if not path.exists():
         tmp = path.with_suffix(".tmp")
         with open(tmp, "w", encoding="utf-8") as f:
             dumps = json.dumps
-            for case in gen.generate(n, SEED):
+            for case in gen.generate(n, SEED, realistic):
                 f.write(dumps(case, ensure_ascii=False))
                 f.write("\n")
         tmp.rename(path)
@@ -112,8 +113,10 @@ def yibao_cmd():
 
 
 # ---- (a) end to end -------------------------------------------------------------------------
-def end_to_end(notice, n, repeat, compare):
-    path = cases_file(n)
+def end_to_end(notice, n, repeat, compare, realistic=True):
+    """yibao, the hand-written calculator (the same twelve decisions) and the standalone module in turn,
+    round by round on one roll: the ratio of each round's pair, and the median of those."""
+    path = cases_file(n, realistic)
     out_y, out_h, out_c = CACHE / "out-yibao.jsonl", CACHE / "out-hand.jsonl", CACHE / "out-calc.jsonl"
     calc = CACHE / "calc.py"
     subprocess.run(yibao_cmd() + ["compile", notice, "-o", str(calc)], check=True, capture_output=True, cwd=ROOT)
@@ -131,13 +134,15 @@ def end_to_end(notice, n, repeat, compare):
             times[k].append(run_child(argv, stdin, out)[0])
         order = order[1:] + order[:1]  # no side always first (or last) in its round
     y_times, h_times = times.pop("yibao"), times.pop("hand")
+    pairs = sorted(y / h for y, h in zip(y_times, h_times))
     start_y = min(run_child(yibao_cmd() + ["eval", notice, "--case", "-"], _one_case_file())[0] for _ in range(repeat))
     start_py = min(run_child([sys.executable, "-c", "pass"])[0] for _ in range(repeat))
     res = {
         "cases": n, "repeat": repeat,
         "yibao_s": min(y_times), "handwritten_s": min(h_times),
         "yibao_cases_per_s": n / min(y_times), "handwritten_cases_per_s": n / min(h_times),
-        "ratio": min(y_times) / min(h_times),
+        "ratio": min(y_times) / min(h_times), "ratio_pairs": pairs, "ratio_median": pairs[len(pairs) // 2],
+        "realistic": realistic,
         "yibao_one_case_s": start_y, "python_start_s": start_py,
         "ratio_without_startup": (min(y_times) - start_y) / max(min(h_times) - start_py, 1e-9),
     }
@@ -145,6 +150,7 @@ def end_to_end(notice, n, repeat, compare):
         res[f"{k}_s"] = min(ts)
         res[f"{k}_ratio"] = min(ts) / min(h_times)
     res["calc_same_as_yibao"] = out_c.read_bytes() == out_y.read_bytes()
+    res["handwritten_same_as_yibao"] = out_h.read_bytes() == out_y.read_bytes()
     if compare:
         res["mismatches"], res["unknowns_left"], res["mismatch_examples"] = _compare(path, out_y, out_h)
     return res
@@ -352,8 +358,6 @@ def columnar(program, n, repeat, compare):
                 bad[k] = int(np.count_nonzero(decided & (values != want)))
                 unknown[k] = int(np.count_nonzero(~decided))
         res["mismatches"], res["unknowns_left"] = bad, unknown
-    del result, columns, cols
-    gc.collect()
     return res
 
 
@@ -361,7 +365,7 @@ def columnar(program, n, repeat, compare):
 def profile_stream(program, n, top=14):
     from yibao.run.evaluate import Evaluator
     ev = Evaluator(program)
-    path = cases_file(n)
+    path = cases_file(n, realistic=True)
     pr = cProfile.Profile()
     with open(path, "rb") as f:  # stream() reads bytes: each line is decoded on its own
         out = io.StringIO()
@@ -385,7 +389,7 @@ def main(argv=None):
     ap.add_argument("--notice", help="override the notice (default: 九龙坡 if present, else 24号)")
     ap.add_argument("--write", action="store_true",
                     help="write bench/results.json and docs/benchmarks.md (else into a temporary directory)")
-    ap.add_argument("--skip", default="", help="comma-separated parts to skip: a,b,c,d,e,f,load,startup,profile")
+    ap.add_argument("--skip", default="", help="comma-separated parts to skip: a,b,c,d,e,f,load,startup,jsonl,profile")
     ap.add_argument("--render", action="store_true", help="only render bench/results.json again (printed; into docs/benchmarks.md with --write)")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
@@ -418,8 +422,9 @@ def main(argv=None):
         r["notes"].append(f"{YARDSTICK_NOTICE} absent: yardstick comparisons skipped.")
     log("(d) compile all policies from cold")
     r["compile"] = compile_all(3)
-    log("(a) end to end")
+    log("(a) end to end: the realistic roll, then the repeating one")
     r["end_to_end"] = end_to_end(notice, sizes["e2e"], max(sizes["repeat"], 5), yard)  # noisy: more rounds
+    r["end_to_end_repeating"] = end_to_end(notice, sizes["e2e"], max(sizes["repeat"], 5), yard, realistic=False)
     log("(b) in process")
     r["in_process"] = in_process(program, sizes["inproc"], sizes["repeat"], yard)
     log("(c) memory")
@@ -427,6 +432,7 @@ def main(argv=None):
     if "e" not in skip:
         log("(e) columnar")
         r["columnar"] = columnar(program, sizes["columnar"], 3, yard)
+        gc.collect()  # its columns
     if "f" not in skip:  # bench/columnar.py: the kernel near the NumPy limit, Parquet in → out, memory
         log("(f) columnar kernel and rolls")
         import columnar as columnar_bench
@@ -438,9 +444,13 @@ def main(argv=None):
     if "startup" not in skip:
         log("start-up and check")
         r["startup"] = startup.measure()
+    if "jsonl" not in skip:  # bench/jsonl.py: the realistic and repeating rolls, a cold start (issue 23)
+        log("jsonl rolls and a cold start")
+        import jsonl as jsonl_bench
+        r["jsonl"] = jsonl_bench.measure(q)
     log("profile")
     r["profile"] = profile_stream(program, sizes["profile"])
-    r["parts"] = rowpath.parts(program, cases_file(sizes["e2e"]), 3)
+    r["parts"] = rowpath.parts(program, cases_file(sizes["e2e"], realistic=True), 3)
     results, page = (HERE / "results.json", ROOT / "docs" / "benchmarks.md") if args.write else (
         Path(tempfile.mkdtemp(prefix="yibao-bench-")) / "results.json", None)
     page = page or results.with_name("benchmarks.md")

@@ -43,16 +43,10 @@ def codes(diags) -> list[str]:
 
 
 def decide(module, fn, c: dict):
-    """A generated module's decision function on a decoded case, with its one KeyError made what the
-    module's `_decide` makes it: a KeyError naming a fact the case does not give is its MissingFact (an
-    Undecidable). Any other KeyError (a table or a dict the code gets wrong) propagates: a bug, not undecidable."""
-    try:
-        return fn(c)
-    except KeyError as exc:
-        name = exc.args[0] if len(exc.args) == 1 else None
-        if isinstance(name, str) and name in module.FACTS and name not in c:
-            raise module.MissingFact(name) from None
-        raise
+    """A generated module's decision, a missing fact its MissingFact (yibao.run.conformance.decide,
+    which `yibao test` uses too)."""
+    from yibao.run.conformance import decide as conformance_decide
+    return conformance_decide(module, fn, c)
 
 
 def node() -> str:

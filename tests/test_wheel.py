@@ -14,6 +14,7 @@ from pathlib import Path
 
 import lark
 import pytest
+import yaml
 
 from conftest import POLICIES, ROOT
 from yibao import __version__
@@ -92,3 +93,20 @@ def test_the_installed_yibao_compiles_a_notice_that_runs_alone(installed):
                     {**env, "YIBAO_CACHE": "0"}, stdin=CASE)
     for _ in range(2):
         assert _run([bin_ / "yibao", "eval", JLP, "--case", "-"], work, env, stdin=CASE) == expected
+
+
+def test_the_installed_yibao_runs_the_shipped_conformance_cases(installed, tmp_path):
+    """`yibao test` outside a checkout: the cases ship in the wheel, and a wrong expectation fails."""
+    bin_, env, work = installed
+    cases = sorted((ROOT / "conformance" / "cases").glob("*.yaml"))
+    total = sum(len(yaml.safe_load(p.read_text(encoding="utf-8"))["cases"]) for p in cases)
+    assert _run([bin_ / "yibao", "test"], work, env) == \
+        f"yibao test: {total} cases in {len(cases)} files: {total} passed, 0 failed\n"
+    text = (ROOT / "conformance" / "cases" / f"{JLP}.yaml").read_text(encoding="utf-8")
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(text.replace('amount_due: "38.00"', 'amount_due: "37.00"', 1), encoding="utf-8")
+    r = subprocess.run([str(bin_ / "yibao"), "test", str(wrong)], cwd=work, env=env, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 1, r.stderr
+    assert "  decision: amount_due\n  expected: 37.00\n  got:      38.00\n" in r.stdout
+    assert r.stdout.endswith(" passed, 1 failed\n")

@@ -71,7 +71,7 @@ _EXAMPLES = {
 # commands registered by other modules: imported only when that command (or the full --help) is
 # wanted, so `yibao eval` does not pay for them; each module has add_parser(subparsers)
 _MODULES = {"diff": ".workbench.diff", "new": ".workbench.drafting", "lsp": ".workbench.lsp",
-            "serve": ".server.command"}
+            "serve": ".server.command", "test": ".run.conformance"}
 _CORE = ("eval", "compile", "check", "schema", "notices")
 
 
@@ -171,6 +171,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     src.add_argument("--cases", metavar="FILE.jsonl", help="one case a line; one result a line, in order, streamed")
     e.add_argument("--output", metavar="RESULTS", help="with --cases ROLL: a roll as .jsonl, .csv or .parquet in, the "
                    "results in one of those (by extension) out, through the columnar backend (needs yibao[columnar])")
+    cluster = e.add_mutually_exclusive_group()
+    cluster.add_argument("--dask", choices=("local", "threads"), help="with --cases DIR_OR_GLOB (a partitioned "
+                         "Parquet roll) --output DIR: on a Dask LocalCluster (threads: of one process; needs yibao[dask])")
+    cluster.add_argument("--scheduler", metavar="ADDRESS", help="the same on the Dask cluster at ADDRESS "
+                         "(every worker needs yibao and this policy directory)")
     e.add_argument("--decision", metavar="NAME", action="append", help="only this decision (repeatable)")
     e.add_argument("--explain", action="store_true", help="add the rules that fired, with clause and quote")
     e.add_argument("--format", choices=("json", "text"), default="json",
@@ -235,6 +240,14 @@ def cmd_eval(args) -> int:
     ev = Evaluator(program)
     wanted = args.decision
     ev.check_wanted(wanted)
+    if args.cases is not None and (args.dask or args.scheduler or _partitioned(args.cases)):
+        if not args.output:
+            raise Fail(BAD_INPUT, "a partitioned roll (a directory or a glob of .parquet files, or --dask, "
+                       "--scheduler) goes with --output DIR")
+        from .run.roll.dask import eval_partitioned
+        notice = str(Path(args.notice).resolve()) if Path(args.notice).is_file() else args.notice
+        return eval_partitioned(program, notice, Path(policy_set(args.policies).directory).resolve(), args.cases, args.output,
+                                wanted, args.dask, args.scheduler)
     if args.output:
         if args.cases is None or args.cases == "-":
             raise Fail(BAD_INPUT, "--output goes with --cases ROLL (a .jsonl, .csv or .parquet file)")
@@ -251,8 +264,29 @@ def cmd_eval(args) -> int:
             raise error
         _emit(result, args.format)
         return OK
+    if args.cases != "-" and not args.explain and _roll_size(args.cases) >= COLUMNAR_BYTES:
+        # a roll of some size: through the columnar kernel, the same bytes (run/roll/lines.py)
+        from .run.roll.lines import columnar_stream
+        status = columnar_stream(ev, _open(args.cases), sys.stdout, wanted, args.cases)
+        if status is not None:
+            return status
     return ev.stream(_open(args.cases), sys.stdout, wanted, args.explain,
                      args.cases if args.cases != "-" else "<stdin>", args.format)
+
+
+def _partitioned(cases: str) -> bool:
+    from .run.roll.dask import is_partitioned
+    return cases != "-" and is_partitioned(cases)
+
+
+COLUMNAR_BYTES = 1 << 18  # a smaller roll is over before NumPy and pyarrow would have loaded
+
+
+def _roll_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0  # the row path says why it cannot be read
 
 
 def _open(path: str):

@@ -165,3 +165,29 @@ def test_precommit_hook_contract():
     text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert "id: yibao-check" in text and "entry: yibao check --strict" in text
     assert r"files: \.policy$" in text and "pass_filenames: true" in text
+
+
+def test_a_person_level_decision_dropped_from_every_domain_is_e214(policies, capsys):
+    # interface.md: a decision about what a person pays or gets is undecidable outside the domain
+    p = policies / POLICY
+    s = p.read_text(encoding="utf-8")
+    assert s.count(", cesarean_benefit\n") == 3
+    p.write_text(s.replace(", cesarean_benefit\n", "\n"), encoding="utf-8")
+    code, out = check(capsys, policies)
+    assert code == 1
+    assert re.search(r"chongqing-2024\.policy:\d+:1: error\[E214\]: `cesarean_benefit` is answered for every "
+                     r"payment: no domain of 渝医保发〔2023〕24号 names it", out), out
+    assert set(re.findall(r"error\[E214\]: `(\w+)`", out)) == {"cesarean_benefit"}  # the others keep theirs
+
+
+def test_months_counted_from_the_day_after_a_payment_warn_and_the_civil_code_s_count_does_not(policies, capsys):
+    p = policies / "chongqing-2026.policy"
+    s = p.read_text(encoding="utf-8")
+    right = "then day after (payment_date + 待遇等待期)"
+    assert s.count(right) == 2
+    code, out = check(capsys, policies, "--strict")
+    assert code == 0 and "W320" not in out
+    p.write_text(s.replace(right, "then (day after payment_date) + 待遇等待期", 1), encoding="utf-8")
+    code = main(["--policies", str(policies), "check", "--strict", str(p)])
+    out = capsys.readouterr().out
+    assert code == 1 and out.count("warning[W320]") == 1 and "2026-07-01" in out

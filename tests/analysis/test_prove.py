@@ -26,7 +26,10 @@ from yibao.runtime import core as rt  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 NOTICES = ["chongqing-2024.policy", "chongqing-2026.policy", "fengyan-2024.policy",
            "jiulongpo-2024.policy", "tongnan-2023.policy"]
-INVARIANTS = ["待遇起止有序", "实缴不为负", "资助不超应缴", "二档不低于一档", "截止后无答", "年度后无答", "上年前无答"]
+INVARIANTS = ["待遇起止有序", "实缴不为负", "资助不超应缴", "二档不低于一档", "截止后无答", "年度后无答", "上年前无答",
+              # interface.md's own, on every notice (check/contract.py)
+              "接口_连续却断保", "接口_连续年数不可能", "接口_出生前缴费", "接口_零报销却未参保", "接口_待遇不早于出生",
+              "接口_待遇不早于缴费"]
 # (notice, invariant) → why it is only sampled: none today, every invariant is proved
 SAMPLED: dict[tuple[str, str], str] = {}
 

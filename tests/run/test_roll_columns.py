@@ -15,7 +15,7 @@ np = pytest.importorskip("numpy")
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
-from test_rolls import PS, comparable, roll_cases, row_path  # noqa: E402
+from test_rolls import PS, as_text, comparable, roll_cases, row_path  # noqa: E402
 
 from yibao.run.roll import files as rolls  # noqa: E402
 from yibao.run.roll.batch import RollEvaluator, eval_roll  # noqa: E402
@@ -50,7 +50,7 @@ def check_equal(program, roll, out, batch_rows=128):
     cases = list(rolls.iter_cases(str(roll)))
     _, want = row_path(program, cases)
     eval_roll(program, str(roll), str(out), batch_rows=batch_rows)
-    got = [{k: v for k, v in r.items() if v is not None} for r in pq.read_table(out).to_pylist()]
+    got = [{k: v for k, v in as_text(r).items() if v is not None} for r in pq.read_table(out).to_pylist()]
     assert len(got) == len(want) == len(cases)
     mismatches = [(i, a, b) for i, (a, b) in enumerate(zip(comparable(want), comparable(got))) if a != b]
     assert not mismatches, f"{len(mismatches)} rows differ, e.g. {mismatches[:3]}"

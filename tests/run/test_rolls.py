@@ -75,11 +75,19 @@ def row_path(program, cases, wanted=None):
     return status, [json.loads(line) for line in out.getvalue().splitlines()]
 
 
+def as_text(row):
+    """A typed Parquet result row with its money (Decimal) and dates as the JSON results print them."""
+    import datetime as dt
+    from decimal import Decimal
+    return {k: (str(v) if isinstance(v, Decimal) else v.isoformat() if isinstance(v, dt.date) else v)
+            for k, v in row.items()}
+
+
 def results(path):
     if path.suffix == ".jsonl":
         return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     if path.suffix == ".parquet":
-        rows = pq.read_table(path).to_pylist()
+        rows = [as_text(r) for r in pq.read_table(path).to_pylist()]
     else:
         rows = list(rolls.iter_cases(str(path)))  # CSV: every cell text, empty = absent
     return [{k: v for k, v in r.items() if v is not None} for r in rows]
@@ -153,7 +161,7 @@ def test_cli_output_parquet_passes_id_through(tmp_path, capsys):
     rows = pq.read_table(out).to_pylist()
     assert [r["id"] for r in rows] == ["0012", "7"]
     one = Evaluator(PS.load("九龙坡医保发〔2023〕46号")).one({"tier": 2, "identities": ["dibao", "orphan"], "payment_date": "2023-11-01"})[0]
-    assert {k: v for k, v in rows[0].items() if v is not None and k != "id"} == one
+    assert {k: v for k, v in as_text(rows[0]).items() if v is not None and k != "id"} == one
 
 
 def test_cli_rejects_unknown_extension_and_explain(tmp_path, capsys):

@@ -329,9 +329,11 @@ def test_yibao_serve_on_a_port_in_use_says_so():
 def _operations() -> list[tuple[str, str, str]]:
     """(method, path, generation mode) of every operation; malformed input is drawn for the evaluations."""
     ops = [("GET", "/notices", "positive"), ("GET", "/", "positive"), ("GET", "/notices/{document}/schema", "positive"),
-           ("POST", "/notices/{document}/eval", "positive"), ("GET", "/calculator/{document}", "positive")]
+           ("POST", "/notices/{document}/eval", "positive"), ("GET", "/calculator/{document}", "positive"),
+           ("GET", "/notices/{document}/parameters", "positive")]
     for doc in sorted(_conformance_inputs()):
         ops += [("GET", f"/notices/{doc}/schema", "positive"), ("POST", f"/notices/{doc}/eval", "positive"),
+                ("GET", f"/notices/{doc}/parameters", "positive"),
                 ("POST", f"/notices/{doc}/eval", "negative"), ("GET", f"/calculator/{doc}", "positive")]
     return ops
 

@@ -18,6 +18,9 @@ from yibao.cli import main
 
 OLD, NEW = "渝医保发〔2023〕24号", "渝医保发〔2025〕42号"
 YEARS = 2
+# interface.md's thresholds, limits and standards: levels, whose change a person is reported, never a sum
+LEVELS = {"critical_illness_deductible", "critical_illness_limit_increase", "outpatient_limit",
+          "prenatal_exam_limit", "fiscal_subsidy_standard"}
 
 
 def move(iso: str) -> str:
@@ -46,8 +49,9 @@ def roll(tmp_path_factory):
 
 
 def _expected(people, before, after, names):
-    """(group, tier, identities) → decision → [changed, total, newly undecidable, newly decidable]."""
-    out = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    """(group, tier, identities) → decision → [changed, total, newly undecidable, newly decidable,
+    the smallest and the largest change of one person]."""
+    out = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0, None, None]))
     for case, ro, rn in zip(people, before, after):
         assert "error" not in ro and "error" not in rn
         for r in (ro, rn):
@@ -74,11 +78,22 @@ def _expected(people, before, after, names):
                 if isinstance(a, int):
                     t[1] += b - a
                 elif name != "payment_window":
-                    t[1] += Decimal(b) - Decimal(a)
+                    d = Decimal(b) - Decimal(a)
+                    t[1] += d
+                    t[4], t[5] = min(d, t[4] if t[4] is not None else d), max(d, t[5] if t[5] is not None else d)
     return out
 
 
+def _want(name, t):
+    """What the diff reports of a tally: a level's change a person, anything else its total."""
+    if name not in LEVELS:
+        return t[:4]
+    return [t[0], None if t[4] is None else {"low": f"{t[4]:.2f}", "high": f"{t[5]:.2f}"}, t[2], t[3]]
+
+
 def _number(e):
+    if "each" in e:
+        return e["each"]
     total = e.get("total", 0)
     return Decimal(total) if isinstance(total, str) else total
 
@@ -96,15 +111,21 @@ def test_roll_counts_and_totals_match_two_evals(roll, capsys):
 
     got = {(r["group"], r["tier"], tuple(r["identities"]), r["decision"]):
            [r["changed"], _number(r), r["newly_undecidable"], r["newly_decidable"]] for r in result["groups"]}
-    want = {(*key, name): t for key, per in expected.items() for name, t in per.items() if any(t[:1] + t[2:])}
+    want = {(*key, name): _want(name, t) for key, per in expected.items() for name, t in per.items()
+            if any(t[:1] + t[2:4])}
     assert got == want
     for e in result["decisions"]:  # the totals by decision add the groups up
-        t = [sum(per[e["decision"]][i] for per in expected.values()) for i in range(4)]
-        assert [e["changed"], _number(e), e["newly_undecidable"], e["newly_decidable"]] == t
-    # everyone's deductible rises by 2023.00 yuan (17833 → 19856): a change the old diff left out
+        pers = [per[e["decision"]] for per in expected.values()]
+        lows, highs = [t[4] for t in pers if t[4] is not None], [t[5] for t in pers if t[5] is not None]
+        t = [sum(t[i] for t in pers) for i in range(4)] + [min(lows, default=None), max(highs, default=None)]
+        assert [e["changed"], _number(e), e["newly_undecidable"], e["newly_decidable"]] == _want(e["decision"], t)
+    # everyone's deductible rises by 2023.00 yuan (17833 → 19856): a level, reported a person, not summed
     deductible = next(e for e in result["decisions"] if e["decision"] == "critical_illness_deductible")
-    assert deductible["changed"] == len(people) and Decimal(deductible["total"]) == 2023 * len(people)
+    assert deductible["changed"] == len(people) and "total" not in deductible
+    assert deductible["each"] == {"low": "2023.00", "high": "2023.00"} and deductible["level"] is True
     assert result["decisions"][0]["kind"] == "money"  # biggest first: money before days and windows
+    assert [e["level"] for e in result["decisions"] if e["kind"] == "money"] == sorted(
+        e["level"] for e in result["decisions"] if e["kind"] == "money")  # money paid and received first
 
 
 def test_leap_day_people_move_to_feb_28(roll):
@@ -128,10 +149,14 @@ def test_markdown_chart_and_html(roll, capsys):
     svg = ET.parse(tmp / "report.svg").getroot()
     assert svg.tag == "{http://www.w3.org/2000/svg}svg"
     texts = " ".join("".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text"))
-    assert "critical_illness_deductible 大病保险起付线: the biggest changes" in texts  # a panel of its own
-    assert "contribution 应缴费用（资助前）: the biggest changes" in texts  # not flattened by the deductible
+    # the deductible in the thresholds' panel, a person's change; no panel of group totals of it
+    assert "thresholds and limits: change for one person" in texts and "critical_illness_deductible 大病保险起付线" in texts
+    assert "critical_illness_deductible 大病保险起付线: the biggest changes" not in texts
+    assert "contribution 应缴费用（资助前）: the biggest changes" in texts
     assert "resident 普通城乡居民 · 1 一档 · none 无" in texts
-    assert f"+{2023 * len(people):,}.00" in texts  # the deductible's total, written on its bar
+    assert f"{2023 * len(people):,}" not in texts  # the deductible is never added up over people
+    assert "+2,023.00" in texts  # its change for one person, on its bar of the thresholds' panel
+    assert "money paid and received: total change over the roll" in texts
     assert len(list(svg.iter("{http://www.w3.org/2000/svg}path"))) > 10  # bars drawn, not an empty frame
     png = tmp / "chart.png"
     assert main(["diff", OLD, NEW, "--roll", str(path), "--chart", str(png), "--format", "json"]) == 0
@@ -197,3 +222,31 @@ def test_a_csv_roll_gives_what_the_same_jsonl_roll_gives(tmp_path, capsys):
         assert report.pop("path") == str(roll)
         reports.append(report)
     assert reports[0]["people"] == 2 and reports[0] == reports[1]
+
+
+def test_the_headline_counts_money_paid_and_received_and_reports_thresholds_apart(tmp_path, capsys):
+    """Two people: contributions rise 380 → 400 and 755 → 775 (+40.00 in all); the critical-illness
+    deductible rises 17833 → 19856 for each, which is +2023.00 a person, not +4046.00 of cost."""
+    from yibao.workbench.diff_chart import by_decision, levels
+    from yibao.workbench.labels import Labels
+    roll = tmp_path / "two.jsonl"
+    roll.write_text('{"tier": 1, "payment_date": "2024-01-05"}\n{"tier": 2, "payment_date": "2024-01-05"}\n',
+                    encoding="utf-8")
+    assert main(["diff", OLD, NEW, "--roll", str(roll), "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)["roll"]
+    money = {e["decision"]: e for e in result["decisions"] if e["kind"] == "money"}
+    assert money["contribution"]["total"] == "40.00" and money["amount_due"]["total"] == "40.00"
+    assert money["critical_illness_deductible"]["each"] == {"low": "2023.00", "high": "2023.00"}
+    assert "total" not in money["critical_illness_deductible"]
+    for row in (r for r in result["groups"] if r["kind"] == "money"):  # by group, a level is never summed either
+        assert ("total" in row) != (row["decision"] in LEVELS)
+    plain = Labels()  # no notice's labels: the names as they are
+    assert by_decision(result, plain) == [("amount_due", Decimal("40.00")), ("contribution", Decimal("40.00"))]
+    assert levels(result, plain) == [("critical_illness_deductible", Decimal("2023.00"))]
+
+    assert main(["diff", OLD, NEW, "--roll", str(roll), "--format", "markdown"]) == 0
+    md = capsys.readouterr().out
+    assert ("Money paid and received over the roll: `amount_due` +40.00 yuan; `contribution` +40.00 yuan. "
+            "Thresholds and limits are not added up across people") in md
+    assert "| `critical_illness_deductible` | 大病保险起付线 | 2 | +2 / -0 | +2023.00 yuan each |" in md
+    assert "4046" not in md

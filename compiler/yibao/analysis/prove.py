@@ -38,9 +38,12 @@ class Unproved(Exception):
 class _Shared:
     def __init__(self, codes):
         self.codes, self.side, self._n = codes, [], itertools.count()
+        self.names: set[str] = set()  # the fresh variables' names
 
     def fresh(self, prefix):
-        return z3.Int(f"_{prefix}{next(self._n)}")
+        name = f"_{prefix}{next(self._n)}"
+        self.names.add(name)
+        return z3.Int(name)
 
 
 def available() -> bool:
@@ -104,13 +107,12 @@ class Prover:
         model = self._solve(goal)
         return None if model is None else self._case(model)
 
-    def tried(self, inv: ir.InvariantIR) -> bool:
-        """Some case where the invariant applies decides its `holds` (else the sampled search's W702:
-        a proof that tries no case proves nothing)."""
-        if inv.holds is None:
-            return True
+    def witness(self, inv: ir.InvariantIR):
+        """A case where the invariant applies and its `holds` is decided, or None where there is none
+        (the sampled search's W702: a proof that tries no case proves nothing)."""
         h = self.enc.visit(inv.holds)
-        return self._solve(self._applies(inv) + [h.ok], plain=False) is not None
+        model = self._solve(self._applies(inv) + [h.ok], plain=False)
+        return None if model is None else self._case(model)
 
     def _applies(self, inv: ir.InvariantIR) -> list:
         if inv.when is None:
@@ -122,7 +124,9 @@ class Prover:
         """A model of the goal over admissible cases, or None where there is none."""
         for s in (z3.SolverFor(LOGIC), z3.Solver()):
             s.set("timeout", TIMEOUT_MS)
-            s.add(*self.domain, *self.consistent, *self.shared.side, *goal)
+            # (an unsatisfiable goal is refuted as fast with the side conditions: only a model is slowed)
+            side = self.shared.side if plain or self._reads_fresh(goal) else ()
+            s.add(*self.domain, *self.consistent, *side, *goal)
             answer = s.check()
             if answer != z3.unknown:
                 break
@@ -136,6 +140,29 @@ class Prover:
             if s.check() == z3.sat:
                 model = s.model()
         return model
+
+    def _reads_fresh(self, goal: list) -> bool:
+        """Whether the goal reads a variable the calendar's encoding introduced (`_Shared.fresh`). Their
+        side conditions define each as a function of the facts, true for some value whatever the facts,
+        so a goal that reads none is satisfiable with them exactly when without; and leaving them out
+        spares the solver a model of month arithmetic no one asked about (a satisfiable query over the
+        facts alone took seconds with them, milliseconds without). The walk costs what a refutation
+        does, so only the search for a case that tries an invariant takes it."""
+        if not self.shared.side:
+            return False
+        seen, stack = set(), list(goal)
+        while stack:
+            e = stack.pop()
+            i = e.get_id()
+            if i in seen:
+                continue
+            seen.add(i)
+            if z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+                if e.decl().name() in self.shared.names:
+                    return True
+            else:
+                stack.extend(e.children())
+        return False
 
     def _plain(self) -> list:
         y = self.program.coverage or 2000

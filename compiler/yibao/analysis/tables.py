@@ -19,7 +19,8 @@ def analyze(program: ir.Program) -> list[Diagnostic]:
     for d in program.definitions.values():
         if d.table is not None and d.document == program.document:
             out += table_gaps(program, d)
-    from . import invariants, rules as rules_analysis
+    from . import domains, invariants, rules as rules_analysis
+    out += domains.open_decisions(program)
     out += rules_analysis.analyze(program)
     out += invariants.prove(program)
     return out

@@ -175,3 +175,37 @@ def check_support(checker, texts, document: str, citation: A.Citation, uses, hea
             checker.error("W402", f"{show(lit)} is not in its quote “{citation.quote}”", lit.span,
                           "not stated by the quote",
                           hint="quote the words that state it, or add `derived \"…\"` saying how it follows")
+
+
+# ---- a quote that states the opposite rule ----------------------------------------------------
+# words by which a notice takes a benefit away; a rule citing them should take it away too
+_DENIAL = re.compile(r"不再享受|不享受|不予|不得享受")
+# what a person pays: 0 is the grant (no part to bear); what a person gets: any answer is one
+_PAYS = frozenset({"contribution", "self_borne_fiscal_subsidy", "amount_due"})
+_GETS = frozenset({"assistance", "cesarean_benefit", "critical_illness_limit_increase", "benefit_start", "benefit_end"})
+
+
+def check_polarity(checker, decision: str, citation: A.Citation | None, value, span) -> None:
+    """W405: a rule that grants (a benefit, a date of benefits, no part to bear) citing words that deny
+    it ("不再享受财政补助" for a fiscal part of 0): the quote states the opposite rule."""
+    from ..ir import nodes as ir
+    if citation is None or decision not in _PAYS | _GETS:
+        return
+    m = _DENIAL.search(citation.quote)
+    if m is None or isinstance(value, (ir.Unknown, ir.Outside)):
+        return
+    if decision in _PAYS:
+        grants = isinstance(value, ir.Const) and value.value == 0
+    else:
+        grants = not (isinstance(value, ir.Const) and value.type == ir.MONEY and value.value == 0)
+    if grants:
+        checker.error("W405", f"the quote says “{m.group(0)}” but this rule grants: {decision} = "
+                      f"{_shown(value)}", citation.span, "states the opposite rule",
+                      hint="cite the sentence that grants it: a reader checks an answer against its quote")
+
+
+def _shown(value) -> str:
+    from ..ir import nodes as ir
+    if isinstance(value, ir.Const) and value.type == ir.MONEY:
+        return f"{Decimal(value.value) / 100:.2f} 元"
+    return "a value" if not isinstance(value, ir.Const) else str(value.value)

@@ -14,6 +14,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import replace
 
+from . import contract
 from ..ir import nodes as ir
 from ..base.diagnostics import did_you_mean
 from ..ir.nodes import BOOL
@@ -27,6 +28,7 @@ def finish_program(env, ns, program: ir.Program) -> None:
     _domains(env, ns, program)
     program.constraints = [c for c in (_constraint(env, d) for d in ns.constraints.values()) if c]
     program.invariants = [i for i in (_invariant(env, d, program) for d in ns.invariants.values()) if i]
+    program.invariants += contract.invariants(env, ns, program, _invariant)
 
 
 @contextmanager

@@ -249,6 +249,13 @@ class ExprTyper:
                          "no such operation", hint=op_hint(op, lt, rt))
             return ir.Unknown("a malformed operation", want or ANY)
         name, t = table[key]
+        if name == "date_plus_months" and isinstance(l, ir.Op) and l.op == "day_after":
+            self.c.error("W320", "months counted from the day after a date: at a month's end this lands a day early "
+                         "(paid 2026-03-30, 3 months: 2026-06-30 + 1 day = 2026-07-01 by the Civil Code, "
+                         "but (day after 2026-03-30) + 3 months = 2026-06-30)", x.span, "N months from the day after",
+                         hint="a wait of N months after a payment on D ends on D's 对应日 N months later (the month's "
+                              "last day where it has none), so benefits start `day after (D + N months)` "
+                              "(interface.md, Civil Code art. 201–202)")
         if name == "div" and isinstance(r, ir.Const) and r.value == 0:
             self.c.error("E316", "a division by zero", x.right.span, "zero", hint="divide by the number the notice gives")
             return ir.Unknown("a division by zero", t)

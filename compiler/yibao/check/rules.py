@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..language import ast as A
 from ..ir import nodes as ir
 from ..base.diagnostics import did_you_mean
+from .citations import check_polarity
 from ..ir.nodes import ANY, BOOL, ORDERED, show_type
 
 
@@ -18,6 +19,7 @@ class RulesAndTables:
         if node.value is not None:
             self.need_citation(node.citation, node.span, node.name, decl.document, node.value)
             e = self.value(node.value, t, decl.document)
+            check_polarity(self.c, node.name, node.citation, e, node.span)
             defn.type = t or e.type
             defn.expr = e
             defn.citation = node.citation
@@ -42,6 +44,7 @@ class RulesAndTables:
             self.need_citation(r.citation, r.span, f"a rule of {node.name}", doc, r.guard, r.value)
             guard = self.expect(self.expr(r.guard, BOOL), BOOL, r.guard.span, " in a rule's `when`") if r.guard else None
             value = self.value(r.value, t, doc)
+            check_polarity(self.c, node.name, r.citation, value, r.span)
             self.current_doc = saved
             for o in r.overrides:
                 if o not in labels:
@@ -89,6 +92,7 @@ class RulesAndTables:
                         codes.add(code)
                 cells.append(frozenset(codes))
             value = self.value(row.value, t, decl.document)
+            check_polarity(self.c, node.name, row.citation, value, row.span)
             doc = row.citation.document if row.citation and row.citation.document else decl.document
             label = ", ".join("*" if c.kind == "any" else "/".join(c.names) for c in row.cells)
             rows.append(ir.RowIR(f"{node.name}[{label}]", tuple(cells), value, row.citation, doc, row.span))

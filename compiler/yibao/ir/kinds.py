@@ -7,6 +7,12 @@ from . import nodes as ir
 from ..runtime.core import _ABSENT, output_value
 
 
+# interface.md, "Conventions": every decision about what the person pays or gets is inside the
+# notice's domain or undecidable; only the year's own standards are answered for any payment.
+PERSON_LEVEL = ("contribution", "self_borne_fiscal_subsidy", "assistance", "amount_due", "benefit_start",
+                "benefit_end", "cesarean_benefit", "critical_illness_limit_increase")
+
+
 def output_kind(t) -> str:
     if isinstance(t, tuple):
         return t[0]

@@ -16,9 +16,7 @@ def collect(ps: PolicySet, files: list[Path], analyses: bool = True,
     """file → its diagnostics (each reported once, against the file it is in); the static analyses
     (seconds, where the rest takes a fraction of one) only with `analyses`. `invariants` gets, for
     each notice analysed, how each of its invariants was settled (analysis.invariants.statuses)."""
-    from . import checked
-    from .warm import analyze
-    from ..analysis.invariants import statuses
+    from . import fanout
     from .rehome import rehome  # (here: a check answered from the cache needs none of it)
     by_file: dict[str, list[Diagnostic]] = {str(f): [] for f in files}
     seen = set()
@@ -33,25 +31,41 @@ def collect(ps: PolicySet, files: list[Path], analyses: bool = True,
         if Path(target).resolve() in wanted:
             by_file.setdefault(next((f for f in by_file if Path(f).resolve() == Path(target).resolve()), target), []).append(d)
 
+    checked_files = []  # (file, notice or None, program or None, the checker's diagnostics)
     for f in files:
         key = str(f)
         resolved = ps.resolve(key)
         if resolved in ps.failed:
-            for d in ps.failed[resolved].diagnostics:
-                add(d, key)
+            checked_files.append((key, None, None, list(ps.failed[resolved].diagnostics)))
             continue
-        module = ps.modules[resolved]
-        if module.header is None:
+        if ps.modules[resolved].header is None:
             continue  # a library: checked through the notices that use it
         program, diags = ps.check(resolved)
-        if program is not None and analyses:  # (from the cache where the notice's sources are unchanged)
-            found, settled = checked.analyze(ps, resolved, program, analyze, statuses)
-            diags = diags + found
+        checked_files.append((key, resolved, program, diags))
+    # the analyses (from the cache where the notice's sources are unchanged), notices in parallel
+    todo = [(key, resolved, program) for key, resolved, program, _ in checked_files if program is not None and analyses]
+    found = dict(zip((key for key, _, _ in todo), fanout.run_all(
+        [(_analysis(ps), (resolved, program)) for _, resolved, program in todo])))
+    for key, resolved, program, diags in checked_files:
+        if key in found:
+            diags = diags + found[key][0]
             if invariants is not None:
-                invariants[key] = settled
-        for d in rehome(ps, resolved, diags):  # each at the line that must change
+                invariants[key] = found[key][1]
+        for d in (rehome(ps, resolved, diags) if resolved else diags):  # each at the line that must change
             add(d, key)
     return by_file
+
+
+def _analysis(ps: PolicySet):
+    """One notice's (findings, how each invariant was settled), for fanout."""
+    from . import checked
+    from .warm import analyze
+    from ..analysis.invariants import statuses
+
+    def run(item):
+        resolved, program = item
+        return checked.analyze(ps, resolved, program, analyze, statuses)
+    return run
 
 
 def check_report(ps: PolicySet, files: list[Path], fmt: str, strict: bool, out) -> int:

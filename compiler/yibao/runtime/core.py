@@ -5,7 +5,6 @@ interpreter, the in-process generated code and the shipped module share one defi
 """
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import re as _re
 from decimal import Decimal as _Decimal
@@ -112,6 +111,14 @@ def money_out(fen: int) -> str:
     return f"{sign}{fen // 100}.{fen % 100:02d}"
 
 
+def _month_days(y: int, m: int) -> int:
+    """The days of a month (calendar.monthrange's, without importing calendar, locale and enum: a
+    standalone calculator's start)."""
+    if m == 2:
+        return 29 if y % 4 == 0 and (y % 100 != 0 or y % 400 == 0) else 28
+    return 30 if m in (4, 6, 9, 11) else 31
+
+
 # ---- the date idioms (Civil Code art. 201–203, interface.md) -----------------------------
 # Each is range-checked: a day before 0001-01-01 or after 9999-12-31 makes the decision undecidable.
 _ONE_DAY = _dt.timedelta(days=1)
@@ -137,7 +144,7 @@ def plus_months(d: _dt.date, n: int) -> _dt.date:
     y, m = d.year + m // 12, m % 12 + 1
     if not _dt.MINYEAR <= y <= _dt.MAXYEAR:
         raise DateOutOfRange()
-    return _dt.date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+    return _dt.date(y, m, min(d.day, _month_days(y, m)))
 
 
 def age_on(birth: _dt.date, on: _dt.date) -> int:

@@ -61,8 +61,10 @@ def _line_cache(line_case, decisions_json):
     ordinary one, else None. A result is a pure function of the line's facts, and a roll repeats
     lines: results are kept by the line's text, less a leading `id` (put back in front)."""
     whole, rests = {}, {}  # line → result line; the text after a leading id → the decisions' text
+    gate = _Gate()
 
     def line_json(text):
+        gate.tick()
         if text.startswith(_ID_HEAD) and "\\" not in text:
             try:
                 ident, end = _SCAN(text, 7)
@@ -75,7 +77,9 @@ def _line_cache(line_case, decisions_json):
                     c = line_case(text)
                     if c is None:
                         return None
-                    s = _keep(rests, rest, decisions_json(c))
+                    s = decisions_json(c)
+                    if gate.missed():
+                        s = _keep(rests, rest, s)
                 # no escape in the line: json.dumps writes a string id back as it stands
                 return _ID_HEAD + ('"' + ident + '"' if ident.__class__ is str else str(ident)) + s + "}"
         out = whole.get(text)
@@ -83,9 +87,38 @@ def _line_cache(line_case, decisions_json):
             c = line_case(text)
             if c is None:
                 return None
-            out = _keep(whole, text, _wrap_json(c, decisions_json(c)))
+            out = _wrap_json(c, decisions_json(c))
+            if gate.missed():
+                out = _keep(whole, text, out)
         return out
     return line_json
+
+
+class _Gate:
+    """Whether a line cache keeps what it missed: a roll of people (an id, a birth date and an amount
+    apiece) never repeats a line, and a cache that never hits only costs. Counted over windows of
+    lines: after a window with fewer than 1 in 20 found, nothing is kept for 15 windows, then one
+    window keeps again to see whether the roll has started to repeat."""
+    __slots__ = ("seen", "missed_n", "resting")
+    WINDOW = 4096
+
+    def __init__(self):
+        self.seen, self.missed_n, self.resting = 0, 0, 0
+
+    def missed(self) -> bool:
+        """A line not found: whether to keep its result. (Lines found are counted as seen - missed.)"""
+        self.missed_n += 1
+        return self.resting == 0
+
+    def tick(self):
+        self.seen += 1
+        if self.seen < self.WINDOW:
+            return
+        if self.resting:
+            self.resting -= 1
+        elif (self.seen - self.missed_n) * 20 < self.seen:
+            self.resting = 15
+        self.seen = self.missed_n = 0
 
 
 def _wrap_json(c, s: str) -> str:

@@ -7,17 +7,17 @@ logged 500 in the same shape, never a stack trace. A case is evaluated by the sa
 """
 from __future__ import annotations
 
-import html
 import io
 import logging
 from pathlib import Path
-from urllib.parse import quote
 
 import anyio
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 
 from .. import __version__ as _version
@@ -25,6 +25,7 @@ from ..runtime import strict_json
 from ..base.diagnostics import did_you_mean
 from ..base.exits import BAD_INPUT, Fail
 from .registry import Catalog, Notice, describe
+from .index import index_page
 from .openapi import document
 
 log = logging.getLogger("yibao.server")
@@ -57,10 +58,11 @@ def _from_fail(fail: Fail, index: int | None = None) -> ApiError:
     return ApiError(status, code, str(fail), field, index)
 
 
-def create_app(catalog: Catalog | None = None, policies: Path | None = None) -> Starlette:
+def create_app(catalog: Catalog | None = None, policies: Path | None = None, cors: list[str] | None = None) -> Starlette:
+    """The application; `cors`: the origins another site's page may call it from (`*` any), else none."""
     catalog = catalog or Catalog(policies)
     spec = document(catalog, MAX_CASES, _version)
-    index_page = _index(catalog)
+    index_html = index_page(catalog)
 
     def notice_of(request: Request) -> Notice:
         doc = request.path_params["document"]
@@ -90,11 +92,15 @@ def create_app(catalog: Catalog | None = None, policies: Path | None = None) -> 
             return JSONResponse(await anyio.to_thread.run_sync(_answer, notice, raw, wanted, explain))
         return JSONResponse(_answer(notice, raw, wanted, explain))
 
+    async def parameters(request: Request):
+        notice = notice_of(request)
+        return JSONResponse(await anyio.to_thread.run_sync(notice.parameters))
+
     async def openapi(request: Request):
         return JSONResponse(spec)
 
     async def index(request: Request):
-        return HTMLResponse(index_page)
+        return HTMLResponse(index_html)
 
     async def calculator(request: Request):
         notice = notice_of(request)
@@ -102,8 +108,11 @@ def create_app(catalog: Catalog | None = None, policies: Path | None = None) -> 
 
     routes = [Route("/notices", notices), Route("/notices/{document}/schema", schema),
               Route("/notices/{document}/eval", evaluate, methods=["POST"]),
+              Route("/notices/{document}/parameters", parameters),
               Route("/openapi.json", openapi), Route("/", index), Route("/calculator/{document}", calculator)]
-    return Starlette(routes=routes, middleware=[], exception_handlers={
+    middleware = [Middleware(_Cors, allow_origins=list(cors), allow_methods=["GET", "POST"],
+                             allow_headers=["Content-Type", "Accept-Language"], max_age=600)] if cors else []
+    return Starlette(routes=routes, middleware=middleware, exception_handlers={
         ApiError: lambda request, exc: exc.response(),
         Fail: lambda request, exc: _from_fail(exc).response(),
         HTTPException: _http_error,
@@ -192,19 +201,12 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
     return ApiError(500, "internal_error", f"internal error: {type(exc).__name__} (logged; please report)").response()
 
 
-def _index(catalog: Catalog) -> str:
-    rows = "\n".join(
-        f'<tr><td><a href="/calculator/{quote(doc)}">{html.escape(doc)}</a></td>'
-        f"<td>{html.escape(n.program.title or '')}</td><td>{html.escape(n.program.jurisdiction or '')}</td>"
-        f"<td>{n.program.coverage}</td></tr>" for doc, n in catalog.notices.items())
-    return f"""<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>yibao · 医保</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><h1>yibao · 重庆城乡居民医保</h1>
-<p>A calculator for each notice, cited by document number. The API is described at
-<a href="/openapi.json">/openapi.json</a>.</p>
-<table><thead><tr><th>notice</th><th>title</th><th>jurisdiction</th><th>coverage year</th></tr></thead>
-<tbody>
-{rows}
-</tbody></table></body></html>
-"""
+class _Cors(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered in the API's error shape, not plain text."""
+
+    def preflight_response(self, request_headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code == 200:
+            return response
+        why = bytes(response.body).decode("utf-8", "replace")
+        return ApiError(response.status_code, "bad_input", f"CORS preflight refused: {why}", "Origin").response()

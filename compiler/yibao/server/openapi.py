@@ -31,6 +31,24 @@ NOTICE = {
                    "implements": {"type": ["string", "null"]},
                    "decisions": {"type": "array", "items": {"type": "string"}}},
 }
+PARAMETERS = {
+    "type": "object", "required": ["document", "parameters"], "additionalProperties": False,
+    "properties": {"document": {"type": "string"}, "parameters": {"type": "array", "items": {
+        "type": "object", "required": ["name", "kind", "value", "clause", "quote", "notice"],
+        "properties": {
+            "name": {"type": "string", "description": "as a conformance case's `values` name it: 名字, 名字[年], "
+                     "名字[行].列, notice.issued"},
+            "kind": {"enum": ["header", "parameter", "let", "table row", "data"]},
+            "row": {"type": "array", "items": {"type": "string"},
+                    "description": "a table row's key cells (members joined by |, * for any)"},
+            "value": {"description": "as a case prints it (money \"342.00\", a rate \"90%\", a date ISO, a set "
+                      "its sorted codes); null where the notice leaves it open",
+                      "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}, {"type": "null"}]},
+            "unknown": {"type": "string", "description": "why the value is open, where it is"},
+            "clause": {"type": ["string", "null"]}, "quote": {"type": ["string", "null"]},
+            "notice": {"type": "string", "description": "the notice that states it (a citation of another "
+                       "notice keeps that notice)"}}}}},
+}
 _HTML = {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}
 
 
@@ -109,7 +127,11 @@ def _operations(n: Notice, max_cases: int) -> tuple[dict, dict]:
                 "one result, or `{\"results\": [...]}` in the order of `cases`, a case that is bad or "
                 "undecidable holding its own error in its place"),
             **_errors(400, 408, 413, 422, 500)}}}
+    parameters_op = {"get": {
+        "operationId": f"parameters_{s}", "summary": f"every named value of {doc}, with its clause, quote and notice",
+        "responses": {"200": _json(_ref("Parameters"), "the named values"), **_errors(500)}}}
     ops = {f"/notices/{doc}/schema": schema_op, f"/notices/{doc}/eval": eval_op,
+           f"/notices/{doc}/parameters": parameters_op,
            f"/calculator/{doc}": {"get": {
                "operationId": f"calculator_{s}", "summary": f"the calculator page of {doc}",
                "responses": {"200": _HTML, **_errors(500)}}}}
@@ -132,6 +154,10 @@ def _any_notice(max_cases: int) -> dict:
                 "schema": {"type": "object"}}}},
             "responses": {"200": _json({"type": "object"}, "one result, or `{\"results\": [...]}`"),
                           **_errors(400, 404, 408, 413, 422, 500)}}},
+        "/notices/{document}/parameters": {"get": {
+            "operationId": "parameters", "summary": "every named value of a notice, with its clause, quote and notice",
+            "parameters": param, "responses": {"200": _json(_ref("Parameters"), "the named values"),
+                                               **_errors(404, 500)}}},
         "/calculator/{document}": {"get": {"operationId": "calculator", "summary": "a calculator page",
                                            "parameters": param, "responses": html}},
     }
@@ -149,7 +175,7 @@ def document(catalog: Catalog, max_cases: int, version: str) -> dict:
                       "responses": {"200": _HTML}}},
     }
     paths.update(_any_notice(max_cases))
-    schemas = {"Error": ERROR, "Notice": NOTICE}
+    schemas = {"Error": ERROR, "Notice": NOTICE, "Parameters": PARAMETERS}
     for n in catalog.notices.values():
         ops, case = _operations(n, max_cases)
         paths.update(ops)

@@ -33,6 +33,7 @@ class Notice:
     evaluator: Evaluator
     slug: str  # an ASCII name for OpenAPI components (the policy file's stem)
     _page: str | None = field(default=None, repr=False)
+    _parameters: dict | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def page(self) -> str:
@@ -42,6 +43,15 @@ class Notice:
                 from ..backends.targets import source
                 self._page = source("web", self.program)
             return self._page
+
+
+    def parameters(self) -> dict:
+        """GET /notices/{document}/parameters: every named value with its clause, quote and notice."""
+        with self._lock:
+            if self._parameters is None:
+                from ..run.parameters import parameters
+                self._parameters = {"document": self.program.document, "parameters": parameters(self.program)}
+            return self._parameters
 
 
 class Catalog:

@@ -1,5 +1,7 @@
-"""The roll diff's chart (matplotlib, the optional extra `[diff]`): the total money change of each
-decision over the whole roll, then the biggest money changes by group × tier × identities.
+"""The roll diff's chart (matplotlib, the optional extra `[diff]`): the headline, the total change of
+the money paid and received over the whole roll; beside it thresholds and limits, each with its change
+for one person (a deductible is a level, not a cost: summed over people it means nothing); then the
+biggest changes of money paid and received by group × tier × identities.
 
 SVG keeps its text as text, so the reader's fonts draw the Chinese labels; a PNG is drawn with a
 Chinese font this machine has (Debian: fonts-wqy-zenhei or fonts-noto-cjk), else the glyphs are boxes."""
@@ -29,8 +31,19 @@ def require():
 
 
 def by_decision(roll: dict, labels: Labels) -> list[tuple[str, Decimal]]:
+    """The headline: money paid and received, totalled over the roll (thresholds and limits apart)."""
     return [(labels.decision(e["decision"]), Decimal(e["total"])) for e in roll["decisions"]
-            if e["kind"] == "money" and e["changed"] and Decimal(e["total"])]
+            if e["kind"] == "money" and "total" in e and e["changed"] and Decimal(e["total"])]
+
+
+def levels(roll: dict, labels: Labels) -> list[tuple[str, Decimal]]:
+    """Thresholds, limits and standards: the largest change of one person, never a sum over people."""
+    out = []
+    for e in roll["decisions"]:
+        if e["kind"] == "money" and e.get("each"):
+            low, high = Decimal(e["each"]["low"]), Decimal(e["each"]["high"])
+            out.append((labels.decision(e["decision"]), high if abs(high) >= abs(low) else low))
+    return [(name, v) for name, v in out if v]
 
 
 def by_group(roll: dict, labels: Labels) -> list[tuple[str, list[tuple[str, Decimal]]]]:
@@ -39,7 +52,7 @@ def by_group(roll: dict, labels: Labels) -> list[tuple[str, list[tuple[str, Deci
     would otherwise flatten the contributions)."""
     picked: dict[str, list] = {}
     for r in roll["groups"]:  # already biggest first
-        if r["kind"] != "money" or not r["changed"] or not Decimal(r["total"]):
+        if r["kind"] != "money" or "total" not in r or not r["changed"] or not Decimal(r["total"]):
             continue
         rows = picked.setdefault(r["decision"], [])
         if len(rows) < PER_DECISION:
@@ -66,7 +79,10 @@ def _fonts(font_manager) -> list[str]:
 
 def render(roll: dict, labels: Labels, fmt: str = "svg") -> bytes | None:
     """The chart as SVG or PNG bytes; None when no money changes."""
-    panels = [("total change by decision, yuan 各项合计变化（元）", by_decision(roll, labels))]
+    panels = [("money paid and received: total change over the roll, yuan 缴费与资助合计变化（元）",
+               by_decision(roll, labels)),
+              ("thresholds and limits: change for one person, yuan (not added up) 起付线与限额（每人变化，元）",
+               levels(roll, labels))]
     panels += [(f"{labels.decision(name)}: the biggest changes by group · tier · identities 变化最大的人群", rows)
                for name, rows in by_group(roll, labels)]
     panels = [p for p in panels if p[1]]

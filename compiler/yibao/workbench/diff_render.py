@@ -104,6 +104,12 @@ def _window(pair, labels: Labels) -> str:
 def _amount(e: dict) -> str:
     if not e["changed"]:
         return "—"
+    if "each" in e:  # a threshold or limit: a person's change, never a sum over people
+        if e["each"] is None:
+            return "—"
+        low, high = e["each"]["low"], e["each"]["high"]
+        sign = (lambda t: t if t.startswith("-") else f"+{t}")  # noqa: E731
+        return f"{sign(low)} yuan each" if low == high else f"{sign(low)} to {sign(high)} yuan a person"
     if "total" not in e:
         return ", ".join(f"{x['from']} → {x['to']}: {x['people']}" for x in e.get("transitions", [])) or "—"
     if e["unit"] == "yuan":
@@ -116,12 +122,18 @@ def _roll_blocks(roll: dict, labels: Labels, chart: str | None) -> list[tuple]:
     out = [("h2", f"cost on the roll {roll['path']} ({roll['people']} people)")]
     if roll["years_moved"]:
         out.append(("p", roll["dates"][0].upper() + roll["dates"][1:] + "."))
+    flows = [e for e in roll["decisions"] if e["kind"] == "money" and "total" in e and e["changed"]]
+    if flows:  # the headline: money paid and received; thresholds and limits are levels, not costs
+        out.append(("p", "Money paid and received over the roll: " + "; ".join(
+            f"{code(e['decision'])} {_amount(e)}" for e in flows) + ". Thresholds and limits are not added up "
+            "across people: the table gives their change for one person."))
     rows = []
     for e in roll["decisions"]:
         rows.append([code(e["decision"]), labels.decision(e["decision"]).partition(" ")[2], str(e["changed"]),
                      f"+{e['increased']} / -{e['decreased']}" if e["changed"] and "increased" in e else "",
                      _amount(e), str(e["newly_undecidable"]), str(e["newly_decidable"])])
-    out.append(("p", "By decision, biggest changes first (money, then days, then how many people):"))
+    out.append(("p", "By decision, biggest changes first (money paid and received, then thresholds and limits, "
+                "then days, then how many people):"))
     out.append(("table", ["decision", "", "people changed", "up / down", "total change",
                           "newly undecidable", "newly decidable"], rows))
     if roll["unchanged"]:

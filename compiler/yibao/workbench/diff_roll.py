@@ -14,7 +14,7 @@ from ..runtime import core as rt
 from ..runtime import strict_json
 from ..base.exits import BAD_INPUT, Fail
 from ..run.evaluate import Evaluator
-from .diff_values import DAYS, Decider, compared, delta, same, show
+from .diff_values import DAYS, Decider, compared, delta, is_level, same, show
 from .years import HOW, date_facts, shift_raw
 
 MAX_TRANSITIONS = 12  # per decision: the commonest (from, to) pairs of a window or a yes/no
@@ -50,11 +50,12 @@ def iter_roll(path: str):
 class _Tally:
     """One decision's changes over some people."""
     __slots__ = ("changed", "increased", "decreased", "total", "newly_undecidable", "newly_decidable",
-                 "transitions")
+                 "low", "high", "transitions")
 
     def __init__(self):
         self.changed = self.increased = self.decreased = self.total = 0
         self.newly_undecidable = self.newly_decidable = 0
+        self.low = self.high = None  # the smallest and largest change of one person
         self.transitions = Counter()
 
     def add(self, kind, a, b, years):
@@ -70,14 +71,18 @@ class _Tally:
             self.transitions[(show(kind, a), show(kind, b))] += 1
             return
         self.total += d
+        self.low = d if self.low is None or d < self.low else self.low
+        self.high = d if self.high is None or d > self.high else self.high
         if d > 0:
             self.increased += 1
         elif d < 0:
             self.decreased += 1
 
     def merge(self, other: "_Tally"):
-        for name in self.__slots__[:-1]:
+        for name in self.__slots__[:-3]:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        lows, highs = [x for x in (self.low, other.low) if x is not None], [x for x in (self.high, other.high) if x is not None]
+        self.low, self.high = min(lows, default=None), max(highs, default=None)
         self.transitions.update(other.transitions)
 
     def any(self) -> bool:
@@ -148,15 +153,20 @@ class RollDiff:
         kind = self.kinds[name]
         out = {"decision": name, "kind": kind, "changed": t.changed, "newly_undecidable": t.newly_undecidable,
                "newly_decidable": t.newly_decidable}
-        if kind == "money":
-            out.update(unit="yuan", increased=t.increased, decreased=t.decreased, total=_money(t.total))
+        if kind == "money" and is_level(name):
+            # a threshold, limit or standard: its change a person, never added across people
+            out.update(unit="yuan", level=True, increased=t.increased, decreased=t.decreased,
+                       each=None if t.low is None else {"low": _money(t.low), "high": _money(t.high)})
+        elif kind == "money":
+            out.update(unit="yuan", level=False, increased=t.increased, decreased=t.decreased, total=_money(t.total))
         elif kind in ("date", DAYS, "int"):
             out.update(unit="days" if kind in ("date", DAYS) else "", increased=t.increased,
                        decreased=t.decreased, total=t.total)
         else:
             out["transitions"] = [{"from": a, "to": b, "people": n}
                                   for (a, b), n in t.transitions.most_common(MAX_TRANSITIONS)]
-        out["_size"] = (0 if kind == "money" else 1 if "unit" in out else 2, -abs(t.total),
+        rank = (1 if out.get("level") else 0) if kind == "money" else 2 if "unit" in out else 3
+        out["_size"] = (rank, 0 if out.get("level") else -abs(t.total),
                         -(t.changed + t.newly_undecidable + t.newly_decidable))
         return out
 

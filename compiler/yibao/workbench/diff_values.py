@@ -11,6 +11,17 @@ from ..run.evaluate import Evaluator
 from .years import day_shift, shift
 
 DAYS = "days"  # the kind of benefit_days: a count of days
+# a money decision is money paid or received (contribution, assistance, amount_due, a subsidy paid
+# out) unless its name says it is a threshold, a limit or a standard: a level a person's money is
+# measured against, the same for everyone it applies to, which added across people means nothing
+# (a roll diff reports its change a person, never a total: diff_roll.py)
+_LEVEL_WORDS = ("deductible", "limit", "standard")
+
+
+def is_level(name: str) -> bool:
+    """True for a threshold, limit or standard (critical_illness_deductible, outpatient_limit,
+    fiscal_subsidy_standard); False for money paid or received."""
+    return any(word in name.split("_") for word in _LEVEL_WORDS)
 
 
 def compared(old: Evaluator, new: Evaluator) -> dict[str, str]:

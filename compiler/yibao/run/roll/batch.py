@@ -6,23 +6,25 @@ whole batches, and rollout.py turns its columns into the results'. A row that is
 --decision, that a decision cannot be made for) goes through the row path for its exact message; it
 gets that message in the `error` column and its exit code in `exit` (its decisions null) and the other
 rows go on. Results: `id` (passed through), the decisions in the notice's order (money "342.00", ISO
-dates, enumeration codes; null where undecidable), error, exit.
+dates, enumeration codes; null where undecidable; in Parquet money decimal128(18, 2), dates date32),
+error, exit.
 """
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
 
 from ...ir import nodes as ir
 from ...base.exits import BAD_INPUT, OK, Fail
 from .facts import FactColumns, valid_rows
-from .results import ResultColumns, errors_columns
+from .results import ResultColumns, errors_columns, row_path_column
 from .files import BATCH_ROWS, ResultWriter, need_pyarrow, read_roll, roll_rows
 
 _SHOWN = 10  # bad rows told on standard error; the rest are in the results' error column
 
 
 class RollEvaluator:
-    def __init__(self, program: ir.Program, wanted=None):
+    def __init__(self, program: ir.Program, wanted=None, typed: bool = False):
         import numpy as np
         from ...policies import warm_columnar
         from ..evaluate import Evaluator
@@ -33,7 +35,7 @@ class RollEvaluator:
         self.wanted = wanted
         self.names = list(wanted or self.ev.decisions)
         self.results = ResultColumns(self.mod, {name: (self.ev.decisions[name][1], self.mod.DECISIONS[name][2])
-                                                for name in self.names if name in self.mod.DECISIONS})
+                                                for name in self.names if name in self.mod.DECISIONS}, typed)
         # what the columnar module cannot do, the row path does for every row
         self.row_path_only = [n for n in self.names if n not in self.mod.DECISIONS]
         self.check_every_row = any(fn is None for _, fn in self.mod.CONSTRAINTS)
@@ -108,7 +110,8 @@ class RollEvaluator:
                 values, decided = found[name]
                 table[name] = self.results.column(name, values, decided if fine is None else decided & fine)
             else:
-                table[name] = pa.array([by_row_path.get(i, {}).get(name) for i in range(chunk.n)])
+                table[name] = row_path_column(self.ev.decisions[name][1], None, self.results.typed,
+                                              [by_row_path.get(i, {}).get(name) for i in range(chunk.n)])
         table["error"], table["exit"] = errors_columns(chunk.n, errors)
         return pa.table(table)
 
@@ -150,12 +153,35 @@ def eval_roll(program: ir.Program, cases: str, output: str, wanted=None, explain
     if explain:
         raise Fail(BAD_INPUT, "--explain is for --case or a JSONL stream to standard output, not --output")
     need_pyarrow()
-    ResultWriter(output)  # the output's extension is checked before any work
+    typed = ResultWriter(output).format == "parquet"  # the output's extension is checked before any work
     timed = _timer(parts)
-    roll = timed("start", RollEvaluator, program, wanted)
-    writer = ResultWriter(output)
+    roll = timed("start", RollEvaluator, program, wanted, typed)
     bar = _progress(roll_rows(cases))
-    status, told = OK, 0
+    try:
+        outcome = evaluate_file(roll, cases, output, batch_rows, timed, bar.update if bar is not None else None)
+    finally:
+        if bar is not None:
+            bar.close()
+    tell(outcome, output)
+    return outcome.status
+
+
+@dataclass
+class Outcome:
+    """What evaluating one roll file came to: its exit status, rows, the first bad rows' messages and
+    how many rows in all could not be evaluated."""
+    status: int = OK
+    rows: int = 0
+    messages: list = field(default_factory=list)
+    failed: int = 0
+
+
+def evaluate_file(roll: RollEvaluator, cases: str, output: str, batch_rows: int = BATCH_ROWS,
+                  timed=None, advance=None) -> Outcome:
+    """One roll file through `roll` into one results file (advance(rows) after each batch)."""
+    timed = timed or _timer(None)
+    writer = ResultWriter(output)
+    outcome = Outcome()
     chunks = read_roll(cases, batch_rows)
     try:
         while (chunk := timed("read", next, chunks, None)) is not None:
@@ -165,19 +191,27 @@ def eval_roll(program: ir.Program, cases: str, output: str, wanted=None, explain
             timed("write", writer.write, timed("results", roll.table, chunk, found, errors, by_row_path))
             for i in sorted(errors):
                 message, code = errors[i]
-                status = BAD_INPUT if BAD_INPUT in (status, code) else max(status, code)
-                if told < _SHOWN and sys.stderr is not None:
-                    print(f"yibao: {message}", file=sys.stderr)
-                told += 1
-            if bar is not None:
-                bar.update(chunk.n)
+                outcome.status = BAD_INPUT if BAD_INPUT in (outcome.status, code) else max(outcome.status, code)
+                if len(outcome.messages) < _SHOWN:
+                    outcome.messages.append(message)
+            outcome.failed += len(errors)
+            outcome.rows += chunk.n
+            if advance is not None:
+                advance(chunk.n)
     finally:
         timed("write", writer.close)
-        if bar is not None:
-            bar.close()
-    if told > _SHOWN and sys.stderr is not None:
-        print(f"yibao: {told} rows in all could not be evaluated; see the `error` column of {output}", file=sys.stderr)
-    return status
+    return outcome
+
+
+def tell(outcome: Outcome, output: str):
+    """The first bad rows' messages on standard error, and how many there were in all."""
+    if sys.stderr is None:
+        return
+    for message in outcome.messages[:_SHOWN]:
+        print(f"yibao: {message}", file=sys.stderr)
+    if outcome.failed > _SHOWN:
+        print(f"yibao: {outcome.failed} rows in all could not be evaluated; see the `error` column of {output}",
+              file=sys.stderr)
 
 
 def _timer(parts):

@@ -7,6 +7,10 @@ allows, never by a Python loop over rows:
 
     dictionary arrays (Parquet strings, CSV cells)   the dictionary the reader already has;
     integers, dates (date32), booleans               the range of values present (an offset, no hash);
+    a date32 column of a date fact, a decimal column
+    of a money fact                                  the values themselves, checked as the decoder would
+                                                     check each (every day of a date32 exists; money is
+                                                     whole fen from 0 to under 10^15 yuan);
     a list column of a set field (identities)        each distinct item, its bits OR-ed per row;
     JSONL's encoded columns                          their distinct values;
 anything else through pyarrow's dictionary_encode, or (a list where no list belongs, nested lists)
@@ -17,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .files import distinct, value_key
-from ...runtime.core import CaseError, decode_case
+from ...runtime.core import MAX_MONEY_YUAN, CaseError, decode_case
 
 _SEEN = 1 << 16  # distinct values remembered per field
 _RANGE = 1 << 20  # widest range of integers looked up by offset; wider ones are hashed
@@ -136,6 +140,13 @@ class FactColumns:
         """A pyarrow Array of a CSV or Parquet roll; cell: (field, Python value) → JSON value."""
         import pyarrow as pa
         t = arr.type
+        kind = self.mod.FACTS[name][0]
+        if kind == "date" and pa.types.is_date32(t):  # (read_roll made any day outside 1–9999 text)
+            return self._days(arr)
+        if kind == "money" and pa.types.is_decimal(t) and t.bit_width == 128:
+            found = self._fen(arr, t.scale)
+            if found is not None:
+                return found
         if pa.types.is_dictionary(t):
             return self._dictionary(name, arr, cell)
         if pa.types.is_integer(t) or pa.types.is_date32(t) or pa.types.is_boolean(t):
@@ -155,6 +166,37 @@ class FactColumns:
             return self._dictionary(name, arr.dictionary_encode(), cell)
         except pa.ArrowException:  # a type pyarrow does not hash (a struct, say)
             return self._python(name, arr, cell)
+
+    def _days(self, arr):
+        """A date32 column of a date fact: its days are the representation (NaT: absent)."""
+        np = self.np
+        valid = valid_rows(arr)
+        days = numbers(arr).astype(np.int64).view("datetime64[D]")
+        return (days if valid is None else np.where(valid, days, np.datetime64("NaT", "D"))), None, valid
+
+    def _fen(self, arr, scale: int):
+        """A decimal128 column of a money fact → fen (0 where absent or bad), bad where _money_in would
+        refuse the value: negative, 10^15 yuan or more, or finer than the fen. None (the values one by
+        one instead) where 10^15 yuan at this scale would not fit in int64 (a scale over 3) or below 0."""
+        np = self.np
+        if not 0 <= scale <= 3:
+            return None
+        words = np.frombuffer(arr.buffers()[1], np.int64).reshape(-1, 2)[arr.offset: arr.offset + len(arr)]
+        low, high = words[:, 0], words[:, 1]
+        ok = (high == (low >> 63)) & (low >= 0)  # within int64 (else beyond 10^15 yuan), not negative
+        if scale > 2:
+            step = 10 ** (scale - 2)
+            fen = low // step
+            ok &= low % step == 0
+        else:
+            ok &= low < MAX_MONEY_YUAN * 10 ** scale
+            fen = np.where(ok, low, 0) * 10 ** (2 - scale)
+        ok &= fen < MAX_MONEY_YUAN * 100
+        valid = valid_rows(arr)
+        if valid is not None:
+            ok |= ~valid  # an absent value is not a bad one
+        fen = np.where(ok if valid is None else ok & valid, fen, 0)
+        return fen, (None if ok.all() else ~ok), valid
 
     def _dictionary(self, name, arr, cell):
         k = len(arr.dictionary)

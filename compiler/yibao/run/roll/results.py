@@ -1,10 +1,11 @@
 """The columnar module's decision columns → Arrow columns as the interface prints them.
 
-Money ("342.00") and dates (ISO) are text, so each goes out dictionary-encoded: the distinct values
-found by their offset from the least (no hash), each formatted once (remembered across batches), the
-rows as int32 indices. Enumeration codes are a dictionary over the enumeration's codes as they are.
-The types are the same in every batch (dictionary<int32, string>, int64, bool), so a writer never
-casts.
+For CSV and JSONL, money ("342.00") and dates (ISO) are text, so each goes out dictionary-encoded: the
+distinct values found by their offset from the least (no hash), each formatted once (remembered across
+batches), the rows as int32 indices. For Parquet (`typed`), money is decimal128(18, 2) and dates date32
+(interface.md), built straight from the module's integers (fen, days) with no formatting at all.
+Enumeration codes are a dictionary over the enumeration's codes as they are. The types are the same
+in every batch (result_type), so a writer never casts.
 """
 from __future__ import annotations
 
@@ -23,10 +24,47 @@ def _day(days: int) -> str:
     return (_EPOCH + dt.timedelta(days=days)).isoformat()
 
 
+_MONEY = (18, 2)  # a Parquet result's money: decimal128(18, 2), 16 digits of yuan
+_MOST_FEN = 10 ** _MONEY[0] - 1
+
+
+def result_type(kind: str, codes, typed: bool):
+    """The Arrow type of a decision's result column: kind is its output kind, codes its enumeration's
+    codes (None if it has none); typed for Parquet results (money decimal, dates date32)."""
+    import pyarrow as pa
+    if typed and kind == "money":
+        return pa.decimal128(*_MONEY)
+    if typed and kind == "date":
+        return pa.date32()
+    if kind in ("money", "date") or (kind == "enum" and codes is None) or (
+            codes is not None and all(isinstance(c, str) for c in codes)):
+        return pa.dictionary(pa.int32(), pa.string())
+    return pa.bool_() if kind == "bool" else pa.int64()
+
+
+def typed_value(kind: str, text):
+    """A row-path result's value (money and dates as text) as a typed Parquet column holds it."""
+    import datetime as dt
+    from decimal import Decimal
+    if text is None:
+        return None
+    return Decimal(text) if kind == "money" else dt.date.fromisoformat(text) if kind == "date" else text
+
+
+def row_path_column(kind: str, codes, typed: bool, values: list):
+    """A decision's values as the row path gives them (None: undecided) → its result column."""
+    import pyarrow as pa
+    t = result_type(kind, codes, typed)
+    if pa.types.is_dictionary(t):
+        return pa.array(values, pa.string()).dictionary_encode()
+    return pa.array([typed_value(kind, v) for v in values] if typed else values, t)
+
+
 class ResultColumns:
-    def __init__(self, mod, kinds: dict):
+    def __init__(self, mod, kinds: dict, typed: bool = False):
         import numpy as np
         self.np, self.mod, self.kinds = np, mod, kinds  # kinds: decision → (output kind, enumeration or None)
+        self.typed = typed  # Parquet: money decimal128(18, 2), dates date32
         self.shown: dict = {}
 
     def column(self, name, values, valid):
@@ -36,7 +74,11 @@ class ResultColumns:
         kind, enum = self.kinds[name]
         every = bool(valid.all())
         if len(valid) == 0 or (not every and not valid.any()):  # nothing decided: no values to look at
-            return _none(kind, enum, self.mod, len(valid))
+            return pa.nulls(len(valid), self.type(name))
+        if self.typed and kind == "money":
+            return self._decimal(name, values.astype(np.int64, copy=False), valid, every)
+        if self.typed and kind == "date":
+            return _from_buffers(pa.date32(), values.view(np.int64).astype(np.int32), valid, every)
         if kind in ("money", "date"):
             ints = values.view(np.int64) if kind == "date" else values.astype(np.int64, copy=False)
             return self._text(name, ints, valid, every, money_out if kind == "money" else _day)
@@ -49,6 +91,25 @@ class ResultColumns:
         if kind == "bool":
             return with_nulls(np.asarray(values, bool), valid, every)
         return with_nulls(np.asarray(values, np.int64), valid, every)
+
+    def type(self, name):
+        kind, enum = self.kinds[name]
+        return result_type(kind, None if enum is None else self.mod.ENUMS[enum], self.typed)
+
+    def _decimal(self, name, fen, valid, every):
+        """Integer fen → decimal128(18, 2): each value its 16 bytes, little-endian two's complement (the
+        low word the fen, the high word its sign)."""
+        import pyarrow as pa
+        np = self.np
+        decided = fen if every else fen[valid]
+        if len(decided) and max(-int(decided.min()), int(decided.max())) > _MOST_FEN:
+            from ...base.exits import BAD_INPUT, Fail
+            raise Fail(BAD_INPUT, f"{name}: a value beyond the 16 digits of yuan a Parquet result holds "
+                       "(decimal128(18, 2)); write the results as CSV or JSONL")
+        words = np.empty((len(fen), 2), np.int64)
+        words[:, 0] = fen
+        words[:, 1] = fen >> 63
+        return _from_buffers(pa.decimal128(*_MONEY), words, valid, every)
 
     def _text(self, name, ints, valid, every, show):
         import pyarrow as pa
@@ -84,12 +145,14 @@ class ResultColumns:
         return pa.DictionaryArray.from_arrays(with_nulls(index, valid, every), strings(texts))
 
 
-def _none(kind, enum, mod, n):
-    """A column of n nulls of the type the decision's column has in every batch."""
+def _from_buffers(kind, values, valid, every: bool, n: int | None = None):
+    """A NumPy array holding n values of an Arrow type as they lie in memory (n: its length, unless
+    given) → that Array, null where not valid (unless every)."""
+    import numpy as np
     import pyarrow as pa
-    if kind in ("money", "date") or (enum is not None and all(isinstance(c, str) for c in mod.ENUMS[enum])):
-        return pa.DictionaryArray.from_arrays(pa.nulls(n, pa.int32()), strings([]))
-    return pa.nulls(n, pa.bool_() if kind == "bool" else pa.int64())
+    bitmap = None if every else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.Array.from_buffers(kind, len(values) if n is None else n,
+                                 [bitmap, pa.py_buffer(np.ascontiguousarray(values))])
 
 
 # Arrays are built from their buffers: pyarrow's pa.array imports pandas where it is installed (0.5 s
@@ -102,9 +165,8 @@ def with_nulls(values, valid, every: bool):
     import numpy as np
     import pyarrow as pa
     kind = getattr(pa, _TYPES[values.dtype.name])()
-    data = np.packbits(values, bitorder="little") if values.dtype == bool else np.ascontiguousarray(values)
-    bitmap = None if every else pa.py_buffer(np.packbits(valid, bitorder="little"))
-    return pa.Array.from_buffers(kind, len(values), [bitmap, pa.py_buffer(data)])
+    data = np.packbits(values, bitorder="little") if values.dtype == bool else values
+    return _from_buffers(kind, data, valid, every, len(values))
 
 
 def strings(texts):
