@@ -144,6 +144,8 @@ CODES: dict[str, tuple[str, str, str]] = {
              "A qualified reference names a notice this one does not implement."),
     "E612": ("parent-lacks-name", "`DOC.name` that DOC does not define",
              "A qualified reference names something the notice does not define."),
+    "E613": ("advanced-years-mismatch", "carried forward by the wrong number of years",
+             "`implements DOC advanced N years` where DOC's coverage year plus N is not this notice's."),
     "E701": ("invariant-fails", "an invariant fails",
              "An invariant fails; the smallest counterexample case is printed."),
     "W320": ("months-from-day-after", "months counted from the day after a date",
@@ -164,6 +166,8 @@ CODES: dict[str, tuple[str, str, str]] = {
              "An inherited declaration states something of another coverage year."),
     "W611": ("left-to-restate", "a TODO left to restate",
              "A draft's TODO: something left to restate for the new notice."),
+    "I610": ("carried-forward", "dates carried forward",
+             "A notice that carries its parent forward (`implements DOC advanced N years`, cited): the dates it moved."),
     "W702": ("invariant-untried", "an invariant tried on no case",
              "An invariant could be tried on no case: every case needs an unknown."),
 }

@@ -10,7 +10,7 @@ from .source import Span
 
 @dataclass(frozen=True)
 class Diagnostic:
-    code: str  # E1xx syntax, E2xx names, E3xx types, E4xx figures and citations, E5xx tables, E6xx inheritance, W… warnings
+    code: str  # E1xx syntax, E2xx names, E3xx types, E4xx figures and citations, E5xx tables, E6xx inheritance, W… warnings, I… info
     message: str
     span: Span | None = None
     label: str = ""  # printed under the caret
@@ -19,7 +19,7 @@ class Diagnostic:
 
     @property
     def severity(self) -> str:
-        return "warning" if self.code.startswith("W") else "error"
+        return {"W": "warning", "I": "info"}.get(self.code[0], "error")  # info: never fails a check
 
     def render(self) -> str:
         where = self.span.where + ": " if self.span else ""

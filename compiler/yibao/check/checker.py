@@ -15,6 +15,7 @@ from ..language import ast as A
 from . import enums as _enums
 from . import bounds as _bounds
 from . import inherit as _inherit
+from . import carry as _carry
 from .headers import header_facts
 from ..ir import nodes as ir
 from .citations import check_support
@@ -52,6 +53,8 @@ class Namespace:
     domains: dict[str, Decl] = field(default_factory=dict)  # in order: library, ancestors, this notice
     invariants: dict[str, Decl] = field(default_factory=dict)
     constraints: dict[str, Decl] = field(default_factory=dict)
+    carried: dict[str, str] = field(default_factory=dict)  # a notice carried forward → the notice carrying it
+    moved: list = field(default_factory=list)  # carry.Moved: the dates carrying moved
 
 
 class Checker:
@@ -74,6 +77,9 @@ class Checker:
             _inherit.remember(ns, parent)
             ns.domains, ns.invariants = dict(parent.domains), dict(parent.invariants)
             ns.constraints = dict(parent.constraints)
+            ns.carried = dict(parent.carried)
+            if module.header is not None and module.header.advanced is not None:
+                _carry.carry(self, ns, parent, module.header, Decl)
         for item in module.items:
             if isinstance(item, A.Use):
                 lib = libraries.get(item.name)

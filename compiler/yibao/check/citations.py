@@ -83,7 +83,7 @@ def stated(lit, quote: str, heading: str | None = None) -> bool:
     """Does the quote state this literal (a NumberLit or DateLit) in the notice's notation? A table's
     heading that prints the unit (`资助标准（元/人·年）`) lets its rows print the bare number (`315（90%）`)."""
     if isinstance(lit, A.DateLit):
-        return lit.value in figures(quote, "date")
+        return (lit.carried_from or lit.value) in figures(quote, "date")  # the parent's words state its own day
     value, kind = Decimal(lit.text), _KIND.get(lit.unit, "count")
     if value in figures(quote, kind):
         return True

@@ -26,6 +26,9 @@ def builtin(env, name: str):
     """The value of a built-in notice fact in a declaration of an implemented notice (None: this
     notice's own, or a library's, which the evaluating notice decides)."""
     doc = env.current_doc
+    checking = getattr(env, "in_progress", None)
+    if not (checking and checking[-1].startswith(doc + ".")):  # `DOC.name` is as DOC states it, unmoved
+        doc = env.ns.carried.get(doc, doc)  # carried forward: the carrying notice's
     header = env.ns.headers.get(doc)
     if doc == env.ns.document or header is None:
         return None

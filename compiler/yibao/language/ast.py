@@ -42,6 +42,7 @@ class NumberLit:
 class DateLit:
     value: dt.date
     span: Span | None = _span()
+    carried_from: dt.date | None = field(default=None, compare=False, repr=False)  # the parent's date it advances
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,8 @@ class Header:
     implements: str | None = None
     implements_external: bool = False
     implements_declared: bool = False  # `implements none` was written
+    advanced: int | None = None  # `implements DOC advanced N years`: the parent carried N years later
+    advanced_citation: "Citation | None" = None  # the clause that says so (相应年度顺延一年)
     number_unknown: UnknownLit | None = None  # the document number is a placeholder (a draft's)
     issuers_unknown: UnknownLit | None = None
     status: str | None = None  # draft | in force | superseded

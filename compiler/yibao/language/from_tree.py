@@ -76,6 +76,11 @@ class _ToAst(Transformer):
             if key in values:
                 self._err("E104", f"`{key}` is given twice in the notice header", tok)
             values[key] = val
+        if "advanced" in values:
+            if "implements" in values:
+                self._err("E104", "`implements` is given twice in the notice header", values["advanced"][2])
+            doc_, years, _, cite = values.pop("advanced")
+            values.update(implements=(doc_, False), advanced=years, advanced_citation=cite)
         impl, external = values.pop("implements", (None, False))
         declared = "implements_none" in values
         values.pop("implements_none", None)
@@ -102,6 +107,10 @@ class _ToAst(Transformer):
 
     def h_implements(self, meta, c):
         return ("implements", (str(c[0]), len(c) > 1 and c[1] is not None), c[0])
+
+    def h_implements_advanced(self, meta, c):
+        cite = c[3] if len(c) > 3 else None
+        return ("advanced", (str(c[0]), self._int(c[1]), c[1], cite), c[0])
 
     def h_implements_none(self, meta, c):
         return ("implements_none", True, c[0])

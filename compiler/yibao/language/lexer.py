@@ -16,7 +16,7 @@ __all__ = ["YibaoLexer"]
 DECLARATIONS = ("notice", "library", "use", "enum", "fact", "let", "decision", "parameter", "table",
                 "data", "extend", "override", "rule", "domain", "invariant", "constraint")
 HEADER = ("title", "issuers", "issued", "printed", "coverage", "jurisdiction", "implements", "external",
-          "none", "number", "status", "draft", "superseded", "force")
+          "none", "number", "status", "draft", "superseded", "force", "advanced", "years")
 STRUCTURE = ("when", "then", "otherwise", "overrides", "if", "else", "hit", "best", "first", "unique",
              "total", "by", "year", "of", "note", "derived", "in", "overlaps", "is", "given", "and", "or",
              "not", "set", "day", "after", "month", "start", "end", "for", "excludes", "because", "holds",

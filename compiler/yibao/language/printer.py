@@ -42,7 +42,9 @@ def _p_Header(h: A.Header) -> str:
     if h.jurisdiction is not None:
         lines.append(f"  jurisdiction {quote(h.jurisdiction)}")
     if h.implements:
-        lines.append(f"  implements {h.implements}" + (" external" if h.implements_external else ""))
+        lines.append(f"  implements {h.implements}" + (" external" if h.implements_external else "")
+                     + (f" advanced {h.advanced} year{'s' if h.advanced != 1 else ''}" if h.advanced is not None else "")
+                     + _citation(h.advanced_citation))
     elif h.implements_declared:
         lines.append("  implements none")
     return "\n".join(lines + ["}"])

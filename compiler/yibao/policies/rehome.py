@@ -49,6 +49,8 @@ def _moved(d: Diagnostic, ns, path: str) -> Diagnostic:
     """At this notice's declaration that the inherited line depends on; unmoved if there is none (then
     the finding is the parent's or the library's own)."""
     cause = _cause(ns, d.span, path)
+    if cause is None and ns.header is not None and ns.header.advanced is not None:
+        cause = ("the notice header", ns.header)  # carried forward: the inherited line reads this header
     if cause is None:
         return d
     note = f"{d.span.where}: {d.label or d.message} (the inherited declaration that breaks)"

@@ -86,7 +86,7 @@ def check_report(ps: PolicySet, files: list[Path], fmt: str, strict: bool, out) 
     by_file = checked.collect(ps, files, collect, invariants)  # the cache's, where the sources are unchanged
     all_diags = [d for ds in by_file.values() for d in ds]
     errors = sum(d.severity == "error" for d in all_diags)
-    warnings = len(all_diags) - errors
+    warnings = sum(d.severity == "warning" for d in all_diags)
     if fmt == "json":
         # (`invariants` was added after the rest: a reader of the older fields sees them unchanged)
         json.dump({"files": {f: [d.to_json() for d in ds] for f, ds in by_file.items()},
@@ -114,7 +114,7 @@ def sarif(by_file: dict[str, list[Diagnostic]]) -> dict:
         for d in diags:
             index = rules.setdefault(d.code, len(rules))
             result = {"ruleId": d.code, "ruleIndex": index,
-                      "level": "warning" if d.severity == "warning" else "error",
+                      "level": {"warning": "warning", "info": "note"}.get(d.severity, "error"),
                       "message": {"text": d.message + "".join(f"\nnote: {n}" for n in d.notes)
                                   + (f"\nhelp: {d.hint}" if d.hint else "")}}
             if d.span:
@@ -140,7 +140,7 @@ def _rule(code: str) -> dict:
             "shortDescription": {"text": f"{code}: {codes.title(code)}"},
             "fullDescription": {"text": codes.description(code)},
             "helpUri": codes.help_uri(code),
-            "defaultConfiguration": {"level": "warning" if code.startswith("W") else "error"},
+            "defaultConfiguration": {"level": {"W": "warning", "I": "note"}.get(code[0], "error")},
             "properties": {"tags": [codes.phase(code)]}}
 
 
@@ -158,7 +158,7 @@ def junit(by_file: dict[str, list[Diagnostic]], strict: bool, broken: set[str] =
         has_error = any(d.severity == "error" for d in diags)
         cases, failures, skipped = [], 0, 0
         for ph, found in by_phase.items():
-            bad = [d for d in found if d.severity == "error" or strict]
+            bad = [d for d in found if d.severity == "error" or (strict and d.severity == "warning")]
             out = "\n\n".join(d.render() for d in found if d not in bad)
             out = f"<system-out>{escape(out)}</system-out>" if out else ""
             for d in bad:

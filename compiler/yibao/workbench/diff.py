@@ -17,6 +17,7 @@ from pathlib import Path
 from ..ir import nodes as ir
 from ..base.exits import BAD_INPUT, OUTPUT_ERROR, Fail
 from ..run.evaluate import Evaluator
+from .diff_adds import added
 from .diff_definitions import compare_definitions, compare_params
 
 
@@ -63,13 +64,14 @@ def compare(old: ir.Program, new: ir.Program, roll: str | None = None) -> dict:
         "decisions": {"added": [d for d in new.decisions if d not in old.decisions],
                       "removed": [d for d in old.decisions if d not in new.decisions]},
         "changes": compare_params(old, new) + compare_definitions(old, new),
+        "adds": added(old, new),
     }
     if roll is not None:
         from .diff_roll import RollDiff
-        out["roll"] = RollDiff(old, new, eo, en).run(roll)
+        out["roll"] = RollDiff(old, new, eo, en, out["adds"]).run(roll)
     else:
         from .diff_effects import effects
-        out["effects"] = effects(old, new, eo, en)
+        out["effects"] = effects(old, new, eo, en, out["adds"])
     return out
 
 

@@ -28,6 +28,7 @@ def blocks(result: dict, labels: Labels, chart: str | None = None) -> list[tuple
         out.append(("h2", "decisions"))
         out.append(("items", [(f"+ {labels.decision(d)}", []) for d in dec["added"]]
                     + [(f"- {labels.decision(d)}", []) for d in dec["removed"]]))
+    out += _adds_blocks(result.get("adds"), labels)
     if "roll" in result:  # what it costs first: the definitions below say why
         out += _roll_blocks(result["roll"], labels, chart)
     out.append(("h2", f"definitions ({len(result['changes'])} change(s))"))
@@ -38,6 +39,16 @@ def blocks(result: dict, labels: Labels, chart: str | None = None) -> list[tuple
         out.append(("items", [(_effect(e, labels), []) for e in sorted(
             effects, key=lambda e: (str(e["group"]), str(e["tier"]), e["decision"], e["from"], e["to"]))]))
     return out
+
+
+def _adds_blocks(adds: dict | None, labels: Labels) -> list[tuple]:
+    """What the new notice adds (diff_adds.py): facts, identity codes and domains (decisions above)."""
+    if not adds or not (adds["facts"] or adds["identities"] or adds["domains"]):
+        return []
+    items = [(f"+ fact {code(f)}", []) for f in adds["facts"]]
+    items += [(f"+ identity {labels.code('identities', c)}", []) for c in adds["identities"]]
+    items += [(f"+ domain for {', '.join(d['decisions'])}: “{d['reason']}”", []) for d in adds["domains"]]
+    return [("h2", "added by the new notice"), ("items", items)]
 
 
 def _cites(c: dict) -> list[str]:
@@ -77,6 +88,8 @@ def _effect(e: dict, labels: Labels) -> str:
         qual.append("identity " + ", ".join(labels.code("identities", i) if i != "none" else "none 无"
                                               for i in e["identities"]))
     qual.append("window " + ", ".join(_window(w, labels) for w in e["windows"]))
+    if e.get("facts"):  # a change only an added fact gives
+        qual.append("with " + ", ".join(f"{f} = {v}" for f, v in e["facts"]))
     change = f" ({e['change']})" if e["change"] else ""
     dec = e["decision"]
     return (f"{_who(labels, e['group'], e['tier'])}: {labels.decision(dec)} {labels.value(dec, e['from'])} → "
@@ -137,6 +150,12 @@ def _roll_blocks(roll: dict, labels: Labels, chart: str | None) -> list[tuple]:
                   labels.codes("identities", r["identities"]), str(r["people"]), code(r["decision"]),
                   str(r["changed"]), _amount(r), str(r["newly_undecidable"]), str(r["newly_decidable"])]
                  for r in shown]))
+    for w in roll.get("what_if", []):  # what the new notice adds, which the roll's people cannot hold
+        value = labels.code("identities", w["value"]) if w["fact"] == "identities" else w["value"]
+        out.append(("p", f"If everyone had {code(w['fact'])} = {value} (the roll cannot hold it: the new notice adds it):"))
+        out.append(("table", ["decision", "people changed", "total change", "newly undecidable", "newly decidable"],
+                    [[code(e["decision"]), str(e["changed"]), _amount(e), str(e["newly_undecidable"]),
+                      str(e["newly_decidable"])] for e in w["decisions"]]))
     return out
 
 

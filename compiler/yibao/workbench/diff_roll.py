@@ -91,7 +91,7 @@ class _Tally:
 
 class RollDiff:
     def __init__(self, old: ir.Program, new: ir.Program, ev_old: Evaluator | None = None,
-                 ev_new: Evaluator | None = None):
+                 ev_new: Evaluator | None = None, adds: dict | None = None):
         self.old, self.new = old, new
         self.years = new.coverage - old.coverage
         self.eo, self.en = ev_old or Evaluator(old), ev_new or Evaluator(new)
@@ -100,6 +100,9 @@ class RollDiff:
         self.dates = date_facts(old)
         self.people = 0
         self.cells: dict[tuple, list] = {}  # (group, tier, identities) → [people, {decision: _Tally}]
+        # what the new notice adds, which the old population cannot hold: each person tried with it
+        self.what_if = what_ifs(old, new, adds)
+        self.if_tallies: dict[tuple, dict] = {w: {} for w in self.what_if}
 
     def add(self, where: str, raw):
         if isinstance(raw, dict) and "id" in raw:  # not a fact: it only joins results back to the roll
@@ -129,6 +132,16 @@ class RollDiff:
                 if t is None:
                     t = tallies[name] = _Tally()
                 t.add(kind, a, b, years)
+        facts = {k: v for k, v in cn.items() if not k.startswith("@")} if self.what_if else cn  # not the answers kept
+        for w in self.what_if:  # the person as the old notice answers, against the new with what it adds
+            fact, value = w
+            case = {**facts, fact: (facts.get("identities") or frozenset()) | {value}} if fact == "identities" \
+                else {**facts, fact: value}
+            vw, tallies = self.decide_new(case), self.if_tallies[w]
+            for name, kind in self.kinds.items():
+                a, b = vo.get(name), vw.get(name)
+                if not same(kind, a, b, years):
+                    tallies.setdefault(name, _Tally()).add(kind, a, b, years)
 
     def run(self, path: str) -> dict:
         for number, raw in iter_roll(path):
@@ -171,9 +184,35 @@ class RollDiff:
         for part in (decisions, rows):
             part.sort(key=lambda e: e.pop("_size") + (str(e.get("group")), str(e.get("tier")),
                                                        e.get("identities", []), e["decision"]))
+        what_if = [{"fact": fact, "value": show("", value),
+                    "decisions": [self._entry_sized(n, t) for n, t in tallies.items() if t.any()]}
+                   for (fact, value), tallies in self.if_tallies.items()]
         return {"path": path, "people": self.people, "years_moved": self.years,
                 "dates": HOW.format(years=self.years), "decisions": decisions, "unchanged": unchanged,
-                "groups": rows}
+                "groups": rows, "what_if": what_if}
+
+    def _entry_sized(self, name: str, t: _Tally) -> dict:
+        e = self._entry(name, t)
+        e.pop("_size")
+        return e
+
+
+def what_ifs(old: ir.Program, new: ir.Program, adds: dict | None) -> list[tuple]:
+    """(fact, value) for each identity code and each value but the default of each fact that only the
+    new notice knows: a roll of the old population holds none of them."""
+    from .diff_adds import added
+    from ..analysis.rules import ABSENT, CaseGenerator
+    adds = adds if adds is not None else added(old, new)
+    out = [("identities", code) for code in adds["identities"]]
+    if adds["facts"]:
+        gen = CaseGenerator(new)
+        for fact in adds["facts"]:
+            default = new.facts[fact].default
+            out += [(fact, v) for v in gen.values(fact)[:MAX_WHAT_IF] if v is not ABSENT and v != default]
+    return out
+
+
+MAX_WHAT_IF = 6  # values a roll tries an added fact at (each costs a pass of the new notice)
 
 
 def _money(fen: int) -> str:

@@ -264,5 +264,6 @@ def _lsp_diagnostic(T, d):
     message = d.message + (f": {d.label}" if d.label else "") + "".join(f"\nnote: {n}" for n in d.notes) \
         + (f"\nhelp: {d.hint}" if d.hint else "")
     return T.Diagnostic(range=rng, message=message, code=d.code, source="yibao",
-                        severity=T.DiagnosticSeverity.Warning if d.severity == "warning" else T.DiagnosticSeverity.Error,
+                        severity={"warning": T.DiagnosticSeverity.Warning, "info": T.DiagnosticSeverity.Information}
+                        .get(d.severity, T.DiagnosticSeverity.Error),
                         code_description=T.CodeDescription(href=codes.help_uri(d.code)) if d.code in codes.CODES else None)

@@ -339,9 +339,12 @@ class _Gen(TableGen, GridGen, Visitor):
         return self.bind_ref(e.name)
 
     def x_Unknown(self, e):  # a placeholder of the right dtype, never ok
+        if getattr(e, "low", None) is not None or getattr(e, "high", None) is not None:
+            raise Unsupported("a bounded unknown (不低于…), whose bounds the row path keeps")
         return ("_NAT" if e.type == ir.DATE else "0"), "_F"
 
-    x_Outside = x_Unknown
+    def x_Outside(self, e):
+        return ("_NAT" if e.type == ir.DATE else "0"), "_F"
 
     def x_Given(self, e: ir.Given):
         _, ok = self.bind_fact(e.fact)
