@@ -56,7 +56,7 @@ def test_a_placeholder_the_case_does_not_give_is_a_question_mark(evaluator):
 
 
 def test_a_domain_that_cannot_be_decided_matters_only_where_none_holds(evaluator):
-    assert answer(evaluator, {"tier": 1}, "fee") == "case: `fee` needs `payment_date`, which the case does not give"
+    assert answer(evaluator, {"tier": 1}, "fee") == "case: needs `payment_date`, which the case does not give"
 
 
 def test_the_first_declared_domain_that_holds_gives_the_reason(tmp_path):

@@ -2,6 +2,8 @@
 the file or the column), never an answer from a guess and never a traceback."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from hostile import CQ2024, no_traceback, yibao
@@ -55,7 +57,7 @@ def test_a_csv_row_of_the_wrong_width_is_answered_in_its_place_and_the_roll_goes
     assert r.returncode == 2 and no_traceback(r.stderr)
     rows = pq.read_table(out).select(["id", "contribution", "error", "exit"]).to_pylist()
     assert [row["id"] for row in rows] == [None, "b", None, "d", None]
-    assert [row["contribution"] for row in rows] == [None, "380.00", None, "755.00", None]
+    assert [row["contribution"] for row in rows] == [None, Decimal("380.00"), None, Decimal("755.00"), None]
     assert "row 3: 4 cells where the header has 3" in rows[2]["error"] and rows[2]["exit"] == 2
     assert "row 1: 2 cells" in rows[0]["error"] and "row 5: 5 cells" in rows[4]["error"]
 
@@ -102,8 +104,8 @@ def test_a_blank_line_of_a_jsonl_roll_keeps_its_place_in_the_output(tmp_path, ou
     path = tmp_path / out
     if out.endswith(".parquet"):
         rows = pq.read_table(path).select(["contribution", "error"]).to_pylist()
-        assert rows == [{"contribution": "380.00", "error": None}, {"contribution": None, "error": None},
-                        {"contribution": "755.00", "error": None}]
+        assert rows == [{"contribution": Decimal("380.00"), "error": None}, {"contribution": None, "error": None},
+                        {"contribution": Decimal("755.00"), "error": None}]  # typed: decimal128(18, 2)
         return
     lines = path.read_text(encoding="utf-8").splitlines()[(out.endswith(".csv")):]
     assert len(lines) == 3

@@ -114,7 +114,7 @@ def test_yibao_serve_uses_the_guarded_protocol_and_a_keep_alive(monkeypatch):
         def run(self):
             pass
     monkeypatch.setattr(uvicorn, "Server", Recorder)
-    monkeypatch.setattr("yibao.server.app.create_app", lambda policies=None: _hello)
-    command.run(argparse.Namespace(host="127.0.0.1", port=0, policies=None))
+    monkeypatch.setattr("yibao.server.app.create_app", lambda policies=None, cors=(): _hello)
+    command.run(argparse.Namespace(host="127.0.0.1", port=0, policies=None, cors=[]))
     config = seen["config"]
     assert config.http.__name__ == "GuardedH11Protocol" and config.timeout_keep_alive == 5
