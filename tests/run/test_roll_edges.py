@@ -1,10 +1,11 @@
 """A roll's edges through the columnar route (`yibao eval --cases ROLL --output FILE`): blank lines in a
-JSONL roll are no rows, a bad line (not JSON, not UTF-8) is a row holding its error at its own line
+JSONL roll keep their places (a row with nothing, as stdout has a blank line), a bad line (not JSON, not UTF-8) is a row holding its error at its own line
 number, and the good rows around it are answered; a roll that cannot be read is bad input (exit 2)
 naming it, and results that cannot be written are exit 74 naming the file."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -41,10 +42,10 @@ def test_blank_and_bad_lines_of_a_jsonl_roll_into_parquet(capsys, roll, tmp_path
     code, _, err = run(capsys, "--cases", str(roll), "--output", str(out))
     assert code == 2  # a bad row is bad input; the others are still answered
     rows = pq.read_table(out).to_pylist()
-    assert [r["id"] for r in rows] == ["a", None, None, "b"]
-    assert [r["error"] for r in rows[1:3]] == expected_errors(roll)
-    assert [r["exit"] for r in rows] == [None, 2, 2, None]
-    assert [r["contribution"] for r in rows] == ["380.00", None, None, "755.00"]
+    assert [r["id"] for r in rows] == ["a", None, None, None, None, "b"]  # the blank lines keep their places
+    assert [r["error"] for r in rows[3:5]] == expected_errors(roll)
+    assert [r["exit"] for r in rows] == [None, None, None, 2, 2, None]
+    assert [r["contribution"] for r in rows] == [Decimal("380.00"), None, None, None, None, Decimal("755.00")]
     assert err.splitlines() == [f"yibao: {e}" for e in expected_errors(roll)]
     assert "Traceback" not in err
 
@@ -59,7 +60,12 @@ def test_the_jsonl_results_answer_as_the_row_path(capsys, roll, tmp_path):
     # the row path answers line for line (docs/limits.md: a blank line gives a blank line); the rows
     # with an answer are the same lines on both routes
     assert row_path.splitlines()[1:3] == ["", ""]
-    assert [line for line in columnar if line] == [line for line in row_path.splitlines() if line]
+    assert len(columnar) == len(row_path.splitlines())  # line for line, blank lines in their places
+    # (the roll's error rows carry `error` and `exit`; the stream's lines also code, field and message)
+    keep = ("id", "error", "exit")
+    assert [{k: v for k, v in json.loads(line).items() if k in keep or "error" not in line} for line in columnar if line] \
+        == [{k: v for k, v in json.loads(line).items() if k in keep or "error" not in line}
+            for line in row_path.splitlines() if line]
     assert [json.loads(line).get("error") for line in columnar if line] == [None, *expected_errors(roll), None]
 
 
@@ -85,4 +91,5 @@ def test_a_roll_that_is_a_directory_is_bad_input_naming_it(capsys, tmp_path):
     folder.mkdir()
     code, _, err = run(capsys, "--cases", str(folder), "--output", str(tmp_path / "o.parquet"))
     assert code == 2
-    assert err.strip() == f"yibao: cannot read {folder}: Is a directory"
+    # a directory is a partitioned roll (`--cases DIR`), of Parquet files: this one has none
+    assert err.strip() == f"yibao: {folder}: no Parquet partitions (*.parquet) found"

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import pytest
 
-from yibao.backends.javascript.generate import runtime_source
+from yibao.backends.javascript.generate import catalogue_json, runtime_source
 from yibao.runtime import core, strict_json
 
 # each line is a JavaScript expression over the runtime's functions; the answer is its value, or the
@@ -41,7 +41,8 @@ def js(tmp_path_factory):
     if not node:
         pytest.fail("node (v20) is not installed: the runtime comparison needs it (it never skips)")
     script = tmp_path_factory.mktemp("js") / "runtime_loop.mjs"
-    script.write_text(runtime_source() + "\n" + LOOP, encoding="utf-8")
+    # the catalogue first, as every generated calculator has it (runtime.js words its errors from it)
+    script.write_text(f"const CATALOGUE = {catalogue_json()};\n" + runtime_source() + "\n" + LOOP, encoding="utf-8")
     p = subprocess.Popen([node, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     sel = selectors.DefaultSelector()
     sel.register(p.stdout, selectors.EVENT_READ)
