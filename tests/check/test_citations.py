@@ -30,6 +30,8 @@ TEXT = """一、缴费标准
 
 区民政局
 2 档 按一档全额资助（380 元）
+
+三、2024 年 6 月 30 日后参保缴费的，不再享受财政补助。
 """
 
 
@@ -208,3 +210,21 @@ def test_a_quote_at_the_very_start_of_the_text_is_checked_for_crossing_too():
     assert crossing(text, raw, "一、甲乙二、丙") == 4  # at offset 0, crossing into 二、
     assert crossing(text, raw, "甲乙二") == 2
     assert crossing(text, raw, "一、甲乙") is None
+
+
+DENIES = '§三 "2024 年 6 月 30 日后参保缴费的，不再享受财政补助" derived "x"'
+
+
+@pytest.mark.parametrize("decision,value,opposite", [
+    ("self_borne_fiscal_subsidy", "0 元", True),     # no part to bear: the subsidy granted, the quote denies it
+    ("self_borne_fiscal_subsidy", "670 元", False),  # the part borne: what the quote says
+    ("assistance", "100 元", True),                  # an amount given
+    ("assistance", "0 元", False),                   # nothing given
+    ("outpatient_limit", "0 元", False),             # not a decision about what a person pays or gets
+])
+def test_a_quote_that_states_the_opposite_rule_is_w405(tmp_path, decision, value, opposite):
+    _, diags = run(tmp_path, f'decision {decision} : money "d" = {value} {DENIES}\n')
+    w405 = [d for d in diags if d.code == "W405"]
+    assert len(w405) == opposite, [d.render() for d in diags]
+    if opposite:
+        assert "不再享受" in w405[0].message and f"{decision} = {value[:-2]}.00 元" in w405[0].message
