@@ -284,14 +284,19 @@ def cmd_eval(args) -> int:
             raise error
         _emit(result, args.format)
         return OK
-    if args.cases != "-" and not args.explain and _roll_size(args.cases) >= COLUMNAR_BYTES:
-        # a roll of some size: through the columnar kernel, the same bytes (run/roll/lines.py)
-        from .run.roll.lines import columnar_stream
-        status = columnar_stream(ev, _open(args.cases), sys.stdout, wanted, args.cases)
-        if status is not None:
-            return status
-    return ev.stream(_open(args.cases), sys.stdout, wanted, args.explain,
-                     args.cases if args.cases != "-" else "<stdin>", args.format)
+    infile = _open(args.cases)
+    try:
+        if args.cases != "-" and not args.explain and _roll_size(args.cases) >= COLUMNAR_BYTES:
+            # a roll of some size: through the columnar kernel, the same bytes (run/roll/lines.py)
+            from .run.roll.lines import columnar_stream
+            status = columnar_stream(ev, infile, sys.stdout, wanted, args.cases)
+            if status is not None:
+                return status
+        return ev.stream(infile, sys.stdout, wanted, args.explain,
+                         args.cases if args.cases != "-" else "<stdin>", args.format)
+    finally:
+        if args.cases != "-":  # (standard input is the caller's to close)
+            infile.close()
 
 
 def _partitioned(cases: str) -> bool:
