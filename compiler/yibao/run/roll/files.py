@@ -347,6 +347,11 @@ def _read_csv(path, batch_rows, list_fields):
             yield chunk
     except pa.ArrowException as exc:
         raise Fail(BAD_INPUT, f"{path}: after row {first}: not a CSV roll ({exc})") from None
+    finally:
+        # closed here, not by the collector at exit: the reader's read-ahead thread, left to the
+        # interpreter's shutdown with a Python row handler, once aborted the process
+        # ("terminate called without an active exception", a roll of a header alone)
+        reader.close()
 
 
 def iter_cases(path: str, list_fields=LIST_FIELDS) -> Iterator[dict]:
