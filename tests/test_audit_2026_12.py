@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from test_audit import _find, strict_findings
 from yibao.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,19 +28,7 @@ def findings(tmp_path_factory) -> list[dict]:
     d = tmp_path_factory.mktemp("audit") / "policies"
     shutil.copytree(AUDITED, d)
     shutil.copytree(ROOT / "policies" / "texts", d / "texts")
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(["--policies", str(d), "check", "--strict", "--format", "json", str(d)])
-    assert code == 1
-    report = json.loads(out.getvalue())
-    return [{**x, "file": Path(f).name} for f, xs in report["files"].items() for x in xs]
-
-
-def _find(findings, code, file, *words):
-    hits = [f for f in findings if f["code"] == code and f["file"] == file and all(w in f["message"] for w in words)]
-    assert hits, f"no {code} in {file} with {words}:\n" + "\n".join(
-        f"{f['file']}: {f['code']} {f['message'][:160]}" for f in findings)
-    return hits[0]
+    return strict_findings(d)
 
 
 def _case(finding) -> dict:
