@@ -11,6 +11,20 @@ function _lang(argv, env) {
   for (const v of [env.LC_ALL, env.LC_MESSAGES, env.LANG]) if (v) return v.toLowerCase().startsWith("zh") ? "zh" : "en";
   return "en";
 }
+// node puts /dev/null, opened read-write, in place of a standard output that was closed (`>&-`);
+// a shell's `> /dev/null` opens it write-only, so on Linux the open mode tells the two apart. (A
+// caller's read-write /dev/null, as Python's subprocess.DEVNULL, is taken for closed too: 74.)
+async function _stdoutClosed() {
+  try {
+    const fs = await import("node:fs");
+    const out = fs.fstatSync(1), devnull = fs.statSync("/dev/null");
+    if (!out.isCharacterDevice() || out.rdev !== devnull.rdev) return false;
+    const flags = /^flags:\s*([0-7]+)/m.exec(fs.readFileSync("/proc/self/fdinfo/1", "latin1"));
+    return flags !== null && (parseInt(flags[1], 8) & 3) === 2;
+  } catch {
+    return false;  // no /proc (not Linux): nothing to tell by
+  }
+}
 export async function main() {
   const argv = process.argv.slice(2), lang = _lang(argv, process.env);
   const wanted = argv.flatMap((a, i) => (a === "--decision" && i + 1 < argv.length ? [argv[i + 1]] : []));
@@ -20,6 +34,10 @@ export async function main() {
       process.stderr.write((error instanceof CaseError ? error.line(lang) : error.text(lang)) + "\n");
       return error instanceof CaseError ? 2 : 3;
     }
+  }
+  if (await _stdoutClosed()) {  // as calc.py with `>&-`: results that go nowhere are not exit 0
+    process.stderr.write("standard input or output is closed\n");
+    return 74;
   }
   // a reader that went away (| head) ends it silently (141); any other write error says so once (74)
   process.stdout.on("error", (e) => {
