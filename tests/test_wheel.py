@@ -110,3 +110,48 @@ def test_the_installed_yibao_runs_the_shipped_conformance_cases(installed, tmp_p
     assert r.returncode == 1, r.stderr
     assert "  decision: amount_due\n  expected: 37.00\n  got:      38.00\n" in r.stdout
     assert r.stdout.endswith(" passed, 1 failed\n")
+
+
+# ---- the bundled calculators (issue 23: a cold start that neither parses nor checks) -------------------
+_LOADED = ("import sys, runpy; sys.argv = ['yibao'] + sys.argv[1:]\n"
+           "try: runpy.run_module('yibao.cli', run_name='__main__')\n"
+           "finally: print(sorted({m.split('.')[0] if m.startswith('lark') else m for m in sys.modules\n"
+           "                       if m.startswith(('lark', 'yibao.language', 'yibao.check'))}), file=sys.stderr)\n")
+
+
+def _cold_eval(bin_, env, work, tmp_path, *argv, stdin=CASE):
+    """`yibao ARGV` with an empty cache: (its output, the parsing and checking modules it loaded)."""
+    cache = tmp_path / f"cache{len(list(tmp_path.iterdir()))}"
+    r = subprocess.run([str(bin_ / "python"), "-c", _LOADED, *map(str, argv)], cwd=work,
+                       env={**env, "XDG_CACHE_HOME": str(cache)}, input=stdin, capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr
+    return r.stdout, r.stderr.strip().splitlines()[-1]
+
+
+def test_the_wheel_bundles_every_notice_and_a_cold_eval_parses_nothing(installed, tmp_path):
+    bin_, env, work = installed
+    listed = json.loads(_run([bin_ / "yibao", "notices", "--format", "json"], work, env))
+    site = Path(_run([bin_ / "python", "-c", "import yibao; print(yibao.__file__)"], work, env).strip()).parent
+    manifest = (site / "_bundled" / "manifest.txt").read_text(encoding="utf-8").splitlines()
+    assert sorted(line.split("\t")[2] for line in manifest) == sorted(n["document"] for n in listed)
+    assert len(list((site / "_bundled" / "__pycache__").glob("n_*.pyc"))) == len(manifest)  # pip compiled them
+    for notice in sorted(n["document"] for n in listed):
+        out, loaded = _cold_eval(bin_, env, work, tmp_path, "eval", notice, "--case", "-")
+        expected = _run([sys.executable, "-m", "yibao.cli", "eval", notice, "--case", "-"], ROOT,
+                        {**env, "YIBAO_CACHE": "0"}, stdin=CASE)
+        assert (out, loaded) == (expected, "[]"), notice
+
+
+def test_a_bundled_calculator_is_not_used_once_its_policy_changes(installed, tmp_path):
+    bin_, env, work = installed
+    edited = tmp_path / "policies"
+    shutil.copytree(POLICIES, edited)
+    policy = next(p for p in edited.glob("*.policy") if f"notice {JLP}" in p.read_text(encoding="utf-8"))
+    policy.write_text(policy.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    out, loaded = _cold_eval(bin_, env, work, tmp_path, "--policies", edited, "eval", JLP, "--case", "-")
+    assert "lark" in loaded and "yibao.check.checker" in loaded and json.loads(out)["amount_due"]
+    # the same files at another path are still the bundle's: its key hashes paths inside the directory
+    out, loaded = _cold_eval(bin_, env, work, tmp_path, "--policies", shutil.copytree(POLICIES, tmp_path / "p2"),
+                             "eval", JLP, "--case", "-")
+    assert loaded == "[]" and json.loads(out)["amount_due"]

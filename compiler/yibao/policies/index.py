@@ -8,6 +8,7 @@ never a stale answer.
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -101,16 +102,20 @@ class SourceIndex:
                 todo += [v for h in self.headers if h.library == u for v in h.uses]
         return out + [h for h in self.headers if h.library in used and not any(h is x for x in out)]
 
-    def key_parts(self, start: Header) -> list[bytes]:
+    def key_parts(self, start: Header, relative_to: Path | None = None) -> list[bytes]:
         """What a notice's checked program depends on: the whole text of every file it needs, of every
         notice text, and of any file whose header does not read plainly; of the others only what they
-        declare (a second copy of a document number is an error in every notice it touches)."""
+        declare (a second copy of a document number is an error in every notice it touches). Paths as
+        read, or relative to `relative_to` (the bundle's key: the same in a build and an install)."""
+        def name(h: Header) -> bytes:
+            path = os.path.relpath(h.path, relative_to) if relative_to is not None else h.path
+            return path.encode("utf-8", "surrogateescape")
         needed = self.needed(start)
         every = not all(h.plain for h in needed)  # what it needs is not plain: then every file, whole
         needed = {id(h) for h in needed}
-        parts = [b"start", start.path.encode("utf-8", "surrogateescape")]
+        parts = [b"start", name(start)]
         for h in self.headers:
-            parts.append(h.path.encode("utf-8", "surrogateescape"))
+            parts.append(name(h))
             if every or id(h) in needed or not h.plain:
                 parts.append(h.data)
             else:

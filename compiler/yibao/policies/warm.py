@@ -37,6 +37,11 @@ def cached(ps, notice: str, load):
     entry = cache.load(_KIND, k) if k else None
     if isinstance(entry, dict) and entry.get("key") == k:
         return CachedProgram(entry, load)
+    if k:  # an empty cache: the calculator the wheel shipped, if it is what would be generated now
+        from .bundle import entry as bundled
+        entry = bundled(ps, notice)
+        if entry is not None:
+            return CachedProgram(entry, load)
     return mark(ps, notice, load(), k)
 
 
@@ -58,13 +63,18 @@ def _key(ps, notice: str) -> str | None:
 def source(program) -> str:
     """The generated calculator's source (what `yibao compile` writes)."""
     if isinstance(program, CachedProgram):
-        return program._entry["source"]
+        bundled = program._entry.get("bundled")
+        return bundled.read_text(encoding="utf-8") if bundled else program._entry["source"]
     return _generate(program)[0]
 
 
 def code(program):
     """The generated calculator's code object, ready to exec."""
     if isinstance(program, CachedProgram):
+        bundled = program._entry.get("bundled")
+        if bundled:
+            from .bundle import code as bundled_code
+            return bundled_code(bundled)
         return marshal.loads(program._entry["code"])
     return _generate(program)[1]
 
