@@ -125,3 +125,36 @@ def test_a_decision_a_domain_reads_comes_before_the_decision_it_guards(tmp_path)
     order = list(program.definitions)
     assert order.index("cap") < order.index("fee") and order.index("fee#raw") < order.index("fee")
     assert answer(Evaluator(program), {"payment_date": "2024-03-01", "tier": 2}, "fee") == "380.00"
+
+
+def test_every_unknown_decision_of_a_domain_is_its_own_E213(tmp_path):
+    # one unknown name does not hide the next: each is checked (a `break` after the first would)
+    _, diags = check(tmp_path, BASE + EARLY.replace("for fee", "for feee, fee, laterr"))
+    assert [d.message for d in diags if d.code == "E213"] == [
+        "domain `早` names `feee`, which 测试〔2024〕1号 does not define",
+        "domain `早` names `laterr`, which 测试〔2024〕1号 does not define"]
+
+
+def test_an_invariant_may_change_a_fact_with_with_and_a_rule_may_not(tmp_path):
+    program, diags = check(tmp_path, BASE + 'invariant 早缴 "earlier payment, same fee"\n'
+                                            '  holds (fee with payment_date = 2024-01-02) = fee\n')
+    assert errors(diags) == [] and "早缴" in [i.name for i in program.invariants]
+    _, diags = check(tmp_path / "rule", BASE + f'decision f2 : money "f2" = (fee with payment_date = 2024-01-02) {Q}\n')
+    assert [d.code for d in diags if d.code.startswith("E")] == ["E311"]
+
+
+def _dependency_order_of(refs: dict) -> list:
+    from yibao.check.domains import _dependency_order
+    from yibao.ir import nodes as ir
+    defs = {name: ir.Definition(name, "let", ir.MONEY, None, "测试", None,
+                                expr=ir.Op("max", tuple(ir.Ref(r, ir.MONEY) for r in reads), ir.MONEY) if reads
+                                else ir.Const(1, ir.MONEY))
+            for name, reads in refs.items()}
+    return list(_dependency_order(defs))
+
+
+def test_the_dependency_order_puts_what_is_read_first_and_survives_a_cycle_and_a_foreign_name():
+    assert _dependency_order_of({"c": ["b", "a"], "b": ["a"], "a": []}) == ["a", "b", "c"]
+    # a cycle (the checker reports it elsewhere) ends the walk; a name that is not a definition is skipped
+    assert _dependency_order_of({"x": ["y"], "y": ["x"]}) == ["y", "x"]
+    assert _dependency_order_of({"x": ["outside"]}) == ["x"]

@@ -190,7 +190,7 @@ CASES = [
     '{"day": "0001-01-01"}', '{"day": "2024-04-00"}',
     '{"number": 5}', '{"number": -5}', '{"number": 2.0}', '{"number": 2.5}', '{"number": 1e9}', '{"number": 1e10}',
     '{"number": 1000000001}', '{"number": -1000000000}', '{"number": -1000000001}', '{"number": "5"}', '{"number": 2.50e1}',
-    '{"number": 0.0}', '{"number": true}', '{"count": -1}', '{"count": 0}', '{"count": 3}',
+    '{"number": 0.0}', '{"number": true}', '{"number": 1500000000.0}', '{"number": 1000000000.0}', '{"count": -1}', '{"count": 0}', '{"count": 3}',
     '{"flag": true}', '{"flag": 1}', '{"flag": false}',
     '{"tier": "一档"}', '{"tier": 1}', '{"tier": 1.0}', '{"tier": 2}', '{"tier": 3}', '{"tier": "三档"}',
     '{"tier": true}', '{"ids": []}', '{"ids": ["A", "特困人员"]}', '{"ids": ["C"]}', '{"ids": "A"}',
@@ -250,3 +250,35 @@ def test_fractions_round_from_an_exact_value_not_a_float(js):
     # 1/3 of a fen rounds to 0 fen in every mode but up; Fraction keeps it exact in Python
     assert py(lambda: str(core.round_to(Fraction(1, 3), 1, "up"))) == ("ok", "1")
     assert js('roundTo([1n, 3n], 1n, "up")') == ("ok", "1")
+
+
+@pytest.mark.parametrize("text", ['"a\\nb\\tc\\r\\"\\\\\\/\\b\\f"', '["\\u00e9\\n"]'])
+def test_strict_json_unescapes_the_same(js, text):
+    assert js(f"plain(loads({json.dumps(text)}))") == py(strict_json.loads, text)
+
+
+def test_a_text_of_exactly_the_limit_is_read_and_one_more_character_is_refused(js):
+    for n in (strict_json.MAX_TEXT_CHARS, strict_json.MAX_TEXT_CHARS + 1):
+        text = '"' + "a" * (n - 2) + '"'
+        got, want = js(f'loads({json.dumps(text)}).length'), py(lambda: len(strict_json.loads(text)))
+        assert got[0] == want[0] and (got == want if n == strict_json.MAX_TEXT_CHARS else got[0] == "JSONError")
+
+
+@pytest.mark.parametrize("xs", [[1, 3, 2], [3, 1, 2], [-5, -7], [4]])
+def test_the_generated_codes_max_and_min_agree(js, xs):
+    args = ", ".join(f"{x}n" for x in xs)
+    assert js(f"[_max({args}), _min({args})]") == ("ok", [str(max(xs)), str(min(xs))])
+
+
+@pytest.mark.parametrize("a, b", [(["A"], ["A", "B"]), (["A", "B"], ["A"]), (["A", "B"], ["B", "A"]), ([], [])])
+def test_set_equality_agrees(js, a, b):
+    assert js(f"_setEq(new Set({json.dumps(a)}), new Set({json.dumps(b)}))") == ("ok", set(a) == set(b))
+
+
+def test_a_domain_check_that_cannot_be_decided_wins_only_where_none_holds(js):
+    undecided = "() => { throw new Undecidable('which year') }"
+    # none holds and one cannot be decided: the decision is undecidable, never its value
+    assert js(f"_inDomain([[{undecided}, () => 0], [() => false, () => 0]], () => 5n)") == \
+        py(core._in_domain, [(lambda: (_ for _ in ()).throw(core.Undecidable("which year")), lambda: 0),
+                             (lambda: False, lambda: 0)], lambda: 5) == ("Undecidable", "which year")
+    assert js("_inDomain([[() => false, () => 0]], () => 5n)") == ("ok", "5")
