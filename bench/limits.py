@@ -4,7 +4,8 @@ and evaluated cold (an empty cache) in a fresh process, its wall time and peak m
     python bench/limits.py            # the table of docs/limits.md (about a minute)
 
 Shapes: a one-row `*, *, *` table over three enumerations of n members (its key product n³, which
-check and eval once enumerated); one enumeration of n members (a policy near the 1 MB limit); a chain
+check and eval once enumerated); one enumeration of n members (a policy near the 1 MB limit); n
+identity codes with a best-hit table row each (资助标准's shape; issue 23's 800 identities); a chain
 of n notices each implementing the last (E110 past 100).
 """
 from __future__ import annotations
@@ -49,6 +50,18 @@ def one_enum(n: int) -> str:
             f'table T (f) : money "t"\n  hit unique\n{{\n  * => 380 元 {CITE}\n}}\ndecision d : money "d" = T {CITE}\n')
 
 
+def identities(n: int) -> str:
+    """n identity codes, a set fact of them, and a best-hit table with a row for each and the tier
+    (the shape of 资助标准, with n classes where the notices have 19); n = 0: the decision alone."""
+    if n == 0:
+        return f'decision d : money "d" = 380 元 {CITE}\n'
+    return ("enum Id {\n" + "".join(f'  m{i} = "c{i}"\n' for i in range(n)) + "}\n"
+            'fact ids : set of Id = {} "ids"\n'
+            f'table T (ids, tier) : money "t"\n  hit best {CITE}\n  otherwise 0 元 {CITE}\n{{\n'
+            + "".join(f"  m{i}, * => 380 元 {CITE}\n" for i in range(n)) + "}\n"
+            f'decision d : money "d" = T {CITE}\n')
+
+
 def measure(d: Path, argv: list, stdin: bytes = b"") -> tuple[float, float, int]:
     """(wall seconds, peak MB, exit code) of `yibao --policies d ARGV` cold, in a fresh process."""
     import time
@@ -81,6 +94,12 @@ def main():
                                         if k in ("tier", "payment_date") or (k == "f") == (make is one_enum)})
                 e = measure(d, ["eval", "测试〔2024〕1号", "--case", "-"], case_only.encode())
                 rows.append((label, n, size, c, e))
+        for n in (0, 100, 400, 800, 1600):  # issue 23: 800 identities within 2x the time of none
+            d = directory(Path(tmp) / f"identities-{n}", identities(n))
+            c = measure(d, ["check", str(d / "t.policy")])
+            e = measure(d, ["eval", "测试〔2024〕1号", "--case", "-"],
+                        json.dumps({"tier": 1, "payment_date": "2024-01-01", "ids": [f"c{n // 2}"] if n else []}).encode())
+            rows.append(("identity codes in a best-hit table (n rows)", n, (d / "t.policy").stat().st_size, c, e))
         for n in (50, 100, 1200):
             base = Path(tmp) / f"chain-{n}"
             d = directory(base, f'decision d : money "d" = 380 元 {CITE}\n')

@@ -35,7 +35,8 @@ def markdown(r) -> str:
           "caches answer most lines, which a real roll never lets them do."]
     if r.get("jsonl"):
         import jsonl as jsonl_bench
-        L += jsonl_bench.markdown(r["jsonl"])[2:13] + ["", "Every figure of the run that produced this page:"]
+        md = jsonl_bench.markdown(r["jsonl"])
+        L += md[2:md.index("", md.index("|---|---|---|"))] + ["", "Every figure of the run that produced this page:"]
     L += ["", "| measure | value | target | holds |", "|---|---|---|---|"]
     def holds(ok):
         return "n/a" if ok is None else ("yes" if ok else "**no**")

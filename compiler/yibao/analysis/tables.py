@@ -12,6 +12,7 @@ import json
 import math
 
 from ..ir import nodes as ir
+from ..ir.rowindex import RowIndex
 from ..base.diagnostics import Diagnostic
 
 
@@ -68,12 +69,10 @@ def table_gaps(program: ir.Program, d: ir.Definition) -> list[Diagnostic]:
     domains = key_domains(program, t)
     member_dims = [i for i, k in enumerate(t.keys) if k.mode == "member"]
 
+    index = RowIndex(t.rows)
+
     def matching(combo):
-        rows = []
-        for row in t.rows:
-            if all(cell is None or code in cell for cell, code in zip(row.cells, combo)):
-                rows.append(row)
-        return rows
+        return [t.rows[r] for r in index.matching(enumerate(combo))]
 
     for combo in itertools.product(*domains):
         rows = matching(combo)
@@ -97,7 +96,7 @@ def table_gaps(program: ir.Program, d: ir.Definition) -> list[Diagnostic]:
             continue
         for i in member_dims:
             code = combo[i]
-            if any(r.cells[i] is not None and code in r.cells[i] for r in t.rows):
+            if index.listing(i, code):
                 out.append(Diagnostic(
                     "E501", f"`{d.name}` prices {program.enums[t.keys[i].enum].name_of(code)} for some keys but not for "
                     f"{counterexample(program, t.keys, combo)}",

@@ -107,9 +107,13 @@ class RulesAndTables:
 
     def member_of(self, enum: str, name: str, span):
         info = self.enums[enum]
-        for mname, code, _ in info.members:
-            if mname == name:
-                return code
+        # by name, built once an enumeration: a table with a row per member stays linear in its rows
+        cache = self.__dict__.setdefault("_member_codes", {})
+        codes = cache.get(enum)
+        if codes is None or codes[0] is not info:
+            codes = cache[enum] = (info, {mname: code for mname, code, _ in reversed(info.members)})
+        if name in codes[1]:
+            return codes[1][name]
         self.c.error("E207", f"`{name}` is not a member of {enum}", span, "unknown member",
                      hint=did_you_mean(name, [m for m, _, _ in info.members]))
         return None

@@ -7,6 +7,7 @@ import math
 
 from ...ir import nodes as ir
 from ...ir.kinds import output_kind
+from ...ir.rowindex import RowIndex
 from ..python.names import ident
 from ..common import FOLDED_MAX, NOT_STATIC, comment
 
@@ -112,16 +113,13 @@ class TableGen:
                 return (_NONE if not hits or hits[0] is _UNKNOWN else hits[0]), bool(hits) and hits[0] is _UNKNOWN
             return max(known, default=_NONE), len(known) < len(hits)
         always, always_unk, by_member, by_member_unk, twice = [], [], [], [], []
+        index = RowIndex(t.rows)
         for combo in combos:
-            def hits(code, any_member):
-                out = []
-                for row, value in zip(t.rows, values):
-                    if not all(row.cells[i] is None or combo[j] in row.cells[i] for j, i in enumerate(eq)):
-                        continue
-                    if m is None or (any_member and row.cells[m] is None) or (
-                            not any_member and row.cells[m] is not None and code in row.cells[m]):
-                        out.append(value)
-                return out
+            reached = set(index.matching(zip(eq, combo)))
+
+            def hits(code, any_member):  # the values, in row order, of the rows the combination reaches
+                rows = reached if m is None else reached & (index.wild(m) if any_member else index.listing(m, code))
+                return [values[r] for r in sorted(rows)]
             h = hits(None, True)
             v, u = pick(h)
             always.append(v)

@@ -14,6 +14,7 @@ from ... import __version__
 from ...ir import nodes as ir
 from .names import ident, public_names
 from ...ir.kinds import bounded_program, output_kind
+from ...ir.rowindex import RowIndex
 from ...ir.walk import Visitor
 from ..common import FOLDED_MAX, NOT_STATIC, comment, refs, static
 from .interface import interface
@@ -340,17 +341,13 @@ class _Generator(Visitor):
         if math.prod(map(len, domains)) * len(m_codes) > FOLDED_MAX:  # a dict of the key product would
             return None  # grow with it (3 × 100 members: a million keys): the rows are tried instead
         table: dict = {}
+        index = RowIndex(t.rows)
         for combo in itertools.product(*domains):
+            reached = set(index.matching(zip(eq, combo)))  # the rows the eq keys' codes reach
             for code in m_codes:
-                hits = []
-                for row, value in zip(t.rows, values):
-                    if all(row.cells[i] is None or combo[j] in row.cells[i] for j, i in enumerate(eq)):
-                        if m is None or (code is None and row.cells[m] is None) or (
-                                code is not None and row.cells[m] is not None and code in row.cells[m]):
-                            hits.append(value)
-                if code is not None and default is not _NO_ROW and not hits and not any(
-                        row.cells[m] is None and all(row.cells[i] is None or combo[j] in row.cells[i]
-                                                     for j, i in enumerate(eq)) for row in t.rows):
+                rows = reached if m is None else reached & (index.wild(m) if code is None else index.listing(m, code))
+                hits = [values[r] for r in sorted(rows)]
+                if code is not None and default is not _NO_ROW and not hits and not reached & index.wild(m):
                     hits.append(default)
                 if not hits:
                     continue
