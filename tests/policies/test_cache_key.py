@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -70,7 +71,7 @@ def test_a_relative_cache_home_is_no_cache(home, monkeypatch):
     assert cache.private_cache_dir() is None
 
 
-@pytest.mark.parametrize("mode", [0o750, 0o705, 0o770, 0o777])
+@pytest.mark.parametrize("mode", [0o750, 0o705, 0o770, 0o777, 0o701, 0o710])
 def test_a_directory_others_can_enter_or_write_is_no_cache(home, mode):
     home.mkdir(mode=0o700)
     home.chmod(mode)
@@ -174,3 +175,33 @@ def test_only_the_newest_entries_are_kept(home, monkeypatch):
     cache.store("calc", "8" * 64, 8)
     assert sorted(p.name[5:6] for p in home.glob("*.pickle")) == ["2", "8", "9"]
     assert (home / "notes.txt").exists()
+
+
+def test_the_cache_directory_is_made_with_the_folders_above_it(home, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "not" / "yet"))  # a fresh home has no ~/.cache
+    d = cache.private_cache_dir()
+    assert d == home / "not" / "yet" / "yibao" and d.is_dir()
+
+
+def test_the_newest_256_entries_are_kept(home):
+    for i in range(cache._KEEP + 1):
+        cache.store("calc", f"{i:064d}", i)
+        os.utime(home / f"calc-{i:064d}.pickle", ns=(time.time_ns(), 1_000_000_000 * (i + 1)))
+    names = sorted(p.name for p in home.glob("*.pickle"))
+    assert cache._KEEP == 256 and len(names) == 256 and names[0] == f"calc-{1:064d}.pickle"
+
+
+def test_a_file_that_cannot_be_read_is_skipped_and_the_rest_still_count(tmp_path):
+    """An editor's lock file (`.#checker.py`, a dangling link) in the package does not end the walk:
+    every module after it still counts in the fingerprint."""
+    import shutil
+    import subprocess
+    import sys
+    package = tmp_path / "yibao"
+    shutil.copytree(Path(cache.__file__).resolve().parent.parent, package, symlinks=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (package / "base" / ".#a.py").symlink_to(tmp_path / "gone")
+    out = subprocess.run([sys.executable, "-c", "from yibao.base import cache; print(cache._compiler_fingerprint().decode())"],
+                         env={**os.environ, "PYTHONPATH": str(tmp_path)}, capture_output=True, text=True, timeout=60)
+    files = [line.rsplit(":", 2)[0] for line in out.stdout.splitlines()]
+    assert "base/cache.py" in files and ".#a.py" not in " ".join(files), out.stderr

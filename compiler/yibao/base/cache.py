@@ -42,13 +42,14 @@ def private_cache_dir() -> Path | None:
     d = Path(base) / "yibao"
     try:
         d.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for p in (d, d / "grammar.lark-cache"):
-            try:
-                st = os.lstat(p)
-            except FileNotFoundError:
-                continue
-            if not _ours(st) or (p == d and (not stat.S_ISDIR(st.st_mode) or st.st_mode & 0o077)):
+        st = os.lstat(d)
+        if not _ours(st) or not stat.S_ISDIR(st.st_mode) or st.st_mode & 0o077:
+            return None
+        try:
+            if not _ours(os.lstat(d / "grammar.lark-cache")):
                 return None
+        except FileNotFoundError:  # (not written yet)
+            pass
     except OSError:
         return None
     return d
