@@ -205,3 +205,26 @@ GAPS = [
     "`yibao eval` agree byte for byte): 九龙坡's policy leaves a student holding a residents' assistance "
     "category, and 在乡老复员军人/三属 in tier 1, unknown, where the hand-written calculator assumes a figure.",
 ]
+
+
+# Sections measured by a script of their own (bench/parquet.py, check_cold.py, limits.py …), not by
+# bench/run.py: a page it writes keeps them from the page it replaces, where they were written by hand.
+KEPT_SECTIONS = ("## Issue 23's targets", "## A cold check against the day issue 20",
+                 "## Parquet in → out against pyarrow")
+
+
+def keep_measured(old: str, new: str) -> str:
+    """`new`, with the KEPT_SECTIONS of `old` it lacks inserted after its summary (in old's order)."""
+    def sections(text):
+        out, cur = [], []
+        for line in text.split("\n"):
+            if line.startswith("## ") and cur:
+                out.append(cur)
+                cur = []
+            cur.append(line)
+        return out + [cur]
+    have = {sec[0] for sec in sections(new)}
+    kept = [sec for sec in sections(old) if sec[0].startswith(KEPT_SECTIONS) and sec[0] not in have]
+    parts = sections(new)
+    at = next((i + 1 for i, sec in enumerate(parts) if sec[0] == "## Summary"), len(parts))
+    return "\n".join("\n".join(sec) for sec in parts[:at] + kept + parts[at:])

@@ -45,7 +45,7 @@ import cases as gen  # noqa: E402
 import handwritten  # noqa: E402
 import rowpath  # noqa: E402
 import startup  # noqa: E402
-from render import FALLBACK_NOTICE, KEYS, SEED, YARDSTICK_NOTICE, markdown  # noqa: E402
+from render import FALLBACK_NOTICE, KEYS, SEED, YARDSTICK_NOTICE, keep_measured, markdown  # noqa: E402
 
 TIME_BIN = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
 CACHE = Path(tempfile.gettempdir()) / "yibao-bench"
@@ -396,7 +396,8 @@ def main(argv=None):
     if args.render:
         r = json.loads((HERE / "results.json").read_text(encoding="utf-8"))
         if args.write:
-            (ROOT / "docs" / "benchmarks.md").write_text(markdown(r), encoding="utf-8")
+            docs = ROOT / "docs" / "benchmarks.md"
+            docs.write_text(keep_measured(docs.read_text(encoding="utf-8"), markdown(r)), encoding="utf-8")
         else:
             print(markdown(r))
         return 0
@@ -455,7 +456,8 @@ def main(argv=None):
         Path(tempfile.mkdtemp(prefix="yibao-bench-")) / "results.json", None)
     page = page or results.with_name("benchmarks.md")
     results.write_text(json.dumps(r, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    page.write_text(markdown(r), encoding="utf-8")
+    old = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    page.write_text(keep_measured(old, markdown(r)), encoding="utf-8")
     log(f"wrote {results} and {page}")
     summary = markdown(r).split("## (a)")[0]
     print(summary)
