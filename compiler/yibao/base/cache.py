@@ -77,18 +77,28 @@ def _compiler_fingerprint() -> bytes:
     global _FINGERPRINT
     if _FINGERPRINT is None:
         parts = [__version__, sys.version]
-        root = Path(__file__).resolve().parent.parent  # the whole package, not base/ alone
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("_"))
-            for name in sorted(filenames):
-                if name.endswith((".py", ".lark")):
-                    try:
-                        st = os.stat(os.path.join(dirpath, name))
-                    except OSError:
-                        continue
-                    parts.append(f"{os.path.relpath(os.path.join(dirpath, name), root)}:{st.st_size}:{st.st_mtime_ns}")
+        for rel, path in compiler_files((".py", ".lark")):
+            try:
+                st = os.stat(path)
+            except OSError:  # gone, or a dangling link (an editor's lock file): the rest still count
+                continue
+            parts.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}")
         _FINGERPRINT = "\n".join(parts).encode("utf-8", "surrogateescape")
     return _FINGERPRINT
+
+
+PACKAGE = Path(__file__).resolve().parent.parent  # the whole package, not base/ alone
+
+
+def compiler_files(suffixes: tuple):
+    """(path relative to the package, path) of each of yibao's files with these suffixes, in a fixed
+    order; not in `_` folders, which hold data (the notices, the cases, the wheel's bundle)."""
+    for dirpath, dirnames, filenames in os.walk(PACKAGE):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("_"))
+        for name in sorted(filenames):
+            if name.endswith(suffixes):
+                path = os.path.join(dirpath, name)
+                yield os.path.relpath(path, PACKAGE), path
 
 
 def _path(kind: str, k: str) -> Path | None:

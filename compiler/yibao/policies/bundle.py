@@ -14,13 +14,12 @@ read but not the same in a build and an install.
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 from pathlib import Path
 
 from .. import __version__
+from ..base.cache import PACKAGE, compiler_files
 
-PACKAGE = Path(__file__).resolve().parent.parent
 _DIRECTORY = PACKAGE / "_bundled"
 MANIFEST = "manifest.txt"  # a line per notice: key, module file, document number, decisions (tab-separated)
 _CONTENT: bytes | None = None
@@ -31,16 +30,10 @@ def _content_fingerprint() -> bytes:
     global _CONTENT
     if _CONTENT is None:
         h = hashlib.sha256(f"{__version__}\n{sys.version_info[:2]}\n".encode())
-        for dirpath, dirnames, filenames in os.walk(PACKAGE):
-            # `_`-folders hold data (the notices, this bundle, the shipped tables are a module)
-            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("_"))
-            for name in sorted(filenames):
-                if name.endswith((".py", ".lark", ".js")):
-                    path = os.path.join(dirpath, name)
-                    h.update(os.path.relpath(path, PACKAGE).encode("utf-8", "surrogateescape") + b"\0")
-                    with open(path, "rb") as f:
-                        data = f.read()
-                    h.update(len(data).to_bytes(8, "big") + data)
+        for rel, path in compiler_files((".py", ".lark", ".js")):
+            with open(path, "rb") as f:
+                data = f.read()
+            h.update(rel.encode("utf-8", "surrogateescape") + b"\0" + len(data).to_bytes(8, "big") + data)
         _CONTENT = h.digest()
     return _CONTENT
 
