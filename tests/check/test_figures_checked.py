@@ -177,3 +177,51 @@ def test_an_extend_of_nothing_is_E603_and_the_items_after_it_are_still_checked(t
     _, diags = check(tmp_path, f'extend zz {{\n  rule r {Q}\n    when tier = 一档 then 380 元\n}}\n'
                                f'let a = 380 元 printed 381 元 {Q}\n')
     assert [(c, line) for c, _, line, _ in found(diags) if c.startswith("E")] == [("E401", 14), ("E603", 10)]
+
+
+# ---- each finding is reported, not only the first (the full mutation run's survivors, issue 25) ----
+def test_every_total_is_checked_after_one_of_an_unknown_column_or_a_wrong_type(tmp_path):
+    _, diags = check(tmp_path, table('  "x", 380\n', f"total c printed 380 {Q}\n  total b printed 381 {Q}"))
+    assert [c for c, *_ in found(diags) if c.startswith("E")] == ["E204", "E401"]
+    _, diags = check(tmp_path / "t", table('  "x", 380\n', f"total a printed 1 {Q}\n  total b printed 381 {Q}",
+                                           "a: count, b: count"))
+    assert "E401" in [d.code for d in diags]  # the second total, after the first's wrongly typed column
+
+
+def test_every_name_defined_twice_is_E202(tmp_path):
+    _, diags = check(tmp_path, f"let a = 380 元 {Q}\nlet a = 380 元 {Q}\nlet b = 380 元 {Q}\nlet b = 380 元 {Q}\n")
+    assert found(diags) == [("E202", "`a` is defined twice", 11, 1), ("E202", "`b` is defined twice", 13, 1)]
+
+
+def test_an_extend_of_an_inherited_definition_not_made_of_rules_is_E603(tmp_path):
+    _, diags = check(tmp_path, f'extend 农村低收入人口 {{\n  rule r {Q}\n    when tier = 一档 then 380 元\n}}\n')
+    assert [(c, line) for c, _, line, _ in found(diags)] == [("E603", 10)]
+
+
+def test_E601_on_a_definition_suggests_extend_and_on_a_parameter_does_not(tmp_path):
+    _, diags = check(tmp_path, f"let 农村低收入人口 = 380 元 {Q}\n")
+    assert diags[0].code == "E601" and diags[0].hint.endswith(", or `extend 农村低收入人口 { rule … }` to add rules")
+    _, diags = check(tmp_path / "p", f'parameter 人均财政补助标准 : money by year "p" {{\n  2024 = 380 元 {Q}\n}}\n')
+    e601 = [d for d in diags if d.code == "E601"]
+    assert e601 and "extend" not in e601[0].hint
+
+
+def test_an_inherited_domain_declared_again_without_override_is_E601(fengyan):
+    plant_before(fengyan, DOMAIN, 'domain 待遇年内 for benefit_start\n  §四 "在2024年7月至12月底期间参保缴费的"\n'
+                                  '  excludes payment_date > 年度参保截止\n  because "{document}: not this year"\n\n')
+    _, diags = check_file(fengyan)
+    assert [(d.code, d.message) for d in diags if d.code == "E601"] == [
+        ("E601", "domain `待遇年内` is inherited from 渝医保发〔2023〕24号; changing it must say `override`")]
+
+
+def test_a_parameter_value_cites_the_notice_that_gives_it(tmp_path):
+    program, _ = check(tmp_path, f'parameter p : money by year "p" {{\n  2024 = 380 元 {Q}\n}}\nlet x = p[2024] {Q}\n')
+    assert program.params["p"].citations[2024][1] == "测试〔2024〕1号"
+
+
+def test_a_value_citing_another_notice_cites_that_one_and_its_missing_text_is_W401(tmp_path):
+    other = '§二 of 某〔2024〕9号 "个人缴费标准为一档 380 元/人·年"'
+    program, diags = check(tmp_path, f'parameter p : money by year "p" {{\n  2024 = 380 元 {other}\n}}\nlet x = p[2024] {Q}\n')
+    assert program.params["p"].citations[2024][1] == "某〔2024〕9号"
+    assert [(d.code, d.message) for d in diags] == [
+        ("W401", "the text of 某〔2024〕9号 is not in the repository; the quote is not verified")]

@@ -205,3 +205,10 @@ def test_a_file_that_cannot_be_read_is_skipped_and_the_rest_still_count(tmp_path
                          env={**os.environ, "PYTHONPATH": str(tmp_path)}, capture_output=True, text=True, timeout=60)
     files = [line.rsplit(":", 2)[0] for line in out.stdout.splitlines()]
     assert "base/cache.py" in files and ".#a.py" not in " ".join(files), out.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a folder away needs root (CI is)")
+def test_a_cache_directory_someone_else_owns_is_no_cache(home):
+    home.mkdir(mode=0o700, exist_ok=True)
+    os.chown(home, 4321, -1)  # private, a directory, but not ours
+    assert cache.private_cache_dir() is None
