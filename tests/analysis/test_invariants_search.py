@@ -108,3 +108,37 @@ def test_a_date_the_invariant_computes_is_tried_too(tmp_path, monkeypatch):
     monkeypatch.setattr(invariants, "_solve", lambda program, inv: ([], None, "no solver here"))
     assert [(d.code, d.message) for d in invariants.prove(p)] == [
         ("E701", 'invariant `窄` fails for {"payment_date": "2025-01-02"}: fee = 380.00')]
+
+
+# ---- the search's case space: enumerated up to its budget, else a sample with every candidate ----
+class _Gen:
+    """The parts of analysis.rules.CaseGenerator that the search's combinations read."""
+
+    def __init__(self, domains: dict):
+        from types import SimpleNamespace
+        self._domains = domains
+        self.program = SimpleNamespace(facts={n: SimpleNamespace(type="int") for n in domains})
+        self.offsets_days = set()
+
+    def values(self, fact):
+        return self._domains[fact]
+
+    def combos(self, key, make):
+        return list(make())
+
+
+def test_a_case_space_of_exactly_the_budget_is_enumerated_not_sampled():
+    import itertools
+    gen = _Gen({"a": list(range(3)), "b": list(range(4))})
+    names, combos = invariants._combinations(gen, ["a", "b"], 12)
+    assert names == ("a", "b") and sorted(combos) == list(itertools.product(range(3), range(4)))
+    names, combos = invariants._combinations(gen, ["a", "b"], 11)  # one over: a sample of 11
+    assert len(combos) == 11
+
+
+def test_a_sample_holds_every_candidate_of_every_fact_however_many_it_has():
+    domains = {"a": list(range(7)), "b": list(range(100)), "c": list(range(13)), "d": list(range(61))}
+    combos = invariants._sample(_Gen(domains), tuple(domains), list(domains.values()), 4000)
+    assert len(combos) == 4000
+    for i, values in enumerate(domains.values()):
+        assert {c[i] for c in combos} == set(values)
