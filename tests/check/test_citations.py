@@ -228,3 +228,20 @@ def test_a_quote_that_states_the_opposite_rule_is_w405(tmp_path, decision, value
     assert len(w405) == opposite, [d.render() for d in diags]
     if opposite:
         assert "不再享受" in w405[0].message and f"{decision} = {value[:-2]}.00 元" in w405[0].message
+
+
+@pytest.mark.parametrize("heading, quote, figure, ok", [
+    ("资助标准（元/人·年）", "1 档 342（90%）", "342", True),   # the heading prints the unit: a bare 342 is 342 元
+    (None, "1 档 342（90%）", "342", False),                    # no heading: a bare number is no amount of money
+    ("资助参保对象及标准", "1 档 342（90%）", "342", False),      # a heading without the unit
+    ("资助标准（元/人·年）", "1 档 342（90%）", "90", False),     # 90 there is a rate, not yuan
+    ("资助标准（元/人·年）", "1 档 342 元", "342", True),        # stated with its unit anyway
+])
+def test_a_table_heading_that_prints_the_unit_lets_a_row_print_the_bare_number(heading, quote, figure, ok):
+    assert stated(money(figure), quote, heading) is ok
+
+
+def test_w405_shows_a_computed_amount_as_a_value(tmp_path):
+    _, diags = run(tmp_path, f'decision assistance : money "d" = (if payment_date > 2024-06-30 then 1 元 else 2 元) {DENIES}\n')
+    assert [d.message for d in diags if d.code == "W405"] == [
+        "the quote says “不再享受” but this rule grants: assistance = a value"]

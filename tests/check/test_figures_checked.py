@@ -40,7 +40,8 @@ def test_a_parameter_year_derived_from_itself_is_E205(tmp_path):
     program, diags = check(tmp_path, f'parameter p : money by year "p" {{\n  2024 = p[2025] {Q} derived "x"\n'
                                      f'  2025 = p[2024] {Q} derived "x"\n}}\n')
     assert program is None
-    assert [(d.code, d.message) for d in diags] == [("E205", "p[2024] is derived from itself")]
+    assert [(d.code, d.message, d.span.line, d.span.column) for d in diags] == [
+        ("E205", "p[2024] is derived from itself", 11, 3)]  # at the year's line, where its value is given
 
 
 # ---- data tables ----
