@@ -245,3 +245,18 @@ def test_w405_shows_a_computed_amount_as_a_value(tmp_path):
     _, diags = run(tmp_path, f'decision assistance : money "d" = (if payment_date > 2024-06-30 then 1 元 else 2 元) {DENIES}\n')
     assert [d.message for d in diags if d.code == "W405"] == [
         "the quote says “不再享受” but this rule grants: assistance = a value"]
+
+
+GRANTS = '§一 "个人缴费标准为一档 380 元/人·年" derived "x"'
+
+
+@pytest.mark.parametrize("body", [
+    f'decision assistance : money "d" = 100 元 {GRANTS}\n',                # a quote with no words that deny
+    f'decision assistance : money "d" = unknown "not stated" {DENIES}\n',  # nothing answered, nothing granted
+    f'decision outpatient_limit : money "d" = 100 元 {DENIES}\n',          # not what a person pays or gets
+    'decision contribution : money "d" = 380 元\n',                         # no quote at all: E402, not W405
+])
+def test_w405_only_where_a_rule_about_what_a_person_pays_or_gets_grants_against_its_quote(tmp_path, body):
+    _, diags = run(tmp_path, body)
+    assert "W405" not in [d.code for d in diags]
+    assert ("E402" in [d.code for d in diags]) == ("§" not in body)
