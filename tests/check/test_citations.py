@@ -260,3 +260,16 @@ def test_w405_only_where_a_rule_about_what_a_person_pays_or_gets_grants_against_
     _, diags = run(tmp_path, body)
     assert "W405" not in [d.code for d in diags]
     assert ("E402" in [d.code for d in diags]) == ("§" not in body)
+
+
+def test_every_figure_of_a_quote_is_read_past_one_it_skips():
+    assert figures("2024 年 9 月 30 日后 90 日内", "days") == {Decimal(90)}  # 30 日 is a day of September
+    # a date with no year of its own and no range to take it from, a month 13 or a 30 February is skipped,
+    # not the end of the quote
+    assert figures("3 月 1 日起；2024 年 13 月 1 日；2024 年 2 月 30 日；2024 年 3 月 1 日", "date") == {dt.date(2024, 3, 1)}
+
+
+def test_w405_shows_a_date_as_it_reads(tmp_path):
+    _, diags = run(tmp_path, f'decision benefit_start : date "d" = 2024-01-01 {DENIES}\n')
+    assert [d.message for d in diags if d.code == "W405"] == [
+        "the quote says “不再享受” but this rule grants: benefit_start = 2024-01-01"]
