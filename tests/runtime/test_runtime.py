@@ -92,3 +92,31 @@ def test_a_best_of_entries_one_of_which_is_unknown_is_unknown():
         core._best_known([3, unknown, 9], 0)  # even where a known entry is larger
     with pytest.raises(core.UnknownValue, match="the default"):
         core._best_known([], core._UnknownEntry("the default"))
+
+
+# ---- messages: values shown in one line, a decision asked for by a wrong name, an id's bound ----
+def test_a_value_is_shown_whole_up_to_60_characters_and_cut_to_60_with_an_ellipsis_after():
+    from yibao.runtime.core import _show
+    assert _show("x" * 58) == repr("x" * 58) and len(_show("x" * 58)) == 60
+    assert _show("x" * 59) == "'" + "x" * 58 + "…" and len(_show("x" * 59)) == 60
+
+
+def test_a_field_name_of_60_printable_characters_is_shown_as_it_is():
+    from yibao.runtime.core import CaseError, _show
+    assert CaseError("f" * 60, "unknown_field", {}).shown == "f" * 60
+    assert CaseError("f" * 61, "unknown_field", {}).shown == _show("f" * 61)  # quoted, and cut
+
+
+def test_a_decision_asked_for_by_a_name_the_interface_lacks_is_bad_input_with_the_nearest_names():
+    from yibao.runtime.core import CaseError, Undecidable, wanted_error
+    error = wanted_error("contributon", "测试〔2024〕1号", ["amount_due"])
+    assert isinstance(error, CaseError) and "`contribution`" in error.line("en")
+    assert isinstance(wanted_error("assistance", "测试〔2024〕1号", ["amount_due"]), Undecidable)
+    assert wanted_error("amount_due", "测试〔2024〕1号", ["amount_due"]) is None
+
+
+def test_an_id_may_be_any_text_or_a_whole_number_up_to_a_billion():
+    from yibao.runtime.core import MAX_INT, CaseError, _id_value
+    assert _id_value(MAX_INT) == MAX_INT and _id_value(-MAX_INT) == -MAX_INT and _id_value("x" * 200) == "x" * 200
+    with pytest.raises(CaseError):
+        _id_value(MAX_INT + 1)
