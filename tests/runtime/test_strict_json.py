@@ -178,3 +178,11 @@ def test_a_line_of_exactly_the_bound_is_read_in_a_block_split_line_by_line():
     data = b"y" * MAX_TEXT_CHARS + b"\n\xff\n"
     assert read_blocks(data, size=len(data) + 10) == [(1, "y" * MAX_TEXT_CHARS + "\n"),
                                                       (2, "not UTF-8 text (byte 1 of the line)")]
+
+
+def test_a_value_is_shown_whole_up_to_60_characters_as_core_shows_it():
+    from yibao.runtime import core
+    for n in (57, 58, 59, 60, 200):
+        text = "x" * n
+        assert sj._show(text) == core._show(text)
+        assert len(sj._show(text)) == min(n + 2, 60) and sj._show(text).endswith("…") == (n > 58)
