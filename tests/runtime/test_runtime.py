@@ -120,3 +120,53 @@ def test_an_id_may_be_any_text_or_a_whole_number_up_to_a_billion():
     assert _id_value(MAX_INT) == MAX_INT and _id_value(-MAX_INT) == -MAX_INT and _id_value("x" * 200) == "x" * 200
     with pytest.raises(CaseError):
         _id_value(MAX_INT + 1)
+
+
+def test_a_field_name_that_cannot_be_printed_is_shown_escaped():
+    from yibao.runtime.core import CaseError, _show
+    assert CaseError("a\nb", "unknown_field", {}).shown == _show("a\nb") == "'a\\nb'"
+
+
+def test_the_wrong_name_itself_is_in_the_message_text_or_number():
+    from yibao.runtime.core import wanted_error
+    assert "`contributon` is not a decision" in wanted_error("contributon", "测试〔2024〕1号", []).line("en")
+    assert "`5` is not a decision" in wanted_error(5, "测试〔2024〕1号", []).line("en")
+
+
+def test_a_domains_reason_is_written_from_its_parts_when_read():
+    from yibao.runtime.core import OutsideDomain
+    assert str(OutsideDomain("as written")) == "as written"
+    parts = ["paid ", ("money", lambda: 38000), " on ", ("date", lambda: __import__("datetime").date(2024, 1, 2)), "."]
+    e = OutsideDomain(parts)
+    assert str(e) == e.message == "paid 380.00 on 2024-01-02." and e.params == {"because": "paid 380.00 on 2024-01-02."}
+
+
+def test_no_rule_applies_says_where_only_when_told():
+    from yibao.runtime.core import NoRuleApplies
+    assert NoRuleApplies("fee", "line 3").params == {"name": "fee", "where": " (line 3)"}
+    assert NoRuleApplies("fee").params == {"name": "fee", "where": ""}
+
+
+def test_an_id_before_the_facts_does_not_end_the_decoding():
+    from yibao.runtime.core import decode_case
+    spec = {"n": ("int", {}, 0), "s": ("set", {1: 1, 2: 2}, frozenset())}
+    assert decode_case({"id": 7, "n": 3}, spec) == {"id": 7, "n": 3, "s": frozenset()}
+
+
+def test_true_is_no_member_of_a_set_whose_codes_are_numbers():
+    from yibao.runtime.core import CaseError, decode_case
+    with pytest.raises(CaseError):
+        decode_case({"s": [True]}, {"s": ("set", {1: 1, 2: 2}, frozenset())})
+
+
+def test_a_case_id_is_read_only_from_an_object():
+    from yibao.runtime.core import case_id
+    assert case_id(["id"]) is None and case_id("id") is None and case_id({"id": "a"}) == "a"
+
+
+def test_values_go_out_in_the_interfaces_form_and_money_to_python_as_decimal():
+    from decimal import Decimal
+    from fractions import Fraction
+    from yibao.runtime.core import _python_value, output_value
+    assert output_value("rate", Fraction(9, 10)) == "9/10" and output_value("int", 5) == 5
+    assert _python_value("money", 38000) == Decimal("380.00") and _python_value("int", 5) == 5
