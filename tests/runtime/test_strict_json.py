@@ -186,3 +186,32 @@ def test_a_value_is_shown_whole_up_to_60_characters_as_core_shows_it():
         text = "x" * n
         assert sj._show(text) == core._show(text)
         assert len(sj._show(text)) == min(n + 2, 60) and sj._show(text).endswith("…") == (n > 58)
+
+
+@pytest.mark.parametrize("size", [7, 1 << 16])
+def test_after_a_line_too_long_to_read_the_next_lines_are_read_whole(size):
+    # long enough that the bound is passed reads before its end, so the rest of it is skipped unread
+    data = b"x" * (MAX_TEXT_CHARS + 3 * size) + b'\n{"b": 2}\n{"c": 3}\n'
+    assert read_blocks(data, size=size) == [(1, LONG), (2, '{"b": 2}\n'), (3, '{"c": 3}\n')]
+
+
+@pytest.mark.parametrize("reader", [read_lines, read_blocks])
+def test_a_last_line_of_exactly_the_bound_without_its_end_is_read(reader):
+    assert reader(b"y" * MAX_TEXT_CHARS) == [(1, "y" * MAX_TEXT_CHARS)]
+
+
+def test_a_stream_without_read1_is_read_too():
+    class Plain:  # a file object that has read but not read1
+        def __init__(self, data):
+            self._f = io.BytesIO(data)
+
+        def read(self, n=-1):
+            return self._f.read(n)
+    assert [(n, t) for block in sj.blocks(Plain(b'{"a": 1}\n{"b": 2}')) for n, t in block] == [
+        (1, '{"a": 1}\n'), (2, '{"b": 2}')]
+
+
+def test_an_escape_inside_a_string_ends_with_the_character_after_it():
+    # the string "\n" closes at its quote, so the brackets after it count: too deep
+    with pytest.raises(JSONError, match="nested more than"):
+        sj.loads('["\\n", ' + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "]")
