@@ -215,3 +215,13 @@ def test_an_escape_inside_a_string_ends_with_the_character_after_it():
     # the string "\n" closes at its quote, so the brackets after it count: too deep
     with pytest.raises(JSONError, match="nested more than"):
         sj.loads('["\\n", ' + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "]")
+
+
+def test_the_lines_after_a_too_long_one_in_the_same_read_are_kept():
+    data = b"x" * (MAX_TEXT_CHARS + 5) + b'\n{"b": 2}\n{"c": 3}\n'
+    assert read_blocks(data) == [(1, LONG), (2, '{"b": 2}\n'), (3, '{"c": 3}\n')]
+
+
+def test_a_key_given_twice_is_named_not_the_first_key():
+    with pytest.raises(JSONError, match="the key 'b' appears twice"):
+        sj.loads('{"a": 1, "b": 2, "b": 3}')
