@@ -170,3 +170,25 @@ def test_values_go_out_in_the_interfaces_form_and_money_to_python_as_decimal():
     from yibao.runtime.core import _python_value, output_value
     assert output_value("rate", Fraction(9, 10)) == "9/10" and output_value("int", 5) == 5
     assert _python_value("money", 38000) == Decimal("380.00") and _python_value("int", 5) == 5
+
+
+@pytest.mark.parametrize("fen, text", [(-1, "-0.01"), (-100, "-1.00"), (0, "0.00"), (1, "0.01")])
+def test_a_negative_fen_prints_its_sign(fen, text):
+    assert money_out(fen) == text
+
+
+def test_half_a_fen_below_zero_rounds_away_from_zero():
+    assert pct(-1, 1, 2) == -1 and pct(1, 1, 2) == 1 and pct(-1, 1, 3) == 0
+
+
+@pytest.mark.parametrize("start, months, end", [(D(2024, 10, 31), 1, D(2024, 11, 30)), (D(2024, 8, 31), 2, D(2024, 10, 31)),
+                                                (D(2024, 3, 31), 3, D(2024, 6, 30)), (D(2024, 8, 31), 1, D(2024, 9, 30))])
+def test_every_month_has_its_own_length(start, months, end):
+    assert plus_months(start, months) == end
+
+
+def test_a_fact_the_case_lacks_is_named():
+    from yibao.runtime.core import MissingFact, _decide
+    with pytest.raises(MissingFact) as info:
+        _decide(lambda c: c["birth_date"], {})
+    assert "birth_date" in str(info.value)

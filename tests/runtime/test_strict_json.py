@@ -225,3 +225,28 @@ def test_the_lines_after_a_too_long_one_in_the_same_read_are_kept():
 def test_a_key_given_twice_is_named_not_the_first_key():
     with pytest.raises(JSONError, match="the key 'b' appears twice"):
         sj.loads('{"a": 1, "b": 2, "b": 3}')
+
+
+def test_too_deep_is_placed_by_line_and_column_from_the_first_character():
+    with pytest.raises(JSONError) as info:
+        sj.loads("\n" + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1))
+    assert (info.value.line, info.value.column) == (2, MAX_DEPTH + 1)
+
+
+def test_depth_falls_by_one_at_a_closing_bracket():
+    with pytest.raises(JSONError, match="nested more than"):  # 20 deep, back to 1, then 33 deep
+        sj.loads("[" + "[" * 19 + "]" * 19 + "," + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "]")
+
+
+def test_a_line_one_byte_over_the_bound_is_too_long_for_lines_and_blocks():
+    data = b"x" * (MAX_TEXT_CHARS + 1) + b'\n{"b": 2}\n'
+    for reader in (read_lines, read_blocks):
+        assert reader(data) == [(1, LONG), (2, '{"b": 2}\n')]
+        assert reader(b"x" * (MAX_TEXT_CHARS + 1) + b"\n") == [(1, LONG)]  # alone in its read
+
+
+def test_the_bounds_are_the_ones_docs_limits_states():
+    from conftest import ROOT
+    limits = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
+    assert f"| one case: a `--case` file, or one line of a `--cases` roll | {MAX_TEXT_CHARS:,} bytes |" in limits
+    assert MAX_TEXT_CHARS == 1_000_000
