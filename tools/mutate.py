@@ -10,6 +10,7 @@ list of our own (JS_MUTANTS below): each is a textual replacement of one exact s
     python tools/mutate.py --module domains      # one module
     python tools/mutate.py --sample 12 --seed 7  # a seeded sample (what CI runs: minutes)
     python tools/mutate.py --list                # count the mutants of each module, run nothing
+    python tools/mutate.py --shard 1/2           # half of them (run --shard 2/2 in another checkout)
 
 It prints one line a mutant and a table of scores; --json FILE writes every result; exit 1 when a
 mutant survives that is not recorded as equivalent (EQUIVALENT below). Runs under `nice`.
@@ -245,6 +246,8 @@ def main(argv=None) -> int:
     ap.add_argument("--module", action="append", choices=sorted(TARGETS), help="only these modules")
     ap.add_argument("--sample", type=int, help="only this many mutants a module, drawn with --seed")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--shard", metavar="K/N", help="only every Nth mutant of each module, from the Kth: N runs, "
+                    "each in a checkout of its own, share a full run")
     ap.add_argument("--list", action="store_true", help="count the mutants, run nothing")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds a test run may take (then: killed, as a mutant that hangs)")
     ap.add_argument("--json", type=Path, help="write every result here")
@@ -284,6 +287,9 @@ def main(argv=None) -> int:
             continue
         killed = survived = equivalent = 0
         ms = [m for m in ms if again is None or (name, m.key) in again]
+        if args.shard:
+            k, n = map(int, args.shard.split("/"))
+            ms = ms[k - 1::n]
         for m in ms:
             if m.text() is None:  # the operator found nothing to change here
                 continue
