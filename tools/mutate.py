@@ -45,8 +45,9 @@ TARGETS = {
                                                      "-k", "json or case")),
     "runtime.js": Target("runtime/runtime.js", RUNTIME_JS),
     "domains": Target("check/domains.py", ("tests/test_mutants.py", "tests/check/test_domains.py")),
-    "invariants": Target("analysis/invariants.py", ("tests/analysis/test_invariants_search.py", "tests/test_mutants.py",
-                                                    "-k", "breaks or solver or settle or edges or undecided or computes or budget or candidate")),
+    "invariants": Target("analysis/invariants.py", ("tests/analysis/test_invariants_search.py", "tests/analysis/test_prove.py",
+                                                    "tests/test_mutants.py", "-k", "breaks or solver or settle or edges or "
+                                                    "undecided or computes or budget or candidate or prove")),
     "citations": Target("check/citations.py", ("tests/check/test_citations.py",)),
     "cache": Target("base/cache.py", ("tests/policies/test_cache_key.py", "tests/test_mutants.py", "-k",
                                      "fingerprint or cache or key or entry or directory or newest or pickled or link")),
