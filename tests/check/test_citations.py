@@ -273,3 +273,26 @@ def test_w405_shows_a_date_as_it_reads(tmp_path):
     _, diags = run(tmp_path, f'decision benefit_start : date "d" = 2024-01-01 {DENIES}\n')
     assert [d.message for d in diags if d.code == "W405"] == [
         "the quote says “不再享受” but this rule grants: benefit_start = 2024-01-01"]
+
+
+def test_a_year_the_quote_opens_with_is_given_to_the_dates_after_it_and_the_nearest_one_wins():
+    assert figures("2024 年 1 月 1 日至 2 月 29 日", "date") == {dt.date(2024, 1, 1), dt.date(2024, 2, 29)}
+    assert figures("2023 年 12 月 1 日，2024 年 1 月 1 日至 2 月 29 日", "date") == {
+        dt.date(2023, 12, 1), dt.date(2024, 1, 1), dt.date(2024, 2, 29)}
+    assert figures("2024 年 0 月底", "date") == figures("2024 年 13 月底", "date") == set()
+    # the range must run from the nearest year: here 至 is before 2024 年, not after it
+    assert figures("2023 年 1 月 1 日至 2024 年，3 月 1 日", "date") == {dt.date(2023, 1, 1)}
+
+
+def test_a_quote_crosses_at_its_first_boundary_unless_some_occurrence_lies_within_one_clause():
+    raw = "一、甲\n二、乙\n三、丙\n"
+    assert crossing(squeeze(raw), raw, squeeze("甲二、乙三、丙")) == 1
+    raw = "一、甲 1\n11\n乙\n"  # "11" straddles the serial number 11's start, and also is that number
+    assert crossing(squeeze(raw), raw, "11") is None
+
+
+def test_a_figure_inside_a_function_call_must_be_in_the_quote_too(tmp_path):
+    _, diags = run(tmp_path, f'decision assistance : money "d" = max(380 元, 7 元) {GRANTS}\n')
+    assert [d.message for d in diags if d.code == "W402"] == []  # derived: the quote need not state it
+    _, diags = run(tmp_path / "q", 'decision assistance : money "d" = max(380 元, 7 元) §一 "个人缴费标准为一档 380 元/人·年"\n')
+    assert [d.message for d in diags if d.code == "W402"] == ["7 元 is not in its quote “个人缴费标准为一档 380 元/人·年”"]
