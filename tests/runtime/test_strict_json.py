@@ -250,3 +250,8 @@ def test_the_bounds_are_the_ones_docs_limits_states():
     limits = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
     assert f"| one case: a `--case` file, or one line of a `--cases` roll | {MAX_TEXT_CHARS:,} bytes |" in limits
     assert MAX_TEXT_CHARS == 1_000_000
+
+
+def test_an_escaped_quote_does_not_end_a_string_so_brackets_after_it_are_text():
+    text = '["\\"' + "[" * (MAX_DEPTH + 8) + '"]'
+    assert sj.loads(text) == ['"' + "[" * (MAX_DEPTH + 8)]
