@@ -87,18 +87,21 @@ def _compiler_fingerprint() -> bytes:
     return _FINGERPRINT
 
 
-PACKAGE = Path(__file__).resolve().parent.parent  # the whole package, not base/ alone
+def package_dir() -> Path:
+    """The whole package, not base/ alone (read when asked: a test points `__file__` at a copy)."""
+    return Path(__file__).resolve().parent.parent
 
 
 def compiler_files(suffixes: tuple):
     """(path relative to the package, path) of each of yibao's files with these suffixes, in a fixed
     order; not in `_` folders, which hold data (the notices, the cases, the wheel's bundle)."""
-    for dirpath, dirnames, filenames in os.walk(PACKAGE):
+    root = package_dir()
+    for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("_"))
         for name in sorted(filenames):
             if name.endswith(suffixes):
                 path = os.path.join(dirpath, name)
-                yield os.path.relpath(path, PACKAGE), path
+                yield os.path.relpath(path, root), path
 
 
 def _path(kind: str, k: str) -> Path | None:

@@ -18,8 +18,9 @@ import sys
 from pathlib import Path
 
 from .. import __version__
-from ..base.cache import PACKAGE, compiler_files
+from ..base.cache import compiler_files, package_dir
 
+PACKAGE = package_dir()
 _DIRECTORY = PACKAGE / "_bundled"
 MANIFEST = "manifest.txt"  # a line per notice: key, module file, document number, decisions (tab-separated)
 _CONTENT: bytes | None = None
