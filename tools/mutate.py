@@ -264,7 +264,7 @@ def main(argv=None) -> int:
         merged = {}
         for f in args.score:
             for r in json.loads(f.read_text(encoding="utf-8"))["results"]:
-                merged[(r["module"], r["key"])] = r
+                merged[(r["module"], r["key"], r["mutated"])] = r  # (one place may take two mutants: 7 and 9 for 8)
         return print_scores(list(merged.values()), equivalents())
     if not args.list:
         take_lock()
