@@ -59,9 +59,10 @@ def _ours(st: os.stat_result) -> bool:
     return st.st_uid == os.getuid() and not st.st_mode & 0o022 and not stat.S_ISLNK(st.st_mode)
 
 
-def key(*parts: bytes) -> str:
-    """A hash of the parts (each length-prefixed, so no two splits collide), the version and the compiler."""
-    h = hashlib.sha256(_compiler_fingerprint())
+def key(*parts: bytes, compiler: bytes | None = None) -> str:
+    """A hash of the parts (each length-prefixed, so no two splits collide), the version and the compiler
+    (`compiler`: its fingerprint; by default its files' sizes and dates, _compiler_fingerprint)."""
+    h = hashlib.sha256(_compiler_fingerprint() if compiler is None else compiler)
     for part in parts:
         h.update(len(part).to_bytes(8, "big"))
         h.update(part)

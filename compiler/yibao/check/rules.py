@@ -107,13 +107,9 @@ class RulesAndTables:
 
     def member_of(self, enum: str, name: str, span):
         info = self.enums[enum]
-        # by name, built once an enumeration: a table with a row per member stays linear in its rows
-        cache = self.__dict__.setdefault("_member_codes", {})
-        codes = cache.get(enum)
-        if codes is None or codes[0] is not info:
-            codes = cache[enum] = (info, {mname: code for mname, code, _ in reversed(info.members)})
-        if name in codes[1]:
-            return codes[1][name]
+        code = info.code_of(name)
+        if code is not None:
+            return code
         self.c.error("E207", f"`{name}` is not a member of {enum}", span, "unknown member",
                      hint=did_you_mean(name, [m for m, _, _ in info.members]))
         return None

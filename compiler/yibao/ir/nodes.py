@@ -6,6 +6,7 @@ member its interface code (str or int), a set a frozenset of codes, days and mon
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from ..language.ast import Citation
@@ -329,6 +330,14 @@ class EnumInfo:
 
     def name_of(self, code) -> str:
         return next(n for n, c, _ in self.members if c == code)
+
+    def code_of(self, name: str):
+        """The code of the member of this name (the first, as declared), or None."""
+        return self._codes_by_name.get(name)
+
+    @cached_property
+    def _codes_by_name(self) -> dict:  # built once: a table with a row per member stays linear in its rows
+        return {n: c for n, c, _ in reversed(self.members)}
 
 
 @dataclass(frozen=True)

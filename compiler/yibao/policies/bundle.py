@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..base.cache import compiler_files, package_dir
+from ..base.cache import key as cache_key  # (key: this module's own)
 
 PACKAGE = package_dir()
 _DIRECTORY = PACKAGE / "_bundled"
@@ -41,16 +42,14 @@ def _content_fingerprint() -> bytes:
 
 def key(ps, header) -> str:
     """The notice's bundle key: yibao's content and its sources', paths relative to the directory."""
-    h = hashlib.sha256(_content_fingerprint())
-    for part in ps.index.key_parts(header, relative_to=ps.directory):
-        h.update(len(part).to_bytes(8, "big") + part)
-    return h.hexdigest()
+    return cache_key(*ps.index.key_parts(header, relative_to=ps.directory), compiler=_content_fingerprint())
 
 
 def entry(ps, notice: str) -> dict | None:
-    """The bundled calculator of the notice as a cache entry (warm.CachedProgram), or None."""
+    """The bundled calculator of the notice as a cache entry (warm.CachedProgram), or None. (Asked only
+    where the private cache has a key: policies read from their files.)"""
     manifest = _DIRECTORY / MANIFEST
-    if not ps.from_disk or not manifest.is_file():
+    if not manifest.is_file():
         return None
     header = ps.index.find(notice)
     if header is None:
